@@ -1,0 +1,51 @@
+"""Errors that reach the user as one line, never as a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Problem:
+    """One finding of validation: ``FILE:LINE: Qnn: message``."""
+
+    path: Path | str
+    line: int
+    message: str
+    item: int | None = None
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:"
+        question = f" Q{self.item}:" if self.item is not None else ""
+        prefix = " warning:" if self.severity == "warning" else ""
+        return f"{where}{question}{prefix} {self.message}"
+
+
+class ReportgenError(Exception):
+    """Base class: its ``str()`` is the whole one-line message for the user."""
+
+
+class InputError(ReportgenError):
+    """Input that cannot be used at all (unreadable, not YAML, wrong shape)."""
+
+    def __init__(self, path: Path | str, line: int, message: str, item: int | None = None):
+        self.problem = Problem(path, line, message, item)
+        super().__init__(str(self.problem))
+
+
+class ConfigError(ReportgenError):
+    """A bad setting in pyproject.toml / reportgen.toml or on the command line."""
+
+
+class TemplateError(ReportgenError):
+    """A narrative template that fails to render (names the template and line)."""
+
+
+class WriterError(ReportgenError):
+    """A writer that cannot produce its output (e.g. a reference.docx missing a style)."""
+
+
+class PublicationError(ReportgenError):
+    """A publication rule refuses the build (no consent, untranslated text in --strict)."""

@@ -1,0 +1,152 @@
+"""The questionnaire catalog: every item of one edition of the MSQ, as data.
+
+An edition is one YAML file in ``reportgen/questionnaires/`` (``msq-2024.yaml``);
+adding ``msq-2026.yaml`` adds an edition with no code change.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from reportgen.errors import InputError
+
+
+class Kind(str, Enum):
+    YES_NO = "yes_no"
+    YES_NO_OTHER = "yes_no_other"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    TEXT = "text"  # free text, possibly with links in it
+    LINKS = "links"  # one or more addresses, possibly with a few words
+    CONTACT = "contact"  # one field of a contact person (see ``field``)
+    CONSENT = "consent"
+
+
+class Localized(BaseModel):
+    """A string in English and in Spanish (both required)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    en: str = Field(min_length=1)
+    es: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang, None) or self.en
+
+
+class Option(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: str  # stable key used in responses, e.g. "two_year"
+    label: Localized
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    number: int = Field(ge=1)
+    section: str
+    kind: Kind
+    required: bool = False
+    new: bool = False  # the [NEW] mark of the 2024 edition
+    group: str | None = None
+    follow_up_of: int | None = None  # "If yes, please provide link and detail"
+    field: str | None = None  # for kind contact: name | title | organization | email
+    options: list[Option] = Field(default_factory=list)
+    label: Localized  # short label, e.g. "National portal"
+    prompt: Localized  # the full question as printed in the questionnaire
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str  # "contact", "A" .. "G"
+    title: Localized
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: Localized
+    items: list[int]
+
+
+class Questionnaire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    edition: int
+    title: Localized
+    sections: list[Section]
+    groups: list[Group]
+    items: list[Item]
+
+    @model_validator(mode="after")
+    def _check_integrity(self) -> Questionnaire:
+        numbers = [item.number for item in self.items]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("items must be numbered 1..N in order without gaps")
+        section_ids = {s.id for s in self.sections}
+        group_ids = {g.id for g in self.groups}
+        by_number = {item.number: item for item in self.items}
+        for item in self.items:
+            if item.section not in section_ids:
+                raise ValueError(f"Q{item.number}: unknown section {item.section!r}")
+            if item.group is not None and item.group not in group_ids:
+                raise ValueError(f"Q{item.number}: unknown group {item.group!r}")
+            if item.follow_up_of is not None:
+                parent = by_number.get(item.follow_up_of)
+                if parent is None or parent.number >= item.number:
+                    raise ValueError(f"Q{item.number}: follow-up of unknown or later item")
+                if parent.kind not in (Kind.YES_NO, Kind.YES_NO_OTHER):
+                    raise ValueError(f"Q{item.number}: follow-up of a non yes/no item")
+            choice = item.kind in (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+            if choice != bool(item.options):
+                raise ValueError(f"Q{item.number}: options belong to choice items only")
+            if (item.kind == Kind.CONTACT) != (item.field is not None):
+                raise ValueError(f"Q{item.number}: a contact item needs a field, others none")
+        for group in self.groups:
+            for number in group.items:
+                if by_number.get(number) is None or by_number[number].group != group.id:
+                    raise ValueError(f"group {group.id}: Q{number} does not name the group")
+        return self
+
+    def item(self, number: int) -> Item:
+        return self.items[number - 1]
+
+    def has_item(self, number: int) -> bool:
+        return 1 <= number <= len(self.items)
+
+    def follow_ups(self, number: int) -> list[Item]:
+        return [item for item in self.items if item.follow_up_of == number]
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+    def group(self, group_id: str) -> Group:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def section_items(self, section_id: str) -> list[Item]:
+        return [item for item in self.items if item.section == section_id]
+
+
+def available() -> list[str]:
+    """The ids of the editions shipped as package data."""
+    folder = resources.files("reportgen") / "questionnaires"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@cache
+def load(questionnaire_id: str) -> Questionnaire:
+    """Load and validate one edition; an unknown id or a broken file is an InputError."""
+    resource = resources.files("reportgen") / "questionnaires" / f"{questionnaire_id}.yaml"
+    if not resource.is_file():
+        known = ", ".join(available()) or "none"
+        raise InputError(resource.name, 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
+    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+    try:
+        return Questionnaire.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(resource.name, 1, f"invalid catalog at {where}: {first['msg']}") from None
