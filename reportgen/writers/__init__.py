@@ -1,0 +1,39 @@
+"""Writers: one module or subpackage per output format, each a function
+``(document, options) -> bytes``. The registry maps a format name to its writer
+and is imported lazily so that a DOCX-only build never loads WeasyPrint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+
+from reportgen.model import Document
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    templates: Path = TEMPLATES  # templates/ (html/, fonts/, reference.docx)
+    reference_docx: Path | None = None  # overrides templates/reference.docx
+    pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
+    html_standalone: bool = True  # --format html: CSS inline, fonts embedded
+
+
+Writer = Callable[[Document, WriterOptions], bytes]
+
+# format -> (module, function); extension is the format name.
+_REGISTRY: dict[str, tuple[str, str]] = {
+    "docx": ("reportgen.writers.docx", "write_docx"),
+    "html": ("reportgen.writers.html", "write_html"),
+    "pdf": ("reportgen.writers.pdf", "write_pdf"),
+}
+
+FORMATS = tuple(_REGISTRY)
+
+
+def get_writer(fmt: str) -> Writer:
+    module, function = _REGISTRY[fmt]
+    return getattr(import_module(module), function)
