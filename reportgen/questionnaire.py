@@ -6,7 +6,7 @@ adding ``msq-2026.yaml`` adds an edition with no code change.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reportgen.errors import InputError
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     YES_NO = "yes_no"
     YES_NO_OTHER = "yes_no_other"
     SINGLE_CHOICE = "single_choice"

@@ -1,0 +1,33 @@
+# The two commands of the README's quickstart:
+#   make profile   build Paraguay's profile (English and Spanish, DOCX and PDF) into build/PRY/
+#   make test      run the linter and the whole test suite
+# Each sets up what it needs: a virtual environment in .venv and the Debian packages.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: profile test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+profile: $(STAMP)
+	scripts/system-deps.sh run
+	$(BIN)/reportgen build PRY
+
+test: $(STAMP)
+	scripts/system-deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	scripts/system-deps.sh run
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,332 @@
+"""One country's answers: the model, loading with line numbers, and validation.
+
+The format is documented in docs/responses-format.md. ``check_file`` returns
+every problem as a ``Problem`` (``FILE:LINE: Qnn: message``); ``load_responses``
+is what the build uses: it raises on the first error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from babel.numbers import list_currencies
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from reportgen import questionnaire, urls, yamlsource
+from reportgen.errors import InputError, Problem
+from reportgen.questionnaire import Item, Kind, Questionnaire
+
+# Items that live outside ``answers``: Q1 is the file's country, Q2-Q5 the
+# respondent, the consent item the ``consent`` key.
+RESPONDENT_GROUP = "respondent"
+
+# --- the model --------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Strict):
+    url: str
+    title: str | None = None
+    locator: str | None = None  # "p. 31", "pp. 32, 95"
+
+
+class RegistrySource(_Strict):
+    """One title for an address that several answers cite."""
+
+    url: str
+    title: str
+
+
+class Flags(_Strict):
+    inferred: bool = False
+    needs_review: str | None = None
+
+    @property
+    def unresolved(self) -> bool:
+        return self.inferred or bool(self.needs_review)
+
+
+class Period(_Strict):
+    start: int = Field(ge=1900, le=2100)
+    end: int = Field(ge=1900, le=2100)
+
+
+class Amount(_Strict):
+    amount: Decimal = Field(ge=0)
+    currency: str
+    usd: Decimal | None = Field(default=None, ge=0)  # the answer's own USD equivalent
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_4217(cls, code: str) -> str:
+        if code not in list_currencies():
+            raise ValueError(f"unknown ISO 4217 currency code {code!r}")
+        return code
+
+
+class Budget(_Strict):
+    national: Amount | None = None  # national government expenditure
+    dedicated: Amount | None = None  # the budget dedicated to digital government
+    share_percent: Decimal | None = Field(default=None, ge=0, le=100)
+
+
+def _yes_no(value: Any) -> Any:
+    """YAML 1.1 reads ``yes``/``no`` as booleans; the format means the words."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+class Answer(_Strict):
+    value: str | list[str] | None = None
+    text: str | None = None
+    summary: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    flags: Flags = Field(default_factory=Flags)
+    period: Period | None = None
+    budget: Budget | None = None
+
+    _normalize_value = field_validator("value", mode="before")(classmethod(lambda cls, v: _yes_no(v)))
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value in (None, [], "") and not self.text and not self.sources and not self.summary
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.text or self.sources or self.summary)
+
+
+class Respondent(_Strict):
+    name: str | None = None
+    title: str | None = None
+    organization: str | None = None
+    email: str | None = None
+
+
+class Responses(_Strict):
+    country: str
+    questionnaire: str
+    submitted: date | None = None
+    respondent: Respondent = Field(default_factory=Respondent)
+    consent: str | None = None
+    sources: list[RegistrySource] = Field(default_factory=list)
+    answers: dict[int, Answer | None] = Field(default_factory=dict)
+
+    _normalize_consent = field_validator("consent", mode="before")(classmethod(lambda cls, v: _yes_no(v)))
+
+    def answer(self, number: int) -> Answer | None:
+        """The answer to an item, or None when it was not given or left empty."""
+        answer = self.answers.get(number)
+        return None if answer is None or answer.is_empty else answer
+
+    def source_title(self, url: str) -> str | None:
+        key = urls.normalize(url)
+        return next((s.title for s in self.sources if urls.normalize(s.url) == key), None)
+
+    @property
+    def consents(self) -> bool:
+        return self.consent == "yes"
+
+
+# --- loading and checking ---------------------------------------------------
+
+
+def load_responses(path: Path, strict: bool = False) -> tuple[Responses, list[Problem]]:
+    """Load a responses file for building: errors raise InputError (the first
+    one), warnings are returned."""
+    responses, problems = check_file(path, strict=strict)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more; run `reportgen check`)" if len(errors) > 1 else ""
+        raise InputError(first.path, first.line, first.message + more, first.item)
+    assert responses is not None
+    return responses, problems
+
+
+def check_file(path: Path, strict: bool = False) -> tuple[Responses | None, list[Problem]]:
+    """Every problem of one responses file. Unusable input raises InputError."""
+    located = yamlsource.load(path)
+    if not isinstance(located.data, dict):
+        kind = type(located.data).__name__.replace("str", "text").replace("list", "a list")
+        raise InputError(path, 1, f"expected a mapping of keys (country, answers, ...), found {kind}")
+    checker = _Checker(path, located, strict)
+    return checker.run(), checker.problems
+
+
+class _Checker:
+    def __init__(self, path: Path, located: yamlsource.Located, strict: bool):
+        self.path = path
+        self.located = located
+        self.strict = strict
+        self.problems: list[Problem] = []
+
+    # -- reporting --
+
+    def error(self, where: tuple[Any, ...], message: str, item: int | None = None) -> None:
+        self.problems.append(Problem(self.path, self.located.line(where), message, item))
+
+    def warn(self, where: tuple[Any, ...], message: str, item: int | None = None) -> None:
+        severity = "error" if self.strict else "warning"
+        self.problems.append(Problem(self.path, self.located.line(where), message, item, severity))
+
+    # -- the checks --
+
+    def run(self) -> Responses | None:
+        for where, line in self.located.duplicates:
+            item = where[1] if len(where) >= 2 and where[0] == "answers" else None
+            problem = Problem(self.path, line, f"duplicate key {where[-1]!r}", _as_item(item))
+            self.problems.append(problem)
+        try:
+            responses = Responses.model_validate(self.located.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self._report_schema_error(error)
+            return None
+        catalog = self._catalog(responses)
+        self._check_country(responses)
+        self._check_header(responses, catalog)
+        for source_index, source in enumerate(responses.sources):
+            self._check_url(("sources", source_index, "url"), source.url, None)
+        if catalog is not None:
+            self._check_answers(responses, catalog)
+        self.problems.sort(key=lambda p: p.line)
+        return responses
+
+    def _report_schema_error(self, error: dict[str, Any]) -> None:
+        loc = tuple(p for p in error["loc"] if p != "[key]")
+        item = _as_item(loc[1]) if len(loc) >= 2 and loc[0] == "answers" else None
+        if len(loc) >= 2 and loc[0] == "answers" and item is None:
+            self.error(loc, f"unknown item {loc[1]!r}: answers are keyed by item number")
+            return
+        field = ".".join(str(p) for p in loc[2:] if not isinstance(p, int) or p != item) if item else ""
+        field = field or ".".join(str(p) for p in loc)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        elif error["type"] == "missing":
+            message = f"missing key {loc[-1]!r}"
+        else:
+            message = f"{field}: {message}"
+        self.error(loc, message, item)
+
+    def _catalog(self, responses: Responses) -> Questionnaire | None:
+        try:
+            return questionnaire.load(responses.questionnaire)
+        except InputError as exc:
+            self.error(("questionnaire",), exc.problem.message)
+            return None
+
+    def _check_country(self, responses: Responses) -> None:
+        code = responses.country
+        if pycountry.countries.get(alpha_3=code) is None or code != code.upper():
+            self.error(("country",), f"unknown country code {code!r} (expected ISO 3166-1 alpha-3, e.g. PRY)")
+        elif self.path.stem.upper() != code and self.path.suffix in (".yaml", ".yml"):
+            self.warn(("country",), f"country {code} does not match the file name {self.path.name}")
+
+    def _check_header(self, responses: Responses, catalog: Questionnaire | None) -> None:
+        if responses.submitted is None:
+            self.warn(("submitted",), "submission date unknown")
+        if responses.consent not in (None, "yes", "no"):
+            self.error(("consent",), f"consent must be yes or no, not {responses.consent!r}")
+        elif responses.consent is None:
+            consent_item = _consent_item(catalog)
+            self.warn(("consent",), "consent to publish unknown", consent_item)
+
+    def _check_answers(self, responses: Responses, catalog: Questionnaire) -> None:
+        outside = {1, _consent_item(catalog)} | {
+            i.number for i in catalog.items if i.group == RESPONDENT_GROUP
+        }
+        for number, answer in responses.answers.items():
+            where = ("answers", number)
+            if not catalog.has_item(number):
+                self.error(where, f"unknown item (the {catalog.id} questionnaire has items 1-"
+                           f"{len(catalog.items)})", number)
+            elif number in outside:
+                self.error(where, "this item belongs in the file header (country, respondent, consent)",
+                           number)
+            elif answer is not None:
+                self._check_answer(responses, catalog, catalog.item(number), answer)
+        for item in catalog.items:
+            if item.required and item.number not in outside and item.number not in responses.answers:
+                self.error(("answers",), f"missing required answer ({item.label.en}); write "
+                           f"`{item.number}: null` if the country left it empty", item.number)
+
+    def _check_answer(self, responses: Responses, catalog: Questionnaire, item: Item, answer: Answer) -> None:
+        where = ("answers", item.number)
+        self._check_value(item, answer)
+        for index, source in enumerate(answer.sources):
+            self._check_url((*where, "sources", index, "url"), source.url, item.number)
+        if item.follow_up_of is not None and answer.has_details:
+            parent = responses.answers.get(item.follow_up_of)
+            parent_value = parent.value if parent is not None else None
+            if parent_value == "no":
+                self.error(where, f"details given but Q{item.follow_up_of} is answered No", item.number)
+            elif parent is None or parent.is_empty:
+                self.error(where, f"follow-up answered without its question Q{item.follow_up_of}",
+                           item.number)
+        if answer.flags.needs_review:
+            self.warn((*where, "flags"), f"needs review: {answer.flags.needs_review}", item.number)
+        if answer.flags.inferred:
+            self.warn((*where, "flags"), f"value {answer.value!r} was inferred; confirm it", item.number)
+        if answer.period and answer.period.end < answer.period.start:
+            self.error((*where, "period"), "period ends before it starts", item.number)
+
+    def _check_value(self, item: Item, answer: Answer) -> None:
+        where = ("answers", item.number, "value")
+        value = answer.value
+        if value is None:
+            return
+        allowed = _allowed_values(item)
+        if item.kind == Kind.MULTIPLE_CHOICE:
+            values = value if isinstance(value, list) else [value]
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                self.error(where, f"{bad[0]!r} is not an option ({', '.join(allowed)})", item.number)
+        elif isinstance(value, list):
+            self.error(where, f"a {item.kind.value} item takes one value, not a list", item.number)
+        elif allowed and value not in allowed:
+            self.error(where, f"{value!r} is not a valid {item.kind.value} value ({', '.join(allowed)})",
+                       item.number)
+        elif item.kind in (Kind.TEXT, Kind.LINKS):
+            self.error(where, f"a {item.kind.value} item has no value; put the answer in `text` or "
+                       "`sources`", item.number)
+
+    def _check_url(self, where: tuple[Any, ...], url: str, item: int | None) -> None:
+        if not urls.is_web_url(url):
+            self.error(where, f"not an absolute http(s) address: {url!r}", item)
+
+
+def _allowed_values(item: Item) -> list[str]:
+    if item.kind == Kind.YES_NO:
+        return ["yes", "no"]
+    if item.kind == Kind.YES_NO_OTHER:
+        return ["yes", "no", "other"]
+    return [option.value for option in item.options]
+
+
+def _consent_item(catalog: Questionnaire | None) -> int | None:
+    if catalog is None:
+        return None
+    return next((i.number for i in catalog.items if i.kind == Kind.CONSENT), None)
+
+
+def _as_item(key: Any) -> int | None:
+    if isinstance(key, int):
+        return key
+    if isinstance(key, str) and re.fullmatch(r"\d+", key):
+        return int(key)
+    return None

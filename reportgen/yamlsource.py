@@ -1,0 +1,117 @@
+"""Safe YAML reading that remembers where every value came from.
+
+Responses are edited by hand, so every problem must point at a file and a line.
+PyYAML's composer gives nodes with marks; we convert them ourselves so that
+duplicate keys and aliases are caught (an alias bomb is refused before any
+expansion) and each value's line is kept in a path -> line map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportgen.errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024  # a real answer is ~100 KB; refuse before parsing
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus the line (1-based) of each path and duplicate keys found."""
+
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+    duplicates: list[tuple[Path_, int]] = field(default_factory=list)
+
+    def line(self, path: Path_) -> int:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses anchors and aliases: responses never need them, and an alias
+    bomb ("billion laughs") would otherwise expand in memory."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed", event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(None, None, "YAML anchors are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file; any problem becomes a one-line InputError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(path, 1, f"file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+
+
+def load(path: Path) -> Located:
+    """Load one YAML document from ``path`` with line numbers."""
+    text = read_text(path)
+    if not text.strip():
+        raise InputError(path, 1, "file is empty")
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = exc.problem or exc.context or "invalid YAML"
+        raise InputError(path, line, f"YAML syntax error: {message}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(path, 1, f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputError(path, 1, "file is empty")
+    located = Located(None)
+    constructor = yaml.SafeConstructor()
+    try:
+        located.data = _convert(node, (), located, constructor)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise InputError(path, mark.line + 1 if mark else 1, f"YAML error: {exc.problem}") from None
+    return located
+
+
+def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.SafeConstructor) -> Any:
+    located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, (*path, "<key>"), located, constructor)
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            child = (*path, key)
+            if key in result:
+                located.duplicates.append((child, key_node.start_mark.line + 1))
+                continue
+            located.lines[child] = key_node.start_mark.line + 1
+            result[key] = _convert(value_node, child, located, constructor)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(v, (*path, i), located, constructor) for i, v in enumerate(node.value)]
+    return constructor.construct_object(node, deep=True)

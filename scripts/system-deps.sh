@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages reportgen needs, only those that are missing.
+#   scripts/system-deps.sh run    what building profiles needs (Pango for WeasyPrint, gettext)
+#   scripts/system-deps.sh test   plus the independent readers the tests use
+#                                 (poppler-utils, pandoc, LibreOffice Writer)
+set -euo pipefail
+want=(libpango-1.0-0 libpangoft2-1.0-0 gettext)
+if [ "${1:-run}" = test ]; then
+  want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
+fi
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if ! command -v apt-get >/dev/null; then
+  echo "system-deps: please install: ${missing[*]} (no apt-get here)" >&2
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "system-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
