@@ -1,0 +1,179 @@
+"""One language of one profile: translations and locale-aware formatting.
+
+A ``Locale`` is passed to whatever needs words or numbers; nothing here is
+global, so English and Spanish profiles render in one process in any order.
+Catalogs are read from the ``.po`` files directly (no compiled ``.mo`` on disk):
+a missing, empty or fuzzy translation falls back to English and is recorded
+in ``missing`` so the build can warn (or fail with ``--strict``).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import babel
+import pycountry
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_name,
+    get_currency_precision,
+)
+
+from reportgen.errors import InputError
+
+SOURCE_LANG = "en"
+LOCALES = Path(__file__).resolve().parents[1] / "locales"
+# Babel locale used for formatting each language: British English writes
+# "28 November 2026" as the UN style guide wants.
+FORMAT_LOCALES = {"en": "en_GB", "es": "es"}
+
+
+@dataclass(frozen=True)
+class Missing:
+    domain: str
+    msgid: str
+
+
+@cache
+def _read_catalog(path: Path, mtime_ns: int) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, abort_invalid=False)
+    except Exception as exc:  # babel raises several kinds of errors on a broken file
+        raise InputError(path, 1, f"cannot read catalog: {exc}") from None
+
+
+def read_catalog(path: Path) -> Catalog | None:
+    """A parsed ``.po`` file, cached until the file changes; None if absent."""
+    if not path.is_file():
+        return None
+    return _read_catalog(path, path.stat().st_mtime_ns)
+
+
+def available_languages(locales_dir: Path = LOCALES) -> list[str]:
+    """English plus every language with a ``<lang>/LC_MESSAGES`` folder."""
+    found = {p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/*.po")}
+    return [SOURCE_LANG, *sorted(found - {SOURCE_LANG})]
+
+
+@dataclass
+class Locale:
+    lang: str
+    locales_dir: Path = LOCALES
+    country: str | None = None  # alpha-3; selects the responses-<country> catalog
+    missing: list[Missing] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        try:
+            self.babel = babel.Locale.parse(FORMAT_LOCALES.get(self.lang, self.lang), sep="_")
+        except (ValueError, babel.UnknownLocaleError):
+            raise InputError(self.locales_dir, 1, f"unknown language {self.lang!r}") from None
+
+    # -- translation --
+
+    def _catalog(self, domain: str) -> Catalog | None:
+        if self.lang == SOURCE_LANG:
+            return None
+        return read_catalog(self.locales_dir / self.lang / "LC_MESSAGES" / f"{domain}.po")
+
+    def _lookup(self, domain: str, msgid: str | tuple[str, str]) -> str | tuple[str, ...] | None:
+        catalog = self._catalog(domain)
+        message = catalog.get(msgid) if catalog is not None else None
+        if message is None or message.fuzzy or not message.string or (
+            isinstance(message.string, tuple) and not all(message.string)
+        ):
+            return None
+        return message.string
+
+    def translate(self, msgid: str, domain: str = "messages") -> str | None:
+        """The translation, or None (recorded as missing) for a non-English language."""
+        if self.lang == SOURCE_LANG or not msgid:
+            return msgid
+        found = self._lookup(domain, msgid)
+        if found is None:
+            self.missing.append(Missing(domain, msgid))
+            return None
+        return str(found)
+
+    def gettext(self, msgid: str) -> str:
+        return self.translate(msgid) or msgid
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if self.lang != SOURCE_LANG:
+            found = self._lookup("messages", (singular, plural))
+            catalog = self._catalog("messages")
+            if found is not None and catalog is not None:
+                index = _gettext.c2py(catalog.plural_expr)(n)
+                return found[min(index, len(found) - 1)]
+            self.missing.append(Missing("messages", singular))
+        return singular if n == 1 else plural
+
+    def answer_text(self, text: str) -> tuple[str, bool]:
+        """Free text from the answers: (text, translated?). English answers
+        are the source; other languages use ``responses-<COUNTRY>.po``."""
+        if self.lang == SOURCE_LANG or not text:
+            return text, True
+        found = self.translate(text, f"responses-{self.country}")
+        return (found, True) if found is not None else (text, False)
+
+    # -- formatting (always Babel) --
+
+    def number(self, value: int | float | Decimal, digits: int | None = None) -> str:
+        pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+        return format_decimal(value, format=pattern, locale=self.babel)
+
+    def money(self, amount: int | float | Decimal, currency: str) -> str:
+        """The amount with its ISO 4217 code in the locale's own order
+        ("PYG 326,688,810,687", "326.688.810.687 PYG"); Babel's currency
+        digits drop the decimals of currencies without a minor unit (PYG)."""
+        pattern = self.babel.currency_formats["standard"].pattern.split(";")[0]
+        pattern = pattern.replace("\xa4", "\xa4\xa4")
+        pattern = re.sub(r"\xa4\xa4(?=[#0])", "\xa4\xa4\xa0", pattern)
+        pattern = re.sub(r"(?<=[#0])\xa4\xa4", "\xa0\xa4\xa4", pattern)
+        return format_currency(amount, currency, format=pattern, locale=self.babel, currency_digits=True)
+
+    def compact(self, value: int | float | Decimal) -> str:
+        """A rounded reading: "46 million", "46 millones"."""
+        return format_compact_decimal(value, format_type="long", locale=self.babel)
+
+    def currency_name(self, currency: str, count: int | float | Decimal = 2) -> str:
+        return get_currency_name(currency, count=count, locale=self.babel)
+
+    def percent(self, value: float | Decimal, digits: int = 2) -> str:
+        """``value`` is a fraction (0.0031 -> "0.31%")."""
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return format_percent(value, format=pattern, locale=self.babel)
+
+    def date(self, value: date) -> str:
+        return format_date(value, format="long", locale=self.babel)
+
+    def year_range(self, start: int, end: int) -> str:
+        return f"{start}–{end}"
+
+    def list(self, items: list[str], style: str = "standard") -> str:
+        return format_list(list(items), style=style, locale=self.babel) if items else ""
+
+    def territory(self, alpha3: str) -> str:
+        country = pycountry.countries.get(alpha_3=alpha3)
+        if country is None:
+            return alpha3
+        return self.babel.territories.get(country.alpha_2, country.name)
+
+    def language_name(self, code: str) -> str:
+        return self.babel.languages.get(code, code)
+
+    def currency_digits(self, currency: str) -> int:
+        return get_currency_precision(currency)

@@ -1,0 +1,183 @@
+"""Markdown (as narrated from the templates) -> document model blocks.
+
+markdown-it-py in CommonMark mode with raw HTML off, GFM tables, block
+attributes (``{.title}`` gives a paragraph its role, ``{caption="..."
+widths="1 2"}`` a table its caption) and one inline rule of ours: the
+citation call ``[@source-id, locator]``. Links keep http, https and mailto
+only; any other link becomes its text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.attrs import attrs_block_plugin
+
+from reportgen import model as m
+from reportgen.urls import is_safe_link
+
+CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)(?:,\s*([^\]\[]*?))?\s*\]")
+
+# Paragraph roles a template may set with {.role}; placeholders become blocks.
+ROLES = {"title", "subtitle", "lead", "status", "note", "watermark"}
+PLACEHOLDERS = {"sources-list", "further-sources-list", "contents"}
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[@", state.pos):
+        return False
+    match = CITATION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"id": match.group(1), "locator": (match.group(2) or "").strip()}
+    state.pos = match.end()
+    return True
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table").use(attrs_block_plugin)
+    md.disable("image")  # images come from Figure blocks with alt text, never from answers
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+def parse(text: str) -> list[m.Block]:
+    """Parse narrated Markdown into model blocks."""
+    tokens = _parser().parse(text)
+    return _Blocks(tokens).read()
+
+
+class _Blocks:
+    """Walks the flat token stream and builds blocks."""
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+
+    def next(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def read(self) -> list[m.Block]:
+        blocks: list[m.Block] = []
+        while self.pos < len(self.tokens):
+            block = self.block(self.next())
+            if block is not None:
+                blocks.append(block)
+        return blocks
+
+    def block(self, token: Token) -> m.Block | None:
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            children = inlines(self.next())
+            self.next()  # heading_close
+            return m.Heading(level, children, str(token.attrs.get("id", "")))
+        if token.type == "paragraph_open":
+            children = inlines(self.next())
+            self.next()
+            return self.paragraph(token, children)
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            return self.bullet_list(token.type.replace("_open", "_close"))
+        if token.type == "table_open":
+            return self.table(token)
+        if token.type in ("hr", "code_block", "fence", "html_block"):
+            # Not part of the profile vocabulary: keep code as a note, drop rules.
+            return m.Paragraph([m.Code(token.content.rstrip("\n"))], role="note") if token.content else None
+        return None
+
+    def paragraph(self, token: Token, children: list[m.Inline]) -> m.Block:
+        role = str(token.attrs.get("class", "")) or None
+        if role == "contents":
+            return m.Contents(m.plain_text(children))
+        if role in ("sources-list", "further-sources-list"):
+            return m.SourceList([], numbered=role == "sources-list")
+        return m.Paragraph(children, role if role in ROLES else None)
+
+    def bullet_list(self, close: str) -> m.BulletList:
+        items: list[list[m.Inline]] = []
+        depth = 0
+        while True:
+            token = self.next()
+            if token.type == close and depth == 0:
+                return m.BulletList(items)
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                depth -= 1
+            elif token.type == "list_item_open" and depth == 0:
+                items.append([])
+            elif token.type == "inline":
+                if items[-1]:
+                    items[-1].append(m.LineBreak())
+                items[-1].extend(inlines(token))
+
+    def table(self, open_token: Token) -> m.Table:
+        header: list[list[m.Inline]] = []
+        rows: list[list[list[m.Inline]]] = []
+        in_head = False
+        while True:
+            token = self.next()
+            if token.type == "table_close":
+                break
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open" and not in_head:
+                rows.append([])
+            elif token.type == "inline":
+                (header if in_head else rows[-1]).append(inlines(token))
+        caption = str(open_token.attrs.get("caption", ""))
+        widths = [float(w) for w in str(open_token.attrs.get("widths", "")).split()]
+        return m.Table(header, rows, [m.Text(caption)] if caption else [], widths)
+
+
+def inlines(token: Token) -> list[m.Inline]:
+    """Convert an ``inline`` token's children into model inlines."""
+    stack: list[list[m.Inline]] = [[]]
+    openers: list[tuple[str, str]] = []
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "html_inline"):
+            _append_text(stack[-1], child.content)
+        elif kind == "code_inline":
+            stack[-1].append(m.Code(child.content))
+        elif kind == "softbreak":
+            _append_text(stack[-1], " ")
+        elif kind == "hardbreak":
+            stack[-1].append(m.LineBreak())
+        elif kind == "citation":
+            stack[-1].append(m.Citation(child.meta["id"], child.meta["locator"]))
+        elif kind in ("strong_open", "em_open", "link_open"):
+            openers.append((kind, str(child.attrs.get("href", ""))))
+            stack.append([])
+        elif kind in ("strong_close", "em_close", "link_close"):
+            kind_open, href = openers.pop()
+            children = stack.pop()
+            stack[-1].extend(_close(kind_open, href, children))
+    return stack[0]
+
+
+def _close(kind: str, href: str, children: list[m.Inline]) -> list[m.Inline]:
+    if kind == "strong_open":
+        return [m.Strong(children)]
+    if kind == "em_open":
+        return [m.Emph(children)]
+    return [m.Link(href, children)] if is_safe_link(href) else children
+
+
+def _append_text(run: list[m.Inline], text: str) -> None:
+    """Merge adjacent text so dumps and writers see whole runs."""
+    if run and isinstance(run[-1], m.Text):
+        run[-1] = m.Text(run[-1].text + text)
+    else:
+        run.append(m.Text(text))

@@ -1,0 +1,439 @@
+"""Narrate one country's answers in one language into the document model.
+
+Templates (``templates/sections/*.md.j2``) are Markdown + Jinja2, rendered in a
+sandbox with StrictUndefined. Everything a template interpolates is escaped for
+Markdown by ``finalize`` unless it is ``Md`` (markup this module made itself,
+such as citation calls), so answer text can never become markup. The Markdown
+is parsed into model blocks (``markup.py``), citations are numbered once
+(``citations.py``), and the result goes to the writers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+from reportgen import markup, urls
+from reportgen import model as m
+from reportgen.citations import SourceRegistry, number_citations
+from reportgen.errors import PublicationError, TemplateError
+from reportgen.i18n import Locale
+from reportgen.questionnaire import Kind, Questionnaire
+from reportgen.responses import Answer, Responses
+from reportgen.writers import TEMPLATES
+
+SUMMARY_CHARS = 320  # a long answer without a summary shows its first sentences up to this
+
+
+def N_(message: str) -> str:
+    """Mark a fixed word for extraction; it is translated where it is used."""
+    return message
+
+
+# Fixed words the writers need (pandoc's closed list of translated terms).
+LABELS: dict[str, str] = {
+    "title": N_("E-Government Country Profile"),
+    "contents": N_("Contents"),
+    "page": N_("Page"),
+    "of": N_("of"),
+    "source": N_("Source"),
+    "sources": N_("Sources"),
+    "further_sources": N_("Further sources"),
+    "answer_of": N_("answer of"),
+    "items": N_("Items"),
+    "in_english": N_("(in English)"),
+    "not_for_publication": N_("Not for publication"),
+    "draft": N_("Draft"),
+    "final": N_("Final"),
+    "untitled_source": N_("Web page of %(domain)s"),
+}
+
+
+class Md(str):
+    """Markdown made by this module (trusted): ``finalize`` leaves it alone."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~^@&:\"'=$%])")
+
+
+def escape_md(value: Any) -> Md:
+    """Text as literal Markdown: every ASCII punctuation that could start
+    markup is backslash-escaped (CommonMark allows escaping any of them) and
+    line breaks become spaces so text cannot open a new block."""
+    if isinstance(value, Md):
+        return value
+    text = " ".join(str(value).split())
+    return Md(_MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        raise TemplateError("a template printed None; test the answer with `answered` first")
+    return value if isinstance(value, Md) else escape_md(value)
+
+
+@dataclass(frozen=True)
+class Options:
+    templates: Path = TEMPLATES
+    status: str = "draft"  # draft | final
+    organisation: str = "United Nations Department of Economic and Social Affairs"
+    edition: str = "2024"
+    annex: bool = False
+    internal: bool = False
+    strict: bool = False
+
+
+@dataclass
+class Result:
+    document: m.Document
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- what templates see -----------------------------------------------------
+
+
+class SourceView:
+    def __init__(self, id: str, url: str, title: str, locator: str):
+        self.id, self.url, self.title, self.locator = id, url, title, locator
+
+    @property
+    def cite(self) -> Md:
+        locator = f", {self.locator}" if self.locator else ""
+        return Md(f"[@{self.id}{escape_md(locator) if locator else ''}]")
+
+    @property
+    def link(self) -> Md:
+        return md_link(self.url, urls.domain(self.url))
+
+
+def md_link(url: str, text: str) -> Md:
+    """A Markdown link whose text is escaped and whose address cannot break out."""
+    safe = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return Md(f"[{escape_md(text)}](<{safe}>)")
+
+
+class AnswerView:
+    """One item's answer as templates use it."""
+
+    def __init__(self, profile: ProfileView, number: int):
+        self._profile = profile
+        self.number = number
+        self._item = profile.catalog.item(number)
+        self._answer: Answer | None = profile.responses.answer(number)
+
+    @property
+    def label(self) -> str:
+        return self._item.label.get(self._profile.locale.lang)
+
+    @property
+    def answered(self) -> bool:
+        return self._answer is not None
+
+    @property
+    def value(self) -> str | list[str] | None:
+        return self._answer.value if self._answer else None
+
+    @property
+    def yes(self) -> bool:
+        return self.value == "yes"
+
+    @property
+    def no(self) -> bool:
+        return self.value == "no"
+
+    @property
+    def option(self) -> str:
+        """The label of the chosen option of a choice item."""
+        value = self.value
+        for option in self._item.options:
+            if option.value == value:
+                return option.label.get(self._profile.locale.lang)
+        return str(value or "")
+
+    @property
+    def follow_up(self) -> AnswerView:
+        """The "If yes, please provide link and detail" item of a yes/no item."""
+        follow_ups = self._profile.catalog.follow_ups(self.number)
+        if not follow_ups:
+            raise TemplateError(f"Q{self.number} has no follow-up item")
+        return self._profile.q(follow_ups[0].number)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self._answer and (self._answer.text or self._answer.summary))
+
+    @property
+    def text(self) -> Md:
+        """The full free text, translated (for the annex)."""
+        return self._profile.free_text(self._answer.text if self._answer else "")
+
+    @property
+    def summary(self) -> Md:
+        """The short form for the body: the summary, else the first sentences."""
+        if not self._answer:
+            return Md("")
+        source = self._answer.summary or first_sentences(self._answer.text or "", SUMMARY_CHARS)
+        return self._profile.free_text(source)
+
+    @property
+    def sources(self) -> list[SourceView]:
+        if not self._answer:
+            return []
+        return [self._profile.source_view(ref.url, ref.locator or "") for ref in self._answer.sources]
+
+    @property
+    def cite(self) -> Md:
+        """Citation calls for every source of the answer (and of its follow-up)."""
+        views = list(self.sources)
+        if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
+            for item in self._profile.catalog.follow_ups(self.number):
+                views.extend(self._profile.q(item.number).sources)
+        return Md("".join(v.cite for v in views))
+
+    @property
+    def links(self) -> Md:
+        return Md(", ".join(v.link for v in self.sources))
+
+    @property
+    def period(self) -> Any:
+        return self._answer.period if self._answer else None
+
+    @property
+    def budget(self) -> Any:
+        return self._answer.budget if self._answer else None
+
+
+class ProfileView:
+    """The whole profile as templates use it: ``p.q(62).budget``, ``p.country``."""
+
+    def __init__(self, responses: Responses, catalog: Questionnaire, locale: Locale,
+                 registry: SourceRegistry, options: Options):
+        self.responses = responses
+        self.catalog = catalog
+        self.locale = locale
+        self.registry = registry
+        self.options = options
+        self.untranslated = 0
+
+    @property
+    def country(self) -> str:
+        return self.locale.territory(self.responses.country)
+
+    @property
+    def code(self) -> str:
+        return self.responses.country
+
+    @property
+    def submitted(self) -> date | None:
+        return self.responses.submitted
+
+    def q(self, number: int) -> AnswerView:
+        if not self.catalog.has_item(number):
+            raise TemplateError(f"template asks for Q{number}, which {self.catalog.id} does not have")
+        return AnswerView(self, number)
+
+    def group(self, group_id: str) -> list[AnswerView]:
+        return [self.q(n) for n in self.catalog.group(group_id).items]
+
+    def items(self, section_id: str) -> list[AnswerView]:
+        return [self.q(item.number) for item in self.catalog.section_items(section_id)]
+
+    def section_title(self, section_id: str) -> str:
+        return self.catalog.section(section_id).title.get(self.locale.lang)
+
+    def source_view(self, url: str, locator: str) -> SourceView:
+        from reportgen.citations import source_id
+
+        source = self.registry.get(source_id(url))
+        return SourceView(source.id, source.url, source.title, locator)
+
+    def free_text(self, text: str) -> Md:
+        """Answer text in the profile's language, escaped; English text in a
+        non-English profile is marked visibly and counted."""
+        if not text:
+            return Md("")
+        translated, ok = self.locale.answer_text(text)
+        if ok:
+            return escape_md(translated)
+        self.untranslated += 1
+        marker = self.locale.gettext(LABELS["in_english"])
+        return Md(f"{escape_md(translated)} _{escape_md(marker)}_")
+
+    def plain_text(self, text: str) -> str:
+        """Like ``free_text`` for places that take plain text (source titles)."""
+        translated, ok = self.locale.answer_text(text)
+        if ok:
+            return translated
+        self.untranslated += 1
+        return f"{translated} {self.locale.gettext(LABELS['in_english'])}"
+
+
+def first_sentences(text: str, limit: int) -> str:
+    """The first paragraph's sentences that fit in ``limit`` characters (at
+    least one sentence; a single over-long sentence is cut at a word with "…")."""
+    paragraph = text.strip().split("\n\n", 1)[0]
+    paragraph = " ".join(paragraph.split())
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ“\"(])", paragraph)
+    out = ""
+    for sentence in sentences:
+        if out and len(out) + 1 + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
+    if len(out) > limit * 1.5:
+        out = out[: limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return out
+
+
+# --- the environment --------------------------------------------------------
+
+
+def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(templates / "sections"),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(locale.gettext, locale.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(_filters(locale))
+    return env
+
+
+def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
+    def as_decimal(value: Any) -> Decimal:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+    return {
+        "money": lambda amount, currency: locale.money(as_decimal(amount), currency),
+        "compact": lambda value: locale.compact(as_decimal(value)),
+        "currency_name": lambda code, count=2: locale.currency_name(code, count),
+        "percent": lambda value, digits=2: locale.percent(as_decimal(value) / 100, digits),
+        "number": lambda value, digits=None: locale.number(as_decimal(value), digits),
+        "date": lambda value: locale.date(value),
+        "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
+        "md": escape_md,
+        "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
+    }
+
+
+# --- the profile ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    kind: str
+    template: str | None = None
+    only_with_annex: bool = False
+
+
+def read_parts(templates: Path) -> list[Part]:
+    """The profile's parts in order, from ``templates/sections/profile.yaml``."""
+    data = yaml.safe_load((templates / "sections" / "profile.yaml").read_text(encoding="utf-8"))
+    return [Part(**entry) for entry in data["parts"]]
+
+
+def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
+                   options: Options = Options()) -> Result:
+    """Narrate, parse and number one profile in one language."""
+    if not responses.consents and not options.internal:
+        raise PublicationError(
+            f"{responses.country}: consent to publish (Q{catalog.items[-1].number}) is not Yes; "
+            "build with --internal for a copy marked 'Not for publication'"
+        )
+    untitled = lambda url: locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(url)}  # noqa: E731
+    registry = SourceRegistry(responses, untitled)
+    profile = ProfileView(responses, catalog, locale, registry, options)
+    env = make_environment(options.templates, locale)
+    sections = [
+        _render_part(env, part, profile, locale)
+        for part in read_parts(options.templates)
+        if options.annex or not part.only_with_annex
+    ]
+    document = m.Document(_meta(responses, locale, options), sections)
+    number_citations(document, registry, responses.submitted, profile.plain_text)
+    return Result(document, _warnings(profile, locale, options))
+
+
+def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, locale: Locale) -> m.Section:
+    if part.template is None:
+        return m.Section(part.id, part.kind, [m.Contents(locale.gettext(LABELS["contents"]))])
+    try:
+        text = env.get_template(part.template).render(p=profile, labels=LABELS)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"templates/sections/{exc.name}:{exc.lineno}: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"templates/sections/{part.template}: {exc.message}") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
+    blocks = markup.parse(text)
+    _assign_heading_ids(part.id, blocks)
+    return m.Section(part.id, part.kind, blocks)
+
+
+def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
+    first = True
+    for index, block in enumerate(blocks):
+        if isinstance(block, m.Heading) and not block.id:
+            block.id = section_id if first else f"{section_id}-{index}"
+            first = False
+
+
+def _meta(responses: Responses, locale: Locale, options: Options) -> m.Meta:
+    title = locale.gettext(LABELS["title"])
+    country = locale.territory(responses.country)
+    labels = {key: locale.gettext(value) for key, value in LABELS.items()}
+    return m.Meta(
+        title=title,
+        country=country,
+        country_code=responses.country,
+        lang=locale.lang,
+        subject=f"{title}: {country}",
+        author=options.organisation,
+        keywords=[country, "e-government", "E-Government Survey", options.edition],
+        edition=options.edition,
+        status=labels["final" if options.status == "final" else "draft"],
+        date=document_date(responses),
+        internal=options.internal,
+        internal_label=labels["not_for_publication"],
+        labels=labels,
+    )
+
+
+def document_date(responses: Responses) -> date:
+    """The answers' date, else SOURCE_DATE_EPOCH, else today (not reproducible)."""
+    if responses.submitted:
+        return responses.submitted
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    return datetime.now(UTC).date()
+
+
+def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[str]:
+    warnings: list[str] = []
+    template_missing = sorted({m.msgid for m in locale.missing if m.domain == "messages"})
+    if template_missing:
+        warnings.append(f"{locale.lang}: {len(template_missing)} template strings untranslated "
+                        f"(shown in English), e.g. {template_missing[0][:60]!r}")
+    if profile.untranslated:
+        warnings.append(f"{locale.lang}: {profile.untranslated} answer texts untranslated in "
+                        f"responses-{profile.code}.po (shown in English, marked)")
+    if warnings and options.strict:
+        raise PublicationError("; ".join(warnings) + " (--strict)")
+    return warnings
