@@ -77,7 +77,8 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
     _fill_lists(document, cited, further)
 
 
-def _entry(source: Source, number: int, answered: date | None, translate: Callable[[str], str]) -> m.SourceEntry:
+def _entry(source: Source, number: int, answered: date | None,
+           translate: Callable[[str], str]) -> m.SourceEntry:
     return m.SourceEntry(number, source.id, source.url, translate(source.title), urls.domain(source.url),
                          sorted(source.items), answered)
 

@@ -68,3 +68,196 @@ def import_(export: Path, output: Path, country: str | None) -> None:
     except ReportgenError as exc:
         _fail(exc)
     click.echo(f"{output}: {result.summary()}")
+
+
+# --- translation ---------------------------------------------------------------
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs: extract, update, stats, check."""
+
+
+@i18n.command()
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), default=Path("responses"),
+              show_default=True, help="Folder of country responses whose free text is extracted.")
+def extract(responses_dir: Path) -> None:
+    """Write locales/messages.pot and locales/responses-<COUNTRY>.pot."""
+    from reportgen import catalogs
+    from reportgen.i18n import LOCALES
+    from reportgen.responses import load_responses
+
+    catalogs.write_catalog(catalogs.extract_messages(), LOCALES / "messages.pot")
+    click.echo(f"{LOCALES / 'messages.pot'}")
+    for path in sorted(responses_dir.glob("*.yaml")):
+        try:
+            responses, _ = load_responses(path)
+        except ReportgenError as exc:
+            _fail(exc)
+        target = LOCALES / f"responses-{responses.country}.pot"
+        catalogs.write_catalog(catalogs.extract_responses(responses), target)
+        click.echo(str(target))
+
+
+@i18n.command()
+@click.option("--lang", "langs", multiple=True, help="Languages to update (default: every locales/<lang>/).")
+def update(langs: tuple[str, ...]) -> None:
+    """Merge the .pot templates into each language's .po (keeps translations, marks changes fuzzy)."""
+    from reportgen import catalogs
+    from reportgen.i18n import LOCALES, read_catalog
+
+    for lang in langs or catalogs.languages():
+        for pot in sorted(LOCALES.glob("*.pot")):
+            template = read_catalog(pot)
+            assert template is not None
+            po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+            catalogs.write_catalog(catalogs.update_catalog(template, po, lang), po)
+            click.echo(f"{po}: {catalogs.stats(po).percent:.0f}% translated")
+
+
+@i18n.command()
+def stats() -> None:
+    """Translated / fuzzy / untranslated messages per catalog."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from reportgen import catalogs
+
+    table = Table("catalog", "translated", "fuzzy", "untranslated", "%")
+    for po in catalogs.po_files():
+        s = catalogs.stats(po)
+        table.add_row(str(po), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.percent:.0f}")
+    Console().print(table)
+
+
+@i18n.command(name="check")
+def check_catalogs() -> None:
+    """Placeholders match, plural forms are right, every catalog compiles."""
+    from reportgen import catalogs
+
+    problems = [p for po in catalogs.po_files() for p in catalogs.check(po)]
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"{len(catalogs.po_files())} catalogs checked, {len(problems)} problems")
+    sys.exit(EXIT_PROBLEMS if problems else 0)
+
+
+# --- build ------------------------------------------------------------------------
+
+
+def _split(value: str | None) -> tuple[str, ...] | None:
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
+
+
+@main.command()
+@click.argument("countries", nargs=-1)
+@click.option("--all", "all_countries", is_flag=True, help="Every country in the responses folder (default).")
+@click.option("--lang", help="Comma-separated languages, e.g. en,es (default from settings).")
+@click.option("--format", "formats", help="Comma-separated formats: docx,pdf,html (default from settings).")
+@click.option("--jobs", "-j", type=click.IntRange(0), help="Worker processes (default: CPU count; 0 = none).")
+@click.option("--strict", is_flag=True, help="Untranslated text and review flags fail the build.")
+@click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
+@click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")
+@click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft.")
+@click.option("--pdf-variant", help="pdf/ua-1 (default), pdf/a-3u, pdf/a-3a, ... or 'none'.")
+@click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A reference.docx whose styles replace templates/reference.docx.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
+          jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
+          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None) -> None:
+    """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
+    import os
+
+    from reportgen import build as builder
+    from reportgen.i18n import available_languages
+    from reportgen.settings import load_settings
+    from reportgen.writers import FORMATS
+
+    try:
+        settings = load_settings()
+    except ReportgenError as exc:
+        _fail(exc)
+    folder = responses_dir or settings.responses
+    paths = _responses_paths(folder, countries, all_countries)
+    languages = _split(lang) or tuple(settings.languages)
+    known = available_languages()
+    for language in languages:
+        if language not in known:
+            _fail(ReportgenError(f"--lang {language}: no catalog in locales/{language}/ (have: {', '.join(known)})"))
+    fmts = _split(formats) or tuple(settings.formats)
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
+    variant = pdf_variant or settings.pdf_variant
+    options = builder.BuildOptions(
+        languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
+        edition=settings.edition, status="final" if final else settings.status, strict=strict, annex=annex,
+        internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
+        reference_docx=reference_docx,
+    )
+    jobs = os.cpu_count() or 1 if jobs is None else jobs
+    summary = _run_build(builder, paths, options, jobs)
+    sys.exit(0 if summary.ok else EXIT_PROBLEMS)
+
+
+def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bool) -> list[Path]:
+    if not folder.is_dir():
+        _fail(ReportgenError(f"{folder}: no such responses folder"))
+    if countries and not all_countries:
+        paths = [folder / f"{code.upper()}.yaml" for code in countries]
+        for path in paths:
+            if not path.is_file():
+                _fail(ReportgenError(f"{path}: no responses for {path.stem}"))
+        return paths
+    return sorted(folder.glob("*.yaml"))
+
+
+def _run_build(builder, paths: list[Path], options, jobs: int):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    executor = builder.default_executor(jobs) if jobs > 0 else None
+    with Progress(*columns, console=console, transient=True) as progress:
+        bar = progress.add_task("planning", total=None)
+
+        def on_done(item, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+            task = getattr(item, "task", item)
+            progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
+
+        try:
+            summary = builder.build(paths, options, executor, on_done)
+        except KeyboardInterrupt:
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+            console.print("interrupted: finished outputs are kept; the next build resumes")
+            sys.exit(130)
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+    _print_summary(console, summary, options)
+    return summary
+
+
+def _print_summary(console, summary, options) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    table = Table("country", "lang", "result", "detail", title=f"reportgen build ({summary.seconds:.1f} s)")
+    for result in summary.built:
+        outputs = ", ".join(Path(o.path).name for o in result.outputs.values())
+        note = f"; {len(result.warnings)} warnings" if result.warnings else ""
+        table.add_row(result.task.country, result.task.lang, "[green]built", outputs + note)
+    for task in summary.skipped:
+        table.add_row(task.country, task.lang, "skipped", "up to date")
+    for result in summary.failed:
+        table.add_row(result.task.country, result.task.lang, "[red]failed", result.error or "")
+    console.print(table)
+    for result in summary.built:
+        for warning in result.warnings:
+            console.print(f"warning: {result.task.country}: {warning}")
+    console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
+                  f" -> {options.out}/")

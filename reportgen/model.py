@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Union
 
 # --- inline nodes -----------------------------------------------------------
 
@@ -63,7 +62,7 @@ class Citation:
     number: int = 0
 
 
-Inline = Union[Text, Strong, Emph, Code, LineBreak, Link, Citation]
+Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation
 
 # --- block nodes ------------------------------------------------------------
 
@@ -132,7 +131,7 @@ class SourceList:
     numbered: bool = True
 
 
-Block = Union[Heading, Paragraph, BulletList, Table, Figure, Contents, SourceList]
+Block = Heading | Paragraph | BulletList | Table | Figure | Contents | SourceList
 
 
 @dataclass

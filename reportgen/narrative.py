@@ -179,11 +179,13 @@ class AnswerView:
 
     @property
     def summary(self) -> Md:
-        """The short form for the body: the summary, else the first sentences."""
+        """The short form for the body: the summary, else the first sentences
+        of the (translated) text."""
         if not self._answer:
             return Md("")
-        source = self._answer.summary or first_sentences(self._answer.text or "", SUMMARY_CHARS)
-        return self._profile.free_text(source)
+        if self._answer.summary:
+            return self._profile.free_text(self._answer.summary)
+        return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS)
 
     @property
     def sources(self) -> list[SourceView]:
@@ -257,12 +259,15 @@ class ProfileView:
         source = self.registry.get(source_id(url))
         return SourceView(source.id, source.url, source.title, locator)
 
-    def free_text(self, text: str) -> Md:
-        """Answer text in the profile's language, escaped; English text in a
-        non-English profile is marked visibly and counted."""
+    def free_text(self, text: str, shorten: int | None = None) -> Md:
+        """Answer text in the profile's language, escaped, optionally cut to its
+        first sentences; English text in a non-English profile is marked
+        visibly and counted."""
         if not text:
             return Md("")
         translated, ok = self.locale.answer_text(text)
+        if shorten:
+            translated = first_sentences(translated, shorten)
         if ok:
             return escape_md(translated)
         self.untranslated += 1
