@@ -24,11 +24,28 @@ def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportgen")
-def main() -> None:
+def cli() -> None:
     """Turn E-Government Survey questionnaire answers into country profiles."""
 
 
-@main.command()
+def main() -> None:
+    """The console entry point: a bug still ends in one line, not a traceback
+    (set REPORTGEN_DEBUG=1 to see it)."""
+    import os
+
+    try:
+        cli()
+    except ReportgenError as exc:
+        _fail(exc)
+    except Exception as exc:
+        if os.environ.get("REPORTGEN_DEBUG"):
+            raise
+        click.echo(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
+                   err=True)
+        sys.exit(EXIT_PROBLEMS)
+
+
+@cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings (review flags, unknown date) as errors.")
 def check(files: tuple[Path, ...], strict: bool) -> None:
@@ -54,7 +71,7 @@ def check(files: tuple[Path, ...], strict: bool) -> None:
     sys.exit(worst)
 
 
-@main.command(name="import")
+@cli.command(name="import")
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The responses YAML to write, e.g. responses/PRY.yaml.")
@@ -73,7 +90,7 @@ def import_(export: Path, output: Path, country: str | None) -> None:
 # --- translation ---------------------------------------------------------------
 
 
-@main.group()
+@cli.group()
 def i18n() -> None:
     """Translation catalogs: extract, update, stats, check."""
 
@@ -101,13 +118,16 @@ def extract(responses_dir: Path) -> None:
 
 @i18n.command()
 @click.option("--lang", "langs", multiple=True, help="Languages to update (default: every locales/<lang>/).")
-def update(langs: tuple[str, ...]) -> None:
+@click.option("--domain", "domains", multiple=True, help="Catalogs to update: messages, responses-PRY (default: all).")
+def update(langs: tuple[str, ...], domains: tuple[str, ...]) -> None:
     """Merge the .pot templates into each language's .po (keeps translations, marks changes fuzzy)."""
     from reportgen import catalogs
     from reportgen.i18n import LOCALES, read_catalog
 
     for lang in langs or catalogs.languages():
         for pot in sorted(LOCALES.glob("*.pot")):
+            if domains and pot.stem not in domains:
+                continue
             template = read_catalog(pot)
             assert template is not None
             po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
@@ -149,7 +169,7 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in value.split(",") if v.strip()) if value else None
 
 
-@main.command()
+@cli.command()
 @click.argument("countries", nargs=-1)
 @click.option("--all", "all_countries", is_flag=True, help="Every country in the responses folder (default).")
 @click.option("--lang", help="Comma-separated languages, e.g. en,es (default from settings).")

@@ -88,7 +88,7 @@ def load(path: Path) -> Located:
     if node is None:
         raise InputError(path, 1, "file is empty")
     located = Located(None)
-    constructor = yaml.SafeConstructor()
+    constructor = yaml.constructor.SafeConstructor()
     try:
         located.data = _convert(node, (), located, constructor)
     except yaml.constructor.ConstructorError as exc:
@@ -97,7 +97,7 @@ def load(path: Path) -> Located:
     return located
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.SafeConstructor) -> Any:
+def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.constructor.SafeConstructor) -> Any:
     located.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
