@@ -108,8 +108,10 @@ class SourceView:
 
     @property
     def cite(self) -> Md:
-        locator = f", {self.locator}" if self.locator else ""
-        return Md(f"[@{self.id}{escape_md(locator) if locator else ''}]")
+        # The citation rule reads the call verbatim up to "]", so the locator
+        # only needs its brackets removed, not Markdown escaping.
+        locator = " ".join(self.locator.replace("[", "(").replace("]", ")").split())
+        return Md(f"[@{self.id}, {locator}]" if locator else f"[@{self.id}]")
 
     @property
     def link(self) -> Md:

@@ -1,0 +1,250 @@
+"""The narrative engine with small templates of the tests' own: escaping,
+citations, translation fallback, publication rules."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reportgen import model as m
+from reportgen.errors import PublicationError, TemplateError
+from reportgen.i18n import Locale
+from reportgen.narrative import Options, build_document, escape_md, first_sentences
+from reportgen.questionnaire import load
+from reportgen.responses import load_responses
+from tests.responses_factory import minimal_yaml
+
+HOSTILE = [
+    "**x**",
+    "[a](javascript:alert(1))",
+    "<img src=file:///etc/passwd>",
+    "{{ 7*7 }}",
+    "# not a heading",
+    "1. not a list",
+    "| not | a table |",
+    "[@src-deadbeef]",
+    "line one\n\n- new block?",
+]
+
+
+def make_templates(tmp_path: Path, body: str, sources: bool = True) -> Path:
+    root = tmp_path / "templates"
+    (root / "sections").mkdir(parents=True)
+    parts = ["  - {id: body, kind: body, template: body.md.j2}"]
+    if sources:
+        parts.append("  - {id: sources, kind: sources, template: sources.md.j2}")
+        (root / "sections" / "sources.md.j2").write_text(
+            "# {{ _('Sources') }}\n\n{.sources-list}\nsources\n\n## {{ _('Further sources') }}\n\n"
+            "{.further-sources-list}\nfurther\n", encoding="utf-8")
+    (root / "sections" / "profile.yaml").write_text("parts:\n" + "\n".join(parts) + "\n", encoding="utf-8")
+    (root / "sections" / "body.md.j2").write_text(body, encoding="utf-8")
+    return root
+
+
+def responses_with(tmp_path: Path, answers: str, consent: str = "yes"):  # type: ignore[no-untyped-def]
+    drop = {int(line.strip().rstrip(":")) for line in answers.splitlines()
+            if line.startswith("  ") and not line.startswith("   ")}
+    text = minimal_yaml(extra_answers=answers, drop=drop).replace("consent: yes", f"consent: {consent}")
+    path = tmp_path / "PRY.yaml"
+    path.write_text(text, encoding="utf-8")
+    responses, _ = load_responses(path)
+    return responses
+
+
+def build(tmp_path: Path, body: str, answers: str = "", lang: str = "en", **options):  # type: ignore[no-untyped-def]
+    templates = make_templates(tmp_path, body)
+    responses = responses_with(tmp_path, answers)
+    return build_document(responses, load("msq-2024"), Locale(lang, country="PRY"),
+                          Options(templates=templates, **options))
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_answer_text_never_becomes_markup(tmp_path: Path, hostile: str) -> None:
+    block = "\n      ".join(hostile.split("\n"))
+    answers = f"  13:\n    text: |\n      {block}\n"
+    result = build(tmp_path, "Agency: {{ p.q(13).text }}\n", answers)
+    [paragraph] = result.document.sections[0].blocks
+    assert isinstance(paragraph, m.Paragraph)
+    assert paragraph.children == [m.Text("Agency: " + " ".join(hostile.split()))]
+
+
+def test_interpolated_strings_are_escaped_too(tmp_path: Path) -> None:
+    result = build(tmp_path, "{{ '**bold** <b>' }} {{ '[x](http://a.b)' }}\n")
+    assert m.plain_text(result.document.sections[0].blocks[0].children) == "**bold** <b> [x](http://a.b)"
+
+
+def test_template_markup_still_works(tmp_path: Path) -> None:
+    result = build(tmp_path, "# Title\n\nSome **bold** and [a link](https://example.org).\n\n- one\n- two\n")
+    heading, paragraph, bullets = result.document.sections[0].blocks
+    assert isinstance(heading, m.Heading) and heading.id == "body"
+    assert m.Strong([m.Text("bold")]) in paragraph.children
+    assert m.Link("https://example.org", [m.Text("a link")]) in paragraph.children
+    assert isinstance(bullets, m.BulletList) and len(bullets.items) == 2
+
+
+def test_unsafe_link_in_a_template_keeps_only_its_text(tmp_path: Path) -> None:
+    result = build(tmp_path, "[click](javascript:alert(1)) and <script>x</script>\n")
+    children = result.document.sections[0].blocks[0].children
+    assert not any(isinstance(n, m.Link) for n in m.walk_inlines(children))
+    assert m.plain_text(children) == "[click](javascript:alert(1)) and <script>x</script>"
+
+
+def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"body\.md\.j2"):
+        build(tmp_path, "{{ p.__class__.__mro__ }}\n")
+
+
+def test_undefined_names_fail_loudly(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"body\.md\.j2: 'nothing' is undefined"):
+        build(tmp_path, "{{ nothing }}\n")
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError, match=r"templates/sections/body.md.j2:2: "):
+        build(tmp_path, "fine\n{% if %}\n")
+
+
+# --- citations -----------------------------------------------------------------------
+
+DECREE = "https://www.presidencia.gov.py/url-sistema-visor-decretos/index.php/ver_decreto/31861"
+CITED_ANSWERS = f"""  33:
+    value: 'yes'
+  34:
+    text: Decree.
+    sources:
+      - url: {DECREE}
+        locator: p. 123
+  37:
+    value: 'yes'
+  38:
+    text: Law.
+    sources:
+      - url: https://informacionpublica.paraguay.gov.py/public/ley_5282.pdf
+        title: Law No. 5282/2014
+  63:
+    value: 'yes'
+  64:
+    text: Plan.
+    sources:
+      - url: {DECREE.replace("https://www.", "HTTPS://WWW.")}#page=31
+        locator: p. 31
+  10:
+    sources:
+      - url: https://www.datos.gov.py/
+"""
+
+
+def test_citations_number_sources_by_first_call_and_notes_in_order(tmp_path: Path) -> None:
+    body = "Law{{ p.q(37).cite }}. Decree{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n"
+    result = build(tmp_path, body, CITED_ANSWERS)
+    calls = m.citations(result.document)
+    assert [(c.note, c.number, c.locator) for c in calls] == [(1, 1, ""), (2, 2, "p. 123"), (3, 2, "p. 31")]
+    sources = result.document.sources
+    # The same decree with another case, a fragment and another locator is one source.
+    assert [(s.number, s.title) for s in sources][:2] == [
+        (1, "Law No. 5282/2014"), (2, "Web page of presidencia.gov.py")]
+    assert sources[1].items == [34, 64]
+
+
+def test_never_cited_sources_are_further_sources_not_lost(tmp_path: Path) -> None:
+    result = build(tmp_path, "Law{{ p.q(37).cite }}.\n", CITED_ANSWERS)
+    lists = [b for b in result.document.sections[1].blocks if isinstance(b, m.SourceList)]
+    assert [e.number for e in lists[0].entries] == [1]
+    assert lists[1].numbered is False
+    assert {e.url for e in lists[1].entries} == {DECREE, "https://www.datos.gov.py/"}
+    assert [e.number for e in lists[1].entries] == [2, 3]
+
+
+def test_empty_further_sources_list_drops_its_heading(tmp_path: Path) -> None:
+    answers = "  10:\n    sources:\n      - url: https://www.datos.gov.py/\n"
+    result = build(tmp_path, "Data{{ p.q(10).cite }}.\n", answers)
+    blocks = result.document.sections[1].blocks
+    assert [type(b).__name__ for b in blocks] == ["Heading", "SourceList"]
+
+
+def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
+    from reportgen.narrative import Md
+
+    templates = make_templates(tmp_path, "x {{ fake }}\n")
+    responses = responses_with(tmp_path, "")
+    env_body = "x [@src-00000000]\n"
+    (templates / "sections" / "body.md.j2").write_text(env_body, encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"unknown source \[@src-00000000\]"):
+        build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Options(templates=templates))
+    assert isinstance(escape_md("x"), Md)
+
+
+# --- translation fallback --------------------------------------------------------------
+
+
+def test_untranslated_answer_text_is_marked_and_counted(tmp_path: Path) -> None:
+    answers = "  13:\n    text: A sentence nobody translated.\n"
+    result = build(tmp_path, "{{ p.q(13).summary }}\n", answers, lang="es")
+    paragraph = result.document.sections[0].blocks[0]
+    assert m.plain_text(paragraph.children) == "A sentence nobody translated. (en inglés)"
+    assert any("1 answer texts untranslated" in w for w in result.warnings)
+
+
+def test_strict_refuses_untranslated_text(tmp_path: Path) -> None:
+    answers = "  13:\n    text: A sentence nobody translated.\n"
+    with pytest.raises(PublicationError, match="--strict"):
+        build(tmp_path, "{{ p.q(13).summary }}\n", answers, lang="es", strict=True)
+
+
+def test_a_new_language_is_data(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "de" / "LC_MESSAGES" / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: de\\n"\n\n'
+        'msgid "Sources"\nmsgstr "Quellen"\n', encoding="utf-8")
+    templates = make_templates(tmp_path, "{{ _('Sources') }} / {{ _('Contents') }}\n", sources=False)
+    responses = responses_with(tmp_path, "")
+    result = build_document(responses, load("msq-2024"), Locale("de", locales, country="PRY"),
+                            Options(templates=templates))
+    assert m.plain_text(result.document.sections[0].blocks[0].children) == "Quellen / Contents"
+    assert result.document.meta.country == "Paraguay"
+    assert any("template strings untranslated" in w for w in result.warnings)
+
+
+# --- publication rules -------------------------------------------------------------------
+
+
+def test_no_consent_refuses_unless_internal(tmp_path: Path) -> None:
+    templates = make_templates(tmp_path, "Body\n")
+    responses = responses_with(tmp_path, "", consent="no")
+    catalog = load("msq-2024")
+    with pytest.raises(PublicationError, match="consent to publish"):
+        build_document(responses, catalog, Locale("en", country="PRY"), Options(templates=templates))
+    result = build_document(responses, catalog, Locale("en", country="PRY"),
+                            Options(templates=templates, internal=True))
+    assert result.document.meta.internal and result.document.meta.internal_label == "Not for publication"
+
+
+def test_respondent_is_not_available_to_templates_as_text(tmp_path: Path) -> None:
+    result = build(tmp_path, "{{ p.country }} ({{ p.code }})\n")
+    assert "Test Person" not in m.dump(result.document)
+
+
+def test_document_date_comes_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    result = build(tmp_path, "x\n")
+    assert str(result.document.meta.date) == "2023-11-14"
+
+
+def test_first_sentences_keeps_whole_sentences() -> None:
+    text = "First sentence here. Second one is longer than the rest of it. Third.\n\nNext paragraph."
+    assert first_sentences(text, 30) == "First sentence here."
+    assert first_sentences(text, 80) == "First sentence here. Second one is longer than the rest of it. Third."
+    assert first_sentences("word " * 200, 50).endswith("…")
+
+
+def test_templates_folder_is_copyable(tmp_path: Path) -> None:
+    """Authors can keep templates elsewhere: the engine reads only the folder it is given."""
+    root = make_templates(tmp_path, "Hello {{ p.country }}\n", sources=False)
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    responses = responses_with(tmp_path, "")
+    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=copy))
+    assert m.plain_text(result.document.sections[0].blocks[0].children) == "Hello Paraguay"
