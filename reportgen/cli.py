@@ -281,3 +281,43 @@ def _print_summary(console, summary, options) -> None:  # type: ignore[no-untype
             console.print(f"warning: {result.task.country}: {warning}")
     console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
                   f" -> {options.out}/")
+
+
+# --- scale ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--countries", default="all", show_default=True,
+              help="'all' (the 193 UN Member States), a number N (the first N), or codes: ARG,BRA.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write <CODE>.yaml files into.")
+@click.option("--seed", default=2024, show_default=True, help="Random seed; the same seed gives the same files.")
+def synth(countries: str, output: Path, seed: int) -> None:
+    """Write valid, varied synthetic responses for UN Member States."""
+    from reportgen.synth import member_states, write_synthetic
+
+    codes = member_states()
+    if countries.isdigit():
+        codes = codes[: int(countries)]
+    elif countries != "all":
+        wanted = [c.strip().upper() for c in countries.split(",")]
+        unknown = [c for c in wanted if c not in codes]
+        if unknown:
+            _fail(ReportgenError(f"--countries: {unknown[0]} is not a UN Member State code"))
+        codes = wanted
+    written = write_synthetic(codes, output, seed)
+    click.echo(f"{len(written)} synthetic responses written to {output}/")
+
+
+@cli.command()
+@click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
+@click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
+              show_default=True, help="Where to keep the latest figures (Markdown).")
+def bench(countries: int, memory_countries: int, output: Path) -> None:
+    """Measure build speed and memory; print figures and keep them in docs/benchmarks.md."""
+    from reportgen.bench import run_benchmarks
+
+    report = run_benchmarks(countries, memory_countries or None)
+    click.echo(report)
+    output.write_text(report, encoding="utf-8")
