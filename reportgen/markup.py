@@ -177,6 +177,8 @@ def _close(kind: str, href: str, children: list[m.Inline]) -> list[m.Inline]:
 
 def _append_text(run: list[m.Inline], text: str) -> None:
     """Merge adjacent text so dumps and writers see whole runs."""
+    if not text:
+        return
     if run and isinstance(run[-1], m.Text):
         run[-1] = m.Text(run[-1].text + text)
     else:

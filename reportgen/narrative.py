@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -97,6 +98,9 @@ class Options:
 class Result:
     document: m.Document
     warnings: list[str] = field(default_factory=list)
+    # Seconds spent rendering templates ("narrative") and parsing + numbering
+    # ("model"), for the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 # --- what templates see -----------------------------------------------------
@@ -367,27 +371,34 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     registry = SourceRegistry(responses, untitled)
     profile = ProfileView(responses, catalog, locale, registry, options)
     env = make_environment(options.templates, locale)
-    sections = [
-        _render_part(env, part, profile, locale)
-        for part in read_parts(options.templates)
-        if options.annex or not part.only_with_annex
-    ]
+    start = time.perf_counter()
+    parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
+    texts = [_render_part(env, part, profile) for part in parts]
+    narrated = time.perf_counter()
+    sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
     document = m.Document(_meta(responses, locale, options), sections)
     number_citations(document, registry, responses.submitted, profile.plain_text)
-    return Result(document, _warnings(profile, locale, options))
+    timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
+    return Result(document, _warnings(profile, locale, options), timings)
 
 
-def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, locale: Locale) -> m.Section:
+def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) -> str | None:
+    """The part's Markdown, or None for a part without a template (contents)."""
     if part.template is None:
-        return m.Section(part.id, part.kind, [m.Contents(locale.gettext(LABELS["contents"]))])
+        return None
     try:
-        text = env.get_template(part.template).render(p=profile, labels=LABELS)
+        return env.get_template(part.template).render(p=profile, labels=LABELS)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"templates/sections/{exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"templates/sections/{part.template}: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
+
+
+def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
+    if text is None:
+        return m.Section(part.id, part.kind, [m.Contents(locale.gettext(LABELS["contents"]))])
     blocks = markup.parse(text)
     _assign_heading_ids(part.id, blocks)
     return m.Section(part.id, part.kind, blocks)

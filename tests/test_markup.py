@@ -1,0 +1,61 @@
+"""Markdown -> model: what templates can express, and what they cannot."""
+
+from __future__ import annotations
+
+from reportgen import model as m
+from reportgen.markup import parse
+
+
+def test_citation_calls_with_and_without_locator() -> None:
+    [paragraph] = parse("Text[@src-1, p. 31] and more[@src-2].\n")
+    calls = [n for n in paragraph.children if isinstance(n, m.Citation)]
+    assert [(c.source_id, c.locator) for c in calls] == [("src-1", "p. 31"), ("src-2", "")]
+
+
+def test_escaped_brackets_are_not_a_citation() -> None:
+    [paragraph] = parse("\\[@src-1\\] stays text\n")
+    assert paragraph.children == [m.Text("[@src-1] stays text")]
+
+
+def test_raw_html_is_text() -> None:
+    [paragraph] = parse("<b>bold?</b> <img src=x>\n")
+    assert m.plain_text(paragraph.children) == "<b>bold?</b> <img src=x>"
+
+
+def test_images_are_not_rendered_from_markdown() -> None:
+    """Figures carry alt text and come from templates/; Markdown images stay a plain link."""
+    [paragraph] = parse("![alt](https://example.org/x.png)\n")
+    assert paragraph.children == [m.Text("!"), m.Link("https://example.org/x.png", [m.Text("alt")])]
+
+
+def test_roles_placeholders_and_table_attributes() -> None:
+    text = ("{.title}\nParaguay\n\n{.contents}\nContents\n\n{.sources-list}\nx\n\n"
+            '{caption="Key facts" widths="1 3"}\n| A | B |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n')
+    title, contents, sources, table = parse(text)
+    assert title == m.Paragraph([m.Text("Paraguay")], "title")
+    assert contents == m.Contents("Contents")
+    assert sources == m.SourceList([], numbered=True)
+    assert isinstance(table, m.Table)
+    assert table.caption == [m.Text("Key facts")] and table.widths == [1.0, 3.0]
+    assert [m.plain_text(c) for c in table.header] == ["A", "B"]
+    assert [[m.plain_text(c) for c in row] for row in table.rows] == [["1", "2"], ["3", "4"]]
+
+
+def test_nested_emphasis_and_links() -> None:
+    [paragraph] = parse("A **bold _and em_** [link](https://a.example/x) <https://b.example>\n")
+    assert m.Strong([m.Text("bold "), m.Emph([m.Text("and em")])]) in paragraph.children
+    links = [n for n in paragraph.children if isinstance(n, m.Link)]
+    assert [link.url for link in links] == ["https://a.example/x", "https://b.example"]
+
+
+def test_mailto_is_kept_and_file_links_are_dropped() -> None:
+    [paragraph] = parse("[mail](mailto:a@b.example) [file](file:///etc/passwd)\n")
+    links = [n for n in paragraph.children if isinstance(n, m.Link)]
+    assert [link.url for link in links] == ["mailto:a@b.example"]
+    assert "file" in m.plain_text(paragraph.children)
+
+
+def test_bullet_list_items_keep_their_inlines() -> None:
+    [bullets] = parse("- one **1**\n- two\n")
+    assert isinstance(bullets, m.BulletList)
+    assert bullets.items[0] == [m.Text("one "), m.Strong([m.Text("1")])]
