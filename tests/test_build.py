@@ -1,0 +1,146 @@
+"""The build pipeline: outputs, manifest, incremental rebuilds, failures, determinism."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from reportgen import build as builder
+from reportgen.build import BuildOptions, write_atomic
+from reportgen.i18n import LOCALES
+from reportgen.synth import write_synthetic
+
+PRY = Path("responses/PRY.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+
+
+def options(tmp_path: Path, **changes) -> BuildOptions:  # type: ignore[no-untyped-def]
+    base = {"out": tmp_path / "out", "formats": ("docx",), "languages": ("en", "es")}
+    return BuildOptions(**{**base, **changes})
+
+
+def test_build_writes_outputs_and_manifest(tmp_path: Path) -> None:
+    opts = options(tmp_path, formats=("docx", "html"))
+    summary = builder.build([PRY], opts)
+    assert summary.ok and len(summary.built) == 2
+    folder = opts.out / "PRY"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["PRY-profile-en.docx", "PRY-profile-en.html", "PRY-profile-es.docx", "PRY-profile-es.html",
+                     "manifest.json"]
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["outputs"]["PRY-profile-es.docx"]
+    assert entry["size"] == (folder / "PRY-profile-es.docx").stat().st_size
+    assert entry["sha256"] == builder.sha256_file(folder / "PRY-profile-es.docx")
+    assert manifest["inputs"]["en"]["responses_sha256"] == builder.sha256_file(PRY)
+    assert set(manifest["timings"]["es"]) >= {"load", "narrative", "docx", "html"}
+    assert "warnings" in manifest
+
+
+def test_nothing_changed_means_nothing_rebuilt(tmp_path: Path) -> None:
+    opts = options(tmp_path)
+    builder.build([PRY], opts)
+    again = builder.build([PRY], opts)
+    assert again.built == [] and len(again.skipped) == 2
+    forced = builder.build([PRY], BuildOptions(**{**opts.__dict__, "force": True}))
+    assert len(forced.built) == 2
+
+
+def test_editing_spanish_catalog_rebuilds_only_spanish(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES, locales)
+    opts = options(tmp_path, locales=locales)
+    builder.build([PRY], opts)
+    po = locales / "es" / "LC_MESSAGES" / "messages.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = builder.build([PRY], opts)
+    assert [r.task.lang for r in again.built] == ["es"]
+    assert [t.lang for t in again.skipped] == ["en"]
+
+
+def test_a_damaged_output_is_rebuilt(tmp_path: Path) -> None:
+    opts = options(tmp_path, languages=("en",))
+    builder.build([PRY], opts)
+    output = opts.out / "PRY" / "PRY-profile-en.docx"
+    output.write_bytes(output.read_bytes()[:100])
+    again = builder.build([PRY], opts)
+    assert len(again.built) == 1
+
+
+def test_one_failing_country_spoils_nothing_else(tmp_path: Path) -> None:
+    responses = tmp_path / "responses"
+    write_synthetic(["ARG", "BRA"], responses)
+    (responses / "BRA.yaml").write_text("country: BRA\nanswers: [broken\n", encoding="utf-8")
+    opts = options(tmp_path, languages=("en",))
+    summary = builder.build(sorted(responses.glob("*.yaml")), opts)
+    assert [r.task.country for r in summary.built] == ["ARG"]
+    [failed] = summary.failed
+    assert failed.task.country == "BRA" and "BRA.yaml:2: YAML syntax error" in (failed.error or "")
+    assert "\n" not in failed.error
+    assert not (opts.out / "BRA").exists() or not any((opts.out / "BRA").glob("*.docx"))
+
+
+def test_a_writer_crash_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportgen.writers as writers
+
+    real = writers.get_writer
+
+    def crashing(fmt: str):  # type: ignore[no-untyped-def]
+        if fmt == "html":
+            def boom(document, options):  # type: ignore[no-untyped-def]
+                raise RuntimeError("disk on fire")
+            return boom
+        return real(fmt)
+
+    monkeypatch.setattr(writers, "get_writer", crashing)
+    opts = options(tmp_path, languages=("en",), formats=("docx", "html"))
+    summary = builder.build([PRY], opts)
+    assert "internal error: RuntimeError: disk on fire" in summary.failed[0].error
+    leftovers = sorted(p.name for p in (opts.out / "PRY").iterdir())
+    assert leftovers == ["PRY-profile-en.docx"]  # complete, and no temporary files
+
+
+def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
+    target = tmp_path / "x.pdf"
+    target.write_bytes(b"old")
+
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # type: ignore[arg-type]
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+
+
+def test_stale_temporaries_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
+    opts = options(tmp_path, languages=("en",))
+    stale = opts.out / "PRY" / ".PRY-profile-en.docx.abc123.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half")
+    builder.build([PRY], opts)
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize("executor_kind", ["process", "thread"])
+def test_any_executor_can_run_the_build(tmp_path: Path, executor_kind: str) -> None:
+    responses = tmp_path / "responses"
+    paths = write_synthetic(["CHL", "URY", "BOL"], responses)
+    opts = options(tmp_path, languages=("en",))
+    pool = ProcessPoolExecutor(2) if executor_kind == "process" else ThreadPoolExecutor(2)
+    with pool:
+        summary = builder.build(paths, opts, executor=pool)
+    assert summary.ok and sorted(r.task.country for r in summary.built) == ["BOL", "CHL", "URY"]
+
+
+def test_same_inputs_give_identical_bytes(tmp_path: Path) -> None:
+    first = options(tmp_path, out=tmp_path / "a", formats=("docx", "pdf"), languages=("es",))
+    second = options(tmp_path, out=tmp_path / "b", formats=("docx", "pdf"), languages=("es",))
+    builder.build([PRY], first)
+    builder.build([PRY], second)
+    for name in ("PRY-profile-es.docx", "PRY-profile-es.pdf"):
+        assert (first.out / "PRY" / name).read_bytes() == (second.out / "PRY" / name).read_bytes(), name
