@@ -1,0 +1,422 @@
+"""Walk the document model and build the DOCX with python-docx.
+
+One small ``visit_*`` method per node type. Paragraph and character looks come
+only from named styles of the reference document (never direct formatting), so
+that an editor in Word restyles the whole profile by changing a style. Raw XML is
+delegated to :mod:`oxml`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time
+from typing import Any
+
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from docx.section import _Header
+from docx.shared import Emu, Twips
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+from reportgen import model as m
+from reportgen.errors import WriterError
+from reportgen.writers import WriterOptions
+from reportgen.writers.docx import oxml
+
+P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
+
+# Every style the writer refers to, with its kind; the reference must have them all.
+REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
+    "Title": P, "Subtitle": P, "Lead": P, "Cover Status": P,
+    "Heading 1": P, "Heading 2": P, "Heading 3": P,
+    "Body Text": P, "Note": P, "List Bullet": P,
+    "Profile Table": T, "Table Text": P, "Table Heading": P, "Caption": P, "Figure": P,
+    "Footnote Text": P, "Footnote Reference": C, "Hyperlink": C, "Code": C,
+    "TOC Heading": P, "TOC 1": P, "TOC 2": P, "Bibliography": P,
+    "Header": P, "Footer": P, "Internal Notice": P,
+}
+
+ROLE_STYLES: dict[str | None, str] = {
+    None: "Body Text", "title": "Title", "subtitle": "Subtitle", "lead": "Lead",
+    "status": "Cover Status", "note": "Note",
+}
+
+TOC_LEVELS = 2
+TOC_FIELD = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
+
+# Word's own regional defaults for the two survey languages; others pass through.
+LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES"}
+
+# Formats python-docx can embed; anything else (SVG) falls back to its alt text.
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
+
+_BOOKMARK_OK = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+
+
+def language_tag(lang: str) -> str:
+    return LANGUAGE_TAGS.get(lang, lang)
+
+
+@dataclass(frozen=True)
+class Look:
+    """Character formatting inherited by nested inlines (Strong inside Emph ...)."""
+
+    bold: bool = False
+    italic: bool = False
+    style: str | None = None
+
+
+@dataclass
+class _StoryParent:
+    """The parent a python-docx Paragraph proxy needs to resolve style names.
+
+    Footnote paragraphs live in a part python-docx does not model; style names
+    are resolved through the main document part, which owns the styles."""
+
+    part: Part
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where inline runs go: a paragraph, possibly inside one of its hyperlinks,
+    and the part whose relationships hold the hyperlinks' URLs."""
+
+    paragraph: Paragraph
+    part: Part
+    element: Any = None  # a w:hyperlink inside the paragraph, else the paragraph itself
+
+    def run(self) -> Run:
+        if self.element is None:
+            return self.paragraph.add_run()
+        return Run(oxml.append_run(self.element), self.paragraph)
+
+    @property
+    def xml(self) -> Any:
+        return self.paragraph._p if self.element is None else self.element
+
+
+class Translator:
+    """Translates one :class:`reportgen.model.Document` into a python-docx document."""
+
+    def __init__(self, docx: DocxDocument, document: m.Document, options: WriterOptions):
+        self.docx = docx
+        self.document = document
+        self.meta = document.meta
+        self.options = options
+        self.ids = {name: docx.styles[name].style_id for name in REQUIRED_STYLES}
+        self.sources = _sources_by_number(document)
+        self.bookmarks = _bookmark_names(document)
+        self.footnotes = oxml.footnotes_part(docx)
+        self.next_note = 1
+        self.next_bookmark = 1
+        self.next_figure = 1
+        self.new_page = False  # the next paragraph starts a page (after cover, contents)
+        section = docx.sections[0]
+        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+
+    # --- document -------------------------------------------------------------
+
+    def translate(self) -> None:
+        oxml.clear_body(self.docx)
+        oxml.set_language(self.docx, language_tag(self.meta.lang))
+        oxml.set_update_fields(self.docx)
+        self.set_properties()
+        self.set_page_furniture()
+        for section in self.document.sections:
+            self.visit_section(section)
+
+    def set_properties(self) -> None:
+        props = self.docx.core_properties
+        stamp = datetime.combine(self.meta.date, time(0, 0), tzinfo=UTC)
+        props.title = f"{self.meta.country} — {self.meta.title}"
+        props.subject = self.meta.subject
+        props.author = self.meta.author
+        props.last_modified_by = self.meta.author
+        props.keywords = ", ".join(self.meta.keywords)
+        props.language = language_tag(self.meta.lang)
+        props.content_status = self.meta.status
+        props.comments = ""  # python-docx's template says "generated by python-docx"
+        props.created = stamp
+        props.modified = stamp
+        props.revision = 1
+
+    def set_page_furniture(self) -> None:
+        """Running header and "Page X of Y" footer; the cover (first page) has neither."""
+        section = self.docx.sections[0]
+        section.different_first_page_header_footer = True
+        header = oxml.emptied(section.header)
+        self.internal_notice(header)
+        header.add_paragraph(f"{self.meta.country} — {self.meta.title}", style="Header")
+        footer = oxml.emptied(section.footer).add_paragraph(style="Footer")
+        labels = self.meta.labels
+        footer.add_run(f"{labels.get('page', 'Page')} ")
+        oxml.add_field(footer._p, "PAGE", "1")
+        footer.add_run(f" {labels.get('of', 'of')} ")
+        oxml.add_field(footer._p, "NUMPAGES", "1")
+        cover_header = oxml.emptied(section.first_page_header)
+        if not self.internal_notice(cover_header):
+            cover_header.add_paragraph()  # Normal: no header rule on the cover
+        oxml.emptied(section.first_page_footer).add_paragraph()
+
+    def internal_notice(self, story: _Header) -> bool:
+        """The red "Not for publication" line, on every page of an internal build."""
+        if not self.meta.internal:
+            return False
+        story.add_paragraph(self.meta.internal_label or "Not for publication", style="Internal Notice")
+        return True
+
+    def visit_section(self, section: m.Section) -> None:
+        for block in section.blocks:
+            self.visit(block)
+        if section.kind in ("cover", "contents"):
+            self.new_page = True
+
+    def visit(self, block: m.Block) -> None:
+        visitor = BLOCK_VISITORS.get(type(block))
+        if visitor is None:
+            raise WriterError(f"DOCX writer: unknown block {type(block).__name__}")
+        visitor(self, block)
+
+    # --- blocks ---------------------------------------------------------------
+
+    def paragraph(self, style: str) -> Paragraph:
+        paragraph = self.docx.add_paragraph(style=style)
+        if self.new_page:
+            # page break as a paragraph property: no empty paragraph left at a page top
+            paragraph.paragraph_format.page_break_before = True
+            self.new_page = False
+        return paragraph
+
+    def visit_heading(self, block: m.Heading) -> None:
+        level = min(max(block.level, 1), 3)
+        paragraph = self.paragraph(f"Heading {level}")
+        self.inlines(self.target(paragraph), block.children)
+        oxml.add_bookmark(paragraph, self.next_bookmark, self.bookmarks[id(block)])
+        self.next_bookmark += 1
+
+    def visit_paragraph(self, block: m.Paragraph) -> None:
+        paragraph = self.paragraph(ROLE_STYLES.get(block.role, "Body Text"))
+        self.inlines(self.target(paragraph), block.children)
+
+    def visit_bullet_list(self, block: m.BulletList) -> None:
+        for item in block.items:
+            self.inlines(self.target(self.paragraph("List Bullet")), item)
+
+    def visit_table(self, block: m.Table) -> None:
+        if block.caption or self.new_page:
+            # caption above: a reader meets the table's subject before its rows
+            self.inlines(self.target(self.paragraph("Caption")), block.caption)
+        columns = max(len(block.header), *(len(row) for row in block.rows), 1)
+        table = self.docx.add_table(rows=1 + len(block.rows), cols=columns)
+        table.style = self.docx.styles["Profile Table"]
+        table.autofit = False
+        oxml.set_table_look(table)
+        self.size_columns(table, _widths(block.widths, columns))
+        self.fill_row(table.rows[0], block.header, "Table Heading")
+        oxml.repeat_as_header(table.rows[0])
+        for row, cells in zip(table.rows[1:], block.rows, strict=True):
+            self.fill_row(row, cells, "Table Text")
+        for row in table.rows:
+            oxml.forbid_row_split(row)
+
+    def size_columns(self, table: Any, fractions: list[float]) -> None:
+        """Columns in whole twips (Word's unit) that add up to exactly the text width."""
+        total = self.text_width.twips
+        twips = [int(total * f) for f in fractions[:-1]]
+        twips.append(total - sum(twips))
+        oxml.set_table_width(table, total)
+        for column, width in zip(table.columns, map(Twips, twips), strict=True):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width  # Word reads tcW, LibreOffice gridCol: set both
+
+    def fill_row(self, row: Any, cells: list[list[m.Inline]], style: str) -> None:
+        for cell, inlines in zip(row.cells, cells, strict=False):
+            paragraph = cell.paragraphs[0]
+            paragraph.style = self.docx.styles[style]
+            self.inlines(self.target(paragraph), inlines)
+        for cell in row.cells[len(cells):]:
+            cell.paragraphs[0].style = self.docx.styles[style]
+
+    def visit_figure(self, block: m.Figure) -> None:
+        paragraph = self.paragraph("Figure")
+        if not self.picture(paragraph, block):
+            # no usable image: the alt text keeps the information in the document,
+            # in italics to read as a stand-in rather than as body text
+            self.text(self.target(paragraph), block.alt, Look(italic=True))
+        if block.caption:
+            self.inlines(self.target(self.paragraph("Caption")), block.caption)
+
+    def picture(self, paragraph: Paragraph, block: m.Figure) -> bool:
+        path = self.options.templates / block.src
+        if path.suffix.lower() not in RASTER_SUFFIXES or not path.is_file():
+            return False
+        try:
+            shape = paragraph.add_run().add_picture(str(path))
+        except UnrecognizedImageError:
+            return False
+        if shape.width > self.text_width:
+            shape.height = Emu(int(shape.height * self.text_width / shape.width))
+            shape.width = self.text_width
+        oxml.set_alt_text(shape, block.alt, f"Figure {self.next_figure}")
+        self.next_figure += 1
+        return True
+
+    def visit_contents(self, block: m.Contents) -> None:
+        """A TOC field whose cached result already lists the H1/H2 headings.
+
+        Word refreshes it on open (``w:updateFields``) and adds page numbers;
+        LibreOffice and viewers show the cached entries as they are."""
+        self.paragraph("TOC Heading").add_run(block.title)
+        entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= TOC_LEVELS]
+        if not entries:
+            paragraph = self.paragraph("TOC 1")
+            oxml.begin_field(paragraph._p, TOC_FIELD)
+            oxml.end_field(paragraph._p)
+            return
+        for index, heading in enumerate(entries):
+            paragraph = self.paragraph(f"TOC {heading.level}")
+            if index == 0:
+                oxml.begin_field(paragraph._p, TOC_FIELD)
+            link = oxml.add_hyperlink(paragraph, anchor=self.bookmarks[id(heading)])
+            Run(oxml.append_run(link), paragraph).text = m.plain_text(heading.children)
+            if index == len(entries) - 1:
+                oxml.end_field(paragraph._p)
+
+    def visit_source_list(self, block: m.SourceList) -> None:
+        """ "[n]<tab>Title. domain. URL. Items: Q34, Q56." in the Bibliography style.
+
+        The numbers are written, not generated by Word's list numbering, so that
+        they always equal the numbers the footnotes print."""
+        items_label = self.meta.labels.get("items", "Items")
+        for entry in block.entries:
+            target = self.target(self.paragraph("Bibliography"))
+            target.run().text = f"[{entry.number}]\t{_sentence(entry.title)} {_sentence(entry.domain)} "
+            self.link(target, entry.url, [m.Text(entry.url)], Look())
+            items = ", ".join(f"Q{item}" for item in entry.items)
+            target.run().text = f". {items_label}: {items}." if items else "."
+
+    # --- inlines --------------------------------------------------------------
+
+    def target(self, paragraph: Paragraph) -> Target:
+        return Target(paragraph, self.docx.part)
+
+    def inlines(self, target: Target, inlines: list[m.Inline], look: Look | None = None) -> None:
+        previous: m.Inline | None = None
+        for node in inlines:
+            if isinstance(node, m.Citation) and isinstance(previous, m.Citation):
+                # notes 6 and 7 side by side would read as note 67: "6,7"
+                self.text(target, ",", Look(style="Footnote Reference"))
+            self.inline(target, node, look or Look())
+            previous = node
+
+    def inline(self, target: Target, node: m.Inline, look: Look) -> None:
+        if isinstance(node, m.Text):
+            self.text(target, node.text, look)
+        elif isinstance(node, m.Code):
+            self.text(target, node.text, replace(look, style=look.style or "Code"))
+        elif isinstance(node, m.LineBreak):
+            target.run().add_break()
+        elif isinstance(node, m.Strong):
+            self.inlines(target, node.children, replace(look, bold=True))
+        elif isinstance(node, m.Emph):
+            self.inlines(target, node.children, replace(look, italic=True))
+        elif isinstance(node, m.Link):
+            self.link(target, node.url, node.children, look)
+        elif isinstance(node, m.Citation):
+            self.citation(target, node)
+
+    def text(self, target: Target, text: str, look: Look) -> None:
+        if not text:
+            return
+        run = target.run()
+        run.text = text  # python-docx/lxml escape <, & ...: answers never become markup
+        if look.bold:
+            run.bold = True
+        if look.italic:
+            run.italic = True
+        if look.style:
+            run.style = self.docx.styles[look.style]
+
+    def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
+        if target.element is not None:  # a link inside a link: Word cannot nest them
+            self.inlines(target, children, look)
+            return
+        r_id = target.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        inside = replace(target, element=oxml.add_hyperlink(target.paragraph, r_id=r_id))
+        self.inlines(inside, children, replace(look, style="Hyperlink"))
+
+    def citation(self, target: Target, node: m.Citation) -> None:
+        """A real footnote: "[n] Title, URL, locator." with n the source's number."""
+        entry = self.sources.get(node.number)
+        if entry is None:
+            raise WriterError(f"citation of {node.source_id!r}: no source numbered {node.number}")
+        note_id = self.next_note
+        self.next_note += 1
+        oxml.add_footnote_reference(target.xml, note_id, self.ids["Footnote Reference"])
+        note = oxml.add_footnote(self.footnotes, note_id, self.ids["Footnote Text"],
+                                 self.ids["Footnote Reference"])
+        note_target = Target(Paragraph(note, _StoryParent(self.docx.part)), self.footnotes)
+        note_target.run().text = f" [{entry.number}] {entry.title}, "
+        self.link(note_target, entry.url, [m.Text(entry.url)], Look())
+        note_target.run().text = f", {node.locator}." if node.locator else "."
+
+
+BLOCK_VISITORS: dict[type, Callable[[Translator, Any], None]] = {
+    m.Heading: Translator.visit_heading,
+    m.Paragraph: Translator.visit_paragraph,
+    m.BulletList: Translator.visit_bullet_list,
+    m.Table: Translator.visit_table,
+    m.Figure: Translator.visit_figure,
+    m.Contents: Translator.visit_contents,
+    m.SourceList: Translator.visit_source_list,
+}
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _sources_by_number(document: m.Document) -> dict[int, m.SourceEntry]:
+    found = {entry.number: entry for entry in document.sources}
+    for block in document.blocks():
+        if isinstance(block, m.SourceList):
+            found.update({entry.number: entry for entry in block.entries})
+    return found
+
+
+def _bookmark_names(document: m.Document) -> dict[int, str]:
+    """Bookmark name per heading (keyed by ``id()``): the heading id where Word accepts
+    it (a letter first, at most 40 characters), else a stable ``_Toc`` name."""
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    headings = [b for b in document.blocks() if isinstance(b, m.Heading)]
+    for index, heading in enumerate(headings, start=1):
+        name = heading.id if _BOOKMARK_OK.fullmatch(heading.id) else f"_Toc{index:08d}"
+        if name in used:
+            name = f"_Toc{index:08d}"
+        used.add(name)
+        names[id(heading)] = name
+    return names
+
+
+def _widths(widths: list[float], columns: int) -> list[float]:
+    """Fractions of the text width per column; equal when unset or malformed."""
+    if len(widths) != columns or any(w <= 0 for w in widths):
+        return [1 / columns] * columns
+    total = sum(widths)
+    return [w / total for w in widths]
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop, without doubling one already there."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+__all__ = ["REQUIRED_STYLES", "Translator", "language_tag"]

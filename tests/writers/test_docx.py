@@ -1,0 +1,413 @@
+"""The DOCX writer: structure read back with python-docx, raw parts, pandoc and LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import struct
+import subprocess
+import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from lxml import etree
+
+from reportgen import model as m
+from reportgen.errors import WriterError
+from reportgen.writers import TEMPLATES, WriterOptions
+from reportgen.writers.docx import REQUIRED_STYLES, write_docx
+from reportgen.writers.docx.translator import language_tag
+from tests.writers.docx_golden import compare_docx_parts
+from tests.writers.sample import sample_document
+
+GOLDEN = Path(__file__).parent / "golden"
+REFERENCE = TEMPLATES / "reference.docx"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = qn("r:id")
+
+
+# --- fixtures and helpers -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> m.Document:
+    return sample_document()
+
+
+@pytest.fixture(scope="module")
+def sample_bytes(sample: m.Document) -> bytes:
+    return write_docx(sample, WriterOptions())
+
+
+@pytest.fixture(scope="module")
+def sample_docx(sample_bytes: bytes) -> DocxDocument:
+    return docx.Document(io.BytesIO(sample_bytes))
+
+
+def part_xml(docx_bytes: bytes, member: str) -> Any:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return etree.fromstring(archive.read(member))
+
+
+def relationships(docx_bytes: bytes, member: str) -> dict[str, str]:
+    """rId -> target of a part's relationships."""
+    rels = part_xml(docx_bytes, member)
+    return {rel.get("Id"): rel.get("Target") for rel in rels}
+
+
+def headings(document: m.Document) -> list[m.Heading]:
+    return [b for b in document.blocks() if isinstance(b, m.Heading)]
+
+
+def links(document: m.Document) -> set[str]:
+    found = set()
+    for block in document.blocks():
+        for run in m.block_inlines(block):
+            found |= {n.url for n in m.walk_inlines(run) if isinstance(n, m.Link)}
+    return found
+
+
+def source_urls(document: m.Document) -> set[str]:
+    return {e.url for b in document.blocks() if isinstance(b, m.SourceList) for e in b.entries}
+
+
+def without_style(tmp_path: Path, name: str) -> Path:
+    """A copy of the reference document lacking one style."""
+    reference = docx.Document(str(REFERENCE))
+    reference.styles[name].delete()
+    path = tmp_path / "reference.docx"
+    reference.save(str(path))
+    return path
+
+
+def tiny_png() -> bytes:
+    """A valid 2x1 RGB PNG, built by hand so that the test needs no image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\x00\x9e\xdb" * 2)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+# --- reference document -----------------------------------------------------------
+
+
+def test_reference_has_every_style_the_writer_uses() -> None:
+    styles = {style.name: style.type for style in docx.Document(str(REFERENCE)).styles}
+    for name, kind in REQUIRED_STYLES.items():
+        assert styles.get(name) == kind, name
+
+
+@pytest.mark.parametrize("name", ["Bibliography", "Profile Table", "Footnote Reference"])
+def test_missing_style_is_a_writer_error_naming_it(tmp_path: Path, name: str) -> None:
+    options = WriterOptions(reference_docx=without_style(tmp_path, name))
+    with pytest.raises(WriterError, match=name):
+        write_docx(sample_document(), options)
+
+
+def test_missing_reference_is_a_writer_error(tmp_path: Path) -> None:
+    with pytest.raises(WriterError, match="not found"):
+        write_docx(sample_document(), WriterOptions(reference_docx=tmp_path / "none.docx"))
+
+
+def test_reference_with_footnotes_keeps_separators_and_drops_notes(sample_bytes: bytes, tmp_path: Path) -> None:
+    # a previous output has a footnotes part and every style: a valid reference
+    reference = tmp_path / "reference.docx"
+    reference.write_bytes(sample_bytes)
+    again = write_docx(sample_document(), WriterOptions(reference_docx=reference))
+    ids = [n.get(qn("w:id")) for n in part_xml(again, "word/footnotes.xml").iter(f"{W}footnote")]
+    assert ids == ["-1", "0", "1", "2", "3", "4"]
+    links_before = set(relationships(sample_bytes, "word/_rels/document.xml.rels").values())
+    assert set(relationships(again, "word/_rels/document.xml.rels").values()) == links_before
+
+
+# --- structure read back with python-docx ---------------------------------------
+
+
+def test_cover_then_contents_on_a_new_page(sample_docx: DocxDocument) -> None:
+    styles = [p.style.name for p in sample_docx.paragraphs[:5]]
+    assert styles == ["Title", "Subtitle", "Lead", "Cover Status", "TOC Heading"]
+    assert sample_docx.paragraphs[0].text == "Paraguay"
+    assert sample_docx.paragraphs[4].paragraph_format.page_break_before
+
+
+def test_headings_have_heading_styles_and_bookmarks(sample: m.Document, sample_docx: DocxDocument) -> None:
+    found = [(p.style.name, p.text) for p in sample_docx.paragraphs if p.style.name.startswith("Heading")]
+    assert found == [(f"Heading {h.level}", m.plain_text(h.children)) for h in headings(sample)]
+    body = sample_docx.element.body
+    bookmarks = [b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))]
+    assert bookmarks == [h.id for h in headings(sample)]
+
+
+def test_contents_is_a_toc_field_with_cached_entries(sample: m.Document, sample_bytes: bytes,
+                                                      sample_docx: DocxDocument) -> None:
+    instructions = [i.text for i in sample_docx.element.body.iter(qn("w:instrText"))]
+    assert ' TOC \\o "1-2" \\h \\z \\u ' in instructions
+    entries = [(p.style.name, p.text) for p in sample_docx.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    assert entries == [(f"TOC {h.level}", m.plain_text(h.children)) for h in headings(sample) if h.level <= 2]
+    update = part_xml(sample_bytes, "word/settings.xml").find(f"{W}updateFields")
+    assert update is not None and update.get(qn("w:val")) == "true"
+
+
+def test_tables_repeat_header_and_never_split_rows(sample_docx: DocxDocument) -> None:
+    (table,) = sample_docx.tables
+    assert table.style.name == "Profile Table"
+    assert [c.text for c in table.rows[0].cells] == ["Indicator", "Answer"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
+    first, second = (column.width for column in table.columns)
+    assert second == pytest.approx(2 * first, rel=0.01)  # widths=[1, 2]
+
+
+def test_table_caption_is_above_the_table(sample_docx: DocxDocument) -> None:
+    table = sample_docx.tables[0]._tbl
+    caption = table.getprevious()
+    assert caption.style == sample_docx.styles["Caption"].style_id
+    assert "".join(t.text for t in caption.iter(qn("w:t"))) == "Key facts"
+
+
+def test_links_are_external_hyperlinks(sample: m.Document, sample_bytes: bytes,
+                                       sample_docx: DocxDocument) -> None:
+    targets = {rel.target_ref for rel in sample_docx.part.rels.values() if rel.reltype == RT.HYPERLINK}
+    assert targets == links(sample) | source_urls(sample)
+    rels = relationships(sample_bytes, "word/_rels/document.xml.rels")
+    body_links = part_xml(sample_bytes, "word/document.xml").iter(f"{W}hyperlink")
+    external = [h for h in body_links if h.get(R_ID)]
+    assert {rels[h.get(R_ID)] for h in external} == targets
+    for hyperlink in external:
+        styles = {s.get(qn("w:val")) for s in hyperlink.iter(f"{W}rStyle")}
+        assert styles == {"Hyperlink"}
+
+
+def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
+    entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
+    assert [p.text for p in entries] == [
+        "[1]\tPresidential Decree No. 8942 (National ICT Plan 2022–2030). presidencia.gov.py. "
+        "https://www.presidencia.gov.py/ver_decreto/31861. Items: Q34, Q56.",
+        "[2]\tLaw No. 5282/2014 on free citizen access to public information. "
+        "informacionpublica.paraguay.gov.py. "
+        "https://informacionpublica.paraguay.gov.py/public/ley_5282.pdf. Items: Q38.",
+        "[3]\tOpen data portal. datos.gov.py. https://www.datos.gov.py/. Items: Q10.",
+    ]
+    assert [h.address for p in entries for h in p.hyperlinks] == [
+        "https://www.presidencia.gov.py/ver_decreto/31861",
+        "https://informacionpublica.paraguay.gov.py/public/ley_5282.pdf",
+        "https://www.datos.gov.py/",
+    ]
+
+
+def test_text_is_escaped_not_interpreted(sample_bytes: bytes, sample_docx: DocxDocument) -> None:
+    text = "\n".join(p.text for p in sample_docx.paragraphs)
+    assert "<b>markup</b> & {{ 7*7 }}" in text
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as archive:
+        raw = archive.read("word/document.xml").decode()
+    assert "&lt;b&gt;markup&lt;/b&gt; &amp; {{ 7*7 }}" in raw
+    italic = [r for p in sample_docx.paragraphs for r in p.runs if r.italic]
+    assert "<b>markup</b> & {{ 7*7 }}" in [r.text for r in italic]
+    assert "MITIC" in [r.text for p in sample_docx.paragraphs for r in p.runs if r.bold]
+
+
+def test_unusable_figure_leaves_its_alt_text(sample_docx: DocxDocument) -> None:
+    # the sample's image is an SVG (or absent): python-docx embeds only raster images
+    figures = [p for p in sample_docx.paragraphs if p.style.name == "Figure"]
+    assert [p.text for p in figures] == ["United Nations emblem"]
+    assert not sample_docx.inline_shapes
+
+
+def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    (templates / "html").mkdir(parents=True)
+    shutil.copy(REFERENCE, templates / "reference.docx")
+    (templates / "html" / "chart.png").write_bytes(tiny_png())
+    document = sample_document()
+    document.sections[3].blocks[-1] = m.Figure("html/chart.png", "Bar chart of services", [m.Text("Services")])
+    result = docx.Document(io.BytesIO(write_docx(document, WriterOptions(templates=templates))))
+    (shape,) = result.inline_shapes
+    assert shape._inline.docPr.get("descr") == "Bar chart of services"
+    paragraphs = result.paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.style.name == "Figure")
+    assert (paragraphs[index + 1].style.name, paragraphs[index + 1].text) == ("Caption", "Services")
+
+
+# --- footnotes ------------------------------------------------------------------
+
+
+def test_each_citation_is_a_footnote_with_source_number_and_link(sample: m.Document,
+                                                                 sample_bytes: bytes) -> None:
+    footnotes = part_xml(sample_bytes, "word/footnotes.xml")
+    rels = relationships(sample_bytes, "word/_rels/footnotes.xml.rels")
+    notes = {n.get(qn("w:id")): n for n in footnotes.iter(f"{W}footnote")}
+    assert notes["-1"].get(qn("w:type")) == "separator"
+    assert notes["0"].get(qn("w:type")) == "continuationSeparator"
+    cited = m.citations(sample)
+    sources = {e.number: e for e in sample.sources}
+    for citation in cited:
+        note = notes[str(citation.note)]
+        text = "".join(note.itertext()).strip()
+        entry = sources[citation.number]
+        locator = f", {citation.locator}." if citation.locator else "."
+        assert text == f"[{citation.number}] {entry.title}, {entry.url}{locator}"
+        (link,) = note.iter(f"{W}hyperlink")
+        assert rels[link.get(R_ID)] == entry.url
+        assert note.find(f".//{W}footnoteRef") is not None
+    assert len(notes) == 2 + len(cited)
+
+
+def test_footnote_references_in_reading_order(sample: m.Document, sample_bytes: bytes) -> None:
+    body = part_xml(sample_bytes, "word/document.xml")
+    references = list(body.iter(f"{W}footnoteReference"))
+    assert [int(r.get(qn("w:id"))) for r in references] == [c.note for c in m.citations(sample)]
+    for reference in references:
+        style = reference.getparent().find(f"{W}rPr/{W}rStyle")
+        assert style.get(qn("w:val")) == "FootnoteReference"
+
+
+def test_adjacent_footnote_marks_are_separated() -> None:
+    document = sample_document()
+    paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[^3] and the decree[^4]."
+    paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 3, 2), m.Citation("s1", "p. 94", 4, 1)]
+    body = part_xml(write_docx(document, WriterOptions()), "word/document.xml")
+    (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]
+    runs = [(r.findtext(f"{W}t"), r.find(f"{W}rPr/{W}rStyle") is not None) for r in p.iter(f"{W}r")]
+    assert runs == [("Yes", False), (None, True), (",", True), (None, True)]  # "Yes¹,²"
+
+
+# --- page furniture, language, properties ---------------------------------------
+
+
+def test_header_footer_and_no_furniture_on_cover(sample_docx: DocxDocument) -> None:
+    section = sample_docx.sections[0]
+    assert section.different_first_page_header_footer
+    assert [p.text for p in section.header.paragraphs] == ["Paraguay — E-Government Country Profile"]
+    footer = section.footer.paragraphs[0]
+    instructions = [i.text.strip() for i in footer._p.iter(qn("w:instrText"))]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert footer.text.startswith("Page ") and " of " in footer.text
+    assert [p.text for p in section.first_page_header.paragraphs] == [""]
+    assert [p.text for p in section.first_page_footer.paragraphs] == [""]
+
+
+def test_internal_label_on_every_page_including_cover() -> None:
+    result = docx.Document(io.BytesIO(write_docx(sample_document(internal=True), WriterOptions())))
+    section = result.sections[0]
+    for header in (section.header, section.first_page_header):
+        notice = header.paragraphs[0]
+        assert (notice.style.name, notice.text) == ("Internal Notice", "Not for publication")
+    assert str(result.styles["Internal Notice"].font.color.rgb) == "C00000"
+
+
+def test_spanish_document_is_proofed_in_spanish() -> None:
+    data = write_docx(sample_document(lang="es"), WriterOptions())
+    styles = part_xml(data, "word/styles.xml")
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert default.get(qn("w:val")) == "es-ES"
+    langs = [lang.get(qn("w:val")) for lang in styles.iter(f"{W}lang")]
+    with_rpr = [s for s in styles.iter(f"{W}style") if s.find(f"{W}rPr") is not None]
+    assert len(langs) == 1 + len(with_rpr)
+    assert set(langs) == {"es-ES"}
+    assert docx.Document(io.BytesIO(data)).core_properties.language == "es-ES"
+
+
+def test_language_tags() -> None:
+    assert [language_tag(x) for x in ("en", "es", "fr-CA")] == ["en-GB", "es-ES", "fr-CA"]
+
+
+def test_core_properties(sample_docx: DocxDocument) -> None:
+    props = sample_docx.core_properties
+    author = "United Nations Department of Economic and Social Affairs"
+    assert (props.author, props.last_modified_by) == (author, author)
+    assert props.title == "Paraguay — E-Government Country Profile"
+    assert props.subject == "E-government in Paraguay"
+    assert props.keywords == "e-government, Paraguay"
+    assert props.created == props.modified == datetime(2024, 3, 1, tzinfo=UTC)
+    assert props.revision == 1
+    assert "python-docx" not in f"{props.author} {props.comments} {props.last_modified_by}"
+
+
+def test_same_input_same_bytes(sample_bytes: bytes) -> None:
+    assert write_docx(sample_document(), WriterOptions()) == sample_bytes
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "[Content_Types].xml"
+    assert {info.date_time for info in infos} == {(2024, 3, 1, 0, 0, 0)}
+
+
+def test_golden_parts(sample_bytes: bytes, update_golden: bool) -> None:
+    compare_docx_parts(sample_bytes, GOLDEN / "docx-sample", update_golden)
+
+
+# --- other readers ----------------------------------------------------------------
+
+
+def _pandoc_walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "t" in node:
+            yield node
+        for value in node.values():
+            yield from _pandoc_walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _pandoc_walk(item)
+
+
+def _pandoc_text(inlines: list[dict[str, Any]]) -> str:
+    parts = []
+    for node in inlines:
+        if node["t"] == "Str":
+            parts.append(node["c"])
+        elif node["t"] in ("Space", "SoftBreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc not installed")
+def test_pandoc_reads_headings_notes_and_links(sample: m.Document, sample_bytes: bytes) -> None:
+    result = subprocess.run(["pandoc", "-f", "docx", "-t", "json"], input=sample_bytes,
+                            capture_output=True, check=True, timeout=120)
+    ast = json.loads(result.stdout)
+    nodes = list(_pandoc_walk(ast["blocks"]))
+    found = [(n["c"][0], _pandoc_text(n["c"][2])) for n in nodes if n["t"] == "Header"]
+    assert found == [(h.level, m.plain_text(h.children)) for h in headings(sample)]
+    assert sum(1 for n in nodes if n["t"] == "Note") == len(m.citations(sample))
+    targets = {n["c"][2][0] for n in nodes if n["t"] == "Link"}
+    assert source_urls(sample) | links(sample) <= targets
+
+
+@pytest.fixture(scope="module")
+def pdf_from_libreoffice(sample_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One LibreOffice conversion per test run (it takes seconds), in a private profile."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        pytest.skip("LibreOffice not installed")
+    work = tmp_path_factory.mktemp("libreoffice")
+    source = work / "sample.docx"
+    source.write_bytes(sample_bytes)
+    command = [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(work), str(source)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+    pdf = work / "sample.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    return pdf
+
+
+def test_libreoffice_converts_to_pdf(pdf_from_libreoffice: Path) -> None:
+    assert pdf_from_libreoffice.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        return
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_from_libreoffice), "-"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout
+    pages = text.split("\f")
+    assert "Page" not in pages[0] and "Paraguay" in pages[0]  # cover: no footer
+    assert "Page 2 of" in pages[1] and "Contents" in pages[1]
+    assert "[1] Presidential Decree No. 8942" in text  # a footnote's text
+    assert "<b>markup</b> & {{ 7*7 }}" in text
