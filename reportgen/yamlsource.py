@@ -78,7 +78,9 @@ def load(path: Path) -> Located:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        # An error "at the end of the stream" points past the last line.
+        last_line = max(1, len(text.splitlines()))
+        line = min(mark.line + 1, last_line) if mark else 1
         message = exc.problem or exc.context or "invalid YAML"
         raise InputError(path, line, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:
