@@ -1,0 +1,481 @@
+"""HTML writer: the document model as semantic HTML5.
+
+The same markup serves two purposes. With ``options.html_standalone`` (``--format
+html``) it is one self-contained page: screen.css inline, fonts and images as
+``data:`` URIs. Without it, it is the input of the PDF writer: it links
+``html/print.css`` and images by URLs relative to ``templates/``, which the PDF
+writer resolves through its safe URL fetcher.
+
+Every piece of text from the model is escaped here and nowhere else, so an
+answer containing ``<style>`` or ``url(file:///...)`` stays text.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+from string import Template
+from urllib.parse import quote, urlsplit
+
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
+
+from reportgen import model as m
+from reportgen.errors import WriterError
+from reportgen.writers import WriterOptions
+
+LAYOUT = "html/profile.html"
+PRINT_CSS = "html/print.css"
+SCREEN_CSS = "html/screen.css"
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+TOC_LEVELS = 2  # h1 and h2 appear in the contents and the PDF outline
+GENERATOR = "reportgen"  # no version: a release must not change the bytes of a PDF
+
+
+@dataclass(frozen=True)
+class FontFace:
+    family: str
+    weight: int
+    style: str
+    file: str  # relative to templates/
+
+
+# A family name no system has: if the bundled files were not used, pdffonts
+# would show another font, never a same-named copy installed on the machine.
+FONT_FAMILY = "Profile Sans"
+FONT_FACES: tuple[FontFace, ...] = (
+    FontFace(FONT_FAMILY, 400, "normal", "fonts/NotoSans-Regular.ttf"),
+    FontFace(FONT_FAMILY, 700, "normal", "fonts/NotoSans-Bold.ttf"),
+    FontFace(FONT_FAMILY, 400, "italic", "fonts/NotoSans-Italic.ttf"),
+    FontFace(FONT_FAMILY, 700, "italic", "fonts/NotoSans-BoldItalic.ttf"),
+)
+
+# Mime types the standard library may not know on every platform.
+MIME_TYPES = {
+    ".svg": "image/svg+xml", ".ttf": "font/ttf", ".otf": "font/otf", ".woff2": "font/woff2",
+    ".woff": "font/woff", ".css": "text/css", ".png": "image/png", ".jpg": "image/jpeg",
+}
+_CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]*)(?P=q)\s*\)""")
+_HTML_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_ROLE_CLASS = {"title", "subtitle", "lead", "status", "note", "watermark"}
+
+
+# --- public API -------------------------------------------------------------
+
+
+def write_html(document: m.Document, options: WriterOptions) -> bytes:
+    """The profile as UTF-8 HTML5 (standalone or for the PDF writer)."""
+    return render_html(document, options.templates, standalone=options.html_standalone).encode("utf-8")
+
+
+def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
+    builder = _HtmlBuilder(document, templates, standalone)
+    # Comments in the layout are notes for authors, not for readers of the profile.
+    layout = Template(_HTML_COMMENT.sub("", template_file(templates, LAYOUT).read_text(encoding="utf-8")))
+    meta = document.meta
+    fields = {
+        "lang": _attr(meta.lang),
+        "root_attributes": _root_attributes(meta),
+        "title": _text(document_title(meta)),
+        "metadata": _metadata(meta),
+        "styles": _standalone_styles(templates) if standalone else _linked_styles(),
+        "body": builder.body(),
+    }
+    try:
+        return layout.substitute(fields)
+    except (KeyError, ValueError) as error:  # an author's edit broke a placeholder
+        raise WriterError(f"{LAYOUT}: bad placeholder ({error}); use only ${', $'.join(fields)}") from error
+
+
+def document_title(meta: m.Meta) -> str:
+    """The title of the HTML page and of the PDF (``/Title``)."""
+    return f"{meta.title}: {meta.country}"
+
+
+def font_face_css(templates: Path, embed: bool) -> str:
+    """``@font-face`` rules for the bundled fonts.
+
+    ``embed`` gives ``data:`` URIs (standalone HTML); otherwise URLs relative to
+    ``templates/``, fetched by the PDF writer's fetcher.
+    """
+    rules = []
+    for face in FONT_FACES:
+        path = template_file(templates, face.file)  # a missing font fails here, not silently later
+        url = data_uri(path) if embed else quote(face.file)
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+            f'font-style: {face.style}; src: url("{url}"); }}'
+        )
+    return "\n".join(rules)
+
+
+def template_file(templates: Path, relative: str) -> Path:
+    """A file inside ``templates/``; refuses absolute paths, URLs and escapes."""
+    root = templates.resolve()
+    if not relative or urlsplit(relative).scheme or relative.startswith(("/", "\\")):
+        raise WriterError(f"{relative!r}: not a path relative to {root}")
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise WriterError(f"{relative!r}: points outside {root}")
+    if not path.is_file():
+        raise WriterError(f"{relative!r}: no such file in {root}")
+    return path
+
+
+def data_uri(path: Path) -> str:
+    mime = MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def safe_url(url: str) -> str | None:
+    """``url`` if it may become a link (http, https, mailto), else ``None``."""
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in SAFE_SCHEMES else None
+
+
+# --- head -------------------------------------------------------------------
+
+
+def _text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _root_attributes(meta: m.Meta) -> str:
+    """Fixed words for the print stylesheet's page furniture, as data attributes.
+
+    print.css reads them with ``string-set: ... attr(data-...)``, so translated
+    words reach the running header and footer without generating CSS.
+    """
+    attrs = {
+        "data-country": meta.country,
+        "data-label-page": meta.labels.get("page", "Page"),
+        "data-label-of": meta.labels.get("of", "of"),
+    }
+    if meta.internal:
+        attrs["data-internal-label"] = meta.internal_label
+    classes = "internal" if meta.internal else ""
+    parts = [f'{name}="{_attr(value)}"' for name, value in attrs.items()]
+    if classes:
+        parts.append(f'class="{classes}"')
+    return " ".join(parts)
+
+
+def _metadata(meta: m.Meta) -> str:
+    """``<meta>`` elements WeasyPrint maps to the PDF's document information."""
+    day = meta.date.isoformat()
+    fields = [
+        ("author", meta.author),
+        ("description", meta.subject),
+        ("keywords", ", ".join(meta.keywords)),
+        ("generator", GENERATOR),
+        # Fixed dates: without them the PDF has none, with them it has these,
+        # never the time of the build, so the same input gives the same bytes.
+        ("dcterms.created", day),
+        ("dcterms.modified", day),
+    ]
+    return "\n".join(f'<meta name="{name}" content="{_attr(value)}">' for name, value in fields if value)
+
+
+def _linked_styles() -> str:
+    return (
+        f'<link rel="stylesheet" href="{PRINT_CSS}" media="print">\n'
+        f'<link rel="stylesheet" href="{SCREEN_CSS}" media="screen">'
+    )
+
+
+def _standalone_styles(templates: Path) -> str:
+    css_path = template_file(templates, SCREEN_CSS)
+    css = font_face_css(templates, embed=True) + "\n" + _inline_css_urls(
+        css_path.read_text(encoding="utf-8"), css_path.parent, templates
+    )
+    # "</style" inside the CSS would end the element early; "<\/" means the same in CSS.
+    return "<style>\n" + css.replace("</", "<\\/") + "\n</style>"
+
+
+def _inline_css_urls(css: str, base: Path, templates: Path) -> str:
+    """Replace each ``url()`` of a stylesheet by a ``data:`` URI of the file it names."""
+
+    def inline(match: re.Match[str]) -> str:
+        url = match["url"].strip()
+        if url.startswith("data:"):
+            return match[0]
+        root = templates.resolve()
+        path = (base / url).resolve()
+        if urlsplit(url).scheme or not path.is_relative_to(root):
+            raise WriterError(f"{url!r} in a stylesheet: only files inside {root} can be embedded")
+        return f'url("{data_uri(template_file(templates, path.relative_to(root).as_posix()))}")'
+
+    # Comments go first: they may mention url() and they are dead weight inline.
+    return _CSS_URL.sub(inline, _CSS_COMMENT.sub("", css))
+
+
+def _long_date(day: date, lang: str) -> str:
+    # UN editorial style writes English dates the British way ("1 March 2024").
+    locale = "en_GB" if lang.split("-")[0] == "en" else lang.replace("-", "_")
+    try:
+        return format_date(day, format="long", locale=locale)
+    except (UnknownLocaleError, ValueError):
+        return day.isoformat()
+
+
+# --- body -------------------------------------------------------------------
+
+
+class _HtmlBuilder:
+    """Visits the model; one method per node type, each returning escaped HTML."""
+
+    def __init__(self, document: m.Document, templates: Path, standalone: bool) -> None:
+        self.document = document
+        self.templates = templates
+        self.standalone = standalone
+        self.labels = document.meta.labels
+        self.sources = _source_index(document)
+        self.heading_ids = _heading_ids(document)
+        self.block_visitors: dict[type, Callable[[m.Block], str]] = {
+            m.Heading: self.heading,
+            m.Paragraph: self.paragraph,
+            m.BulletList: self.bullet_list,
+            m.Table: self.table,
+            m.Figure: self.figure,
+            m.Contents: self.contents,
+            m.SourceList: self.source_list,
+        }
+        self.inline_visitors: dict[type, Callable[[m.Inline], str]] = {
+            m.Text: lambda node: _text(node.text),
+            m.Code: lambda node: f"<code>{_text(node.text)}</code>",
+            m.LineBreak: lambda node: "<br>",
+            m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
+            m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
+            m.Link: self.link,
+            m.Citation: self.citation,
+        }
+
+    # -- sections --
+
+    def body(self) -> str:
+        parts = [self.internal_banner()]
+        main: list[str] = []
+        for section in self.document.sections:
+            html = self.section(section)
+            # Cover and contents frame the document; the rest is its main content.
+            (parts if section.kind in ("cover", "contents") else main).append(html)
+        parts.append("<main>\n" + "\n".join(main) + "\n</main>")
+        return "\n".join(p for p in parts if p)
+
+    def internal_banner(self) -> str:
+        meta = self.document.meta
+        if not meta.internal:
+            return ""
+        return f'<p class="internal-label" role="note">{_text(meta.internal_label)}</p>'
+
+    def section(self, section: m.Section) -> str:
+        inner = "\n".join(self.block(block) for block in section.blocks)
+        if section.kind == "cover":
+            return f'<header class="cover" id="cover">\n{inner}\n{self.publisher()}\n</header>'
+        if section.kind == "contents":
+            return f'<nav class="contents" id="contents" aria-labelledby="contents-title">\n{inner}\n</nav>'
+        kind = _attr(section.kind)
+        labelled = self._first_heading_id(section)
+        aria = f' aria-labelledby="{_attr(labelled)}"' if labelled else ""
+        return f'<section class="{kind}" data-section="{_attr(section.id)}"{aria}>\n{inner}\n</section>'
+
+    def publisher(self) -> str:
+        meta = self.document.meta
+        return f'<p class="publisher">{_text(meta.author)}</p>' if meta.author else ""
+
+    def _first_heading_id(self, section: m.Section) -> str:
+        heading = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
+        return self.heading_ids[id(heading)] if heading else ""
+
+    # -- blocks --
+
+    def block(self, block: m.Block) -> str:
+        visitor = self.block_visitors.get(type(block))
+        if visitor is None:
+            raise WriterError(f"HTML writer: unknown block {type(block).__name__}")
+        return visitor(block)
+
+    def heading(self, block: m.Heading) -> str:
+        level = min(max(block.level, 1), 3)
+        anchor = _attr(self.heading_ids[id(block)])
+        return f'<h{level} id="{anchor}">{self.inlines(block.children)}</h{level}>'
+
+    def paragraph(self, block: m.Paragraph) -> str:
+        css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
+        return f"<p{css_class}>{self.inlines(block.children)}</p>"
+
+    def bullet_list(self, block: m.BulletList) -> str:
+        items = "".join(f"<li>{self.inlines(item)}</li>" for item in block.items)
+        return f"<ul>{items}</ul>"
+
+    def table(self, block: m.Table) -> str:
+        caption = f"<caption>{self.inlines(block.caption)}</caption>" if block.caption else ""
+        head = "".join(f'<th scope="col">{self.inlines(cell)}</th>' for cell in block.header)
+        rows = "\n".join(f"<tr>{self.row(row)}</tr>" for row in block.rows)
+        return (
+            f'<table>{caption}{_colgroup(block.widths, len(block.header))}\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table>"
+        )
+
+    def row(self, row: list[list[m.Inline]]) -> str:
+        # The first column names the row (an indicator), so it is a row header.
+        cells = [f'<th scope="row">{self.inlines(row[0])}</th>'] if row else []
+        cells.extend(f"<td>{self.inlines(cell)}</td>" for cell in row[1:])
+        return "".join(cells)
+
+    def figure(self, block: m.Figure) -> str:
+        path = template_file(self.templates, block.src)
+        src = data_uri(path) if self.standalone else quote(path.relative_to(self.templates.resolve()).as_posix())
+        caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
+        return f'<figure><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
+
+    def contents(self, block: m.Contents) -> str:
+        title = f'<h1 id="contents-title">{_text(block.title)}</h1>'
+        return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
+
+    def _toc_items(self) -> str:
+        """h1 entries, each with its h2 entries as a nested list."""
+        items: list[str] = []
+        for heading in _toc_headings(self.document):
+            entry = self._toc_entry(heading)
+            if heading.level == 1 or not items:
+                items.append(entry)
+            else:
+                items[-1] = _append_sub_entry(items[-1], entry)
+        return "\n".join(f'<li class="toc-1">{item}</li>' for item in items)
+
+    def _toc_entry(self, heading: m.Heading) -> str:
+        anchor = _attr("#" + self.heading_ids[id(heading)])
+        return f'<a href="{anchor}">{_text(m.plain_text(heading.children))}</a>'
+
+    def source_list(self, block: m.SourceList) -> str:
+        if block.numbered:
+            items = "\n".join(
+                f'<li value="{e.number}" id="source-{e.number}">{self.source_entry(e)}</li>'
+                for e in block.entries
+            )
+            return f'<ol class="sources">\n{items}\n</ol>'
+        # Further sources are never cited, so their numbers mean nothing to a reader.
+        items = "\n".join(f"<li>{self.source_entry(e)}</li>" for e in block.entries)
+        return f'<ul class="sources further">\n{items}\n</ul>'
+
+    def source_entry(self, entry: m.SourceEntry) -> str:
+        parts = [f"<cite>{_text(entry.title)}</cite>. {self.url(entry.url)}."]
+        details = []
+        if entry.items:
+            numbers = ", ".join(str(item) for item in entry.items)
+            details.append(f"{_text(self.labels.get('items', 'Items'))} {numbers}")
+        if entry.accessed:
+            label = _text(self.labels.get("accessed", "accessed"))
+            details.append(f"{label} {_text(_long_date(entry.accessed, self.document.meta.lang))}")
+        if details:
+            parts.append(f'<span class="source-details">{"; ".join(details)}.</span>')
+        return " ".join(parts)
+
+    # -- inlines --
+
+    def inlines(self, nodes: list[m.Inline]) -> str:
+        return "".join(self.inline(node) for node in nodes)
+
+    def inline(self, node: m.Inline) -> str:
+        visitor = self.inline_visitors.get(type(node))
+        if visitor is None:
+            raise WriterError(f"HTML writer: unknown inline {type(node).__name__}")
+        return visitor(node)
+
+    def link(self, node: m.Link) -> str:
+        url = safe_url(node.url)
+        inner = self.inlines(node.children)
+        # Any other scheme (javascript:, file:, data:) is shown as its text only.
+        return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
+
+    def url(self, url: str) -> str:
+        """A URL shown as itself, linked when its scheme is safe."""
+        safe = safe_url(url)
+        return f'<a href="{_attr(safe)}">{_text(url)}</a>' if safe else _text(url)
+
+    def citation(self, node: m.Citation) -> str:
+        """One element at the call: print.css floats it to the page foot (``float: footnote``).
+
+        WeasyPrint numbers the call and the footnote with its ``footnote``
+        counter, which counts in reading order like ``note``; the visible
+        ``note-call`` is for screens only.
+        """
+        entry = self.sources.get(node.source_id)
+        parts = [f"[{node.number}]"]
+        if entry:
+            parts[0] += f" {_text(entry.title)}"
+            parts.append(self.url(entry.url))
+        if node.locator:
+            parts.append(_text(node.locator))
+        return (
+            f'<span class="footnote" id="note-{node.note}" data-note="{node.note}" '
+            f'data-source="{node.number}">'
+            f'<span class="note-call" aria-hidden="true">{node.note}</span>'
+            f'<span class="note-text" data-note="{node.note}">{", ".join(parts)}</span></span>'
+        )
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _source_index(document: m.Document) -> dict[str, m.SourceEntry]:
+    index = {entry.id: entry for entry in document.sources}
+    for block in document.blocks():
+        if isinstance(block, m.SourceList):
+            for entry in block.entries:
+                index.setdefault(entry.id, entry)
+    return index
+
+
+def _headings(document: m.Document) -> Iterator[tuple[m.Section, m.Heading]]:
+    for section in document.sections:
+        for block in section.blocks:
+            if isinstance(block, m.Heading):
+                yield section, block
+
+
+def _heading_ids(document: m.Document) -> dict[int, str]:
+    """Each heading's id; headings without one get a stable generated id."""
+    ids: dict[int, str] = {}
+    for number, (_, heading) in enumerate(_headings(document), start=1):
+        ids[id(heading)] = heading.id or f"heading-{number}"
+    return ids
+
+
+def _toc_headings(document: m.Document) -> list[m.Heading]:
+    return [
+        heading
+        for section, heading in _headings(document)
+        if section.kind not in ("cover", "contents") and heading.level <= TOC_LEVELS
+    ]
+
+
+def _append_sub_entry(item: str, entry: str) -> str:
+    sub = f'<li class="toc-2">{entry}</li>'
+    if item.endswith("</ol>"):
+        return item[: -len("</ol>")] + sub + "</ol>"
+    return f"{item}<ol>{sub}</ol>"
+
+
+def _colgroup(widths: list[float], columns: int) -> str:
+    """Relative column widths as percentages; ignored when they do not fit the table."""
+    if len(widths) != columns or any(w <= 0 for w in widths):
+        return ""
+    total = sum(widths)
+    cols = "".join(f'<col style="width: {100 * w / total:.2f}%">' for w in widths)
+    return f"<colgroup>{cols}</colgroup>"

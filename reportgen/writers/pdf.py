@@ -1,0 +1,235 @@
+"""PDF writer: the HTML of ``html.py`` laid out by WeasyPrint.
+
+Resources (print.css, fonts, images) are fetched only from ``templates/``
+through ``SafeURLFetcher``; answers are escaped text in the HTML, so nothing a
+questionnaire says can make WeasyPrint read a file or open a connection.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import logging
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+# Without the system's libharfbuzz-subset, importing WeasyPrint 70 warns that a
+# future version will need it; the PDFs are the same (fontTools subsets them),
+# and the warning is for whoever installs the system, not for reportgen users.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
+    from weasyprint import CSS, HTML
+    from weasyprint.document import Document
+    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
+    from weasyprint.pdf import VARIANTS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+
+from reportgen import model as m
+from reportgen.errors import WriterError
+from reportgen.writers import WriterOptions
+from reportgen.writers.html import MIME_TYPES, font_face_css, render_html
+
+# Marks our refusals in WeasyPrint's log messages, which quote the exception.
+REFUSED = "refused by reportgen"
+LOGGER_NAME = "weasyprint"
+
+
+def supported_variants() -> list[str]:
+    """The PDF variants of the installed WeasyPrint (not its "debug" variant)."""
+    return sorted(name for name in VARIANTS if name.startswith("pdf/"))
+
+
+class RefusedURL(ValueError):
+    """Raised by the fetcher; WeasyPrint turns it into a logged, skipped resource."""
+
+
+class SafeURLFetcher(URLFetcher):
+    """Serves regular files under ``root`` and nothing else.
+
+    Refuses network URLs, ``file:`` URLs outside ``root`` (after resolving
+    ``..`` and symlinks) and ``data:`` URLs not in ``allowed_data``. Every URL
+    is recorded in ``fetched`` or ``refused`` so tests can see what happened.
+    """
+
+    def __init__(self, root: Path, allowed_data: Iterable[str] = ()) -> None:
+        # Only sets up urllib handlers we never call; fail_on_errors=False lets a
+        # refusal skip the resource instead of aborting the whole render.
+        super().__init__(timeout=1, allowed_protocols={"file"}, fail_on_errors=False)
+        self.root = root.resolve()
+        self.allowed_data = frozenset(allowed_data)
+        self.fetched: list[str] = []
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        if url in self.allowed_data:
+            self.fetched.append(url)
+            return _data_response(url)
+        path = self.local_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise RefusedURL(f"{REFUSED}: {url[:200]}")
+        self.fetched.append(url)
+        mime = MIME_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+    def local_path(self, url: str) -> Path | None:
+        """The file a ``file:`` URL names if it is a regular file under ``root``."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        try:
+            # url2pathname decodes %-escapes; containment is checked after resolving.
+            path = Path(url2pathname(parts.path)).resolve(strict=True)
+        except (OSError, RuntimeError):  # missing file, symlink loop
+            return None
+        return path if path.is_relative_to(self.root) and path.is_file() else None
+
+
+def _data_response(url: str) -> URLFetcherResponse:
+    header, _, payload = url.partition(",")
+    mime = header.removeprefix("data:").split(";")[0] or "text/plain"
+    body = base64.b64decode(payload) if header.endswith(";base64") else unquote(payload).encode()
+    return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+
+
+# WeasyPrint's notice when the system lacks libharfbuzz-subset: the PDF is the
+# same (fontTools subsets instead), so it is no news for a user, on every render.
+_KNOWN_NOTICES = (REFUSED, "Using fontTools instead of HarfBuzz-Subset")
+
+
+class _DropExpected(logging.Filter):
+    """Drops WeasyPrint's messages that are expected: URLs the fetcher refused on
+    purpose and the HarfBuzz notice. They are kept in ``dropped``.
+
+    A logger filter stops the record before any handler or parent logger, so
+    the user's console stays quiet; anything else WeasyPrint says still passes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(notice in message for notice in _KNOWN_NOTICES):
+            self.dropped.append(message)
+            return False
+        return True
+
+
+@contextmanager
+def _quiet_expected() -> Iterator[_DropExpected]:
+    logger = logging.getLogger(LOGGER_NAME)
+    dropped = _DropExpected()
+    logger.addFilter(dropped)
+    try:
+        yield dropped
+    finally:
+        logger.removeFilter(dropped)
+
+
+def pdf_variant(variant: str | None) -> str | None:
+    """The WeasyPrint name of a PDF variant (``None``: plain PDF), or WriterError.
+
+    WeasyPrint 70 takes one variant: PDF/A and PDF/UA cannot be combined
+    (its pdf/a-?a variants are tagged, the accessible level of PDF/A, but do
+    not claim PDF/UA).
+    """
+    if variant is None:
+        return None
+    name = variant.strip().lower()
+    if name in supported_variants():
+        return name
+    known = ", ".join(supported_variants())
+    combined = "; one variant only: WeasyPrint 70 cannot combine them" if "+" in name or "," in name else ""
+    raise WriterError(f"PDF variant {variant!r} is not supported{combined} (choose one of: {known})")
+
+
+def write_pdf(document: m.Document, options: WriterOptions) -> bytes:
+    """The profile as a (by default PDF/UA-1, tagged) PDF."""
+    return render_pdf(document, options, SafeURLFetcher(options.templates))
+
+
+def render_pdf(document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
+    """``write_pdf`` with the caller's fetcher, whose logs tests inspect."""
+    variant = pdf_variant(options.pdf_variant)
+    templates = options.templates.resolve()
+    base_url = path2url(str(templates) + "/")
+    source = render_html(document, templates, standalone=False)
+    # One FontConfiguration for the @font-face rules and the layout, or the
+    # bundled fonts would be unknown when the text is shaped.
+    fonts = FontConfiguration()
+    # Tagged even as plain PDF: the structure costs little and helps readers.
+    pdf_options = {"pdf_variant": variant, "pdf_tags": True}
+    with _quiet_expected(), _fixed_timestamps(document.meta.date), warnings.catch_warnings():
+        # WeasyPrint 70 never closes its own sRGB profile (PDF/A output intent).
+        warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
+        faces = CSS(string=font_face_css(templates, embed=False), base_url=base_url,
+                    url_fetcher=fetcher, font_config=fonts)
+        html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
+        _check_footnotes(document, laid_out)
+        return laid_out.write_pdf(**pdf_options)
+
+
+@contextmanager
+def _fixed_timestamps(day: date) -> Iterator[None]:
+    """Make font subsetting reproducible.
+
+    Without libharfbuzz-subset WeasyPrint subsets with fontTools, which stamps
+    each embedded font's ``head.modified`` with the current time unless
+    ``SOURCE_DATE_EPOCH`` is set: the same input would give different bytes.
+    A SOURCE_DATE_EPOCH the user set wins; otherwise the document's own date
+    is used, and only while rendering (the environment is process-wide, so
+    renders must not run in parallel threads, which WeasyPrint does not do).
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(day.timetuple()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _check_footnotes(document: m.Document, laid_out: Document) -> None:
+    """Refuse a PDF that lost a citation's footnote.
+
+    WeasyPrint 70 drops footnotes it had carried over to a later page when it
+    repaginates (``target-counter`` in the contents makes it do so): pages it
+    keeps from the first pass forget the carried notes. print.css avoids
+    carrying notes over (``footnote-policy: line``), but a profile that lost
+    its sources must never be published, so fail loudly if it happens.
+    """
+    expected = {f"note-{c.note}": c.note for c in m.citations(document)}
+    placed = _placed_footnote_ids(laid_out)
+    if placed is None:  # WeasyPrint's internals changed: nothing to check against
+        return
+    lost = sorted(note for key, note in expected.items() if key not in placed)
+    if lost:
+        numbers = ", ".join(str(n) for n in lost)
+        raise WriterError(f"the PDF layout lost footnote(s) {numbers}; check @footnote in print.css")
+
+
+def _placed_footnote_ids(laid_out: Document) -> set[str] | None:
+    """The ids of the elements WeasyPrint placed in the pages' footnote areas."""
+    placed: set[str] = set()
+    for page in laid_out.pages:
+        page_box = getattr(page, "_page_box", None)
+        if page_box is None:
+            return None
+        for area in page_box.children:
+            if isinstance(area, FootnoteAreaBox):
+                placed.update(note.element.get("id", "") for note in area.children if note.element is not None)
+    return placed

@@ -1,0 +1,357 @@
+"""PDF writer, checked with real PDF readers (poppler, pdfplumber) and a locked-down fetcher."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from reportgen import model as m
+from reportgen.errors import WriterError
+from reportgen.writers import WriterOptions
+from reportgen.writers.pdf import SafeURLFetcher, pdf_variant, render_pdf, supported_variants, write_pdf
+from tests.writers.sample import sample_document
+from tests.writers.test_html import HOSTILE, hostile_document
+
+OPTIONS = WriterOptions()
+TEMPLATES = OPTIONS.templates.resolve()
+FOOTNOTE = re.compile(r"^(\d+)\. \[(\d+)\]")
+
+
+def poppler(tool: str, *args: str) -> str:
+    if shutil.which(tool) is None:
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    result = subprocess.run([tool, *args], capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: lines may wrap anywhere in a URL."""
+    return re.sub(r"\s+", "", text)
+
+
+def weasyprint_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SafeURLFetcher]:
+    fetcher = SafeURLFetcher(OPTIONS.templates)
+    path = tmp_path_factory.mktemp("pdf") / "sample.pdf"
+    path.write_bytes(render_pdf(sample_document(), OPTIONS, fetcher))
+    return path, fetcher
+
+
+@pytest.fixture(scope="module")
+def pdf_path(rendered: tuple[Path, SafeURLFetcher]) -> Path:
+    return rendered[0]
+
+
+# --- what the readers see -------------------------------------------------------
+
+
+def test_pdfinfo_title_tagged_pages_dates(pdf_path: Path) -> None:
+    info = poppler("pdfinfo", "-isodates", str(pdf_path))
+    fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    assert fields["Title"] == "E-Government Country Profile: Paraguay"
+    assert fields["Subject"] == "E-government in Paraguay"
+    assert fields["Author"] == "United Nations Department of Economic and Social Affairs"
+    assert fields["Keywords"] == "e-government, Paraguay"
+    assert fields["Tagged"] == "yes"
+    assert fields["Pages"] == "4"  # cover, contents, body, sources
+    assert fields["Page size"].startswith("595.276 x 841.89")  # A4
+    assert fields["CreationDate"] == fields["ModDate"] == "2024-03-01T00:00:00Z"
+
+
+def test_pdf_ua_identification(pdf_path: Path) -> None:
+    xmp = poppler("pdfinfo", "-meta", str(pdf_path))
+    assert 'pdfuaid:part="1"' in xmp
+    assert "E-Government Country Profile: Paraguay" in xmp
+
+
+def test_text_has_every_title_and_cited_url(pdf_path: Path) -> None:
+    text = poppler("pdftotext", "-enc", "UTF-8", str(pdf_path), "-")
+    document = sample_document()
+    for block in document.blocks():
+        if isinstance(block, m.Heading):
+            assert m.plain_text(block.children) in text
+    for entry in document.sources:
+        assert squeeze(entry.url) in squeeze(text)
+    assert "<b>markup</b> & {{ 7*7 }}" in text
+
+
+def test_fonts_are_bundled_embedded_and_subset(pdf_path: Path) -> None:
+    rows = poppler("pdffonts", str(pdf_path)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_, emb, sub, _uni, _obj, _gen = row.split()
+        assert (emb, sub) == ("yes", "yes"), row
+        # "Profile Sans" exists only in templates/fonts/: the system's fonts were not used.
+        assert re.fullmatch(r"[A-Z]{6}\+Profile-Sans(-\w+)?", name), row
+
+
+def test_outline_has_one_entry_per_h1(pdf_path: Path) -> None:
+    document = sample_document()
+    h1 = [m.plain_text(b.children) for b in document.blocks() if isinstance(b, m.Heading) and b.level == 1]
+    with pdfplumber.open(pdf_path) as pdf:
+        outline = [(level, title) for level, title, *_ in pdf.doc.get_outlines()]
+    assert [title for level, title in outline if level == 1] == h1
+    assert (2, "Portals") in outline
+    assert "Contents" not in [title for _, title in outline]
+
+
+def test_footnotes_are_numbered_like_the_model(pdf_path: Path) -> None:
+    found: list[tuple[int, int]] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for line in (page.extract_text() or "").splitlines():
+                if match := FOOTNOTE.match(line):
+                    found.append((int(match[1]), int(match[2])))
+    citations = m.citations(sample_document())
+    assert found == [(c.note, c.number) for c in citations]
+    assert [n for n, _ in found] == list(range(1, len(citations) + 1))
+
+
+def test_footnote_calls_are_numbered_like_the_model(pdf_path: Path) -> None:
+    """The superscript calls in the text (WeasyPrint's ``footnote`` counter) equal ``note``."""
+    calls: list[int] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            small = page.filter(lambda obj: obj.get("object_type") == "char" and obj["size"] < 6.5)
+            calls.extend(int(w["text"]) for w in small.extract_words())
+    assert calls == [c.note for c in m.citations(sample_document())]
+
+
+def test_footnotes_sit_at_the_page_foot(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        page = pdf.pages[2]
+        lines = [ln for ln in page.extract_text_lines() if FOOTNOTE.match(ln["text"])]
+        assert len(lines) == 4
+        assert min(ln["top"] for ln in lines) > page.height * 0.75
+
+
+def test_running_header_and_footer(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    assert "Page" not in pages[0]  # the cover has no furniture
+    assert "Paraguay" in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {len(pages)}" in text
+        assert text.startswith("Paraguay")
+    assert pages[2].splitlines()[0].endswith("At a glance")
+    assert pages[3].splitlines()[0].endswith("Sources")
+
+
+def test_contents_has_page_numbers(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        text = pdf.pages[1].extract_text() or ""
+    assert re.search(r"At a glance\s*\.{5,}\s*3", text)
+    assert re.search(r"Sources\s*\.{5,}\s*4", text)
+
+
+def test_no_character_outside_the_page(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for char in page.chars:
+                assert char["x0"] >= 0 and char["x1"] <= page.width, (page.page_number, char["text"])
+                assert char["top"] >= 0 and char["bottom"] <= page.height, (page.page_number, char["text"])
+
+
+def test_figure_has_alt_text(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        figures = [e for e in _walk(pdf.structure_tree) if e["type"] == "Figure"]
+    assert [f.get("alt_text") for f in figures] == ["United Nations emblem"]
+
+
+def _walk(elements: list[dict]) -> list[dict]:
+    found: list[dict] = []
+    for element in elements:
+        found.append(element)
+        found.extend(_walk(element.get("children", [])))
+    return found
+
+
+def test_links_are_http_only(pdf_path: Path) -> None:
+    with pdfplumber.open(pdf_path) as pdf:
+        uris = [link["uri"] for page in pdf.pages for link in page.hyperlinks if link.get("uri")]
+    assert "https://www.presidencia.gov.py/ver_decreto/31861" in uris
+    assert all(u.startswith(("https://", "http://", "mailto:")) for u in uris)
+
+
+# --- the fetcher ----------------------------------------------------------------
+
+
+def test_only_templates_were_fetched(rendered: tuple[Path, SafeURLFetcher]) -> None:
+    _, fetcher = rendered
+    assert fetcher.refused == []
+    fetched = sorted(u.removeprefix(f"file://{TEMPLATES}/") for u in fetcher.fetched)
+    assert fetched == sorted([
+        "fonts/NotoSans-Regular.ttf", "fonts/NotoSans-Bold.ttf", "fonts/NotoSans-Italic.ttf",
+        "fonts/NotoSans-BoldItalic.ttf", "html/print.css", "html/un-emblem.svg",
+    ])
+
+
+def test_render_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="weasyprint")
+    write_pdf(sample_document(), OPTIONS)
+    assert weasyprint_warnings(caplog) == []
+
+
+def test_hostile_answers_render_as_text(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    caplog.set_level(logging.DEBUG, logger="weasyprint")
+    fetcher = SafeURLFetcher(OPTIONS.templates)
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(render_pdf(hostile_document(), OPTIONS, fetcher))
+    # The strings were escaped text: WeasyPrint never saw them as markup, so
+    # nothing was even asked for, let alone fetched.
+    assert fetcher.refused == []
+    assert all(u.startswith(f"file://{TEMPLATES}/") for u in fetcher.fetched)
+    assert weasyprint_warnings(caplog) == []
+    text = squeeze(poppler("pdftotext", "-enc", "UTF-8", str(path), "-"))
+    for string in HOSTILE:
+        assert squeeze(string) in text
+    assert "clickme" in text
+    with pdfplumber.open(path) as pdf:
+        uris = [link.get("uri") or "" for page in pdf.pages for link in page.hyperlinks]
+    assert not any("javascript" in u for u in uris)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:1/x",
+        "https://example.org/font.ttf",
+        "ftp://example.org/x",
+        "file:///etc/hostname",
+        "file:///etc/passwd",
+        f"file://{TEMPLATES}/../pyproject.toml",
+        f"file://{TEMPLATES}/html/../../pyproject.toml",
+        f"file://{TEMPLATES}/html/missing.css",
+        f"file://{TEMPLATES}/html",  # a directory
+        "file://otherhost/etc/hostname",
+        "data:text/css,body{color:red}",
+        "javascript:alert(1)",
+    ],
+)
+def test_fetcher_refuses(url: str) -> None:
+    fetcher = SafeURLFetcher(TEMPLATES)
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+    assert fetcher.fetched == []
+
+
+def test_fetcher_refuses_symlinks_out_of_templates(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    (templates / "link.css").symlink_to(outside)
+    (templates / "ok.css").write_text("p {}", encoding="utf-8")
+    fetcher = SafeURLFetcher(templates)
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(f"file://{templates}/link.css")
+    response = fetcher.fetch(f"file://{templates}/ok.css")
+    assert response.read() == b"p {}"
+    assert response.content_type == "text/css"
+
+
+def test_fetcher_serves_only_its_own_data_uris() -> None:
+    mine = "data:text/css;base64,cCB7fQ=="
+    fetcher = SafeURLFetcher(TEMPLATES, allowed_data=[mine])
+    assert fetcher.fetch(mine).read() == b"p {}"
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch("data:text/css;base64,cSB7fQ==")
+
+
+def test_refusals_are_kept_off_the_console(caplog: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    """A template that names a network resource: refused, recorded, and not printed."""
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    css = templates / "html" / "print.css"
+    css.write_text('@import url("http://127.0.0.1:1/x.css");\n' + css.read_text(encoding="utf-8"),
+                   encoding="utf-8")
+    caplog.set_level(logging.DEBUG, logger="weasyprint")
+    fetcher = SafeURLFetcher(templates)
+    render_pdf(sample_document(), WriterOptions(templates=templates), fetcher)
+    assert fetcher.refused == ["http://127.0.0.1:1/x.css"]
+    assert weasyprint_warnings(caplog) == []
+
+
+# --- determinism and variants -----------------------------------------------------
+
+
+def test_same_input_same_bytes(pdf_path: Path) -> None:
+    assert write_pdf(sample_document(), OPTIONS) == pdf_path.read_bytes()
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3u", "pdf/a-3a", None])
+def test_other_variants(variant: str | None, tmp_path: Path) -> None:
+    path = tmp_path / "variant.pdf"
+    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant=variant)))
+    info = poppler("pdfinfo", str(path))
+    assert re.search(r"^Tagged:\s+yes", info, re.M)
+    if variant:
+        xmp = poppler("pdfinfo", "-meta", str(path))
+        assert 'pdfaid:part="3"' in xmp
+        assert f'pdfaid:conformance="{variant[-1].upper()}"' in xmp
+
+
+@pytest.mark.parametrize("variant", ["pdf/z-9", "debug", "pdf/a-3a+pdf/ua-1", "pdf/a-3a,pdf/ua-1", ""])
+def test_unsupported_variant(variant: str) -> None:
+    with pytest.raises(WriterError, match="not supported"):
+        write_pdf(sample_document(), WriterOptions(pdf_variant=variant))
+
+
+def test_combined_variant_says_why() -> None:
+    with pytest.raises(WriterError, match="cannot combine"):
+        write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3a+pdf/ua-1"))
+
+
+def long_document() -> m.Document:
+    """Many table rows, an unbreakable URL and a long word: what overflows if anything does."""
+    document = sample_document()
+    url = "https://example.org/" + "a" * 180
+    document.sources.append(m.SourceEntry(4, "s4", url, "Very long address", "example.org", [1]))
+    body = next(s for s in document.sections if s.id == "A")
+    rows = [[[m.Text(f"Row {i}")], [m.Text("Donaudampfschifffahrtsgesellschaftskapitän " * 3),
+                                    m.Citation("s4", "", 0, 4)]] for i in range(1, 31)]
+    body.blocks.append(m.Table([[m.Text("Indicator")], [m.Text("Answer")]], rows, [m.Text("Long table")]))
+    body.blocks.append(m.Paragraph([m.Link(url, [m.Text(url)])]))
+    for note, citation in enumerate(m.citations(document), start=1):
+        citation.note = note
+    return document
+
+
+def test_long_document_stays_on_the_page(tmp_path: Path) -> None:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(write_pdf(long_document(), OPTIONS))
+    with pdfplumber.open(path) as pdf:
+        table_pages = [p for p in pdf.pages if "Row " in (p.extract_text() or "")]
+        for page in pdf.pages:
+            for char in page.chars:
+                assert char["x0"] >= 0 and char["x1"] <= page.width, (page.page_number, char["text"])
+                assert char["top"] >= 0 and char["bottom"] <= page.height, (page.page_number, char["text"])
+    assert len(table_pages) > 1
+    for page in table_pages[1:]:  # the header row repeats on every page of the table
+        assert "Indicator Answer" in (page.extract_text() or "")
+
+
+def test_supported_variants_include_ua_and_a() -> None:
+    assert {"pdf/ua-1", "pdf/a-3u", "pdf/a-3a"} <= set(supported_variants())
+    assert pdf_variant(" PDF/UA-1 ") == "pdf/ua-1"
+    assert pdf_variant(None) is None
+
+
+def test_internal_label_on_every_page(tmp_path: Path) -> None:
+    path = tmp_path / "internal.pdf"
+    path.write_bytes(write_pdf(sample_document(internal=True), OPTIONS))
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            assert "NOT FOR PUBLICATION" in (page.extract_text() or ""), page.page_number
