@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs, only those that are missing.
-#   scripts/system-deps.sh run    what building profiles needs (Pango for WeasyPrint, gettext)
+#   scripts/system-deps.sh run    what building profiles needs (Pango and HarfBuzz-subset for
+#                                 WeasyPrint, gettext)
 #   scripts/system-deps.sh test   plus the independent readers the tests use
 #                                 (poppler-utils, pandoc, LibreOffice Writer)
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 gettext)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
 fi

@@ -162,10 +162,17 @@ def write_pdf(document: m.Document, options: WriterOptions) -> bytes:
 
 def render_pdf(document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
     """``write_pdf`` with the caller's fetcher, whose logs tests inspect."""
+    pdf_variant(options.pdf_variant)  # refuse a bad variant before any work
+    source = render_html(document, options.templates.resolve(), standalone=False)
+    return html_to_pdf(source, document, options, fetcher)
+
+
+def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
+    """WeasyPrint's part alone: lay out the HTML writer's output and write the PDF
+    (separate so the benchmark can time it on the same HTML)."""
     variant = pdf_variant(options.pdf_variant)
     templates = options.templates.resolve()
     base_url = path2url(str(templates) + "/")
-    source = render_html(document, templates, standalone=False)
     # One FontConfiguration for the @font-face rules and the layout, or the
     # bundled fonts would be unknown when the text is shaped.
     fonts = FontConfiguration()
