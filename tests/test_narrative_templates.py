@@ -1,0 +1,243 @@
+"""The profile templates (templates/sections/*.md.j2) and their catalogs.
+
+Paraguay's profile is dumped in English and Spanish and compared with golden
+files (``pytest --update-golden`` rewrites them); the other tests check what a
+reader relies on: every body part of PROFILE.md's page plan, every source of
+every answer shown cited, "not reported" for empty answers, complete Spanish
+catalogs, a language that is data only (French), and no respondent data.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportgen import catalogs
+from reportgen import model as m
+from reportgen.citations import source_id
+from reportgen.i18n import LOCALES, Locale, read_catalog
+from reportgen.narrative import Options, Result, build_document
+from reportgen.questionnaire import load
+from reportgen.responses import load_responses
+
+ROOT = Path(__file__).resolve().parents[1]
+PRY = ROOT / "responses" / "PRY.yaml"
+GOLDEN = Path(__file__).parent / "golden"
+EPOCH = "1732838400"  # 29 November 2024: the date of a profile whose answers carry none
+BODY_SECTIONS = ["A", "B", "C", "D", "E", "F", "G"]
+RESPONDENT = ("Laura Salinas", "lsalinas@mitic.gov.py")
+
+
+def build(path: Path, lang: str, **options: object) -> Result:
+    responses, _ = load_responses(path)
+    return build_document(responses, load("msq-2024"), Locale(lang, country=responses.country), Options(**options))
+
+
+@pytest.fixture(scope="module")
+def profiles() -> dict[str, Result]:
+    """Paraguay in English and Spanish, without and with the annex."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return {
+            f"{lang}{'-annex' if annex else ''}": build(PRY, lang, annex=annex)
+            for lang in ("en", "es")
+            for annex in (False, True)
+        }
+
+
+def body(document: m.Document) -> list[m.Section]:
+    return [section for section in document.sections if section.kind == "body"]
+
+
+def text_of(sections: list[m.Section]) -> str:
+    return "\n".join(m.plain_text(run) for s in sections for b in s.blocks for run in m.block_inlines(b))
+
+
+def po_complete(path: Path) -> bool:
+    stats = catalogs.stats(path)
+    return stats.untranslated == 0 and stats.fuzzy == 0
+
+
+# ------------------------------------------------------------------ golden
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_golden_dump(profiles, lang, update_golden):
+    dump = m.dump(profiles[lang].document)
+    golden = GOLDEN / f"PRY-{lang}.txt"
+    if update_golden:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(dump, encoding="utf-8")
+    assert golden.is_file(), f"{golden} missing: run pytest --update-golden"
+    assert dump == golden.read_text(encoding="utf-8"), f"{golden.name} differs: review, then pytest --update-golden"
+
+
+@pytest.mark.parametrize("key", ["en", "es", "en-annex", "es-annex"])
+def test_no_visible_escapes(profiles, key):
+    """A backslash in the model means text was escaped twice."""
+    assert "\\" not in m.dump(profiles[key].document)
+
+
+def test_spanish_has_no_english_marker(profiles):
+    po = LOCALES / "es" / "LC_MESSAGES" / "responses-PRY.po"
+    if not po.is_file() or not po_complete(po):
+        pytest.skip(f"{po.name} is not complete yet: untranslated answers are marked (en inglés) by design")
+    dump = m.dump(profiles["es-annex"].document)
+    assert "(en inglés)" not in dump
+    assert "(in English)" not in dump
+    assert profiles["es"].warnings == []
+
+
+def test_english_reads_the_key_facts(profiles):
+    text = text_of(body(profiles["en"].document))
+    assert "PYG 326,688,810,687 (about 46 million US dollars; 0.31% of national expenditure)" in text
+    assert "11 of 11 areas: access to information" in text
+    assert "covering 2022–2030" in text
+    assert "Fernando Saguier, Minister of Information and Communication Technologies" in text
+
+
+def test_spanish_uses_spanish_formats(profiles):
+    text = text_of(body(profiles["es"].document))
+    assert "326.688.810.687 PYG" in text
+    assert "gobierno electrónico" in text
+    assert "Según la respuesta del Gobierno" in text
+
+
+# ------------------------------------------------------------------ catalogs
+
+
+def test_spanish_messages_catalog_complete():
+    po = LOCALES / "es" / "LC_MESSAGES" / "messages.po"
+    stats = catalogs.stats(po)
+    assert (stats.untranslated, stats.fuzzy) == (0, 0)
+    assert catalogs.check(po) == []
+
+
+def test_spanish_catalog_covers_every_template_string():
+    po = LOCALES / "es" / "LC_MESSAGES" / "messages.po"
+    template = catalogs.extract_messages()
+    translated = {message.id for message in read_catalog(po) if message.id and message.string}
+    assert {message.id for message in template if message.id} <= translated
+
+
+def test_french_is_data_and_falls_back_to_english(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    responses, _ = load_responses(PRY)
+    locale = Locale("fr", country="PRY")
+    result = build_document(responses, load("msq-2024"), locale, Options())
+    missing = {miss.msgid for miss in locale.missing if miss.domain == "messages"}
+    assert f"fr: {len(missing)} template strings untranslated" in result.warnings[0]
+    assert len(missing) > 100
+    assert not {"Contents", "Sources"} & missing  # the two French strings are used
+    contents = next(b for s in result.document.sections for b in s.blocks if isinstance(b, m.Contents))
+    assert contents.title == "Sommaire"
+    assert "At a glance" in text_of(body(result.document))  # the rest is English
+    assert catalogs.check(LOCALES / "fr" / "LC_MESSAGES" / "messages.po") == []
+
+
+# ------------------------------------------------------------------ content
+
+
+def test_every_source_of_every_answer_is_cited_in_the_body(profiles):
+    responses, _ = load_responses(PRY)
+    catalog = load("msq-2024")
+    shown = [item.number for section in BODY_SECTIONS for item in catalog.section_items(section)]
+    for key in ("en", "es"):
+        document = profiles[key].document
+        cited = {call.source_id for call in m.citations(m.Document(document.meta, body(document)))}
+        for number in shown:
+            answer = responses.answer(number)
+            for ref in answer.sources if answer else []:
+                assert source_id(ref.url) in cited, f"{key}: Q{number} source {ref.url} is never cited"
+        assert not any(isinstance(b, m.SourceList) and not b.numbered for s in document.sections for b in s.blocks)
+
+
+@pytest.mark.parametrize("lang, headings", [
+    ("en", ["At a glance", "A. Institutional framework", "B. Crisis and emergency response", "C. Legal framework",
+            "D. Strategy and implementation", "E. Digital inclusion and e-participation",
+            "F. Usage and user satisfaction", "G. Partnerships", "Sources"]),
+    ("es", ["Panorama general", "A. Marco institucional", "B. Respuesta ante crisis y emergencias",
+            "C. Marco jurídico", "D. Estrategia y aplicación", "E. Inclusión digital y participación electrónica",
+            "F. Uso y satisfacción de los usuarios", "G. Alianzas", "Fuentes"]),
+])
+def test_page_plan(profiles, lang, headings):
+    document = profiles[lang].document
+    ids = [section.id for section in document.sections]
+    assert ids == ["cover", "contents", "at-a-glance", *BODY_SECTIONS, "sources"]
+    h1 = [m.plain_text(b.children) for s in document.sections for b in s.blocks
+          if isinstance(b, m.Heading) and b.level == 1]
+    assert h1 == headings
+    cover = document.sections[0].blocks
+    assert [b.role for b in cover] == ["title", "subtitle", "lead", "status"]
+    assert m.plain_text(cover[0].children) == "Paraguay"
+
+
+def test_tables_of_the_page_plan(profiles):
+    captions = [m.plain_text(b.caption) for b in profiles["en"].document.blocks() if isinstance(b, m.Table)]
+    assert captions == ["Key facts from the response", "Portals by purpose", "Ministries and agencies by sector",
+                        "Legislation by area", "Principles and approaches in the strategy",
+                        "New and emerging technologies in the strategy"]
+    for table in (b for b in profiles["en"].document.blocks() if isinstance(b, m.Table)):
+        for row in table.rows:
+            assert len(row) == len(table.header)
+            assert all(cell for cell in row), f"empty cell in {m.plain_text(table.caption)!r}"
+
+
+def test_annex_gives_every_answered_item(profiles):
+    responses, _ = load_responses(PRY)
+    catalog = load("msq-2024")
+    annex = next(s for s in profiles["en-annex"].document.sections if s.kind == "annex")
+    numbers = {int(match) for match in re.findall(r"^(\d+)\. ", text_of([annex]), flags=re.MULTILINE)}
+    for section in BODY_SECTIONS:
+        for item in catalog.section_items(section):
+            if responses.answer(item.number) and item.field != "email":
+                assert item.number in numbers, f"Q{item.number} missing from the annex"
+
+
+@pytest.mark.parametrize("key", ["en", "es", "en-annex", "es-annex"])
+def test_respondent_never_printed(profiles, key):
+    dump = m.dump(profiles[key].document)
+    for private in RESPONDENT:
+        assert private not in dump
+
+
+# ------------------------------------------------------------------ any country
+
+
+def write_country(path: Path, code: str, answers: dict[int, object]) -> Path:
+    data = {"country": code, "questionnaire": "msq-2024", "submitted": None, "consent": "yes", "answers": answers}
+    target = path / f"{code}.yaml"
+    target.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return target
+
+
+def empty_answers() -> dict[int, object]:
+    catalog = load("msq-2024")
+    header = {1} | {i.number for i in catalog.items if i.group == "respondent" or i.kind == "consent"}
+    return {item.number: None for item in catalog.items if item.number not in header}
+
+
+@pytest.mark.parametrize("lang, phrase", [("en", "not reported"), ("es", "No se indica")])
+def test_all_empty_country(tmp_path, monkeypatch, lang, phrase):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build(write_country(tmp_path, "ISL", empty_answers()), lang, annex=True)
+    dump = m.dump(result.document)
+    assert dump.lower().count(phrase.lower()) >= 30
+    assert "\\" not in dump
+    assert m.citations(result.document) == []
+    assert result.document.sources == []
+    assert result.warnings == []
+
+
+def test_country_answering_no(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    catalog = load("msq-2024")
+    answers = empty_answers()
+    answers.update({i.number: {"value": "no"} for i in catalog.items if i.kind in ("yes_no", "yes_no_other")})
+    text = text_of(build(write_country(tmp_path, "NOR", answers), "en").document.sections)
+    assert "legislation is in place in none of the 11 areas" in text
+    assert "The Government reports that there is no national e-government strategy." in text
+    assert "Yes" not in text
