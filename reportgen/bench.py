@@ -71,7 +71,7 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None) -> 
     lines += [f"| {name} | {stages['en'][name]:.3f} | {stages['es'][name]:.3f} |" for name in names]
     weasy = sum(s["weasyprint"] for s in stages.values())
     ours = {lang: sum(v for k, v in s.items() if k not in ("weasyprint", "docx writer")) for lang, s in stages.items()}
-    lines += ["", f"Outside WeasyPrint (load, narrative, model, HTML) per PDF: "
+    lines += ["", "Outside WeasyPrint (load, narrative, model, HTML) per PDF: "
               + ", ".join(f"{lang} {ours[lang] / stages[lang]['weasyprint']:.1%}" for lang in ours)
               + " of WeasyPrint's time (target ≤ 10 %).",
               "DOCX writer against the PDF: "

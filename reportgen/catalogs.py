@@ -24,7 +24,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
-from reportgen import __version__
+from reportgen import __version__, questionnaire
 from reportgen.i18n import LOCALES, SOURCE_LANG, read_catalog
 from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
@@ -68,12 +68,18 @@ def _extract(catalog: Catalog, path: Path, method: object, options: dict[str, st
 
 
 def extract_responses(responses: Responses) -> Catalog:
-    """The free text of one country's answers, one entry per text."""
+    """The free text of one country's answers, one entry per text: summaries,
+    texts, source titles, and the titles and organisations of contact items
+    (names and e-mail addresses are not translated)."""
     catalog = _new_catalog(f"responses-{responses.country}")
+    items = questionnaire.load(responses.questionnaire)
     for number in sorted(responses.answers):
         answer = responses.answers[number]
         if answer is None:
             continue
+        item = items.item(number) if items.has_item(number) else None
+        if item and item.field in ("title", "organization") and isinstance(answer.value, str):
+            catalog.add(answer.value, None, auto_comments=[f"Q{number} {item.field}"])
         for kind, text in (("summary", answer.summary), ("text", answer.text)):
             if text:
                 catalog.add(text, None, auto_comments=[f"Q{number} {kind}"])
@@ -139,12 +145,16 @@ def po_files(locales: Path = LOCALES) -> list[Path]:
 
 
 def stats(path: Path) -> Stats:
+    """Counts against the template (``locales/<domain>.pot``) when there is
+    one, so a catalog not yet updated shows what it lacks as untranslated."""
     catalog = read_catalog(path)
     assert catalog is not None
     messages = [message for message in catalog if message.id]
     fuzzy = sum(1 for message in messages if message.fuzzy)
     translated = sum(1 for message in messages if not message.fuzzy and _is_translated(message.string))
-    return Stats(path, translated, fuzzy, len(messages) - translated - fuzzy)
+    template = read_catalog(path.parent.parent.parent / f"{path.stem}.pot")
+    absent = sum(1 for message in template if message.id and message.id not in catalog) if template else 0
+    return Stats(path, translated, fuzzy, len(messages) - translated - fuzzy + absent)
 
 
 def _is_translated(string: str | tuple[str, ...]) -> bool:

@@ -24,7 +24,7 @@ from reportgen.responses import Responses
 class Source:
     id: str
     url: str
-    title: str
+    title: str | None  # None: the answers give no title (the narrative names the site)
     items: list[int] = field(default_factory=list)
 
 
@@ -36,14 +36,14 @@ def source_id(url: str) -> str:
 class SourceRegistry:
     """Every source of one country's answers, in order of first appearance."""
 
-    def __init__(self, responses: Responses, untitled: Callable[[str], str]):
+    def __init__(self, responses: Responses):
         self.sources: dict[str, Source] = {}
         for number in sorted(responses.answers):
             answer = responses.answers[number]
             for ref in answer.sources if answer else []:
-                self._add(ref.url, ref.title or responses.source_title(ref.url) or untitled(ref.url), number)
+                self._add(ref.url, ref.title or responses.source_title(ref.url), number)
 
-    def _add(self, url: str, title: str, item: int) -> None:
+    def _add(self, url: str, title: str | None, item: int) -> None:
         sid = source_id(url)
         source = self.sources.setdefault(sid, Source(sid, url, title))
         if item not in source.items:
@@ -60,7 +60,7 @@ class SourceRegistry:
 
 
 def number_citations(document: m.Document, registry: SourceRegistry, answered: date | None,
-                     translate_title: Callable[[str], str] = lambda t: t) -> None:
+                     title_of: Callable[[Source], str]) -> None:
     """Number sources by first citation and notes in reading order, then fill
     the sources lists of the document. Unknown source ids are template errors."""
     order: dict[str, int] = {}
@@ -68,18 +68,19 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
         if call.source_id not in registry:
             raise TemplateError(f"citation of unknown source [@{call.source_id}]")
         call.note = note
+        call.first = call.source_id not in order
         call.number = order.setdefault(call.source_id, len(order) + 1)
-    cited = [_entry(registry.get(sid), n, answered, translate_title) for sid, n in order.items()]
+    cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
     further_ids = [sid for sid in registry.sources if sid not in order]
-    further = [_entry(registry.get(sid), len(order) + i, answered, translate_title)
+    further = [_entry(registry.get(sid), len(order) + i, answered, title_of)
                for i, sid in enumerate(further_ids, start=1)]
     document.sources = cited + further
     _fill_lists(document, cited, further)
 
 
 def _entry(source: Source, number: int, answered: date | None,
-           translate: Callable[[str], str]) -> m.SourceEntry:
-    return m.SourceEntry(number, source.id, source.url, translate(source.title), urls.domain(source.url),
+           title_of: Callable[[Source], str]) -> m.SourceEntry:
+    return m.SourceEntry(number, source.id, source.url, title_of(source), urls.domain(source.url),
                          sorted(source.items), answered)
 
 

@@ -146,8 +146,15 @@ def stats() -> None:
     table = Table("catalog", "translated", "fuzzy", "untranslated", "%")
     for po in catalogs.po_files():
         s = catalogs.stats(po)
-        table.add_row(str(po), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.percent:.0f}")
+        table.add_row(_relative(po), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.percent:.0f}")
     Console().print(table)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @i18n.command(name="check")

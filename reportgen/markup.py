@@ -138,7 +138,13 @@ class _Blocks:
                 (header if in_head else rows[-1]).append(inlines(token))
         caption = str(open_token.attrs.get("caption", ""))
         widths = [float(w) for w in str(open_token.attrs.get("widths", "")).split()]
-        return m.Table(header, rows, [m.Text(caption)] if caption else [], widths)
+        return m.Table(header, rows, parse_inline(caption) if caption else [], widths)
+
+
+def parse_inline(text: str) -> list[m.Inline]:
+    """Inline Markdown (a table caption from a block attribute), escapes resolved."""
+    tokens = _parser().parseInline(text)
+    return inlines(tokens[0]) if tokens else []
 
 
 def inlines(token: Token) -> list[m.Inline]:

@@ -52,14 +52,17 @@ class Link:
 class Citation:
     """A citation call ``[@source-id, locator]``; becomes one footnote.
 
-    ``note`` (1, 2, 3 ... in reading order) and ``number`` (the source's number
-    in the sources list) are filled in by ``citations.number_citations``.
+    ``note`` (1, 2, 3 ... in reading order), ``number`` (the source's number
+    in the sources list) and ``first`` are filled in by ``citations.number_citations``.
     """
 
     source_id: str
     locator: str = ""
     note: int = 0
     number: int = 0
+    # The source's first citation: its note gives the full address; later
+    # notes give number, title and locator only (the sources list has the rest).
+    first: bool = False
 
 
 Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation

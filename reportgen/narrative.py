@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen import markup, urls
 from reportgen import model as m
-from reportgen.citations import SourceRegistry, number_citations
+from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
 from reportgen.questionnaire import Kind, Questionnaire
@@ -50,7 +50,8 @@ LABELS: dict[str, str] = {
     "source": N_("Source"),
     "sources": N_("Sources"),
     "further_sources": N_("Further sources"),
-    "answer_of": N_("answer of"),
+    "accessed": N_("response of"),
+    "organisation": N_("United Nations Department of Economic and Social Affairs"),
     "items": N_("Items"),
     "in_english": N_("(in English)"),
     "not_for_publication": N_("Not for publication"),
@@ -61,7 +62,21 @@ LABELS: dict[str, str] = {
 
 
 class Md(str):
-    """Markdown made by this module (trusted): ``finalize`` leaves it alone."""
+    """Markdown made by this module or written in a template (trusted):
+    ``finalize`` leaves it alone. Formatting an Md (``_("... %(x)s", x=...)``)
+    escapes the values it takes in, so a translated sentence can hold answer
+    text and citation calls side by side."""
+
+    def __mod__(self, values: Any) -> Md:
+        if isinstance(values, dict):
+            return Md(str.__mod__(self, {key: _escape_value(v) for key, v in values.items()}))
+        if isinstance(values, tuple):
+            return Md(str.__mod__(self, tuple(_escape_value(v) for v in values)))
+        return Md(str.__mod__(self, _escape_value(values)))
+
+
+def _escape_value(value: Any) -> Any:
+    return value if isinstance(value, (int, float, Decimal)) else escape_md(value)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~^@&:\"'=$%])")
@@ -73,7 +88,12 @@ def escape_md(value: Any) -> Md:
     line breaks become spaces so text cannot open a new block."""
     if isinstance(value, Md):
         return value
-    text = " ".join(str(value).split())
+    raw = str(value)
+    text = " ".join(raw.split())
+    if text and raw[0].isspace():
+        text = " " + text
+    if text and raw[-1].isspace() and raw.strip():
+        text += " "
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
 
 
@@ -107,8 +127,9 @@ class Result:
 
 
 class SourceView:
-    def __init__(self, id: str, url: str, title: str, locator: str):
+    def __init__(self, id: str, url: str, title: str, locator: str, titled: bool = True):
         self.id, self.url, self.title, self.locator = id, url, title, locator
+        self.titled = titled  # False: the answers give no title; ``title`` names the site
 
     @property
     def cite(self) -> Md:
@@ -126,6 +147,12 @@ def md_link(url: str, text: str) -> Md:
     """A Markdown link whose text is escaped and whose address cannot break out."""
     safe = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
     return Md(f"[{escape_md(text)}](<{safe}>)")
+
+
+@dataclass(frozen=True)
+class MostCited:
+    source: SourceView
+    count: int
 
 
 class AnswerView:
@@ -156,6 +183,20 @@ class AnswerView:
     @property
     def no(self) -> bool:
         return self.value == "no"
+
+    @property
+    def original(self) -> str:
+        """The summary or text in the answer's own language, for comparisons
+        in templates (printing it would skip translation)."""
+        if not self._answer:
+            return ""
+        return self._answer.summary or self._answer.text or ""
+
+    @property
+    def value_text(self) -> Md:
+        """A contact item's text (a title, an organisation) in the profile's language."""
+        value = self.value
+        return self._profile.free_text(value) if isinstance(value, str) else Md("")
 
     @property
     def option(self) -> str:
@@ -262,8 +303,20 @@ class ProfileView:
     def source_view(self, url: str, locator: str) -> SourceView:
         from reportgen.citations import source_id
 
-        source = self.registry.get(source_id(url))
-        return SourceView(source.id, source.url, source.title, locator)
+        return self._view(self.registry.get(source_id(url)), locator)
+
+    def _view(self, source: Source, locator: str = "") -> SourceView:
+        return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
+
+    def most_cited(self, first_item: int, last_item: int) -> MostCited | None:
+        """The source that most answers in an item range give (e.g. the
+        strategy document for section D), with how many answers give it."""
+        best: tuple[int, Source] | None = None
+        for source in self.registry.sources.values():
+            count = sum(first_item <= item <= last_item for item in source.items)
+            if count and (best is None or count > best[0]):
+                best = (count, source)
+        return MostCited(self._view(best[1]), best[0]) if best else None
 
     def free_text(self, text: str, shorten: int | None = None) -> Md:
         """Answer text in the profile's language, escaped, optionally cut to its
@@ -279,6 +332,13 @@ class ProfileView:
         self.untranslated += 1
         marker = self.locale.gettext(LABELS["in_english"])
         return Md(f"{escape_md(translated)} _{escape_md(marker)}_")
+
+    def source_title(self, source: Source) -> str:
+        """A source's title in the profile's language; an untitled source is
+        named after its site ("Web page of mitic.gov.py"), never by its bare address."""
+        if source.title:
+            return self.plain_text(source.title)
+        return self.locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(source.url)}
 
     def plain_text(self, text: str) -> str:
         """Like ``free_text`` for places that take plain text (source titles)."""
@@ -320,7 +380,13 @@ def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(locale.gettext, locale.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Template sentences (and their translations) are Markdown like the rest of
+    # the template; the values formatted into them are escaped by Md.__mod__.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: Md(locale.gettext(message)),
+        lambda singular, plural, n: Md(locale.ngettext(singular, plural, n)),
+        newstyle=True,
+    )
     env.filters.update(_filters(locale))
     return env
 
@@ -337,6 +403,7 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         "number": lambda value, digits=None: locale.number(as_decimal(value), digits),
         "date": lambda value: locale.date(value),
         "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
+        "commas": lambda items: Md(", ".join(escape_md(i) for i in items)),
         "md": escape_md,
         "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
     }
@@ -367,8 +434,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
             f"{responses.country}: consent to publish (Q{catalog.items[-1].number}) is not Yes; "
             "build with --internal for a copy marked 'Not for publication'"
         )
-    untitled = lambda url: locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(url)}  # noqa: E731
-    registry = SourceRegistry(responses, untitled)
+    registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
     env = make_environment(options.templates, locale)
     start = time.perf_counter()
@@ -377,7 +443,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     narrated = time.perf_counter()
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
     document = m.Document(_meta(responses, locale, options), sections)
-    number_citations(document, registry, responses.submitted, profile.plain_text)
+    number_citations(document, registry, responses.submitted, profile.source_title)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
@@ -394,6 +460,8 @@ def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) ->
         raise TemplateError(f"templates/sections/{part.template}: {exc.message}") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"templates/sections/{part.template}: {exc}") from None
 
 
 def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
@@ -422,7 +490,8 @@ def _meta(responses: Responses, locale: Locale, options: Options) -> m.Meta:
         country_code=responses.country,
         lang=locale.lang,
         subject=f"{title}: {country}",
-        author=options.organisation,
+        # The default organisation is one of the fixed words, so it is translated.
+        author=labels["organisation"] if options.organisation == LABELS["organisation"] else options.organisation,
         keywords=[country, "e-government", "E-Government Survey", options.edition],
         edition=options.edition,
         status=labels["final" if options.status == "final" else "draft"],

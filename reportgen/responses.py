@@ -102,7 +102,8 @@ class Answer(_Strict):
 
     @property
     def is_empty(self) -> bool:
-        return self.value in (None, [], "") and not self.text and not self.sources and not self.summary
+        return (self.value in (None, [], "") and not self.text and not self.sources and not self.summary
+                and self.budget is None and self.period is None)
 
     @property
     def has_details(self) -> bool:

@@ -389,7 +389,14 @@ class _HtmlBuilder:
     # -- inlines --
 
     def inlines(self, nodes: list[m.Inline]) -> str:
-        return "".join(self.inline(node) for node in nodes)
+        out = []
+        for previous, node in zip([None, *nodes], nodes, strict=False):
+            html = self.inline(node)
+            if isinstance(node, m.Citation) and isinstance(previous, m.Citation):
+                # Adjacent calls "3" "4" would read as 34: the CSS puts a comma before this one.
+                html = html.replace('class="footnote"', 'class="footnote follows-note"', 1)
+            out.append(html)
+        return "".join(out)
 
     def inline(self, node: m.Inline) -> str:
         visitor = self.inline_visitors.get(type(node))
@@ -417,9 +424,13 @@ class _HtmlBuilder:
         """
         entry = self.sources.get(node.source_id)
         parts = [f"[{node.number}]"]
-        if entry:
+        if entry and node.first:
             parts[0] += f" {_text(entry.title)}"
             parts.append(self.url(entry.url))
+        elif entry:  # later notes of the same source: title linked, no address
+            safe = safe_url(entry.url)
+            title = _text(entry.title)
+            parts[0] += f' <a href="{_attr(safe)}">{title}</a>' if safe else f" {title}"
         if node.locator:
             parts.append(_text(node.locator))
         return (

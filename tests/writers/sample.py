@@ -32,7 +32,7 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
         m.Table(header=[[t("Indicator")], [t("Answer")]],
                 rows=[[[t("National portal")], [m.Link("https://www.paraguay.gov.py/", [t("paraguay.gov.py")])]],
                       [[t("Lead agency")], [t("Ministry of Information and Communication Technologies (MITIC)")]],
-                      [[t("Strategy")], [t("National ICT Plan 2022–2030"), m.Citation("s1", "p. 31", 1, 1)]]],
+                      [[t("Strategy")], [t("National ICT Plan 2022–2030"), m.Citation("s1", "p. 31", 1, 1, first=True)]]],
                 caption=[t("Key facts")], widths=[1, 2]),
     ])
     body = m.Section("A", "body", [
@@ -45,7 +45,7 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
         m.BulletList([[t("E-services: "), m.Link("https://www.paraguay.gov.py/", [t("paraguay.gov.py")])],
                       [t("Open data"), m.LineBreak(), t("second line")]]),
         m.Heading(3, [t("Legal instruments")], "A-legal"),
-        m.Paragraph([t("Access to information is guaranteed by law"), m.Citation("s2", "", 3, 2),
+        m.Paragraph([t("Access to information is guaranteed by law"), m.Citation("s2", "", 3, 2, first=True),
                      t(" and the decree"), m.Citation("s1", "p. 94", 4, 1), t(".")]),
         m.Figure("html/un-emblem.svg", "United Nations emblem", [t("Figure caption")]),
     ])

@@ -353,7 +353,9 @@ class Translator:
         self.inlines(inside, children, replace(look, style="Hyperlink"))
 
     def citation(self, target: Target, node: m.Citation) -> None:
-        """A real footnote: "[n] Title, URL, locator." with n the source's number."""
+        """A real footnote with n the source's number: "[n] Title, URL, locator."
+        at the source's first citation, "[n] Title, locator." (the title linked)
+        after it, so notes stay short; the sources list has every address."""
         entry = self.sources.get(node.number)
         if entry is None:
             raise WriterError(f"citation of {node.source_id!r}: no source numbered {node.number}")
@@ -363,8 +365,12 @@ class Translator:
         note = oxml.add_footnote(self.footnotes, note_id, self.ids["Footnote Text"],
                                  self.ids["Footnote Reference"])
         note_target = Target(Paragraph(note, _StoryParent(self.docx.part)), self.footnotes)
-        note_target.run().text = f" [{entry.number}] {entry.title}, "
-        self.link(note_target, entry.url, [m.Text(entry.url)], Look())
+        if node.first:
+            note_target.run().text = f" [{entry.number}] {entry.title}, "
+            self.link(note_target, entry.url, [m.Text(entry.url)], Look())
+        else:
+            note_target.run().text = f" [{entry.number}] "
+            self.link(note_target, entry.url, [m.Text(entry.title)], Look())
         note_target.run().text = f", {node.locator}." if node.locator else "."
 
 
