@@ -32,7 +32,8 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
         m.Table(header=[[t("Indicator")], [t("Answer")]],
                 rows=[[[t("National portal")], [m.Link("https://www.paraguay.gov.py/", [t("paraguay.gov.py")])]],
                       [[t("Lead agency")], [t("Ministry of Information and Communication Technologies (MITIC)")]],
-                      [[t("Strategy")], [t("National ICT Plan 2022–2030"), m.Citation("s1", "p. 31", 1, 1, first=True)]]],
+                      [[t("Strategy")], [t("National ICT Plan 2022–2030"),
+                                         m.Citation("s1", "p. 31", 1, 1, first=True)]]],
                 caption=[t("Key facts")], widths=[1, 2]),
     ])
     body = m.Section("A", "body", [
