@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -22,6 +20,7 @@ from pathlib import Path
 
 from reportgen import __version__, questionnaire
 from reportgen.errors import ReportgenError
+from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.i18n import LOCALES
 from reportgen.writers import TEMPLATES
 
@@ -169,29 +168,6 @@ def is_current(out: Path, task: Task, fmt: str, manifest: dict) -> bool:
     if not entry or entry.get("key") != task.key or not path.is_file():
         return False
     return path.stat().st_size == entry.get("size") and sha256_file(path) == entry.get("sha256")
-
-
-# --- writing ----------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: a reader (or an
-    interrupted build) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries left by a killed worker of an earlier build."""
-    for stale in folder.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
 
 
 # --- one task (runs in a worker) ----------------------------------------------------

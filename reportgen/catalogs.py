@@ -25,6 +25,7 @@ from babel.messages.pofile import read_po, write_po
 from jinja2.ext import babel_extract
 
 from reportgen import __version__, questionnaire
+from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES, SOURCE_LANG, read_catalog
 from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
@@ -93,12 +94,9 @@ def extract_responses(responses: Responses) -> Catalog:
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
     """Write a .po/.pot atomically, wrapped at 76 columns like xgettext."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, sort_output=False, omit_header=False, include_previous=True)
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_bytes(buffer.getvalue())
-    temporary.replace(path)
+    write_atomic(path, buffer.getvalue())
 
 
 # --- update -----------------------------------------------------------------

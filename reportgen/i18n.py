@@ -29,7 +29,6 @@ from babel.numbers import (
     format_decimal,
     format_percent,
     get_currency_name,
-    get_currency_precision,
 )
 
 from reportgen.errors import InputError
@@ -160,9 +159,6 @@ class Locale:
     def date(self, value: date) -> str:
         return format_date(value, format="long", locale=self.babel)
 
-    def year_range(self, start: int, end: int) -> str:
-        return f"{start}–{end}"
-
     def list(self, items: list[str], style: str = "standard") -> str:
         return format_list(list(items), style=style, locale=self.babel) if items else ""
 
@@ -174,6 +170,3 @@ class Locale:
 
     def language_name(self, code: str) -> str:
         return self.babel.languages.get(code, code)
-
-    def currency_digits(self, currency: str) -> int:
-        return get_currency_precision(currency)

@@ -17,7 +17,7 @@ from babel import Locale
 from babel.numbers import get_territory_currencies
 
 from reportgen import questionnaire
-from reportgen.build import write_atomic
+from reportgen.files import write_atomic
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
 # ISO 3166-1 alpha-3 codes of the 193 Member States of the United Nations.

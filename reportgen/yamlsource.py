@@ -62,10 +62,10 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})") from None
+        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
 
 
 def load(path: Path) -> Located:

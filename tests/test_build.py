@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
-from reportgen.build import BuildOptions, write_atomic
+from reportgen.build import BuildOptions
+from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES
 from reportgen.synth import write_synthetic
 

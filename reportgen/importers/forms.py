@@ -23,17 +23,14 @@ YAML atomically so that a failure never leaves half a file behind.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import pycountry
 import yaml
@@ -41,8 +38,10 @@ from babel import Locale
 
 from reportgen import questionnaire as catalogs
 from reportgen import urls
-from reportgen.errors import ConfigError, InputError, WriterError
+from reportgen.errors import ConfigError, InputError
+from reportgen.files import write_atomic
 from reportgen.questionnaire import Item, Kind, Questionnaire
+from reportgen.yamlsource import read_text
 
 QUESTIONNAIRE_ID = "msq-2024"
 RESPONDENT_GROUP = "respondent"
@@ -100,7 +99,7 @@ def import_export(export_path: Path, output_path: Path, country: str | None = No
     """
     if country is not None:
         country = _checked_country_code(country)
-    text = _read_export(export_path)
+    text = read_text(export_path)
     result = parse_export(text, catalogs.load(QUESTIONNAIRE_ID), str(export_path))
     if country is not None:
         result.set_country(country)
@@ -110,7 +109,7 @@ def import_export(export_path: Path, output_path: Path, country: str | None = No
                          "ISO 3166-1 alpha-3 code with --country")
     header = f"# Imported from {export_path.name} by `reportgen import`: resolve the flags, " \
              "then run `reportgen check`.\n"
-    _write_atomic(output_path, lambda stream: _dump_yaml(result.data, stream, header))
+    write_atomic(output_path, _dump_yaml(result.data, header).encode("utf-8"))
     return result
 
 
@@ -132,20 +131,6 @@ def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> I
 # --- reading and writing -----------------------------------------------------------
 
 
-def _read_export(path: Path) -> str:
-    """The export's text; unreadable or non-UTF-8 input is an InputError."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                         "save the export as UTF-8") from None
-
-
 class _Dumper(yaml.SafeDumper):
     """Block style with indented lists and long or multi-line text as ``|`` blocks."""
 
@@ -161,35 +146,9 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-def _dump_yaml(data: dict[str, Any], stream: TextIO, header: str = "") -> None:
-    stream.write(header)
-    yaml.dump(data, stream, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
-              allow_unicode=True, width=100)
-
-
-def _write_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
-    """Write through a temporary file in the same folder, then ``os.replace``:
-    readers see the old file or the whole new one, never a half-written one."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise WriterError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        tmp.chmod(mode)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, OSError):
-            raise WriterError(f"{path}: cannot write: {exc.strerror or exc}") from None
-        raise
+def _dump_yaml(data: dict[str, Any], header: str = "") -> str:
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False,
+                              allow_unicode=True, width=100)
 
 
 # --- country ---------------------------------------------------------------------

@@ -401,8 +401,7 @@ def test_failed_dump_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     output = tmp_path / "PRY.yaml"
     output.write_text("previous: content\n", encoding="utf-8")
 
-    def broken_dump(data: Any, stream: Any, **kwargs: Any) -> None:
-        stream.write("country: PRY\nanswers:\n")  # half a document, then the failure
+    def broken_dump(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(forms.yaml, "dump", broken_dump)
@@ -411,10 +410,22 @@ def test_failed_dump_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert output.read_text(encoding="utf-8") == "previous: content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["PRY.yaml"]
 
-    output.unlink()
-    with pytest.raises(RuntimeError):
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import files
+    from reportgen.errors import WriterError
+
+    output = tmp_path / "PRY.yaml"
+    output.write_text("previous: content\n", encoding="utf-8")
+
+    def full_disk(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full_disk)
+    with pytest.raises(WriterError, match=r"PRY\.yaml: cannot write: No space left on device"):
         import_export(SEED, output)
-    assert list(tmp_path.iterdir()) == []
+    assert output.read_text(encoding="utf-8") == "previous: content\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PRY.yaml"]
 
 
 def test_import_reproduces_the_reviewed_paraguay_file() -> None:
