@@ -12,7 +12,6 @@ import platform
 import statistics
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,7 +53,7 @@ def _build_seconds(paths: list[Path], options: builder.BuildOptions, jobs: int) 
     if jobs == 0:
         summary = builder.build(paths, options)
     else:
-        with ProcessPoolExecutor(jobs, max_tasks_per_child=builder.RECYCLE_AFTER) as pool:
+        with builder.default_executor(jobs) as pool:
             summary = builder.build(paths, options, executor=pool)
     return time.perf_counter() - start, summary
 

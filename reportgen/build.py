@@ -255,8 +255,25 @@ def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list
     return to_run, skipped
 
 
+class RecyclingProcessPool(ProcessPoolExecutor):
+    """A process pool whose workers are replaced after ``RECYCLE_AFTER`` tasks.
+
+    CPython 3.11-3.13 deadlock once a worker retires at ``max_tasks_per_child``
+    while tasks are queued (gh-115634, fixed upstream in Nov. 2025): a stale
+    "idle worker" token stops the replacement. This applies the upstream fix:
+    replace retired workers whenever the pool is below its size.
+    """
+
+    def __init__(self, jobs: int):
+        super().__init__(max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER)
+
+    def _adjust_process_count(self) -> None:
+        if len(self._processes) < self._max_workers:  # type: ignore[attr-defined]
+            self._spawn_process()  # type: ignore[attr-defined]
+
+
 def default_executor(jobs: int) -> Executor:
-    return ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER)
+    return RecyclingProcessPool(jobs)
 
 
 def build(responses: list[Path], options: BuildOptions, executor: Executor | None = None,
