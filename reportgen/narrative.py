@@ -272,7 +272,7 @@ class ProfileView:
         self.locale = locale
         self.registry = registry
         self.options = options
-        self.untranslated = 0
+        self.untranslated: set[str] = set()  # answer texts shown in English
 
     @property
     def country(self) -> str:
@@ -329,7 +329,7 @@ class ProfileView:
             translated = first_sentences(translated, shorten)
         if ok:
             return escape_md(translated)
-        self.untranslated += 1
+        self.untranslated.add(text)
         marker = self.locale.gettext(LABELS["in_english"])
         return Md(f"{escape_md(translated)} _{escape_md(marker)}_")
 
@@ -345,7 +345,7 @@ class ProfileView:
         translated, ok = self.locale.answer_text(text)
         if ok:
             return translated
-        self.untranslated += 1
+        self.untranslated.add(text)
         return f"{translated} {self.locale.gettext(LABELS['in_english'])}"
 
 
@@ -519,7 +519,7 @@ def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[st
         warnings.append(f"{locale.lang}: {len(template_missing)} template strings untranslated "
                         f"(shown in English), e.g. {template_missing[0][:60]!r}")
     if profile.untranslated:
-        warnings.append(f"{locale.lang}: {profile.untranslated} answer texts untranslated in "
+        warnings.append(f"{locale.lang}: {len(profile.untranslated)} answer texts untranslated in "
                         f"responses-{profile.code}.po (shown in English, marked)")
     if warnings and options.strict:
         raise PublicationError("; ".join(warnings) + " (--strict)")
