@@ -3,8 +3,9 @@
 A source is identified by its normalised address: the same URL cited from
 several items, or with several locators ("p. 31", "p. 94"), is one source.
 Numbering happens once, on the document model, before any writer runs: the
-first source cited gets [1]; every call gets its own footnote number (``note``)
-in reading order; sources never cited are kept as "further sources".
+first source cited gets [1]; each footnote (one call, or adjacent calls, which
+share a note) gets its number (``note``) in reading order; sources never cited
+are kept as "further sources".
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
     """Number sources by first citation and notes in reading order, then fill
     the sources lists of the document. Unknown source ids are template errors."""
     order: dict[str, int] = {}
-    for note, call in enumerate(m.citations(document), start=1):
-        if call.source_id not in registry:
-            raise TemplateError(f"citation of unknown source [@{call.source_id}]")
-        call.note = note
-        call.first = call.source_id not in order
-        call.number = order.setdefault(call.source_id, len(order) + 1)
+    for note, group in enumerate(m.note_groups(document), start=1):
+        for call in group:
+            if call.source_id not in registry:
+                raise TemplateError(f"citation of unknown source [@{call.source_id}]")
+            call.note = note
+            call.first = call.source_id not in order
+            call.number = order.setdefault(call.source_id, len(order) + 1)
     cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
     further_ids = [sid for sid in registry.sources if sid not in order]
     further = [_entry(registry.get(sid), len(order) + i, answered, title_of)

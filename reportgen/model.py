@@ -50,10 +50,12 @@ class Link:
 
 @dataclass
 class Citation:
-    """A citation call ``[@source-id, locator]``; becomes one footnote.
+    """A citation call ``[@source-id, locator]``.
 
-    ``note`` (1, 2, 3 ... in reading order), ``number`` (the source's number
-    in the sources list) and ``first`` are filled in by ``citations.number_citations``.
+    Adjacent calls (``[@a][@b]``) make one footnote that names both sources.
+    ``note`` (the footnote's number, 1, 2, 3 ... in reading order), ``number``
+    (the source's number in the sources list) and ``first`` are filled in by
+    ``citations.number_citations``.
     """
 
     source_id: str
@@ -220,6 +222,31 @@ def citations(document: Document) -> list[Citation]:
         for run in block_inlines(block):
             found.extend(n for n in walk_inlines(run) if isinstance(n, Citation))
     return found
+
+
+def note_groups(document: Document) -> list[list[Citation]]:
+    """The footnotes of the document in reading order: each is a run of
+    adjacent citation calls (nothing between them) in one inline list."""
+    groups: list[list[Citation]] = []
+    for block in document.blocks():
+        for run in block_inlines(block):
+            groups.extend(_groups_in(run))
+    return groups
+
+
+def _groups_in(run: list[Inline]) -> list[list[Citation]]:
+    groups: list[list[Citation]] = []
+    previous: Inline | None = None
+    for node in run:
+        if isinstance(node, Citation):
+            if isinstance(previous, Citation):
+                groups[-1].append(node)
+            else:
+                groups.append([node])
+        elif isinstance(node, (Strong, Emph, Link)):
+            groups.extend(_groups_in(node.children))
+        previous = node
+    return groups
 
 
 def dump(document: Document) -> str:

@@ -248,3 +248,11 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
     responses = responses_with(tmp_path, "")
     result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=copy))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "Hello Paraguay"
+
+
+def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
+    result = build(tmp_path, "Law and decree{{ p.q(37).cite }}{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n",
+                   CITED_ANSWERS)
+    calls = m.citations(result.document)
+    assert [(c.note, c.number, c.first) for c in calls] == [(1, 1, True), (1, 2, True), (2, 2, False)]
+    assert [[c.number for c in group] for group in m.note_groups(result.document)] == [[1, 2], [2]]

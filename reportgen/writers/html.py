@@ -261,7 +261,6 @@ class _HtmlBuilder:
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
             m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
             m.Link: self.link,
-            m.Citation: self.citation,
         }
 
     # -- sections --
@@ -389,13 +388,18 @@ class _HtmlBuilder:
     # -- inlines --
 
     def inlines(self, nodes: list[m.Inline]) -> str:
-        out = []
-        for previous, node in zip([None, *nodes], nodes, strict=False):
-            html = self.inline(node)
-            if isinstance(node, m.Citation) and isinstance(previous, m.Citation):
-                # Adjacent calls "3" "4" would read as 34: the CSS puts a comma before this one.
-                html = html.replace('class="footnote"', 'class="footnote follows-note"', 1)
-            out.append(html)
+        out: list[str] = []
+        calls: list[m.Citation] = []
+        for node in nodes:
+            if isinstance(node, m.Citation):
+                calls.append(node)
+                continue
+            if calls:
+                out.append(self.footnote(calls))
+                calls = []
+            out.append(self.inline(node))
+        if calls:
+            out.append(self.footnote(calls))
         return "".join(out)
 
     def inline(self, node: m.Inline) -> str:
@@ -415,30 +419,35 @@ class _HtmlBuilder:
         safe = safe_url(url)
         return f'<a href="{_attr(safe)}">{_text(url)}</a>' if safe else _text(url)
 
-    def citation(self, node: m.Citation) -> str:
-        """One element at the call: print.css floats it to the page foot (``float: footnote``).
+    def footnote(self, calls: list[m.Citation]) -> str:
+        """One element for adjacent calls: print.css floats it to the page foot
+        (``float: footnote``). WeasyPrint numbers the call and the note with its
+        ``footnote`` counter, which counts in reading order like ``note``; the
+        visible ``note-call`` is for screens only."""
+        note = calls[0].note
+        text = "; ".join(self.note_entry(call) for call in calls)
+        return (
+            f'<span class="footnote" id="note-{note}" data-note="{note}" '
+            f'data-sources="{" ".join(str(c.number) for c in calls)}">'
+            f'<span class="note-call" aria-hidden="true">{note}</span>'
+            f'<span class="note-text" data-note="{note}">{text}</span></span>'
+        )
 
-        WeasyPrint numbers the call and the footnote with its ``footnote``
-        counter, which counts in reading order like ``note``; the visible
-        ``note-call`` is for screens only.
-        """
-        entry = self.sources.get(node.source_id)
-        parts = [f"[{node.number}]"]
-        if entry and node.first:
+    def note_entry(self, call: m.Citation) -> str:
+        """"[n] Title, URL, locator" at a source's first citation; later ones
+        "[n] Title, locator" with the title linked (the sources list has the rest)."""
+        entry = self.sources.get(call.source_id)
+        parts = [f"[{call.number}]"]
+        if entry and call.first:
             parts[0] += f" {_text(entry.title)}"
             parts.append(self.url(entry.url))
-        elif entry:  # later notes of the same source: title linked, no address
+        elif entry:
             safe = safe_url(entry.url)
             title = _text(entry.title)
             parts[0] += f' <a href="{_attr(safe)}">{title}</a>' if safe else f" {title}"
-        if node.locator:
-            parts.append(_text(node.locator))
-        return (
-            f'<span class="footnote" id="note-{node.note}" data-note="{node.note}" '
-            f'data-source="{node.number}">'
-            f'<span class="note-call" aria-hidden="true">{node.note}</span>'
-            f'<span class="note-text" data-note="{node.note}">{", ".join(parts)}</span></span>'
-        )
+        if call.locator:
+            parts.append(_text(call.locator))
+        return ", ".join(parts)
 
 
 # --- helpers ----------------------------------------------------------------

@@ -275,14 +275,18 @@ def test_footnote_references_in_reading_order(sample: m.Document, sample_bytes: 
         assert style.get(qn("w:val")) == "FootnoteReference"
 
 
-def test_adjacent_footnote_marks_are_separated() -> None:
+def test_adjacent_citations_make_one_footnote_naming_each_source() -> None:
     document = sample_document()
     paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[^3] and the decree[^4]."
-    paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 3, 2), m.Citation("s1", "p. 94", 4, 1)]
-    body = part_xml(write_docx(document, WriterOptions()), "word/document.xml")
+    paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 3, 2, first=True), m.Citation("s1", "p. 94", 3, 1)]
+    data = write_docx(document, WriterOptions())
+    body = part_xml(data, "word/document.xml")
     (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]
-    runs = [(r.findtext(f"{W}t"), r.find(f"{W}rPr/{W}rStyle") is not None) for r in p.iter(f"{W}r")]
-    assert runs == [("Yes", False), (None, True), (",", True), (None, True)]  # "Yes¹,²"
+    assert len(list(p.iter(f"{W}footnoteReference"))) == 1
+    notes = part_xml(data, "word/footnotes.xml")
+    texts = ["".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote") if int(n.get(qn("w:id"))) > 0]
+    law, decree = document.sources[1], document.sources[0]
+    assert f"[2] {law.title}, {law.url}; [1] {decree.title}, p. 94." in texts
 
 
 # --- page furniture, language, properties ---------------------------------------

@@ -161,12 +161,12 @@ def test_sources_are_numbered_like_the_model(sample: tuple[bytes, Element]) -> N
     assert "1 March 2024" in numbered[0].all_text()
 
 
-def test_each_citation_is_one_footnote_span(sample: tuple[bytes, Element]) -> None:
+def test_each_footnote_is_one_span(sample: tuple[bytes, Element]) -> None:
     _, tree = sample
     notes = [e for e in tree.iter("span") if "footnote" in e.classes()]
-    citations = m.citations(sample_document())
-    assert [int(n.attrs["data-note"]) for n in notes] == [c.note for c in citations]
-    assert [int(n.attrs["data-source"]) for n in notes] == [c.number for c in citations]
+    groups = m.note_groups(sample_document())
+    assert [int(n.attrs["data-note"]) for n in notes] == [g[0].note for g in groups]
+    assert [n.attrs["data-sources"] for n in notes] == [" ".join(str(c.number) for c in g) for g in groups]
     first = notes[0].all_text()
     assert "[1] Presidential Decree No. 8942" in first
     assert first.endswith("p. 31")

@@ -308,13 +308,17 @@ class Translator:
         return Target(paragraph, self.docx.part)
 
     def inlines(self, target: Target, inlines: list[m.Inline], look: Look | None = None) -> None:
-        previous: m.Inline | None = None
+        calls: list[m.Citation] = []
         for node in inlines:
-            if isinstance(node, m.Citation) and isinstance(previous, m.Citation):
-                # notes 6 and 7 side by side would read as note 67: "6,7"
-                self.text(target, ",", Look(style="Footnote Reference"))
+            if isinstance(node, m.Citation):
+                calls.append(node)  # adjacent calls make one footnote
+                continue
+            if calls:
+                self.footnote(target, calls)
+                calls = []
             self.inline(target, node, look or Look())
-            previous = node
+        if calls:
+            self.footnote(target, calls)
 
     def inline(self, target: Target, node: m.Inline, look: Look) -> None:
         if isinstance(node, m.Text):
@@ -329,8 +333,6 @@ class Translator:
             self.inlines(target, node.children, replace(look, italic=True))
         elif isinstance(node, m.Link):
             self.link(target, node.url, node.children, look)
-        elif isinstance(node, m.Citation):
-            self.citation(target, node)
 
     def text(self, target: Target, text: str, look: Look) -> None:
         if not text:
@@ -352,26 +354,33 @@ class Translator:
         inside = replace(target, element=oxml.add_hyperlink(target.paragraph, r_id=r_id))
         self.inlines(inside, children, replace(look, style="Hyperlink"))
 
-    def citation(self, target: Target, node: m.Citation) -> None:
-        """A real footnote with n the source's number: "[n] Title, URL, locator."
-        at the source's first citation, "[n] Title, locator." (the title linked)
-        after it, so notes stay short; the sources list has every address."""
-        entry = self.sources.get(node.number)
-        if entry is None:
-            raise WriterError(f"citation of {node.source_id!r}: no source numbered {node.number}")
+    def footnote(self, target: Target, calls: list[m.Citation]) -> None:
+        """A real footnote for adjacent calls: one entry per source, "; " between."""
         note_id = self.next_note
         self.next_note += 1
         oxml.add_footnote_reference(target.xml, note_id, self.ids["Footnote Reference"])
         note = oxml.add_footnote(self.footnotes, note_id, self.ids["Footnote Text"],
                                  self.ids["Footnote Reference"])
         note_target = Target(Paragraph(note, _StoryParent(self.docx.part)), self.footnotes)
-        if node.first:
-            note_target.run().text = f" [{entry.number}] {entry.title}, "
-            self.link(note_target, entry.url, [m.Text(entry.url)], Look())
+        for index, call in enumerate(calls):
+            self.note_entry(note_target, call, " " if index == 0 else "; ")
+        note_target.run().text = "."
+
+    def note_entry(self, target: Target, call: m.Citation, lead: str) -> None:
+        """"[n] Title, URL, locator" at the source's first citation, "[n] Title,
+        locator" (the title linked) after it: notes stay short, and the sources
+        list has every address."""
+        entry = self.sources.get(call.number)
+        if entry is None:
+            raise WriterError(f"citation of {call.source_id!r}: no source numbered {call.number}")
+        if call.first:
+            target.run().text = f"{lead}[{entry.number}] {entry.title}, "
+            self.link(target, entry.url, [m.Text(entry.url)], Look())
         else:
-            note_target.run().text = f" [{entry.number}] "
-            self.link(note_target, entry.url, [m.Text(entry.title)], Look())
-        note_target.run().text = f", {node.locator}." if node.locator else "."
+            target.run().text = f"{lead}[{entry.number}] "
+            self.link(target, entry.url, [m.Text(entry.title)], Look())
+        if call.locator:
+            target.run().text = f", {call.locator}"
 
 
 BLOCK_VISITORS: dict[type, Callable[[Translator, Any], None]] = {
