@@ -27,6 +27,7 @@ from jinja2.ext import babel_extract
 from reportgen import __version__, questionnaire
 from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES, SOURCE_LANG, read_catalog
+from reportgen.narrative import TRANSLATED_FIELDS
 from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
 
@@ -79,7 +80,7 @@ def extract_responses(responses: Responses) -> Catalog:
         if answer is None:
             continue
         item = items.item(number) if items.has_item(number) else None
-        if item and item.field in ("title", "organization") and isinstance(answer.value, str):
+        if item and item.field in TRANSLATED_FIELDS and isinstance(answer.value, str):
             catalog.add(answer.value, None, auto_comments=[f"Q{number} {item.field}"])
         for kind, text in (("summary", answer.summary), ("text", answer.text)):
             if text:

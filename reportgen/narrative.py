@@ -34,6 +34,7 @@ from reportgen.responses import Answer, Responses
 from reportgen.writers import TEMPLATES
 
 SUMMARY_CHARS = 320  # a long answer without a summary shows its first sentences up to this
+TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 
 
 def N_(message: str) -> str:
@@ -194,9 +195,12 @@ class AnswerView:
 
     @property
     def value_text(self) -> Md:
-        """A contact item's text (a title, an organisation) in the profile's language."""
+        """A contact item's text: titles and organisations in the profile's
+        language (they are in the responses catalog), names as given."""
         value = self.value
-        return self._profile.free_text(value) if isinstance(value, str) else Md("")
+        if not isinstance(value, str):
+            return Md("")
+        return self._profile.free_text(value) if self._item.field in TRANSLATED_FIELDS else escape_md(value)
 
     @property
     def option(self) -> str:
