@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import babel
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -27,7 +26,8 @@ from jinja2.ext import babel_extract
 from reportgen import __version__, questionnaire
 from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES, SOURCE_LANG, read_catalog
-from reportgen.narrative import TRANSLATED_FIELDS
+from reportgen.narrative import QUESTIONNAIRE_DOMAIN, TRANSLATED_FIELDS
+from reportgen.questionnaire import Localized
 from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
 
@@ -91,6 +91,27 @@ def extract_responses(responses: Responses) -> Catalog:
     for source in responses.sources:
         catalog.add(source.title, None, auto_comments=["source title"])
     return catalog
+
+
+def extract_questionnaire() -> Catalog:
+    """The questionnaire labels a profile prints (items, options, sections), for
+    languages its YAML does not carry (en and es are in the YAML itself)."""
+    catalog = _new_catalog(QUESTIONNAIRE_DOMAIN)
+    for edition in questionnaire.available():
+        items = questionnaire.load(edition)
+        for section in items.sections:
+            catalog.add(section.title.en, None, auto_comments=[f"{edition} section {section.id}"])
+        for item in items.items:
+            catalog.add(item.label.en, None, auto_comments=[f"{edition} Q{item.number} label"])
+            for option in item.options:
+                catalog.add(option.label.en, None, auto_comments=[f"{edition} Q{item.number} option"])
+    return catalog
+
+
+def needs_catalog(domain: str, lang: str) -> bool:
+    """Whether a language needs a .po for a domain (the questionnaire YAML
+    already holds its own languages)."""
+    return domain != QUESTIONNAIRE_DOMAIN or lang not in Localized.model_fields
 
 
 def write_catalog(catalog: Catalog, path: Path) -> None:
@@ -169,14 +190,15 @@ def check(path: Path) -> list[str]:
         except Exception as exc:
             return [f"{path}: cannot parse: {exc}"]
     lang = path.parent.parent.name
-    expected_plurals = babel.Locale.parse(lang).plural_form.rules and _plural_count(lang)
+    expected_plurals = _plural_count(lang)
     if catalog.num_plurals != expected_plurals:
         problems.append(f"{path}: Plural-Forms has nplurals={catalog.num_plurals}, "
                         f"{lang} needs {expected_plurals}")
     for message in catalog:
         if not message.id or not _is_translated(message.string) or message.fuzzy:
             continue
-        problems.extend(f"{path}:{message.lineno}: {p}" for p in _placeholder_problems(message))
+        found = _placeholder_problems(message, formatted=path.stem == "messages")
+        problems.extend(f"{path}:{message.lineno}: {p}" for p in found)
     try:
         write_mo(io.BytesIO(), catalog)
     except Exception as exc:
@@ -191,15 +213,23 @@ def _plural_count(lang: str) -> int:
     return get_plural(lang).num_plurals
 
 
-def _placeholder_problems(message: object) -> list[str]:
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)  # type: ignore[attr-defined]
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)  # type: ignore[attr-defined]
+def _placeholder_problems(message: Message, formatted: bool) -> list[str]:
+    """Placeholders that differ from the msgid's; with ``formatted`` (template
+    sentences, which Jinja always %-formats) also a translation that cannot
+    be formatted, such as a lone "%" written for "%%"."""
+    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
     wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
     problems = []
     for string in strings:
         found = sorted(set(PLACEHOLDER.findall(string)))
         if found != wanted:
             problems.append(f"placeholders {found} differ from {wanted} in {ids[0][:50]!r}")
+        elif formatted:
+            try:
+                string % {name: 1 for name in wanted}  # as Jinja formats it
+            except (TypeError, ValueError, KeyError) as exc:
+                problems.append(f"translation of {ids[0][:50]!r} cannot be formatted ({exc}); write %% for %")
     return problems
 
 

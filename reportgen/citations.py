@@ -47,6 +47,8 @@ class SourceRegistry:
     def _add(self, url: str, title: str | None, item: int) -> None:
         sid = source_id(url)
         source = self.sources.setdefault(sid, Source(sid, url, title))
+        if source.title is None:  # a later answer may title what an earlier one did not
+            source.title = title
         if item not in source.items:
             source.items.append(item)
 

@@ -104,8 +104,10 @@ def extract(responses_dir: Path) -> None:
     from reportgen.i18n import LOCALES
     from reportgen.responses import load_responses
 
-    catalogs.write_catalog(catalogs.extract_messages(), LOCALES / "messages.pot")
-    click.echo(f"{LOCALES / 'messages.pot'}")
+    for name, catalog in (("messages", catalogs.extract_messages()),
+                          ("questionnaire", catalogs.extract_questionnaire())):
+        catalogs.write_catalog(catalog, LOCALES / f"{name}.pot")
+        click.echo(str(LOCALES / f"{name}.pot"))
     for path in sorted(responses_dir.glob("*.yaml")):
         try:
             responses, _ = load_responses(path)
@@ -126,7 +128,7 @@ def update(langs: tuple[str, ...], domains: tuple[str, ...]) -> None:
 
     for lang in langs or catalogs.languages():
         for pot in sorted(LOCALES.glob("*.pot")):
-            if domains and pot.stem not in domains:
+            if (domains and pot.stem not in domains) or not catalogs.needs_catalog(pot.stem, lang):
                 continue
             template = read_catalog(pot)
             assert template is not None

@@ -29,12 +29,13 @@ from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
-from reportgen.questionnaire import Kind, Questionnaire
+from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import Answer, Responses
 from reportgen.writers import TEMPLATES
 
 SUMMARY_CHARS = 320  # a long answer without a summary shows its first sentences up to this
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
+QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
 
 
 def N_(message: str) -> str:
@@ -109,7 +110,7 @@ class Options:
     templates: Path = TEMPLATES
     status: str = "draft"  # draft | final
     organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str = "2024"
+    edition: str | None = None  # None: the questionnaire's edition
     annex: bool = False
     internal: bool = False
     strict: bool = False
@@ -136,7 +137,7 @@ class SourceView:
     def cite(self) -> Md:
         # The citation rule reads the call verbatim up to "]", so the locator
         # only needs its brackets removed, not Markdown escaping.
-        locator = " ".join(self.locator.replace("[", "(").replace("]", ")").split())
+        locator = " ".join(self.locator.replace("[", "(").replace("]", ")").replace("|", "/").split())
         return Md(f"[@{self.id}, {locator}]" if locator else f"[@{self.id}]")
 
     @property
@@ -146,7 +147,8 @@ class SourceView:
 
 def md_link(url: str, text: str) -> Md:
     """A Markdown link whose text is escaped and whose address cannot break out."""
-    safe = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    # "|" would end a table cell even inside the link's address.
+    safe = url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20").replace("|", "%7C")
     return Md(f"[{escape_md(text)}](<{safe}>)")
 
 
@@ -162,12 +164,12 @@ class AnswerView:
     def __init__(self, profile: ProfileView, number: int):
         self._profile = profile
         self.number = number
-        self._item = profile.catalog.item(number)
-        self._answer: Answer | None = profile.responses.answer(number)
+        self._item = profile._catalog.item(number)
+        self._answer: Answer | None = profile._responses.answer(number)
 
     @property
     def label(self) -> str:
-        return self._item.label.get(self._profile.locale.lang)
+        return self._profile.localized(self._item.label)
 
     @property
     def answered(self) -> bool:
@@ -208,13 +210,33 @@ class AnswerView:
         value = self.value
         for option in self._item.options:
             if option.value == value:
-                return option.label.get(self._profile.locale.lang)
+                return self._profile.localized(option.label)
         return str(value or "")
+
+    @property
+    def kind(self) -> str:
+        """yes_no, yes_no_other, single_choice, multiple_choice, text, links, contact, consent."""
+        return self._item.kind.value
+
+    @property
+    def field(self) -> str:
+        """For a contact item: name, title, organization or email."""
+        return self._item.field or ""
+
+    @property
+    def chosen(self) -> list[str]:
+        """The labels of the chosen options of a choice item."""
+        values = self.value if isinstance(self.value, list) else [self.value]
+        return [self._profile.localized(o.label) for o in self._item.options if o.value in values]
+
+    @property
+    def follow_ups(self) -> list[AnswerView]:
+        return [self._profile.q(item.number) for item in self._profile._catalog.follow_ups(self.number)]
 
     @property
     def follow_up(self) -> AnswerView:
         """The "If yes, please provide link and detail" item of a yes/no item."""
-        follow_ups = self._profile.catalog.follow_ups(self.number)
+        follow_ups = self._profile._catalog.follow_ups(self.number)
         if not follow_ups:
             raise TemplateError(f"Q{self.number} has no follow-up item")
         return self._profile.q(follow_ups[0].number)
@@ -249,7 +271,7 @@ class AnswerView:
         """Citation calls for every source of the answer (and of its follow-up)."""
         views = list(self.sources)
         if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
-            for item in self._profile.catalog.follow_ups(self.number):
+            for item in self._profile._catalog.follow_ups(self.number):
                 views.extend(self._profile.q(item.number).sources)
         return Md("".join(v.cite for v in views))
 
@@ -271,43 +293,63 @@ class ProfileView:
 
     def __init__(self, responses: Responses, catalog: Questionnaire, locale: Locale,
                  registry: SourceRegistry, options: Options):
-        self.responses = responses
-        self.catalog = catalog
-        self.locale = locale
-        self.registry = registry
-        self.options = options
+        # Private: the sandbox refuses "_" attributes, so templates cannot
+        # reach the respondent, the file system (Path objects) or the options.
+        self._responses = responses
+        self._catalog = catalog
+        self._locale = locale
+        self._registry = registry
+        self._options = options
         self.untranslated: set[str] = set()  # answer texts shown in English
 
     @property
     def country(self) -> str:
-        return self.locale.territory(self.responses.country)
+        return self._locale.territory(self._responses.country)
 
     @property
     def code(self) -> str:
-        return self.responses.country
+        return self._responses.country
 
     @property
     def submitted(self) -> date | None:
-        return self.responses.submitted
+        return self._responses.submitted
+
+    @property
+    def edition(self) -> str:
+        """The survey edition: the settings' value, else the questionnaire's."""
+        return self._options.edition or str(self._catalog.edition)
+
+    @property
+    def final(self) -> bool:
+        return self._options.status == "final"
+
+    def localized(self, text: Localized) -> str:
+        """A questionnaire label in the profile's language: from the catalog
+        when it has the language, else from ``locales/<lang>/.../questionnaire.po``
+        (English, counted as untranslated, when missing)."""
+        own = getattr(text, self._locale.lang, None)
+        if isinstance(own, str):
+            return own
+        return self._locale.translate(text.en, QUESTIONNAIRE_DOMAIN) or text.en
 
     def q(self, number: int) -> AnswerView:
-        if not self.catalog.has_item(number):
-            raise TemplateError(f"template asks for Q{number}, which {self.catalog.id} does not have")
+        if not self._catalog.has_item(number):
+            raise TemplateError(f"template asks for Q{number}, which {self._catalog.id} does not have")
         return AnswerView(self, number)
 
     def group(self, group_id: str) -> list[AnswerView]:
-        return [self.q(n) for n in self.catalog.group(group_id).items]
+        return [self.q(n) for n in self._catalog.group(group_id).items]
 
     def items(self, section_id: str) -> list[AnswerView]:
-        return [self.q(item.number) for item in self.catalog.section_items(section_id)]
+        return [self.q(item.number) for item in self._catalog.section_items(section_id)]
 
     def section_title(self, section_id: str) -> str:
-        return self.catalog.section(section_id).title.get(self.locale.lang)
+        return self.localized(self._catalog.section(section_id).title)
 
     def source_view(self, url: str, locator: str) -> SourceView:
         from reportgen.citations import source_id
 
-        return self._view(self.registry.get(source_id(url)), locator)
+        return self._view(self._registry.get(source_id(url)), locator)
 
     def _view(self, source: Source, locator: str = "") -> SourceView:
         return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
@@ -316,7 +358,7 @@ class ProfileView:
         """The source that most answers in an item range give (e.g. the
         strategy document for section D), with how many answers give it."""
         best: tuple[int, Source] | None = None
-        for source in self.registry.sources.values():
+        for source in self._registry.sources.values():
             count = sum(first_item <= item <= last_item for item in source.items)
             if count and (best is None or count > best[0]):
                 best = (count, source)
@@ -328,13 +370,13 @@ class ProfileView:
         visibly and counted."""
         if not text:
             return Md("")
-        translated, ok = self.locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text)
         if shorten:
             translated = first_sentences(translated, shorten)
         if ok:
             return escape_md(translated)
         self.untranslated.add(text)
-        marker = self.locale.gettext(LABELS["in_english"])
+        marker = self._locale.gettext(LABELS["in_english"])
         return Md(f"{escape_md(translated)} _{escape_md(marker)}_")
 
     def source_title(self, source: Source) -> str:
@@ -342,15 +384,15 @@ class ProfileView:
         named after its site ("Web page of mitic.gov.py"), never by its bare address."""
         if source.title:
             return self.plain_text(source.title)
-        return self.locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(source.url)}
+        return self._locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(source.url)}
 
     def plain_text(self, text: str) -> str:
         """Like ``free_text`` for places that take plain text (source titles)."""
-        translated, ok = self.locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text)
         if ok:
             return translated
         self.untranslated.add(text)
-        return f"{translated} {self.locale.gettext(LABELS['in_english'])}"
+        return f"{translated} {self._locale.gettext(LABELS['in_english'])}"
 
 
 def first_sentences(text: str, limit: int) -> str:
@@ -435,7 +477,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     """Narrate, parse and number one profile in one language."""
     if not responses.consents and not options.internal:
         raise PublicationError(
-            f"{responses.country}: consent to publish (Q{catalog.items[-1].number}) is not Yes; "
+            f"{responses.country}: consent to publish is not Yes; "
             "build with --internal for a copy marked 'Not for publication'"
         )
     registry = SourceRegistry(responses)
@@ -446,7 +488,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     texts = [_render_part(env, part, profile) for part in parts]
     narrated = time.perf_counter()
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
-    document = m.Document(_meta(responses, locale, options), sections)
+    document = m.Document(_meta(responses, locale, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
@@ -466,6 +508,10 @@ def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) ->
         raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
     except jinja2.TemplateError as exc:
         raise TemplateError(f"templates/sections/{part.template}: {exc}") from None
+    except (TypeError, ValueError, KeyError) as exc:
+        # Typically a translation whose %-placeholders do not match the template's.
+        raise TemplateError(f"templates/sections/{part.template}: {type(exc).__name__}: {exc} "
+                            "(check the placeholders of its translations with `reportgen i18n check`)") from None
 
 
 def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
@@ -484,7 +530,7 @@ def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
             first = False
 
 
-def _meta(responses: Responses, locale: Locale, options: Options) -> m.Meta:
+def _meta(responses: Responses, locale: Locale, options: Options, edition: str) -> m.Meta:
     title = locale.gettext(LABELS["title"])
     country = locale.territory(responses.country)
     labels = {key: locale.gettext(value) for key, value in LABELS.items()}
@@ -496,8 +542,8 @@ def _meta(responses: Responses, locale: Locale, options: Options) -> m.Meta:
         subject=f"{title}: {country}",
         # The default organisation is one of the fixed words, so it is translated.
         author=labels["organisation"] if options.organisation == LABELS["organisation"] else options.organisation,
-        keywords=[country, "e-government", "E-Government Survey", options.edition],
-        edition=options.edition,
+        keywords=[country, "e-government", "E-Government Survey", edition],
+        edition=edition,
         status=labels["final" if options.status == "final" else "draft"],
         date=document_date(responses),
         internal=options.internal,
@@ -518,7 +564,7 @@ def document_date(responses: Responses) -> date:
 
 def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[str]:
     warnings: list[str] = []
-    template_missing = sorted({m.msgid for m in locale.missing if m.domain == "messages"})
+    template_missing = sorted({m.msgid for m in locale.missing if m.domain in ("messages", QUESTIONNAIRE_DOMAIN)})
     if template_missing:
         warnings.append(f"{locale.lang}: {len(template_missing)} template strings untranslated "
                         f"(shown in English), e.g. {template_missing[0][:60]!r}")

@@ -6,6 +6,7 @@ adding ``msq-2026.yaml`` adds an edition with no code change.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -140,7 +141,7 @@ def available() -> list[str]:
 def load(questionnaire_id: str) -> Questionnaire:
     """Load and validate one edition; an unknown id or a broken file is an InputError."""
     resource = resources.files("reportgen") / "questionnaires" / f"{questionnaire_id}.yaml"
-    if not resource.is_file():
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id) or not resource.is_file():
         known = ", ".join(available()) or "none"
         raise InputError(resource.name, 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
     data = yaml.safe_load(resource.read_text(encoding="utf-8"))

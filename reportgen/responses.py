@@ -11,11 +11,11 @@ import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pycountry
 from babel.numbers import list_currencies
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen import questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem
@@ -27,6 +27,20 @@ RESPONDENT_GROUP = "respondent"
 
 # --- the model --------------------------------------------------------------
 
+# Characters XML (and so DOCX, HTML and PDF) cannot hold; YAML escapes such as
+# "\x01" would otherwise reach the writers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_printable)]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -34,15 +48,15 @@ class _Strict(BaseModel):
 
 class SourceRef(_Strict):
     url: str
-    title: str | None = None
-    locator: str | None = None  # "p. 31", "pp. 32, 95"
+    title: Text | None = None
+    locator: Text | None = None  # "p. 31", "pp. 32, 95"
 
 
 class RegistrySource(_Strict):
     """One title for an address that several answers cite."""
 
     url: str
-    title: str
+    title: Text
 
 
 class Flags(_Strict):
@@ -90,9 +104,9 @@ def _yes_no(value: Any) -> Any:
 
 
 class Answer(_Strict):
-    value: str | list[str] | None = None
-    text: str | None = None
-    summary: str | None = None
+    value: Text | list[str] | None = None
+    text: Text | None = None
+    summary: Text | None = None
     sources: list[SourceRef] = Field(default_factory=list)
     flags: Flags = Field(default_factory=Flags)
     period: Period | None = None
@@ -271,7 +285,7 @@ class _Checker:
         self._check_value(item, answer)
         for index, source in enumerate(answer.sources):
             self._check_url((*where, "sources", index, "url"), source.url, item.number)
-        if item.follow_up_of is not None and answer.has_details:
+        if item.follow_up_of is not None and not answer.is_empty:
             parent = responses.answers.get(item.follow_up_of)
             parent_value = parent.value if parent is not None else None
             if parent_value == "no":

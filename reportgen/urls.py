@@ -13,6 +13,7 @@ def is_web_url(url: str) -> bool:
         return False
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed or out-of-range port
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and "." in (parts.hostname or "")
@@ -30,8 +31,12 @@ def normalize(url: str) -> str:
     slash dropped. Query strings stay: they often select the document."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    if parts.port and (parts.scheme, parts.port) not in (("http", 80), ("https", 443)):
-        host = f"{host}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port: keep it as written
+        port, host = None, parts.netloc.lower()
+    if port and (parts.scheme, port) not in (("http", 80), ("https", 443)):
+        host = f"{host}:{port}"
     path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
     return urlunsplit((parts.scheme.lower(), host, path, parts.query, ""))
 

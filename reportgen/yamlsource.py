@@ -73,9 +73,14 @@ def load(path: Path) -> Located:
     text = read_text(path)
     if not text.strip():
         raise InputError(path, 1, "file is empty")
-    loader = _NoAliasLoader(text)
+    loader: _NoAliasLoader | None = None
     try:
+        loader = _NoAliasLoader(text)  # its reader refuses control characters at once
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(path, line, f"control character U+{code:04X} is not allowed") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # An error "at the end of the stream" points past the last line.
@@ -84,27 +89,25 @@ def load(path: Path) -> Located:
         message = exc.problem or exc.context or "invalid YAML"
         raise InputError(path, line, f"YAML syntax error: {message}") from None
     except yaml.YAMLError as exc:
-        raise InputError(path, 1, f"YAML error: {exc}") from None
+        raise InputError(path, 1, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise InputError(path, 1, "file is empty")
     located = Located(None)
     constructor = yaml.constructor.SafeConstructor()
-    try:
-        located.data = _convert(node, (), located, constructor)
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        raise InputError(path, mark.line + 1 if mark else 1, f"YAML error: {exc.problem}") from None
+    located.data = _convert(node, (), located, constructor, path)
     return located
 
 
-def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.constructor.SafeConstructor) -> Any:
+def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.constructor.SafeConstructor,
+             file: Path) -> Any:
     located.lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, (*path, "<key>"), located, constructor)
+            key = _convert(key_node, (*path, "<key>"), located, constructor, file)
             if not isinstance(key, (str, int)):
                 key = str(key)
             child = (*path, key)
@@ -112,8 +115,12 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.c
                 located.duplicates.append((child, key_node.start_mark.line + 1))
                 continue
             located.lines[child] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, child, located, constructor)
+            result[key] = _convert(value_node, child, located, constructor, file)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, (*path, i), located, constructor) for i, v in enumerate(node.value)]
-    return constructor.construct_object(node, deep=True)
+        return [_convert(v, (*path, i), located, constructor, file) for i, v in enumerate(node.value)]
+    try:
+        return constructor.construct_object(node, deep=True)
+    except (yaml.constructor.ConstructorError, ValueError) as exc:  # e.g. a date 2024-02-30
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(file, node.start_mark.line + 1, f"YAML error: {problem}") from None

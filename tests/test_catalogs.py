@@ -95,3 +95,16 @@ def test_spanish_is_complete(domain: str) -> None:
 def test_no_compiled_catalogs_are_tracked() -> None:
     tracked = subprocess.run(["git", "ls-files", "*.mo"], capture_output=True, text=True, check=False).stdout
     assert tracked == ""
+
+
+def test_check_finds_a_lone_percent_sign_in_a_template_sentence(tmp_path: Path) -> None:
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po",
+                  'msgid "%(share)s of expenditure"\nmsgstr "el %(share)s, un 5 % del gasto"\n')
+    assert any("cannot be formatted" in p for p in catalogs.check(po))
+
+
+def test_check_plural_count_for_a_language_with_one_form(tmp_path: Path) -> None:
+    header = HEADER.replace("Language: es", "Language: ja").replace("nplurals=2; plural=(n != 1)",
+                                                                    "nplurals=1; plural=0")
+    po = write_po(tmp_path / "ja" / "LC_MESSAGES" / "messages.po", 'msgid "a"\nmsgstr "b"\n', header)
+    assert catalogs.check(po) == []

@@ -256,3 +256,23 @@ def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
     calls = m.citations(result.document)
     assert [(c.note, c.number, c.first) for c in calls] == [(1, 1, True), (1, 2, True), (2, 2, False)]
     assert [[c.number for c in group] for group in m.note_groups(result.document)] == [[1, 2], [2]]
+
+
+@pytest.mark.parametrize("expression", [
+    "p.options.templates.joinpath('../pyproject.toml').read_text()",
+    "p._options",
+    "p._responses.respondent.email",
+    "p.q(14)._answer",
+])
+def test_templates_cannot_reach_files_or_private_state(tmp_path: Path, expression: str) -> None:
+    with pytest.raises(TemplateError, match=r"body\.md\.j2"):
+        build(tmp_path, "{{ " + expression + " }}\n")
+
+
+def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
+    result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
+                            Options(templates=make_templates(tmp_path, "{{ p.q(7).label }}\n", sources=False)))
+    assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
+    assert any("template strings untranslated" in w for w in result.warnings)
