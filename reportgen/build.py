@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -19,9 +20,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportgen import __version__, questionnaire
-from reportgen.errors import ReportgenError
+from reportgen.errors import PublicationError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.i18n import LOCALES
+from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
 
 RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
@@ -103,14 +105,18 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
 def shared_fingerprint(options: BuildOptions) -> str:
     """What every output depends on: templates (sections, HTML, fonts,
     reference.docx), the questionnaire catalogs, reportgen's version and code,
-    and the options that change the output."""
+    SOURCE_DATE_EPOCH, and the options that change the bytes of an output.
+    Options that only choose what to build (languages, formats, --strict,
+    folders) stay out, so a build of one format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
     digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
     if options.reference_docx:
         digest.update(options.reference_docx.read_bytes())
-    settings = {k: str(v) for k, v in asdict(options).items() if k not in ("force", "out", "languages")}
-    digest.update(json.dumps([__version__, settings], sort_keys=True).encode())
+    ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx")
+    settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    digest.update(json.dumps([__version__, settings, epoch], sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -118,7 +124,7 @@ def task_key(shared: str, responses: Path, country: str, lang: str, locales: Pat
     """The shared fingerprint plus this country's answers and this language's catalogs."""
     digest = hashlib.sha256(shared.encode())
     digest.update(responses.read_bytes())
-    for name in ("messages.po", f"responses-{country}.po"):
+    for name in ("messages.po", "questionnaire.po", f"responses-{country}.po"):
         po = locales / lang / "LC_MESSAGES" / name
         digest.update(po.read_bytes() if po.is_file() else b"-")
     return digest.hexdigest()
@@ -151,6 +157,8 @@ def _record(out: Path, result: TaskResult) -> None:
     task = result.task
     manifest = read_manifest(out, task.country)
     manifest["reportgen"] = __version__
+    for key in ("inputs", "outputs", "warnings", "timings"):
+        manifest.setdefault(key, {})  # a manifest of an older reportgen may lack some
     manifest["inputs"][task.lang] = {"responses": str(task.responses), "key": task.key,
                                      "responses_sha256": sha256_file(task.responses)}
     for fmt, output in result.outputs.items():
@@ -194,7 +202,9 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     from reportgen.writers import WriterOptions, get_writer
 
     clock = _Clock(result.timings)
-    responses, _ = load_responses(task.responses)
+    responses, problems = load_responses(task.responses)
+    if options.strict:
+        _refuse_review_flags(responses, task.responses)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
@@ -202,7 +212,7 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
                                 organisation=options.organisation, edition=options.edition,
                                 annex=options.annex, internal=options.internal, strict=options.strict)
     built = build_document(responses, catalog, locale, narrative_options)
-    result.warnings = built.warnings
+    result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
                                    pdf_variant=options.pdf_variant)
@@ -213,6 +223,14 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
         write_atomic(path, data)
         result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
         clock.lap(fmt)
+
+
+def _refuse_review_flags(responses: Responses, path: Path) -> None:
+    """--strict publishes nothing a person still has to confirm."""
+    flagged = [number for number, answer in sorted(responses.answers.items()) if answer and answer.flags.unresolved]
+    if flagged:
+        listed = ", ".join(f"Q{n}" for n in flagged[:5]) + (" ..." if len(flagged) > 5 else "")
+        raise PublicationError(f"{path}: unresolved review flags on {listed} (--strict; see `reportgen check`)")
 
 
 class _Clock:
@@ -247,7 +265,10 @@ def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list
         for lang in options.languages:
             key = task_key(shared, path, country, lang, options.locales)
             task = Task(country, path, lang, tuple(options.formats), key)
-            stale = [f for f in options.formats if options.force or not is_current(options.out, task, f, manifest)]
+            # --strict must see the warnings of the last build, so it redoes those tasks.
+            warned = options.strict and bool(manifest.get("warnings", {}).get(lang))
+            stale = [f for f in options.formats
+                     if options.force or warned or not is_current(options.out, task, f, manifest)]
             if stale:
                 to_run.append(Task(country, path, lang, tuple(stale), key))
             else:

@@ -250,7 +250,9 @@ class _Checker:
         if pycountry.countries.get(alpha_3=code) is None or code != code.upper():
             self.error(("country",), f"unknown country code {code!r} (expected ISO 3166-1 alpha-3, e.g. PRY)")
         elif self.path.stem.upper() != code and self.path.suffix in (".yaml", ".yml"):
-            self.warn(("country",), f"country {code} does not match the file name {self.path.name}")
+            # The build names outputs and finds translations by the file name.
+            self.error(("country",), f"country {code} does not match the file name {self.path.name} "
+                       f"(name it {code}.yaml)")
 
     def _check_header(self, responses: Responses, catalog: Questionnaire | None) -> None:
         if responses.submitted is None:

@@ -156,3 +156,29 @@ def test_worker_pool_recycles_workers_without_deadlock() -> None:
     with builder.RecyclingProcessPool(1) as pool:
         pids = [future.result(timeout=120) for future in [pool.submit(os.getpid) for _ in range(tasks)]]
     assert len(set(pids)) == 3
+
+
+def test_building_another_format_does_not_stale_the_first(tmp_path: Path) -> None:
+    builder.build([PRY], options(tmp_path, languages=("en",), formats=("docx",)))
+    builder.build([PRY], options(tmp_path, languages=("en",), formats=("html",)))
+    again = builder.build([PRY], options(tmp_path, languages=("en",), formats=("docx", "html")))
+    assert again.built == [] and len(again.skipped) == 1
+
+
+def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opts = options(tmp_path, languages=("en",))
+    builder.build([PRY], opts)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert len(builder.build([PRY], opts).built) == 1
+
+
+def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:
+    responses = tmp_path / "responses"
+    responses.mkdir()
+    text = PRY.read_text(encoding="utf-8").replace("  15:\n", "    flags:\n      inferred: true\n  15:\n", 1)
+    assert "inferred: true" in text
+    (responses / "PRY.yaml").write_text(text, encoding="utf-8")
+    summary = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",), strict=True))
+    assert "unresolved review flags on Q14 (--strict" in summary.failed[0].error
+    lenient = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",)))
+    assert any("Q14: warning: value 'yes' was inferred" in w for w in lenient.built[0].warnings)

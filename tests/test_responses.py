@@ -101,7 +101,8 @@ def test_unknown_country_code(tmp_path: Path) -> None:
 
 def test_country_must_match_file_name(tmp_path: Path) -> None:
     found = problems_of(tmp_path, minimal_yaml(), name="ARG.yaml")
-    assert any("warning: country PRY does not match the file name ARG.yaml" in p for p in found)
+    assert any(": country PRY does not match the file name ARG.yaml (name it PRY.yaml)" in p
+               and "warning" not in p for p in found)
 
 
 def test_strict_turns_review_flags_into_errors(tmp_path: Path) -> None:
