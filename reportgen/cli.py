@@ -221,6 +221,13 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         if fmt not in FORMATS:
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
     variant = pdf_variant or settings.pdf_variant
+    if "pdf" in fmts and variant != "none":
+        from reportgen.writers.pdf import pdf_variant as check_variant
+
+        try:
+            check_variant(variant)
+        except ReportgenError as exc:
+            _fail(exc)
     options = builder.BuildOptions(
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, status="final" if final else settings.status, strict=strict, annex=annex,

@@ -27,13 +27,13 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
 from reportgen import model as m
+from reportgen import urls
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
 
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
 SCREEN_CSS = "html/screen.css"
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 TOC_LEVELS = 2  # h1 and h2 appear in the contents and the PDF outline
 GENERATOR = "reportgen"  # no version: a release must not change the bytes of a PDF
 
@@ -136,11 +136,7 @@ def data_uri(path: Path) -> str:
 
 def safe_url(url: str) -> str | None:
     """``url`` if it may become a link (http, https, mailto), else ``None``."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    return url if scheme in SAFE_SCHEMES else None
+    return url if urls.is_safe_link(url) else None
 
 
 # --- head -------------------------------------------------------------------
