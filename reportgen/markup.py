@@ -24,7 +24,6 @@ CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)(?:,\s*([^\]\[]*?))?\s*\]")
 
 # Paragraph roles a template may set with {.role}; placeholders become blocks.
 ROLES = {"title", "subtitle", "lead", "status", "note", "watermark"}
-PLACEHOLDERS = {"sources-list", "further-sources-list", "contents"}
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:

@@ -164,6 +164,11 @@ class Meta:
     internal_label: str = ""
     labels: dict[str, str] = field(default_factory=dict)  # fixed words: "page", "of", "contents", ...
 
+    @property
+    def document_title(self) -> str:
+        """The title every format records: the HTML <title>, the PDF and DOCX properties."""
+        return f"{self.title}: {self.country}"
+
 
 @dataclass
 class Document:

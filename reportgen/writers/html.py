@@ -96,7 +96,7 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
 
 def document_title(meta: m.Meta) -> str:
     """The title of the HTML page and of the PDF (``/Title``)."""
-    return f"{meta.title}: {meta.country}"
+    return meta.document_title
 
 
 def font_face_css(templates: Path, embed: bool) -> str:

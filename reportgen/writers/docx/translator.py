@@ -134,7 +134,7 @@ class Translator:
     def set_properties(self) -> None:
         props = self.docx.core_properties
         stamp = datetime.combine(self.meta.date, time(0, 0), tzinfo=UTC)
-        props.title = f"{self.meta.country} — {self.meta.title}"
+        props.title = self.meta.document_title
         props.subject = self.meta.subject
         props.author = self.meta.author
         props.last_modified_by = self.meta.author
