@@ -126,6 +126,9 @@ class SourceEntry:
     domain: str
     items: list[int]  # questionnaire items whose answers give this source
     accessed: date | None = None  # the date of the answer
+    # "Items: Q34, Q56; response of 1 March 2024", in the document's language
+    # (made once by the narrative so every writer prints the same words).
+    details: str = ""
 
 
 @dataclass

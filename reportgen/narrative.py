@@ -490,6 +490,8 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
     document = m.Document(_meta(responses, locale, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
+    for entry in document.sources:
+        entry.details = _source_details(entry, locale)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
@@ -520,6 +522,16 @@ def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
     blocks = markup.parse(text)
     _assign_heading_ids(part.id, blocks)
     return m.Section(part.id, part.kind, blocks)
+
+
+def _source_details(entry: m.SourceEntry, locale: Locale) -> str:
+    details = []
+    if entry.items:
+        items = ", ".join(f"Q{item}" for item in entry.items)
+        details.append(f"{locale.gettext(LABELS['items'])}: {items}")
+    if entry.accessed:
+        details.append(f"{locale.gettext(LABELS['accessed'])} {locale.date(entry.accessed)}")
+    return "; ".join(details)
 
 
 def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:

@@ -276,3 +276,14 @@ def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Pat
                             Options(templates=make_templates(tmp_path, "{{ p.q(7).label }}\n", sources=False)))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
+
+
+def test_source_details_name_items_and_the_answer_date_in_the_language(tmp_path: Path) -> None:
+    answers = "  10:\n    sources:\n      - url: https://www.datos.gov.py/\n"
+    templates = make_templates(tmp_path, "Data{{ p.q(10).cite }}.\n")
+    text = minimal_yaml(extra_answers=answers).replace("submitted: null", "submitted: 2024-03-01")
+    path = tmp_path / "PRY.yaml"
+    path.write_text(text, encoding="utf-8")
+    responses, _ = load_responses(path)
+    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=templates))
+    assert result.document.sources[0].details == "Preguntas: Q10; respuesta del 1 de marzo de 2024"

@@ -17,14 +17,10 @@ import mimetypes
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from html import escape
 from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
-
-from babel.core import UnknownLocaleError
-from babel.dates import format_date
 
 from reportgen import model as m
 from reportgen import urls
@@ -219,15 +215,6 @@ def _inline_css_urls(css: str, base: Path, templates: Path) -> str:
     return _CSS_URL.sub(inline, _CSS_COMMENT.sub("", css))
 
 
-def _long_date(day: date, lang: str) -> str:
-    # UN editorial style writes English dates the British way ("1 March 2024").
-    locale = "en_GB" if lang.split("-")[0] == "en" else lang.replace("-", "_")
-    try:
-        return format_date(day, format="long", locale=locale)
-    except (UnknownLocaleError, ValueError):
-        return day.isoformat()
-
-
 # --- body -------------------------------------------------------------------
 
 
@@ -369,16 +356,10 @@ class _HtmlBuilder:
         return f'<ul class="sources further">\n{items}\n</ul>'
 
     def source_entry(self, entry: m.SourceEntry) -> str:
-        parts = [f"<cite>{_text(entry.title)}</cite>. {self.url(entry.url)}."]
-        details = []
-        if entry.items:
-            numbers = ", ".join(str(item) for item in entry.items)
-            details.append(f"{_text(self.labels.get('items', 'Items'))} {numbers}")
-        if entry.accessed:
-            label = _text(self.labels.get("accessed", "accessed"))
-            details.append(f"{label} {_text(_long_date(entry.accessed, self.document.meta.lang))}")
-        if details:
-            parts.append(f'<span class="source-details">{"; ".join(details)}.</span>')
+        """"Title. domain. URL. Items: Q34, Q56." as in the DOCX."""
+        parts = [f"<cite>{_text(entry.title)}</cite>. {_text(entry.domain)}. {self.url(entry.url)}."]
+        if entry.details:
+            parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)
 
     # -- inlines --

@@ -11,13 +11,13 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
     sources = [
         m.SourceEntry(1, "s1", "https://www.presidencia.gov.py/ver_decreto/31861",
                       "Presidential Decree No. 8942 (National ICT Plan 2022–2030)",
-                      "presidencia.gov.py", [34, 56], date(2024, 3, 1)),
+                      "presidencia.gov.py", [34, 56], date(2024, 3, 1), "Items: Q34, Q56"),
         m.SourceEntry(2, "s2", "https://informacionpublica.paraguay.gov.py/public/ley_5282.pdf",
                       "Law No. 5282/2014 on free citizen access to public information",
-                      "informacionpublica.paraguay.gov.py", [38], date(2024, 3, 1)),
+                      "informacionpublica.paraguay.gov.py", [38], date(2024, 3, 1), "Items: Q38"),
     ]
     further = [m.SourceEntry(3, "s3", "https://www.datos.gov.py/", "Open data portal",
-                             "datos.gov.py", [10], date(2024, 3, 1))]
+                             "datos.gov.py", [10], date(2024, 3, 1), "Items: Q10")]
     t = m.Text
     cover = m.Section("cover", "cover", [
         m.Paragraph([t("Paraguay")], role="title"),

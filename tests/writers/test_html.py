@@ -158,7 +158,8 @@ def test_sources_are_numbered_like_the_model(sample: tuple[bytes, Element]) -> N
     assert values == [e.number for e in document.sources]
     further = [ul for ul in tree.iter("ul") if "further" in ul.classes()]
     assert "Open data portal" in further[0].all_text()
-    assert "1 March 2024" in numbered[0].all_text()
+    assert "presidencia.gov.py. https://www.presidencia.gov.py/ver_decreto/31861. Items: Q34, Q56." \
+        in numbered[0].all_text()  # the same words as the DOCX
 
 
 def test_each_footnote_is_one_span(sample: tuple[bytes, Element]) -> None:
@@ -177,7 +178,6 @@ def test_each_footnote_is_one_span(sample: tuple[bytes, Element]) -> None:
 def test_spanish_document() -> None:
     _, tree = render(sample_document(lang="es"))
     assert next(tree.iter("html")).attrs["lang"] == "es"
-    assert "1 de marzo de 2024" in next(tree.iter("main")).all_text()
 
 
 def test_internal_document_is_marked() -> None:
