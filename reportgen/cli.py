@@ -292,9 +292,10 @@ def _print_summary(console, summary, options) -> None:  # type: ignore[no-untype
     for result in summary.failed:
         table.add_row(result.task.country, result.task.lang, "[red]failed", result.error or "")
     console.print(table)
-    for result in summary.built:
-        for warning in result.warnings:
-            console.print(f"warning: {result.task.country}: {warning}")
+    # A warning about the answers comes once per language: say it once.
+    warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
+    for warning in warnings:
+        console.print(f"warning: {warning}", markup=False, highlight=False)
     console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
                   f" -> {options.out}/")
 
