@@ -25,7 +25,7 @@ from jinja2.ext import babel_extract
 
 from reportgen import __version__, questionnaire
 from reportgen.files import write_atomic
-from reportgen.i18n import LOCALES, SOURCE_LANG, read_catalog
+from reportgen.i18n import LOCALES, SOURCE_LANG, available_languages, read_catalog
 from reportgen.narrative import QUESTIONNAIRE_DOMAIN, TRANSLATED_FIELDS
 from reportgen.questionnaire import Localized
 from reportgen.responses import Responses
@@ -244,4 +244,5 @@ def _msgfmt_problems(path: Path) -> list[str]:
 
 
 def languages(locales: Path = LOCALES) -> list[str]:
-    return sorted(p.name for p in locales.iterdir() if (p / "LC_MESSAGES").is_dir() and p.name != SOURCE_LANG)
+    """The languages translators work on (every one but English, the source)."""
+    return [lang for lang in available_languages(locales) if lang != SOURCE_LANG]

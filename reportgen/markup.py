@@ -2,7 +2,8 @@
 
 markdown-it-py in CommonMark mode with raw HTML off, GFM tables, block
 attributes (``{.title}`` gives a paragraph its role, ``{caption="..."
-widths="1 2"}`` a table its caption) and one inline rule of ours: the
+widths="1 2"}`` a table its caption, ``{.figure src="html/x.png" alt="..."}``
+makes the paragraph an image from templates/ with the paragraph as caption) and one inline rule of ours: the
 citation call ``[@source-id, locator]``. Links keep http, https and mailto
 only; any other link becomes its text.
 """
@@ -99,6 +100,8 @@ class _Blocks:
             return m.Contents(m.plain_text(children))
         if role in ("sources-list", "further-sources-list"):
             return m.SourceList([], numbered=role == "sources-list")
+        if role == "figure":  # {.figure src="html/chart.png" alt="..."} then the caption
+            return m.Figure(str(token.attrs.get("src", "")), str(token.attrs.get("alt", "")), children)
         return m.Paragraph(children, role if role in ROLES else None)
 
     def bullet_list(self, close: str) -> m.BulletList:

@@ -315,6 +315,11 @@ class ProfileView:
         return self._responses.submitted
 
     @property
+    def has_sources(self) -> bool:
+        """Whether any answer gives an address (so the sources list can have entries)."""
+        return len(self._registry) > 0
+
+    @property
     def edition(self) -> str:
         """The survey edition: the settings' value, else the questionnaire's."""
         return self._options.edition or str(self._catalog.edition)

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from reportgen.errors import InputError
 
+RESPONDENT_GROUP = "respondent"  # the contact items of the person who answered
+
 
 class Kind(StrEnum):
     YES_NO = "yes_no"
@@ -117,6 +119,16 @@ class Questionnaire(BaseModel):
 
     def has_item(self, number: int) -> bool:
         return 1 <= number <= len(self.items)
+
+    @property
+    def consent_item(self) -> int | None:
+        return next((item.number for item in self.items if item.kind == Kind.CONSENT), None)
+
+    def header_items(self) -> set[int]:
+        """Items a responses file keeps in its header, not under ``answers``:
+        the first (the country), the respondent's contact items, the consent."""
+        numbers = {1} | {item.number for item in self.items if item.group == RESPONDENT_GROUP}
+        return numbers | ({self.consent_item} if self.consent_item else set())
 
     def follow_ups(self, number: int) -> list[Item]:
         return [item for item in self.items if item.follow_up_of == number]

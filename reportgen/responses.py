@@ -21,10 +21,6 @@ from reportgen import questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
-# Items that live outside ``answers``: Q1 is the file's country, Q2-Q5 the
-# respondent, the consent item the ``consent`` key.
-RESPONDENT_GROUP = "respondent"
-
 # --- the model --------------------------------------------------------------
 
 # Characters XML (and so DOCX, HTML and PDF) cannot hold; YAML escapes such as
@@ -260,13 +256,10 @@ class _Checker:
         if responses.consent not in (None, "yes", "no"):
             self.error(("consent",), f"consent must be yes or no, not {responses.consent!r}")
         elif responses.consent is None:
-            consent_item = _consent_item(catalog)
-            self.warn(("consent",), "consent to publish unknown", consent_item)
+            self.warn(("consent",), "consent to publish unknown", catalog.consent_item if catalog else None)
 
     def _check_answers(self, responses: Responses, catalog: Questionnaire) -> None:
-        outside = {1, _consent_item(catalog)} | {
-            i.number for i in catalog.items if i.group == RESPONDENT_GROUP
-        }
+        outside = catalog.header_items()
         for number, answer in responses.answers.items():
             where = ("answers", number)
             if not catalog.has_item(number):
@@ -333,12 +326,6 @@ def _allowed_values(item: Item) -> list[str]:
     if item.kind == Kind.YES_NO_OTHER:
         return ["yes", "no", "other"]
     return [option.value for option in item.options]
-
-
-def _consent_item(catalog: Questionnaire | None) -> int | None:
-    if catalog is None:
-        return None
-    return next((i.number for i in catalog.items if i.kind == Kind.CONSENT), None)
 
 
 def _as_item(key: Any) -> int | None:

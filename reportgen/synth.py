@@ -59,8 +59,9 @@ def synthesize(code: str, catalog: Questionnaire, seed: int = 2024) -> dict:
     domain = f"gov.{alpha2.lower()}"
     answers: dict[int, dict | None] = {}
     yes_items: set[int] = set()
+    header = catalog.header_items()
     for item in catalog.items:
-        if item.number == 1 or item.group == "respondent" or item.kind == Kind.CONSENT:
+        if item.number in header:
             continue
         answer = _answer(item, catalog, rng, domain, yes_items, alpha2)
         if answer is not None or item.required:

@@ -20,7 +20,7 @@ def minimal_yaml(extra_answers: str = "", drop: set[int] | frozenset[int] = froz
     (``N: null``), except those in ``drop``; ``extra_answers`` is appended
     verbatim (indented two spaces, under ``answers:``)."""
     catalog = load("msq-2024")
-    outside = {1, 126} | {i.number for i in catalog.items if i.group == "respondent"}
+    outside = catalog.header_items()
     lines = [f"  {item.number}: null" for item in catalog.items
              if item.required and item.number not in outside and item.number not in drop]
     return HEADER + "\n".join(lines) + "\n" + extra_answers

@@ -59,3 +59,9 @@ def test_bullet_list_items_keep_their_inlines() -> None:
     [bullets] = parse("- one **1**\n- two\n")
     assert isinstance(bullets, m.BulletList)
     assert bullets.items[0] == [m.Text("one "), m.Strong([m.Text("1")])]
+
+
+def test_figure_from_templates_with_alt_text_and_caption() -> None:
+    [figure] = parse('{.figure src="html/un-emblem.svg" alt="United Nations emblem"}\nThe *emblem*\n')
+    assert figure == m.Figure("html/un-emblem.svg", "United Nations emblem",
+                              [m.Text("The "), m.Emph([m.Text("emblem")])])

@@ -40,11 +40,10 @@ from reportgen import questionnaire as catalogs
 from reportgen import urls
 from reportgen.errors import ConfigError, InputError
 from reportgen.files import write_atomic
-from reportgen.questionnaire import Item, Kind, Questionnaire
+from reportgen.questionnaire import RESPONDENT_GROUP, Item, Kind, Questionnaire
 from reportgen.yamlsource import read_text
 
 QUESTIONNAIRE_ID = "msq-2024"
-RESPONDENT_GROUP = "respondent"
 COUNTRY_ITEM = 1
 
 # How far ahead of the expected item number a heading may jump (items missing
