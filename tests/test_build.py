@@ -182,3 +182,29 @@ def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:
     assert "unresolved review flags on Q14 (--strict" in summary.failed[0].error
     lenient = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",)))
     assert any("Q14: warning: value 'yes' was inferred" in w for w in lenient.built[0].warnings)
+
+
+class _KillsItsFirstWorker(ProcessPoolExecutor):
+    """A pool whose first task kills its worker process, as the OOM killer would."""
+
+    killed = False
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if not self.killed:
+            self.killed = True
+            import os
+
+            return super().submit(os._exit, 9)
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_killed_worker_fails_its_tasks_and_the_next_build_resumes(tmp_path: Path) -> None:
+    paths = write_synthetic(["PER", "ECU"], tmp_path / "responses")
+    opts = options(tmp_path, languages=("en",))
+    with _KillsItsFirstWorker(1) as pool:
+        summary = builder.build(paths, opts, executor=pool)
+    assert summary.failed and all("worker failed" in (r.error or "") for r in summary.failed)
+    leftovers = [p.name for p in opts.out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    assert all(name.endswith(".docx") for name in leftovers)  # whole outputs only, never a temporary
+    again = builder.build(paths, opts)
+    assert again.ok and len(again.built) + len(again.skipped) == 2
