@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
 
 from reportgen.errors import ReportgenError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from reportgen.build import BuildOptions, Summary, Task, TaskResult
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -251,7 +258,7 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_build(builder, paths: list[Path], options, jobs: int):  # type: ignore[no-untyped-def]
+def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int) -> Summary:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -261,7 +268,7 @@ def _run_build(builder, paths: list[Path], options, jobs: int):  # type: ignore[
     with Progress(*columns, console=console, transient=True) as progress:
         bar = progress.add_task("planning", total=None)
 
-        def on_done(item, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = getattr(item, "task", item)
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
 
@@ -279,18 +286,20 @@ def _run_build(builder, paths: list[Path], options, jobs: int):  # type: ignore[
     return summary
 
 
-def _print_summary(console, summary, options) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(console: Console, summary: Summary, options: BuildOptions) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table("country", "lang", "result", "detail", title=f"reportgen build ({summary.seconds:.1f} s)")
     for result in summary.built:
         outputs = ", ".join(Path(o.path).name for o in result.outputs.values())
         note = f"; {len(result.warnings)} warnings" if result.warnings else ""
-        table.add_row(result.task.country, result.task.lang, "[green]built", outputs + note)
+        table.add_row(result.task.country, result.task.lang, "[green]built", Text(outputs + note))
     for task in summary.skipped:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
-        table.add_row(result.task.country, result.task.lang, "[red]failed", result.error or "")
+        # Messages quote the input ("[@src-...]"): plain text, not Rich markup.
+        table.add_row(result.task.country, result.task.lang, "[red]failed", Text(result.error or ""))
     console.print(table)
     # A warning about the answers comes once per language: say it once.
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
