@@ -244,17 +244,24 @@ def note_groups(document: Document) -> list[list[Citation]]:
 
 def _groups_in(run: list[Inline]) -> list[list[Citation]]:
     groups: list[list[Citation]] = []
-    previous: Inline | None = None
-    for node in run:
-        if isinstance(node, Citation):
-            if isinstance(previous, Citation):
-                groups[-1].append(node)
-            else:
-                groups.append([node])
+    for node in with_note_groups(run):
+        if isinstance(node, list):
+            groups.append(node)
         elif isinstance(node, (Strong, Emph, Link)):
             groups.extend(_groups_in(node.children))
-        previous = node
     return groups
+
+
+def with_note_groups(run: list[Inline]) -> list[Inline | list[Citation]]:
+    """The run with each stretch of adjacent citation calls as one list: one
+    footnote, as writers render it."""
+    out: list[Inline | list[Citation]] = []
+    for node in run:
+        if isinstance(node, Citation) and out and isinstance(out[-1], list):
+            out[-1].append(node)
+        else:
+            out.append([node] if isinstance(node, Citation) else node)
+    return out
 
 
 def dump(document: Document) -> str:

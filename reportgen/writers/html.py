@@ -365,19 +365,8 @@ class _HtmlBuilder:
     # -- inlines --
 
     def inlines(self, nodes: list[m.Inline]) -> str:
-        out: list[str] = []
-        calls: list[m.Citation] = []
-        for node in nodes:
-            if isinstance(node, m.Citation):
-                calls.append(node)
-                continue
-            if calls:
-                out.append(self.footnote(calls))
-                calls = []
-            out.append(self.inline(node))
-        if calls:
-            out.append(self.footnote(calls))
-        return "".join(out)
+        return "".join(self.footnote(node) if isinstance(node, list) else self.inline(node)
+                       for node in m.with_note_groups(nodes))
 
     def inline(self, node: m.Inline) -> str:
         visitor = self.inline_visitors.get(type(node))

@@ -306,17 +306,11 @@ class Translator:
         return Target(paragraph, self.docx.part)
 
     def inlines(self, target: Target, inlines: list[m.Inline], look: Look | None = None) -> None:
-        calls: list[m.Citation] = []
-        for node in inlines:
-            if isinstance(node, m.Citation):
-                calls.append(node)  # adjacent calls make one footnote
-                continue
-            if calls:
-                self.footnote(target, calls)
-                calls = []
-            self.inline(target, node, look or Look())
-        if calls:
-            self.footnote(target, calls)
+        for node in m.with_note_groups(inlines):
+            if isinstance(node, list):
+                self.footnote(target, node)  # adjacent calls make one footnote
+            else:
+                self.inline(target, node, look or Look())
 
     def inline(self, target: Target, node: m.Inline, look: Look) -> None:
         if isinstance(node, m.Text):
