@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+TOC_LEVELS = 2  # heading levels in the contents, the DOCX TOC field and the PDF outline
+
 # --- inline nodes -----------------------------------------------------------
 
 

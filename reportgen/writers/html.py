@@ -30,7 +30,6 @@ from reportgen.writers import WriterOptions
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
 SCREEN_CSS = "html/screen.css"
-TOC_LEVELS = 2  # h1 and h2 appear in the contents and the PDF outline
 GENERATOR = "reportgen"  # no version: a release must not change the bytes of a PDF
 
 
@@ -226,7 +225,7 @@ class _HtmlBuilder:
         self.templates = templates
         self.standalone = standalone
         self.labels = document.meta.labels
-        self.sources = _source_index(document)
+        self.sources = {entry.id: entry for entry in document.sources}
         self.heading_ids = _heading_ids(document)
         self.block_visitors: dict[type, Callable[[m.Block], str]] = {
             m.Heading: self.heading,
@@ -419,15 +418,6 @@ class _HtmlBuilder:
 # --- helpers ----------------------------------------------------------------
 
 
-def _source_index(document: m.Document) -> dict[str, m.SourceEntry]:
-    index = {entry.id: entry for entry in document.sources}
-    for block in document.blocks():
-        if isinstance(block, m.SourceList):
-            for entry in block.entries:
-                index.setdefault(entry.id, entry)
-    return index
-
-
 def _headings(document: m.Document) -> Iterator[tuple[m.Section, m.Heading]]:
     for section in document.sections:
         for block in section.blocks:
@@ -447,7 +437,7 @@ def _toc_headings(document: m.Document) -> list[m.Heading]:
     return [
         heading
         for section, heading in _headings(document)
-        if section.kind not in ("cover", "contents") and heading.level <= TOC_LEVELS
+        if section.kind not in ("cover", "contents") and heading.level <= m.TOC_LEVELS
     ]
 
 

@@ -47,8 +47,7 @@ ROLE_STYLES: dict[str | None, str] = {
     "status": "Cover Status", "note": "Note",
 }
 
-TOC_LEVELS = 2
-TOC_FIELD = f'TOC \\o "1-{TOC_LEVELS}" \\h \\z \\u'
+TOC_FIELD = f'TOC \\o "1-{m.TOC_LEVELS}" \\h \\z \\u'
 
 # Word's own regional defaults for the two survey languages; others pass through.
 LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES"}
@@ -110,7 +109,7 @@ class Translator:
         self.meta = document.meta
         self.options = options
         self.ids = {name: docx.styles[name].style_id for name in REQUIRED_STYLES}
-        self.sources = _sources_by_number(document)
+        self.sources = {entry.number: entry for entry in document.sources}
         self.bookmarks = _bookmark_names(document)
         self.footnotes = oxml.footnotes_part(docx)
         self.next_note = 1
@@ -274,7 +273,7 @@ class Translator:
         Word refreshes it on open (``w:updateFields``) and adds page numbers;
         LibreOffice and viewers show the cached entries as they are."""
         self.paragraph("TOC Heading").add_run(block.title)
-        entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= TOC_LEVELS]
+        entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:
             paragraph = self.paragraph("TOC 1")
             oxml.begin_field(paragraph._p, TOC_FIELD)
@@ -387,14 +386,6 @@ BLOCK_VISITORS: dict[type, Callable[[Translator, Any], None]] = {
 
 
 # --- helpers ------------------------------------------------------------------
-
-
-def _sources_by_number(document: m.Document) -> dict[int, m.SourceEntry]:
-    found = {entry.number: entry for entry in document.sources}
-    for block in document.blocks():
-        if isinstance(block, m.SourceList):
-            found.update({entry.number: entry for entry in block.entries})
-    return found
 
 
 def _bookmark_names(document: m.Document) -> dict[int, str]:
