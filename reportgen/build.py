@@ -20,10 +20,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from reportgen import __version__, questionnaire
-from reportgen.errors import PublicationError, ReportgenError
+from reportgen.errors import ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.i18n import LOCALES
-from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES
 
 RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
@@ -202,9 +201,7 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     from reportgen.writers import WriterOptions, get_writer
 
     clock = _Clock(result.timings)
-    responses, problems = load_responses(task.responses)
-    if options.strict:
-        _refuse_review_flags(responses, task.responses)
+    responses, problems = load_responses(task.responses, strict=options.strict)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
@@ -223,14 +220,6 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
         write_atomic(path, data)
         result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
         clock.lap(fmt)
-
-
-def _refuse_review_flags(responses: Responses, path: Path) -> None:
-    """--strict publishes nothing a person still has to confirm."""
-    flagged = [number for number, answer in sorted(responses.answers.items()) if answer and answer.flags.unresolved]
-    if flagged:
-        listed = ", ".join(f"Q{n}" for n in flagged[:5]) + (" ..." if len(flagged) > 5 else "")
-        raise PublicationError(f"{path}: unresolved review flags on {listed} (--strict; see `reportgen check`)")
 
 
 class _Clock:

@@ -194,7 +194,7 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--strict", is_flag=True, help="Untranslated text and review flags fail the build.")
 @click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
 @click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")
-@click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft.")
+@click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft (implies --strict).")
 @click.option("--pdf-variant", help="pdf/ua-1 (default), pdf/a-3u, pdf/a-3a, ... or 'none'.")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A reference.docx whose styles replace templates/reference.docx.")
@@ -235,9 +235,10 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
             check_variant(variant)
         except ReportgenError as exc:
             _fail(exc)
+    status = "final" if final else settings.status  # a Final profile is always built --strict
     options = builder.BuildOptions(
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
-        edition=settings.edition, status="final" if final else settings.status, strict=strict, annex=annex,
+        edition=settings.edition, status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx,
     )

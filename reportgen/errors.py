@@ -35,6 +35,15 @@ class InputError(ReportgenError):
         super().__init__(str(self.problem))
 
 
+class ProblemsError(ReportgenError):
+    """A file with problems that stop a build: one line per problem, as
+    ``reportgen check`` prints them (--strict and --final list every one)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
 class ConfigError(ReportgenError):
     """A bad setting in pyproject.toml / reportgen.toml or on the command line."""
 

@@ -30,10 +30,9 @@ from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
 from reportgen.questionnaire import Kind, Localized, Questionnaire
-from reportgen.responses import Answer, Responses
+from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.writers import TEMPLATES
 
-SUMMARY_CHARS = 320  # a long answer without a summary shows its first sentences up to this
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
 
@@ -186,6 +185,24 @@ class AnswerView:
     @property
     def no(self) -> bool:
         return self.value == "no"
+
+    @property
+    def planned(self) -> bool:
+        return self.value == "planned"
+
+    @property
+    def status(self) -> str:
+        """One of the four states a profile keeps apart: yes (in place), no,
+        planned, not_stated (a closed item with no option marked and nothing
+        that decides it); an open item is answered or not_reported."""
+        if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
+            return self.value if self.value in ("yes", "no", "planned", "other") else "not_stated"
+        return "answered" if self.answered else "not_reported"
+
+    @property
+    def inferred(self) -> bool:
+        """The value was read from the details given (the export marked no option)."""
+        return bool(self._answer and self._answer.inferred is not None)
 
     @property
     def original(self) -> str:

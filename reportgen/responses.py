@@ -18,8 +18,12 @@ from babel.numbers import list_currencies
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen import questionnaire, urls, yamlsource
-from reportgen.errors import InputError, Problem
+from reportgen.errors import InputError, Problem, ProblemsError
 from reportgen.questionnaire import Item, Kind, Questionnaire
+
+# A long answer without a `summary` shows its first sentences up to this in
+# the profile body; `check` asks for a summary beyond it.
+SUMMARY_CHARS = 320
 
 # --- the model --------------------------------------------------------------
 
@@ -56,12 +60,11 @@ class RegistrySource(_Strict):
 
 
 class Flags(_Strict):
-    inferred: bool = False
     needs_review: str | None = None
 
     @property
     def unresolved(self) -> bool:
-        return self.inferred or bool(self.needs_review)
+        return bool(self.needs_review)
 
 
 class Period(_Strict):
@@ -101,6 +104,10 @@ def _yes_no(value: Any) -> Any:
 
 class Answer(_Strict):
     value: Text | list[str] | None = None
+    # The export marked no option and the value was read from the follow-up:
+    # the phrase that decided it ("It is contemplated in the National Plan ...").
+    inferred: Text | None = None
+    reviewed: bool = False  # a reviewer confirmed the inferred value
     text: Text | None = None
     summary: Text | None = None
     sources: list[SourceRef] = Field(default_factory=list)
@@ -118,6 +125,15 @@ class Answer(_Strict):
     @property
     def has_details(self) -> bool:
         return bool(self.text or self.sources or self.summary)
+
+    @property
+    def unconfirmed(self) -> bool:
+        """An inferred value no reviewer has confirmed yet."""
+        return self.inferred is not None and not self.reviewed
+
+    @property
+    def unresolved(self) -> bool:
+        return self.unconfirmed or self.flags.unresolved
 
 
 class Respondent(_Strict):
@@ -161,9 +177,7 @@ def load_responses(path: Path, strict: bool = False) -> tuple[Responses, list[Pr
     responses, problems = check_file(path, strict=strict)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more; run `reportgen check`)" if len(errors) > 1 else ""
-        raise InputError(first.path, first.line, first.message + more, first.item)
+        raise ProblemsError(errors)
     assert responses is not None
     return responses, problems
 
@@ -212,6 +226,7 @@ class _Checker:
         self._check_header(responses, catalog)
         for source_index, source in enumerate(responses.sources):
             self._check_url(("sources", source_index, "url"), source.url, None)
+        self._check_titles(responses)
         if catalog is not None:
             self._check_answers(responses, catalog)
         self.problems.sort(key=lambda p: p.line)
@@ -250,6 +265,23 @@ class _Checker:
             self.error(("country",), f"country {code} does not match the file name {self.path.name} "
                        f"(name it {code}.yaml)")
 
+    def _check_titles(self, responses: Responses) -> None:
+        """Every cited address needs a real title before a Final build; the
+        profile would otherwise name it after its site ("Web page of ...")."""
+        seen: set[str] = set()
+        for number, answer in responses.answers.items():
+            for index, ref in enumerate(answer.sources if answer else []):
+                key = urls.normalize(ref.url)
+                if key in seen:
+                    continue
+                seen.add(key)
+                title = ref.title or responses.source_title(ref.url)
+                if title is None or _is_placeholder_title(title, ref.url):
+                    what = "without a title" if title is None else f"with a placeholder title {title!r}"
+                    self.warn(("answers", number, "sources", index, "url"),
+                              f"source {what}: {ref.url} (give it its real name under `sources:`)",
+                              _as_item(number))
+
     def _check_header(self, responses: Responses, catalog: Questionnaire | None) -> None:
         if responses.submitted is None:
             self.warn(("submitted",), "submission date unknown")
@@ -277,6 +309,7 @@ class _Checker:
 
     def _check_answer(self, responses: Responses, catalog: Questionnaire, item: Item, answer: Answer) -> None:
         where = ("answers", item.number)
+        label = item.label.en
         self._check_value(item, answer)
         for index, source in enumerate(answer.sources):
             self._check_url((*where, "sources", index, "url"), source.url, item.number)
@@ -289,9 +322,16 @@ class _Checker:
                 self.error(where, f"follow-up answered without its question Q{item.follow_up_of}",
                            item.number)
         if answer.flags.needs_review:
-            self.warn((*where, "flags"), f"needs review: {answer.flags.needs_review}", item.number)
-        if answer.flags.inferred:
-            self.warn((*where, "flags"), f"value {answer.value!r} was inferred; confirm it", item.number)
+            self.warn((*where, "flags"), f"{label}: needs review: {answer.flags.needs_review}", item.number)
+        if answer.inferred is not None and answer.value is None:
+            self.error((*where, "inferred"), f"{label}: `inferred` explains a value, but there is none",
+                       item.number)
+        elif answer.unconfirmed:
+            self.warn((*where, "inferred"), f"{label}: {answer.value!r} was inferred from "
+                      f"\"{_clip(answer.inferred or '')}\"; confirm it with `reviewed: true`", item.number)
+        if answer.text and not answer.summary and len(answer.text) > SUMMARY_CHARS:
+            self.warn((*where, "text"), f"{label}: {len(answer.text)} characters of text without a "
+                      "`summary` for the profile body", item.number)
         if answer.period and answer.period.end < answer.period.start:
             self.error((*where, "period"), "period ends before it starts", item.number)
 
@@ -322,10 +362,25 @@ class _Checker:
 
 def _allowed_values(item: Item) -> list[str]:
     if item.kind == Kind.YES_NO:
-        return ["yes", "no"]
+        return ["yes", "no", "planned"]
     if item.kind == Kind.YES_NO_OTHER:
-        return ["yes", "no", "other"]
+        return ["yes", "no", "planned", "other"]
     return [option.value for option in item.options]
+
+
+def _clip(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_PLACEHOLDER = re.compile(r"\b(todo|tbd|fixme|xxx|untitled|placeholder)\b|^\W*$", re.IGNORECASE)
+
+
+def _is_placeholder_title(title: str, url: str) -> bool:
+    """A title that names nothing: the address or its domain, or a marker left to fill in."""
+    plain = title.strip().lower()
+    return (plain in (url.lower(), urls.domain(url).lower(), urls.normalize(url).lower())
+            or bool(_PLACEHOLDER.search(plain)))
 
 
 def _as_item(key: Any) -> int | None:

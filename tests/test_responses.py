@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import InputError
+from reportgen.errors import InputError, ProblemsError
 from reportgen.responses import check_file, load_responses
 
 # A small valid file: every required item of msq-2024 is present (most left
@@ -51,7 +51,7 @@ def test_paraguay_checks_clean() -> None:
     ("answers", "needle", "message"),
     [
         ("  500:\n    text: x\n", "500:", "Q500: unknown item (the msq-2024 questionnaire has items 1-126)"),
-        ("  14:\n    value: maybe\n", "value: maybe", "Q14: 'maybe' is not a valid yes_no value (yes, no)"),
+        ("  14:\n    value: maybe\n", "value: maybe", "Q14: 'maybe' is not a valid yes_no value (yes, no, planned)"),
         ("  60:\n    value: [five_year, ten_year]\n", "value: [five", "Q60: a single_choice item takes one value"),
         ("  7:\n    value: 'yes'\n", "value: 'yes'", "Q7: a links item has no value"),
         ("  7:\n    sources:\n      - url: ftp://example.org/x\n", "ftp://", "Q7: not an absolute http(s) address"),
@@ -59,9 +59,22 @@ def test_paraguay_checks_clean() -> None:
         ("  37:\n    value: 'no'\n  38:\n    text: The law.\n", "38:", "Q38: details given but Q37 is answered No"),
         ("  40:\n    text: A law.\n", "40:", "Q40: follow-up answered without its question Q39"),
         ("  14:\n    value: 'yes'\n    flags:\n      needs_review: check it\n", "flags:",
-         "Q14: warning: needs review: check it"),
-        ("  14:\n    value: 'yes'\n    flags:\n      inferred: true\n", "flags:",
-         "Q14: warning: value 'yes' was inferred; confirm it"),
+         "Q14: warning: National CIO: needs review: check it"),
+        ("  14:\n    value: 'yes'\n    inferred: The CIO is named below.\n", "inferred:",
+         "Q14: warning: National CIO: 'yes' was inferred from \"The CIO is named below.\"; confirm it with "
+         "`reviewed: true`"),
+        ("  14:\n    inferred: The CIO is named below.\n", "inferred:",
+         "Q14: National CIO: `inferred` explains a value, but there is none"),
+        ("  14:\n    value: 'yes'\n    flags:\n      inferred: true\n", "inferred: true",
+         "Q14: unknown key 'inferred'"),
+        ("  20:\n    text: " + "A long answer. " * 30 + "\n", "text:",
+         "Q20: warning: Sectoral/local CIOs: details: 449 characters of text without a `summary`"),
+        ("  7:\n    sources:\n      - url: https://example.org/a\n", "example.org/a",
+         "Q7: warning: source without a title: https://example.org/a"),
+        ("  7:\n    sources:\n      - url: https://example.org/a\n        title: TODO\n", "example.org/a",
+         "Q7: warning: source with a placeholder title 'TODO'"),
+        ("  7:\n    sources:\n      - url: https://example.org/a\n        title: example.org\n", "example.org/a",
+         "Q7: warning: source with a placeholder title 'example.org'"),
         ("  62:\n    budget:\n      dedicated: {amount: 1, currency: XYZ}\n", "currency: XYZ",
          "unknown ISO 4217 currency code 'XYZ'"),
         ("  60:\n    value: other\n    period: {start: 2030, end: 2022}\n", "period:", "Q60: period ends before"),
@@ -106,13 +119,19 @@ def test_country_must_match_file_name(tmp_path: Path) -> None:
 
 
 def test_strict_turns_review_flags_into_errors(tmp_path: Path) -> None:
-    text = minimal_yaml(extra_answers="  14:\n    value: 'yes'\n    flags:\n      inferred: true\n", drop={14})
+    text = minimal_yaml(extra_answers="  14:\n    value: 'yes'\n    inferred: See Q15.\n", drop={14})
     path = write(tmp_path, text)
     _, problems = check_file(path, strict=True)
     assert {p.severity for p in problems} == {"error"}
     assert any(p.item == 14 and "was inferred" in p.message for p in problems)
-    with pytest.raises(InputError, match=r"submission date unknown \(and 1 more"):
+    with pytest.raises(ProblemsError) as raised:
         load_responses(path, strict=True)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == len(problems) >= 2
+    assert any(line.endswith("submission date unknown") for line in lines)
+    confirmed = text.replace("inferred: See Q15.", "inferred: See Q15.\n    reviewed: true")
+    _, problems = check_file(write(tmp_path, confirmed), strict=True)
+    assert not any("was inferred" in p.message for p in problems)
 
 
 def test_yes_no_words_are_read_as_words(tmp_path: Path) -> None:
