@@ -3,14 +3,18 @@
 A source is identified by its normalised address: the same URL cited from
 several items, or with several locators ("p. 31", "p. 94"), is one source.
 Numbering happens once, on the document model, before any writer runs: the
-first source cited gets [1]; each footnote (one call, or adjacent calls, which
-share a note) gets its number (``note``) in reading order; sources never cited
-are kept as "further sources".
+first source cited gets [1], the next new one [2], and so on in reading order;
+sources never cited are kept as "further sources". Adjacent calls become one
+reference marker, numbers sorted and runs merged ("[3, 5–7]"); a locator stays
+with its number ("[12, p. 31]", "[3, 5; 12, p. 31]"). Writers print the
+marker's parts and link each number to its entry in the sources list: there
+are no footnotes and no second numbering.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -64,16 +68,15 @@ class SourceRegistry:
 
 def number_citations(document: m.Document, registry: SourceRegistry, answered: date | None,
                      title_of: Callable[[Source], str]) -> None:
-    """Number sources by first citation and notes in reading order, then fill
-    the sources lists of the document. Unknown source ids are template errors."""
+    """Number sources by first citation in reading order, turn each stretch of
+    adjacent calls into a :class:`model.Reference`, then fill the sources lists
+    of the document. Unknown source ids are template errors."""
     order: dict[str, int] = {}
-    for note, group in enumerate(m.note_groups(document), start=1):
-        for call in group:
-            if call.source_id not in registry:
-                raise TemplateError(f"citation of unknown source [@{call.source_id}]")
-            call.note = note
-            call.first = call.source_id not in order
-            call.number = order.setdefault(call.source_id, len(order) + 1)
+    for call in m.citations(document):
+        if call.source_id not in registry:
+            raise TemplateError(f"citation of unknown source [@{call.source_id}]")
+        call.number = order.setdefault(call.source_id, len(order) + 1)
+    make_references(document)
     cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
     further_ids = [sid for sid in registry.sources if sid not in order]
     further = [_entry(registry.get(sid), len(order) + i, answered, title_of)
@@ -82,10 +85,78 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
     _fill_lists(document, cited, further)
 
 
+def make_references(document: m.Document) -> None:
+    """Replace each stretch of adjacent, numbered citation calls in every inline
+    run of the document by one reference marker (in place)."""
+    for block in document.blocks():
+        for run in m.block_inlines(block):
+            _group_run(run)
+
+
+def _group_run(run: list[m.Inline]) -> None:
+    grouped: list[m.Inline] = []
+    for node in m.citation_groups(run):
+        if isinstance(node, list):
+            grouped.append(m.Reference(node, reference_parts(node)))
+        else:
+            if isinstance(node, (m.Strong, m.Emph, m.Link)):
+                _group_run(node.children)
+            grouped.append(node)
+    run[:] = grouped
+
+
+def reference_parts(calls: list[m.Citation]) -> list[m.RefPart]:
+    """The text of one marker, as parts whose numbers link to the sources list.
+
+    Numbers without a locator come first, sorted, duplicates dropped, three or
+    more consecutive ones as a range ("5–7"); each number with a locator
+    follows, after "; ", in the order cited ("[3, 5–7; 12, p. 31]"). A marker
+    with a single number is one linked part, brackets included, so the whole
+    "[12]" is the link a reader clicks."""
+    bare = sorted({c.number for c in calls if not c.locator})
+    located: list[tuple[int, str]] = []
+    for call in calls:
+        if call.locator and (call.number, call.locator) not in located:
+            located.append((call.number, call.locator))
+    located = [(number, _PAGE.sub("\\1\u00a0", locator)) for number, locator in located]
+    if len(bare) + len(located) == 1:
+        number, locator = (bare[0], "") if bare else located[0]
+        return [m.RefPart(f"[{number}{', ' + locator if locator else ''}]", number)]
+    parts = [m.RefPart("[")]
+    for index, run in enumerate(_runs(bare)):
+        if index:
+            parts.append(m.RefPart(", "))
+        parts.append(m.RefPart(str(run[0]), run[0]))
+        if len(run) > 1:
+            parts.append(m.RefPart("–" if len(run) > 2 else ", "))
+            parts.append(m.RefPart(str(run[-1]), run[-1]))
+    for index, (number, locator) in enumerate(located):
+        if index or bare:
+            parts.append(m.RefPart("; "))
+        parts.extend([m.RefPart(str(number), number), m.RefPart(f", {locator}")])
+    parts.append(m.RefPart("]"))
+    return parts
+
+
+# "p. 31", "pp. 32, 95": a no-break space keeps the abbreviation with its number.
+_PAGE = re.compile(r"\b(pp?\.|p\.º|págs?\.) ")
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Sorted numbers in runs of consecutive ones: [3, 5, 6, 7] -> [[3], [5, 6, 7]]."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
 def _entry(source: Source, number: int, answered: date | None,
            title_of: Callable[[Source], str]) -> m.SourceEntry:
     return m.SourceEntry(number, source.id, source.url, title_of(source), urls.domain(source.url),
-                         sorted(source.items), answered)
+                         sorted(source.items), answered, display=urls.display(source.url))
 
 
 def _fill_lists(document: m.Document, cited: list[m.SourceEntry], further: list[m.SourceEntry]) -> None:

@@ -52,24 +52,47 @@ class Link:
 
 @dataclass
 class Citation:
-    """A citation call ``[@source-id, locator]``.
+    """A citation call ``[@source-id, locator]`` as a template wrote it.
 
-    Adjacent calls (``[@a][@b]``) make one footnote that names both sources.
-    ``note`` (the footnote's number, 1, 2, 3 ... in reading order), ``number``
-    (the source's number in the sources list) and ``first`` are filled in by
-    ``citations.number_citations``.
+    ``number`` (the source's number in the sources list) is filled in by
+    ``citations.number_citations``, which also groups adjacent calls into one
+    :class:`Reference`; writers render references, never bare calls.
     """
 
     source_id: str
     locator: str = ""
-    note: int = 0
     number: int = 0
-    # The source's first citation: its note gives the full address; later
-    # notes give number, title and locator only (the sources list has the rest).
-    first: bool = False
 
 
-Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation
+@dataclass
+class RefPart:
+    """A piece of a reference marker's text; ``number`` > 0 makes it a link to
+    that entry of the sources list."""
+
+    text: str
+    number: int = 0
+
+
+@dataclass
+class Reference:
+    """A reference marker such as "[12]", "[3, 5–7]" or "[12, p. 31]": one or
+    more adjacent citation calls, numbered once on the model so that every
+    format prints the same text and links the same numbers."""
+
+    citations: list[Citation]
+    parts: list[RefPart] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.parts)
+
+    @property
+    def numbers(self) -> list[int]:
+        """The source numbers the marker links to, in its reading order."""
+        return [part.number for part in self.parts if part.number]
+
+
+Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation | Reference
 
 # --- block nodes ------------------------------------------------------------
 
@@ -104,12 +127,26 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A figure drawn from the data (``figures.py``): the same drawing as SVG
+    (PDF, HTML) and as a high-resolution PNG (DOCX), with its size on the page."""
+
+    name: str  # "legislation", "principles", "sectors", ...
+    svg: str
+    png: bytes
+    width_pt: float
+    height_pt: float
+
+
+@dataclass
 class Figure:
-    """An image from ``templates/`` with its alt text and caption."""
+    """An image with its alt text and caption: a file from ``templates/``
+    (``src``) or, when ``chart`` is set, a chart made from the answers."""
 
     src: str
     alt: str
     caption: list[Inline] = field(default_factory=list)
+    chart: Chart | None = None
 
 
 @dataclass
@@ -128,9 +165,12 @@ class SourceEntry:
     domain: str
     items: list[int]  # questionnaire items whose answers give this source
     accessed: date | None = None  # the date of the answer
-    # "Items: Q34, Q56; response of 1 March 2024", in the document's language
-    # (made once by the narrative so every writer prints the same words).
+    # "Items: Q34, Q56", in the document's language (made once by the
+    # narrative so every writer prints the same words).
     details: str = ""
+    # The address as printed: no scheme, text fragment or long query
+    # (urls.display); the link always keeps the full ``url``.
+    display: str = ""
 
 
 @dataclass
@@ -226,37 +266,27 @@ def block_inlines(block: Block) -> list[list[Inline]]:
 
 
 def citations(document: Document) -> list[Citation]:
-    """Every citation call of the document in reading order."""
+    """Every citation call of the document in reading order (inside references too)."""
     found: list[Citation] = []
     for block in document.blocks():
         for run in block_inlines(block):
-            found.extend(n for n in walk_inlines(run) if isinstance(n, Citation))
+            for node in walk_inlines(run):
+                if isinstance(node, Citation):
+                    found.append(node)
+                elif isinstance(node, Reference):
+                    found.extend(node.citations)
     return found
 
 
-def note_groups(document: Document) -> list[list[Citation]]:
-    """The footnotes of the document in reading order: each is a run of
-    adjacent citation calls (nothing between them) in one inline list."""
-    groups: list[list[Citation]] = []
-    for block in document.blocks():
-        for run in block_inlines(block):
-            groups.extend(_groups_in(run))
-    return groups
+def references(document: Document) -> list[Reference]:
+    """Every reference marker of the document in reading order."""
+    return [node for block in document.blocks() for run in block_inlines(block)
+            for node in walk_inlines(run) if isinstance(node, Reference)]
 
 
-def _groups_in(run: list[Inline]) -> list[list[Citation]]:
-    groups: list[list[Citation]] = []
-    for node in with_note_groups(run):
-        if isinstance(node, list):
-            groups.append(node)
-        elif isinstance(node, (Strong, Emph, Link)):
-            groups.extend(_groups_in(node.children))
-    return groups
-
-
-def with_note_groups(run: list[Inline]) -> list[Inline | list[Citation]]:
-    """The run with each stretch of adjacent citation calls as one list: one
-    footnote, as writers render it."""
+def citation_groups(run: list[Inline]) -> list[Inline | list[Citation]]:
+    """The run with each stretch of adjacent citation calls (nothing between
+    them) as one list: the calls one reference marker will stand for."""
     out: list[Inline | list[Citation]] = []
     for node in run:
         if isinstance(node, Citation) and out and isinstance(out[-1], list):
@@ -296,7 +326,9 @@ def _dump_inlines(inlines: list[Inline]) -> str:
             out.append(f"[{_dump_inlines(node.children)}]<{node.url}>")
         elif isinstance(node, Citation):
             loc = f", {node.locator}" if node.locator else ""
-            out.append(f"^{node.note}[{node.number}{loc}]")
+            out.append(f"[@{node.number}{loc}]")
+        elif isinstance(node, Reference):
+            out.append(f"^{node.text}")
     return "".join(out)
 
 
@@ -314,7 +346,8 @@ def _dump_block(block: Block) -> list[str]:
         lines.extend("  | " + " | ".join(_dump_inlines(c) for c in row) + " |" for row in block.rows)
         return lines
     if isinstance(block, Figure):
-        return [f"FIGURE {block.src} alt={block.alt!r} {_dump_inlines(block.caption)}"]
+        src = f"chart:{block.chart.name}" if block.chart else block.src
+        return [f"FIGURE {src} alt={block.alt!r} {_dump_inlines(block.caption)}"]
     if isinstance(block, Contents):
         return [f"CONTENTS {block.title}"]
     if isinstance(block, SourceList):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import markup, urls
+from reportgen import figures, markup, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
@@ -54,11 +55,44 @@ LABELS: dict[str, str] = {
     "accessed": N_("response of"),
     "organisation": N_("United Nations Department of Economic and Social Affairs"),
     "items": N_("Items"),
+    # Translators: the letter before a questionnaire item's number ("Q7"); Spanish "P".
+    "item_prefix": N_("Q"),
     "in_english": N_("(in English)"),
     "not_for_publication": N_("Not for publication"),
     "draft": N_("Draft"),
     "final": N_("Final"),
     "untitled_source": N_("Web page of %(domain)s"),
+}
+
+# Words of the figures made from the data (figures.py); translated where used.
+CHART_WORDS: dict[str, str] = {
+    "in_place": N_("In place"),
+    "adopted": N_("Adopted"),
+    "planned": N_("Planned"),
+    "not_in_place": N_("Not in place"),
+    "not_adopted": N_("Not adopted"),
+    "not_stated": N_("Not stated"),
+    "with_address": N_("Address given"),
+    "without_address": N_("No address given"),
+    "yes": N_("Yes"),
+    "no": N_("No"),
+    "legislation": N_("Legislation areas by status"),
+    "principles": N_("Principles of the national e-government strategy"),
+    "sectors": N_("Sectors with and without the address of a responsible ministry or agency"),
+    "overview": N_("Legislation, strategy principles and sectoral agencies at a glance"),
+    "bar_legislation": N_("Legislation areas"),
+    "bar_principles": N_("Strategy principles"),
+    "bar_sectors": N_("Sectoral agencies"),
+}
+
+# The columns of each status chart: (status kind, word).
+CHART_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "legislation": (("positive", "in_place"), ("planned", "planned"), ("negative", "not_in_place"),
+                    ("not_stated", "not_stated")),
+    "principles": (("positive", "adopted"), ("planned", "planned"), ("negative", "not_adopted"),
+                   ("not_stated", "not_stated")),
+    "sectors": (("positive", "with_address"), ("negative", "without_address")),
+    "overview": (("positive", "yes"), ("planned", "planned"), ("negative", "no"), ("not_stated", "not_stated")),
 }
 
 
@@ -318,6 +352,7 @@ class ProfileView:
         self._registry = registry
         self._options = options
         self.untranslated: set[str] = set()  # answer texts shown in English
+        self.charts: dict[str, tuple[m.Chart, str]] = {}  # name -> (chart, alt text), placed by templates
 
     @property
     def country(self) -> str:
@@ -376,6 +411,51 @@ class ProfileView:
     def _view(self, source: Source, locator: str = "") -> SourceView:
         return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
 
+    def chart(self, name: str, *groups: list[tuple[int, str]]) -> Md:
+        """Place a figure made from the data, with its caption; one template line:
+
+            {{ p.chart("legislation", d.legal_areas) }}     (C) areas by status
+            {{ p.chart("principles", d.principles) }}       (D) principles adopted or not
+            {{ p.chart("sectors") }}                        (A) sectoral agencies with an address
+            {{ p.chart("overview", d.legal_areas, d.principles) }}   (at a glance) all three as bars
+
+        ``groups`` are the template's (item, translated name) pairs; the chart's
+        alt text lists every row by status, in the profile's language."""
+        if name not in CHART_COLUMNS:
+            raise TemplateError(f"unknown chart {name!r} (known: {', '.join(CHART_COLUMNS)})")
+        words = {key: self._locale.gettext(text) for key, text in CHART_WORDS.items()}
+        columns = [figures.Column(kind, words[word]) for kind, word in CHART_COLUMNS[name]]
+        fonts = chart_fonts(self._options.templates)
+        if name == "overview":
+            bars = self._overview_bars(groups, words)
+            canvas = figures.stacked_bars(bars, columns, fonts, self._locale.number)
+            alt = _bars_alt(words[name], bars, columns, self._locale)
+        else:
+            rows = self._sector_rows(*groups) if name == "sectors" else self._status_rows(groups[0] if groups else [])
+            canvas = figures.status_matrix(rows, columns, fonts)
+            alt = _matrix_alt(words[name], rows, columns, self._locale)
+        self.charts[name] = (figures.render(name, canvas, fonts, words[name]), alt)
+        return Md(f'\n\n{{.figure src="chart:{name}"}}\n{escape_md(words[name])}\n\n')
+
+    def _status_rows(self, pairs: list[tuple[int, str]]) -> list[figures.Row]:
+        return [figures.Row(_sentence_case(str(label)), STATUS_KIND.get(self.q(n).status, "not_stated"))
+                for n, label in pairs]
+
+    def _sector_rows(self, names: list[str] | None = None) -> list[figures.Row]:
+        """The sectoral agencies (items 21-32), named by ``names`` in order when
+        the template gives them; with an address when the answer gives one."""
+        items = self.group("ministries")
+        labels = [str(n) for n in names or []] + [q.label for q in items][len(names or []):]
+        return [figures.Row(label, "positive" if q.sources else "negative")
+                for label, q in zip(labels, items, strict=False)]
+
+    def _overview_bars(self, groups: tuple[list[tuple[int, str]], ...], words: dict[str, str]) -> list[figures.Bar]:
+        names = ("bar_legislation", "bar_principles")
+        bars = [figures.Bar(words[key], _count(self._status_rows(pairs))) for key, pairs in zip(names, groups,
+                                                                                            strict=False)]
+        bars.append(figures.Bar(words["bar_sectors"], _count(self._sector_rows())))
+        return bars
+
     def most_cited(self, first_item: int, last_item: int) -> MostCited | None:
         """The source that most answers in an item range give (e.g. the
         strategy document for section D), with how many answers give it."""
@@ -431,6 +511,43 @@ def first_sentences(text: str, limit: int) -> str:
     if len(out) > limit * 1.5:
         out = out[: limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return out
+
+
+# An item's status (AnswerView.status) -> the chart's status kind.
+STATUS_KIND = {"yes": "positive", "planned": "planned", "no": "negative"}
+
+
+@cache
+def chart_fonts(templates: Path) -> figures.Fonts:
+    """The bundled fonts the charts are drawn and measured with."""
+    return figures.Fonts(templates / "fonts" / "NotoSans-Regular.ttf", templates / "fonts" / "NotoSans-Bold.ttf")
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _count(rows: list[figures.Row]) -> dict[str, int]:
+    return {kind: sum(r.kind == kind for r in rows) for kind in figures.KINDS}
+
+
+def _matrix_alt(title: str, rows: list[figures.Row], columns: list[figures.Column], locale: Locale) -> str:
+    """ "Legislation areas by status. In place (7): Access to information, ...; Planned (1): ..." """
+    parts = []
+    for column in columns:
+        names = [r.label for r in rows if r.kind == column.kind]
+        if names:
+            parts.append(f"{column.label} ({locale.number(len(names))}): {locale.list(names)}")
+    return f"{title}. " + "; ".join(parts) + "."
+
+
+def _bars_alt(title: str, bars: list[figures.Bar], columns: list[figures.Column], locale: Locale) -> str:
+    """ "... at a glance. Legislation areas: Yes 7, Planned 1, No 2, Not stated 1; ..." """
+    parts = []
+    for bar in bars:
+        counts = [f"{c.label} {locale.number(bar.counts.get(c.kind, 0))}" for c in columns if bar.counts.get(c.kind)]
+        parts.append(f"{bar.label}: " + ", ".join(counts))
+    return f"{title}. " + "; ".join(parts) + "."
 
 
 # --- the environment --------------------------------------------------------
@@ -510,6 +627,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     texts = [_render_part(env, part, profile) for part in parts]
     narrated = time.perf_counter()
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
+    _place_charts(sections, profile.charts)
     document = m.Document(_meta(responses, locale, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
     for entry in document.sources:
@@ -546,14 +664,24 @@ def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
     return m.Section(part.id, part.kind, blocks)
 
 
+def _place_charts(sections: list[m.Section], charts: dict[str, tuple[m.Chart, str]]) -> None:
+    """Give each ``chart:NAME`` figure its drawing and alt text."""
+    for section in sections:
+        for block in section.blocks:
+            if isinstance(block, m.Figure) and block.src.startswith("chart:"):
+                name = block.src.removeprefix("chart:")
+                if name not in charts:
+                    raise TemplateError(f"figure {block.src!r} was not made with p.chart({name!r})")
+                block.chart, block.alt = charts[name]
+
+
 def _source_details(entry: m.SourceEntry, locale: Locale) -> str:
-    details = []
-    if entry.items:
-        items = ", ".join(f"Q{item}" for item in entry.items)
-        details.append(f"{locale.gettext(LABELS['items'])}: {items}")
-    if entry.accessed:
-        details.append(f"{locale.gettext(LABELS['accessed'])} {locale.date(entry.accessed)}")
-    return "; ".join(details)
+    """ "Items: Q34, Q56" ("Preguntas: P34, P56"): which answers give the source.
+    The date of the response is said once, above the list, to keep entries short."""
+    if not entry.items:
+        return ""
+    prefix = locale.gettext(LABELS["item_prefix"])
+    return f"{locale.gettext(LABELS['items'])}: " + ", ".join(f"{prefix}{item}" for item in entry.items)
 
 
 def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:

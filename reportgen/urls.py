@@ -45,3 +45,39 @@ def domain(url: str) -> str:
     """The site's domain without a leading ``www.``, for the sources list."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
+
+
+DISPLAY_QUERY_CHARS = 30  # a longer query is shown as "?…" (the link keeps it)
+DISPLAY_SEGMENT_CHARS = 40  # a longer path segment is cut with "…"
+
+
+def display(url: str) -> str:
+    """An address as a reader sees it in the sources list: no scheme, no
+    fragment (``#:~:text=...`` text fragments included), a long query shown as
+    "?…", an over-long path segment cut with "…", no bare trailing slash. The
+    link itself always keeps the full address."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() == "mailto":
+        return parts.path
+    segments = [s if len(s) <= DISPLAY_SEGMENT_CHARS else s[: DISPLAY_SEGMENT_CHARS - 1] + "…"
+                for s in parts.path.split("/")]
+    shown = parts.netloc.lower() + "/".join(segments)
+    shown = shown.rstrip("/") if not parts.query else shown
+    if parts.query:
+        shown += "?" + (parts.query if len(parts.query) <= DISPLAY_QUERY_CHARS else "…")
+    return shown
+
+
+def break_points(shown: str) -> list[str]:
+    """``shown`` cut after each "/" and ".": the only places where a line may
+    break inside an address, never letter by letter."""
+    pieces: list[str] = []
+    current = ""
+    for char in shown:
+        current += char
+        if char in "/.":
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces

@@ -136,11 +136,13 @@ CITED_ANSWERS = f"""  33:
 """
 
 
-def test_citations_number_sources_by_first_call_and_notes_in_order(tmp_path: Path) -> None:
+def test_citations_number_sources_by_first_call_in_reading_order(tmp_path: Path) -> None:
     body = "Law{{ p.q(37).cite }}. Decree{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n"
     result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
-    assert [(c.note, c.number, c.locator) for c in calls] == [(1, 1, ""), (2, 2, "p. 123"), (3, 2, "p. 31")]
+    assert [(c.number, c.locator) for c in calls] == [(1, ""), (2, "p. 123"), (2, "p. 31")]
+    # a locator stays with its number, its "p." bound to the page by a no-break space
+    assert [r.text for r in m.references(result.document)] == ["[1]", "[2, p.\u00a0123]", "[2, p.\u00a031]"]
     sources = result.document.sources
     # The same decree with another case, a fragment and another locator is one source.
     assert [(s.number, s.title) for s in sources][:2] == [
@@ -250,12 +252,31 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "Hello Paraguay"
 
 
-def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
+def test_adjacent_calls_make_one_reference_marker(tmp_path: Path) -> None:
     result = build(tmp_path, "Law and decree{{ p.q(37).cite }}{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n",
                    CITED_ANSWERS)
     calls = m.citations(result.document)
-    assert [(c.note, c.number, c.first) for c in calls] == [(1, 1, True), (1, 2, True), (2, 2, False)]
-    assert [[c.number for c in group] for group in m.note_groups(result.document)] == [[1, 2], [2]]
+    assert [c.number for c in calls] == [1, 2, 2]
+    references = m.references(result.document)
+    assert [r.text for r in references] == ["[1; 2, p.\u00a0123]", "[2, p.\u00a031]"]
+    assert [r.numbers for r in references] == [[1, 2], [2]]
+
+
+@pytest.mark.parametrize(("calls", "expected", "linked"), [
+    ([(12, "")], "[12]", ["[12]"]),
+    ([(12, "p. 31")], "[12, p.\u00a031]", ["[12, p.\u00a031]"]),
+    ([(3, ""), (5, ""), (6, ""), (7, "")], "[3, 5–7]", ["3", "5", "7"]),
+    ([(6, ""), (5, ""), (5, "")], "[5, 6]", ["5", "6"]),
+    ([(7, ""), (3, ""), (12, "p. 31")], "[3, 7; 12, p.\u00a031]", ["3", "7", "12"]),
+    ([(41, ""), (5, "pp. 32, 95")], "[41; 5, pp.\u00a032, 95]", ["41", "5"]),
+])
+def test_reference_markers_sort_merge_and_keep_locators(calls: list[tuple[int, str]], expected: str,
+                                                        linked: list[str]) -> None:
+    from reportgen.citations import reference_parts
+
+    parts = reference_parts([m.Citation("s", locator, number) for number, locator in calls])
+    assert "".join(p.text for p in parts) == expected
+    assert [p.text for p in parts if p.number] == linked  # only the numbers are links
 
 
 @pytest.mark.parametrize("expression", [
@@ -278,7 +299,7 @@ def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Pat
     assert any("template strings untranslated" in w for w in result.warnings)
 
 
-def test_source_details_name_items_and_the_answer_date_in_the_language(tmp_path: Path) -> None:
+def test_source_details_name_items_in_the_language(tmp_path: Path) -> None:
     answers = "  10:\n    sources:\n      - url: https://www.datos.gov.py/\n"
     templates = make_templates(tmp_path, "Data{{ p.q(10).cite }}.\n")
     text = minimal_yaml(extra_answers=answers).replace("submitted: null", "submitted: 2024-03-01")
@@ -286,4 +307,6 @@ def test_source_details_name_items_and_the_answer_date_in_the_language(tmp_path:
     path.write_text(text, encoding="utf-8")
     responses, _ = load_responses(path)
     result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=templates))
-    assert result.document.sources[0].details == "Preguntas: Q10; respuesta del 1 de marzo de 2024"
+    # "P" for "pregunta"; the date is said once, above the list
+    assert result.document.sources[0].details == "Preguntas: P10"
+    assert result.document.sources[0].display == "www.datos.gov.py"

@@ -129,6 +129,16 @@ def data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def chart_uri(chart: m.Chart) -> str:
+    """The ``data:`` URI of a chart's SVG (the PDF writer's fetcher allows exactly these)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
+
+
+def chart_uris(document: m.Document) -> list[str]:
+    """The ``data:`` URIs of every chart of the document."""
+    return [chart_uri(b.chart) for b in document.blocks() if isinstance(b, m.Figure) and b.chart]
+
+
 def safe_url(url: str) -> str | None:
     """``url`` if it may become a link (http, https, mailto), else ``None``."""
     return url if urls.is_safe_link(url) else None
@@ -243,6 +253,7 @@ class _HtmlBuilder:
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
             m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
             m.Link: self.link,
+            m.Reference: self.reference,
         }
 
     # -- sections --
@@ -319,10 +330,21 @@ class _HtmlBuilder:
         return "".join(cells)
 
     def figure(self, block: m.Figure) -> str:
+        if block.chart is not None:
+            return self.chart(block, block.chart)
         path = template_file(self.templates, block.src)
         src = data_uri(path) if self.standalone else quote(path.relative_to(self.templates.resolve()).as_posix())
         caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
         return f'<figure><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
+
+    def chart(self, block: m.Figure, chart: m.Chart) -> str:
+        """A chart made from the data: its SVG as a ``data:`` image (vector in
+        the PDF and the browser), the alt text saying what it shows."""
+        caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
+        return (
+            f'<figure class="chart" data-chart="{_attr(chart.name)}"><img src="{chart_uri(chart)}" '
+            f'alt="{_attr(block.alt)}" style="width: {chart.width_pt:.1f}pt">{caption}</figure>'
+        )
 
     def contents(self, block: m.Contents) -> str:
         title = f'<h1 id="contents-title">{_text(block.title)}</h1>'
@@ -344,19 +366,23 @@ class _HtmlBuilder:
         return f'<a href="{anchor}">{_text(m.plain_text(heading.children))}</a>'
 
     def source_list(self, block: m.SourceList) -> str:
+        """The numbered list every reference marker links to (``#src-N``)."""
         if block.numbered:
             items = "\n".join(
-                f'<li value="{e.number}" id="source-{e.number}">{self.source_entry(e)}</li>'
+                f'<li value="{e.number}" id="{source_anchor(e.number)}">{self.source_entry(e)}</li>'
                 for e in block.entries
             )
-            return f'<ol class="sources">\n{items}\n</ol>'
+            return f'<ol class="sources" role="doc-bibliography">\n{items}\n</ol>'
         # Further sources are never cited, so their numbers mean nothing to a reader.
         items = "\n".join(f"<li>{self.source_entry(e)}</li>" for e in block.entries)
         return f'<ul class="sources further">\n{items}\n</ul>'
 
     def source_entry(self, entry: m.SourceEntry) -> str:
-        """"Title. domain. URL. Items: Q34, Q56." as in the DOCX."""
-        parts = [f"<cite>{_text(entry.title)}</cite>. {_text(entry.domain)}. {self.url(entry.url)}."]
+        """"Title. address. Items: Q34, Q56." as in the DOCX; the address shown
+        clean (``display``), the link keeping the full one."""
+        shown = entry.display or entry.url
+        stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
+        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, entry.display)}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)
@@ -364,8 +390,7 @@ class _HtmlBuilder:
     # -- inlines --
 
     def inlines(self, nodes: list[m.Inline]) -> str:
-        return "".join(self.footnote(node) if isinstance(node, list) else self.inline(node)
-                       for node in m.with_note_groups(nodes))
+        return "".join(self.inline(node) for node in nodes)
 
     def inline(self, node: m.Inline) -> str:
         visitor = self.inline_visitors.get(type(node))
@@ -379,40 +404,32 @@ class _HtmlBuilder:
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
         return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
 
-    def url(self, url: str) -> str:
-        """A URL shown as itself, linked when its scheme is safe."""
+    def url(self, url: str, shown: str = "") -> str:
+        """An address shown (as ``shown``, else itself) with a break
+        opportunity after each "/" and "." only, linked when its scheme is safe."""
+        text = "<wbr>".join(f"<span>{_text(piece)}</span>" for piece in urls.break_points(shown or url))
         safe = safe_url(url)
-        return f'<a href="{_attr(safe)}">{_text(url)}</a>' if safe else _text(url)
+        return f'<a class="url" href="{_attr(safe)}">{text}</a>' if safe else f'<span class="url">{text}</span>'
 
-    def footnote(self, calls: list[m.Citation]) -> str:
-        """One element for adjacent calls: print.css floats it to the page foot
-        (``float: footnote``). WeasyPrint numbers the call and the note with its
-        ``footnote`` counter, which counts in reading order like ``note``; the
-        visible ``note-call`` is for screens only."""
-        note = calls[0].note
-        text = "; ".join(self.note_entry(call) for call in calls)
-        return (
-            f'<span class="footnote" id="note-{note}" data-note="{note}" '
-            f'data-sources="{" ".join(str(c.number) for c in calls)}">'
-            f'<span class="note-call" aria-hidden="true">{note}</span>'
-            f'<span class="note-text" data-note="{note}">{text}</span></span>'
+    def reference(self, node: m.Reference) -> str:
+        """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry."""
+        inner = "".join(
+            f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(part.text)}</a>'
+            if part.number else _text(part.text)
+            for part in node.parts
         )
+        return f'<span class="ref">{inner}</span>'
 
-    def note_entry(self, call: m.Citation) -> str:
-        """"[n] Title, URL, locator" at a source's first citation; later ones
-        "[n] Title, locator" with the title linked (the sources list has the rest)."""
-        entry = self.sources.get(call.source_id)
-        parts = [f"[{call.number}]"]
-        if entry and call.first:
-            parts[0] += f" {_text(entry.title)}"
-            parts.append(self.url(entry.url))
-        elif entry:
-            safe = safe_url(entry.url)
-            title = _text(entry.title)
-            parts[0] += f' <a href="{_attr(safe)}">{title}</a>' if safe else f" {title}"
-        if call.locator:
-            parts.append(_text(call.locator))
-        return ", ".join(parts)
+
+def source_anchor(number: int) -> str:
+    """The id of a numbered source's entry, the target of its reference markers."""
+    return f"src-{number}"
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop, without doubling one already there."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 # --- helpers ----------------------------------------------------------------

@@ -25,8 +25,6 @@ from urllib.request import url2pathname
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
     from weasyprint import CSS, HTML
-    from weasyprint.document import Document
-    from weasyprint.formatting_structure.boxes import FootnoteAreaBox
     from weasyprint.pdf import VARIANTS
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
@@ -34,7 +32,7 @@ with warnings.catch_warnings():
 from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
-from reportgen.writers.html import MIME_TYPES, font_face_css, render_html
+from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, render_html
 
 # Marks our refusals in WeasyPrint's log messages, which quote the exception.
 REFUSED = "refused by reportgen"
@@ -172,6 +170,8 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
     (separate so the benchmark can time it on the same HTML)."""
     variant = pdf_variant(options.pdf_variant)
     templates = options.templates.resolve()
+    # The document's own charts are data: URIs of SVG it made; nothing else is.
+    fetcher.allowed_data = fetcher.allowed_data | frozenset(chart_uris(document))
     base_url = path2url(str(templates) + "/")
     # One FontConfiguration for the @font-face rules and the layout, or the
     # bundled fonts would be unknown when the text is shaped.
@@ -184,9 +184,7 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
         faces = CSS(string=font_face_css(templates, embed=False), base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
         html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
-        laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
-        _check_footnotes(document, laid_out)
-        return laid_out.write_pdf(**pdf_options)
+        return html.write_pdf(font_config=fonts, stylesheets=[faces], **pdf_options)
 
 
 @contextmanager
@@ -208,35 +206,3 @@ def _fixed_timestamps(day: date) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
-
-
-def _check_footnotes(document: m.Document, laid_out: Document) -> None:
-    """Refuse a PDF that lost a citation's footnote.
-
-    WeasyPrint 70 drops footnotes it had carried over to a later page when it
-    repaginates (``target-counter`` in the contents makes it do so): pages it
-    keeps from the first pass forget the carried notes. print.css avoids
-    carrying notes over (``footnote-policy: line``), but a profile that lost
-    its sources must never be published, so fail loudly if it happens.
-    """
-    expected = {f"note-{c.note}": c.note for c in m.citations(document)}
-    placed = _placed_footnote_ids(laid_out)
-    if placed is None:  # WeasyPrint's internals changed: nothing to check against
-        return
-    lost = sorted(note for key, note in expected.items() if key not in placed)
-    if lost:
-        numbers = ", ".join(str(n) for n in lost)
-        raise WriterError(f"the PDF layout lost footnote(s) {numbers}; check @footnote in print.css")
-
-
-def _placed_footnote_ids(laid_out: Document) -> set[str] | None:
-    """The ids of the elements WeasyPrint placed in the pages' footnote areas."""
-    placed: set[str] = set()
-    for page in laid_out.pages:
-        page_box = getattr(page, "_page_box", None)
-        if page_box is None:
-            return None
-        for area in page_box.children:
-            if isinstance(area, FootnoteAreaBox):
-                placed.update(note.element.get("id", "") for note in area.children if note.element is not None)
-    return placed

@@ -1,0 +1,266 @@
+"""Figures made from the answers: hand-drawn SVG for the PDF and HTML, the
+same drawing as a 300 dpi PNG for the DOCX.
+
+Why hand-drawn (docs/figures.md has the comparison): the profile needs two
+small chart types (a status matrix and a stacked bar), in the document's own
+font, with byte-identical output for the same input. matplotlib and
+vl-convert-python can do it, but each adds tens of megabytes, a font set-up of
+its own and non-deterministic ids or metadata to strip; a layout of rectangles,
+circles and text measured with the bundled Noto Sans (Pillow, already required
+by WeasyPrint) is a few hundred lines and renders identically in both formats.
+
+A chart is first laid out as a list of shapes in points (``_Shape``), then
+serialised twice: ``_svg`` (text stays text, in "Profile Sans", the PDF's own
+font) and ``_png`` (Pillow, 300 dpi, the same font files). Words come
+translated from the caller (catalogs), numbers formatted by Babel.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from reportgen import model as m
+
+DPI = 300
+SCALE = DPI / 72  # pixels per point in the PNG
+FONT_FAMILY = "Profile Sans"  # the name the HTML/PDF writers give the bundled Noto Sans
+MAX_WIDTH_PT = 453  # 160 mm, inside the A4 text width of the PDF and the DOCX
+LABEL_SIZE = 8.0
+HEADER_SIZE = 7.5
+ROW_PT = 14.0
+COLUMN_PT = 64.0
+INK = "#1A1A1A"
+MUTED = "#595959"
+RULE = "#B3E0F5"
+
+# Status -> (fill, outline): dark blue for what is in place, mid blue for what
+# is planned, grey for what is not, an empty ring for what the answers do not
+# say. The column (and the legend's words) carry the meaning, not colour alone.
+STYLES: dict[str, tuple[str, str]] = {
+    "positive": ("#00689D", "#00689D"),
+    "planned": ("#009EDB", "#009EDB"),
+    "negative": ("#9E9E9E", "#9E9E9E"),
+    "not_stated": ("#FFFFFF", "#767676"),
+}
+KINDS = tuple(STYLES)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The bundled font files (regular and bold)."""
+
+    regular: Path
+    bold: Path
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str  # one of KINDS
+    label: str  # translated, e.g. "In place"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # translated, e.g. "Cybersecurity"
+    kind: str  # one of KINDS
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # "Legislation areas"
+    counts: dict[str, int]  # kind -> count
+
+
+@dataclass
+class _Shape:
+    kind: str  # "rect" | "circle" | "text" | "line"
+    x: float
+    y: float
+    w: float = 0.0  # rect width, circle radius, line end x
+    h: float = 0.0  # rect height, line end y
+    fill: str = INK
+    stroke: str = ""
+    text: str = ""
+    size: float = LABEL_SIZE
+    bold: bool = False
+    anchor: str = "start"  # "start" | "middle" | "end"
+
+
+@dataclass
+class _Canvas:
+    width: float
+    height: float
+    shapes: list[_Shape] = field(default_factory=list)
+
+
+# --- text measurement -------------------------------------------------------
+
+
+@cache
+def _font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), pixels)
+
+
+def text_width(text: str, size: float, fonts: Fonts, bold: bool = False) -> float:
+    """Advance width of ``text`` in points at ``size`` points."""
+    font = _font(fonts.bold if bold else fonts.regular, 200)
+    return font.getlength(text) * size / 200
+
+
+def wrap(text: str, size: float, width: float, fonts: Fonts, bold: bool = False) -> list[str]:
+    """Words of ``text`` in lines no wider than ``width`` (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size, fonts, bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+# --- layouts ----------------------------------------------------------------
+
+
+def status_matrix(rows: list[Row], columns: list[Column], fonts: Fonts) -> _Canvas:
+    """One line per row (its label), one column per status, a filled circle
+    where the row's status is; each column header gives its count."""
+    counts = {c.kind: sum(r.kind == c.kind for r in rows) for c in columns}
+    label_width = min(max((text_width(r.label, LABEL_SIZE, fonts) for r in rows), default=60) + 8,
+                      MAX_WIDTH_PT - COLUMN_PT * len(columns))
+    headers = [wrap(f"{c.label} ({counts[c.kind]})", HEADER_SIZE, COLUMN_PT - 6, fonts, bold=True)
+               for c in columns]
+    header_height = max(len(h) for h in headers) * (HEADER_SIZE * 1.25) + 6
+    row_lines = [wrap(r.label, LABEL_SIZE, label_width - 8, fonts) for r in rows]
+    width = label_width + COLUMN_PT * len(columns)
+    height = header_height + sum(max(1, len(lines)) * LABEL_SIZE * 1.3 + ROW_PT - LABEL_SIZE * 1.3
+                                 for lines in row_lines) + 2
+    canvas = _Canvas(round(width, 2), round(height, 2))
+    for index, (column, lines) in enumerate(zip(columns, headers, strict=True)):
+        centre = label_width + COLUMN_PT * (index + 0.5)
+        for n, line in enumerate(lines):
+            canvas.shapes.append(_Shape("text", centre, HEADER_SIZE * 1.25 * (n + 1), text=line, size=HEADER_SIZE,
+                                        bold=True, anchor="middle", fill=_text_colour(column.kind)))
+    y = header_height
+    canvas.shapes.append(_Shape("line", 0, y, width, y, stroke="#009EDB"))
+    for row, lines in zip(rows, row_lines, strict=True):
+        row_height = len(lines) * LABEL_SIZE * 1.3 + ROW_PT - LABEL_SIZE * 1.3
+        for n, line in enumerate(lines):
+            canvas.shapes.append(_Shape("text", 0, y + ROW_PT / 2 + LABEL_SIZE * 0.35 + n * LABEL_SIZE * 1.3,
+                                        text=line, size=LABEL_SIZE))
+        column = next((i for i, c in enumerate(columns) if c.kind == row.kind), None)
+        if column is not None:
+            fill, stroke = STYLES[row.kind]
+            canvas.shapes.append(_Shape("circle", label_width + COLUMN_PT * (column + 0.5), y + ROW_PT / 2, 4.2,
+                                        fill=fill, stroke=stroke))
+        y += row_height
+        canvas.shapes.append(_Shape("line", 0, y, width, y, stroke=RULE))
+    return canvas
+
+
+def stacked_bars(bars: list[Bar], legend: list[Column], fonts: Fonts, number: Callable[[int], str]) -> _Canvas:
+    """One horizontal bar per group, split by status, each part's count inside
+    it; a legend below. ``number`` formats counts (Babel)."""
+    label_width = max((text_width(b.label, LABEL_SIZE, fonts) for b in bars), default=60) + 10
+    bar_width = MAX_WIDTH_PT - label_width
+    bar_height = 13.0
+    gap = 7.0
+    canvas = _Canvas(MAX_WIDTH_PT, 0)
+    y = 2.0
+    for bar in bars:
+        total = sum(bar.counts.values()) or 1
+        canvas.shapes.append(_Shape("text", 0, y + bar_height / 2 + LABEL_SIZE * 0.35, text=bar.label))
+        x = label_width
+        for kind in KINDS:
+            count = bar.counts.get(kind, 0)
+            if not count:
+                continue
+            w = bar_width * count / total
+            fill, stroke = STYLES[kind]
+            canvas.shapes.append(_Shape("rect", round(x, 2), y, round(w, 2), bar_height, fill=fill, stroke=stroke))
+            label = number(count)
+            if text_width(label, LABEL_SIZE, fonts, bold=True) + 4 <= w:
+                colour = "#FFFFFF" if kind in ("positive", "negative") else INK
+                canvas.shapes.append(_Shape("text", round(x + w / 2, 2), y + bar_height / 2 + LABEL_SIZE * 0.35,
+                                            text=label, bold=True, anchor="middle", fill=colour))
+            x += w
+        y += bar_height + gap
+    x = label_width
+    for item in legend:
+        fill, stroke = STYLES[item.kind]
+        canvas.shapes.append(_Shape("rect", round(x, 2), y + 1, 8, 8, fill=fill, stroke=stroke))
+        canvas.shapes.append(_Shape("text", round(x + 11, 2), y + 8, text=item.label, size=HEADER_SIZE, fill=MUTED))
+        x += 11 + text_width(item.label, HEADER_SIZE, fonts) + 12
+    canvas.width = round(max(MAX_WIDTH_PT, x), 2)
+    canvas.height = round(y + 12, 2)
+    return canvas
+
+
+def _text_colour(kind: str) -> str:
+    return {"positive": "#00689D", "planned": "#00689D"}.get(kind, MUTED)
+
+
+# --- output -----------------------------------------------------------------
+
+
+def render(name: str, canvas: _Canvas, fonts: Fonts, title: str) -> m.Chart:
+    """The chart in both forms."""
+    return m.Chart(name, _svg(canvas, title), _png(canvas, fonts), canvas.width, canvas.height)
+
+
+def _svg(canvas: _Canvas, title: str) -> str:
+    """Deterministic SVG: fixed attribute order, two decimals, no ids or dates."""
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width:.2f}pt" height="{canvas.height:.2f}pt" '
+        f'viewBox="0 0 {canvas.width:.2f} {canvas.height:.2f}" role="img">',
+        f"<title>{escape(title, quote=False)}</title>",
+        f'<g font-family="{FONT_FAMILY}, Noto Sans, sans-serif">',
+    ]
+    for s in canvas.shapes:
+        if s.kind == "rect":
+            out.append(f'<rect x="{s.x:.2f}" y="{s.y:.2f}" width="{s.w:.2f}" height="{s.h:.2f}" '
+                       f'fill="{s.fill}" stroke="{s.stroke or s.fill}" stroke-width="0.6"/>')
+        elif s.kind == "circle":
+            out.append(f'<circle cx="{s.x:.2f}" cy="{s.y:.2f}" r="{s.w:.2f}" fill="{s.fill}" '
+                       f'stroke="{s.stroke or s.fill}" stroke-width="1"/>')
+        elif s.kind == "line":
+            out.append(f'<line x1="{s.x:.2f}" y1="{s.y:.2f}" x2="{s.w:.2f}" y2="{s.h:.2f}" '
+                       f'stroke="{s.stroke}" stroke-width="0.6"/>')
+        else:
+            weight = ' font-weight="bold"' if s.bold else ""
+            out.append(f'<text x="{s.x:.2f}" y="{s.y:.2f}" font-size="{s.size:.2f}" fill="{s.fill}" '
+                       f'text-anchor="{s.anchor}"{weight}>{escape(s.text, quote=False)}</text>')
+    out.append("</g></svg>")
+    return "\n".join(out) + "\n"
+
+
+_PIL_ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
+
+
+def _png(canvas: _Canvas, fonts: Fonts) -> bytes:
+    """The same shapes at 300 dpi with Pillow; PNG without time or text chunks."""
+    size = (round(canvas.width * SCALE), round(canvas.height * SCALE))
+    image = Image.new("RGB", size, "#FFFFFF")
+    draw = ImageDraw.Draw(image)
+    for s in canvas.shapes:
+        if s.kind == "rect":
+            box = [s.x * SCALE, s.y * SCALE, (s.x + s.w) * SCALE, (s.y + s.h) * SCALE]
+            draw.rectangle(box, fill=s.fill, outline=s.stroke or s.fill, width=max(1, round(0.6 * SCALE)))
+        elif s.kind == "circle":
+            box = [(s.x - s.w) * SCALE, (s.y - s.w) * SCALE, (s.x + s.w) * SCALE, (s.y + s.w) * SCALE]
+            draw.ellipse(box, fill=s.fill, outline=s.stroke or s.fill, width=max(1, round(SCALE)))
+        elif s.kind == "line":
+            draw.line([s.x * SCALE, s.y * SCALE, s.w * SCALE, s.h * SCALE], fill=s.stroke,
+                      width=max(1, round(0.6 * SCALE)))
+        else:
+            font = _font(fonts.bold if s.bold else fonts.regular, round(s.size * SCALE))
+            draw.text((s.x * SCALE, s.y * SCALE), s.text, fill=s.fill, font=font, anchor=_PIL_ANCHORS[s.anchor])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(DPI, DPI), optimize=False, compress_level=9)
+    return buffer.getvalue()
