@@ -380,9 +380,9 @@ class _HtmlBuilder:
     def source_entry(self, entry: m.SourceEntry) -> str:
         """"Title. address. Items: Q34, Q56." as in the DOCX; the address shown
         clean (``display``), the link keeping the full one."""
-        shown = entry.display or entry.url
+        shown = entry.display or urls.display(entry.url)
         stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, entry.display)}{stop}"]
+        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, entry.display or urls.display(entry.url))}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)

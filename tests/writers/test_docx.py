@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -22,6 +23,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen import model as m
+from reportgen.citations import make_references
 from reportgen.errors import WriterError
 from reportgen.writers import TEMPLATES, WriterOptions
 from reportgen.writers.docx import REQUIRED_STYLES, write_docx
@@ -125,7 +127,7 @@ def test_reference_with_footnotes_keeps_separators_and_drops_notes(sample_bytes:
     reference.write_bytes(sample_bytes)
     again = write_docx(sample_document(), WriterOptions(reference_docx=reference))
     ids = [n.get(qn("w:id")) for n in part_xml(again, "word/footnotes.xml").iter(f"{W}footnote")]
-    assert ids == ["-1", "0", "1", "2", "3", "4"]
+    assert ids == ["-1", "0"]  # the separators only: references link to the sources list
     links_before = set(relationships(sample_bytes, "word/_rels/document.xml.rels").values())
     assert set(relationships(again, "word/_rels/document.xml.rels").values()) == links_before
 
@@ -145,7 +147,8 @@ def test_headings_have_heading_styles_and_bookmarks(sample: m.Document, sample_d
     assert found == [(f"Heading {h.level}", m.plain_text(h.children)) for h in headings(sample)]
     body = sample_docx.element.body
     bookmarks = [b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))]
-    assert bookmarks == [h.id for h in headings(sample)]
+    numbered = [e.number for b in sample.blocks() if isinstance(b, m.SourceList) and b.numbered for e in b.entries]
+    assert sorted(bookmarks) == sorted([h.id for h in headings(sample)] + [f"src_{n}" for n in numbered])
 
 
 def test_contents_is_a_toc_field_with_cached_entries(sample: m.Document, sample_bytes: bytes,
@@ -191,13 +194,13 @@ def test_links_are_external_hyperlinks(sample: m.Document, sample_bytes: bytes,
 
 def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
     entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
+    # the address as displayed (no scheme), breakable only after "/" and "." (zero-width spaces)
     assert [p.text for p in entries] == [
-        "[1]\tPresidential Decree No. 8942 (National ICT Plan 2022–2030). presidencia.gov.py. "
-        "https://www.presidencia.gov.py/ver_decreto/31861. Items: Q34, Q56.",
+        "[1]\tPresidential Decree No. 8942 (National ICT Plan 2022–2030). "
+        "www.\u200bpresidencia.\u200bgov.\u200bpy/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
         "[2]\tLaw No. 5282/2014 on free citizen access to public information. "
-        "informacionpublica.paraguay.gov.py. "
-        "https://informacionpublica.paraguay.gov.py/public/ley_5282.pdf. Items: Q38.",
-        "[3]\tOpen data portal. datos.gov.py. https://www.datos.gov.py/. Items: Q10.",
+        "informacionpublica.\u200bparaguay.\u200bgov.\u200bpy/\u200bpublic/\u200bley_5282.\u200bpdf. Items: Q38.",
+        "Open data portal. www.\u200bdatos.\u200bgov.\u200bpy. Items: Q10.",
     ]
     assert [h.address for p in entries for h in p.hyperlinks] == [
         "https://www.presidencia.gov.py/ver_decreto/31861",
@@ -220,8 +223,18 @@ def test_text_is_escaped_not_interpreted(sample_bytes: bytes, sample_docx: DocxD
 def test_unusable_figure_leaves_its_alt_text(sample_docx: DocxDocument) -> None:
     # the sample's image is an SVG (or absent): python-docx embeds only raster images
     figures = [p for p in sample_docx.paragraphs if p.style.name == "Figure"]
-    assert [p.text for p in figures] == ["United Nations emblem"]
-    assert not sample_docx.inline_shapes
+    assert [p.text for p in figures] == ["United Nations emblem", ""]  # the second is the chart's PNG
+    assert len(sample_docx.inline_shapes) == 1
+
+
+def test_chart_is_a_high_resolution_png_with_alt_text(sample: m.Document, sample_docx: DocxDocument) -> None:
+    (shape,) = sample_docx.inline_shapes
+    chart = next(b for b in sample.blocks() if isinstance(b, m.Figure) and b.chart)
+    assert shape._inline.docPr.get("descr") == chart.alt
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    image = sample_docx.part.related_parts[blip.embed].image
+    assert image.content_type == "image/png"
+    assert image.px_width / (shape.width.inches) >= 290  # about 300 dpi at its printed size
 
 
 def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
@@ -230,7 +243,7 @@ def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
     shutil.copy(REFERENCE, templates / "reference.docx")
     (templates / "html" / "chart.png").write_bytes(tiny_png())
     document = sample_document()
-    document.sections[3].blocks[-1] = m.Figure("html/chart.png", "Bar chart of services", [m.Text("Services")])
+    document.sections[3].blocks[-2:] = [m.Figure("html/chart.png", "Bar chart of services", [m.Text("Services")])]
     result = docx.Document(io.BytesIO(write_docx(document, WriterOptions(templates=templates))))
     (shape,) = result.inline_shapes
     assert shape._inline.docPr.get("descr") == "Bar chart of services"
@@ -242,51 +255,30 @@ def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
 # --- footnotes ------------------------------------------------------------------
 
 
-def test_each_citation_is_a_footnote_with_source_number_and_link(sample: m.Document,
-                                                                 sample_bytes: bytes) -> None:
-    footnotes = part_xml(sample_bytes, "word/footnotes.xml")
-    rels = relationships(sample_bytes, "word/_rels/footnotes.xml.rels")
-    notes = {n.get(qn("w:id")): n for n in footnotes.iter(f"{W}footnote")}
-    assert notes["-1"].get(qn("w:type")) == "separator"
-    assert notes["0"].get(qn("w:type")) == "continuationSeparator"
-    cited = m.citations(sample)
-    sources = {e.number: e for e in sample.sources}
-    for citation in cited:
-        note = notes[str(citation.note)]
-        text = "".join(note.itertext()).strip()
-        entry = sources[citation.number]
-        locator = f", {citation.locator}." if citation.locator else "."
-        if citation.first:  # the full address once; later notes link the title
-            assert text == f"[{citation.number}] {entry.title}, {entry.url}{locator}"
-        else:
-            assert text == f"[{citation.number}] {entry.title}{locator}"
-        (link,) = note.iter(f"{W}hyperlink")
-        assert rels[link.get(R_ID)] == entry.url
-        assert note.find(f".//{W}footnoteRef") is not None
-    assert len(notes) == 2 + len(cited)
-
-
-def test_footnote_references_in_reading_order(sample: m.Document, sample_bytes: bytes) -> None:
+def test_each_reference_number_links_to_its_bookmarked_source_entry(sample: m.Document, sample_bytes: bytes) -> None:
     body = part_xml(sample_bytes, "word/document.xml")
-    references = list(body.iter(f"{W}footnoteReference"))
-    assert [int(r.get(qn("w:id"))) for r in references] == [c.note for c in m.citations(sample)]
-    for reference in references:
-        style = reference.getparent().find(f"{W}rPr/{W}rStyle")
-        assert style.get(qn("w:val")) == "FootnoteReference"
+    assert not list(body.iter(f"{W}footnoteReference"))  # one scheme: no notes
+    internal = [link for link in body.iter(f"{W}hyperlink") if link.get(qn("w:anchor"), "").startswith("src_")]
+    texts = ["".join(t.text for t in link.iter(f"{W}t")) for link in internal]
+    assert texts == [p.text for r in m.references(sample) for p in r.parts if p.number]
+    marks = {b.get(qn("w:name")): b for b in body.iter(f"{W}bookmarkStart")}
+    for link, text in zip(internal, texts, strict=True):
+        number = int(re.search(r"\d+", text)[0])
+        assert link.get(qn("w:anchor")) == f"src_{number}"
+        paragraph = marks[f"src_{number}"].getparent()
+        assert "".join(t.text for t in paragraph.iter(f"{W}t")).startswith(f"[{number}]\t")
 
 
-def test_adjacent_citations_make_one_footnote_naming_each_source() -> None:
+def test_adjacent_citations_make_one_marker() -> None:
     document = sample_document()
-    paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[^3] and the decree[^4]."
-    paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 3, 2, first=True), m.Citation("s1", "p. 94", 3, 1)]
+    paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[2] and the decree[1, p. 94]."
+    paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 2), m.Citation("s1", "", 1)]
+    make_references(document)
     data = write_docx(document, WriterOptions())
     body = part_xml(data, "word/document.xml")
     (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]
-    assert len(list(p.iter(f"{W}footnoteReference"))) == 1
-    notes = part_xml(data, "word/footnotes.xml")
-    texts = ["".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote") if int(n.get(qn("w:id"))) > 0]
-    law, decree = document.sources[1], document.sources[0]
-    assert f"[2] {law.title}, {law.url}; [1] {decree.title}, p. 94." in texts
+    assert "".join(t.text for t in p.iter(f"{W}t")) == "Yes[1, 2]"
+    assert [link.get(qn("w:anchor")) for link in p.iter(f"{W}hyperlink")] == ["src_1", "src_2"]
 
 
 # --- page furniture, language, properties ---------------------------------------
@@ -385,7 +377,10 @@ def test_pandoc_reads_headings_notes_and_links(sample: m.Document, sample_bytes:
     nodes = list(_pandoc_walk(ast["blocks"]))
     found = [(n["c"][0], _pandoc_text(n["c"][2])) for n in nodes if n["t"] == "Header"]
     assert found == [(h.level, m.plain_text(h.children)) for h in headings(sample)]
-    assert sum(1 for n in nodes if n["t"] == "Note") == len(m.citations(sample))
+    assert sum(1 for n in nodes if n["t"] == "Note") == 0  # references, not notes
+    internal = [n for n in nodes if n["t"] == "Link" and n["c"][2][0].startswith("#src_")]
+    assert [_pandoc_text(n["c"][1]) for n in internal] == [p.text for r in m.references(sample) for p in r.parts
+                                                           if p.number]
     targets = {n["c"][2][0] for n in nodes if n["t"] == "Link"}
     assert source_urls(sample) | links(sample) <= targets
 
@@ -416,5 +411,5 @@ def test_libreoffice_converts_to_pdf(pdf_from_libreoffice: Path) -> None:
     pages = text.split("\f")
     assert "Page" not in pages[0] and "Paraguay" in pages[0]  # cover: no footer
     assert "Page 2 of" in pages[1] and "Contents" in pages[1]
-    assert "[1] Presidential Decree No. 8942" in text  # a footnote's text
+    assert "[1]" in text and "Presidential Decree No. 8942" in text  # a source entry
     assert "<b>markup</b> & {{ 7*7 }}" in text

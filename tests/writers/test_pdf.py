@@ -12,15 +12,17 @@ import pdfplumber
 import pytest
 
 from reportgen import model as m
+from reportgen.citations import make_references
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
+from reportgen.writers.html import chart_uris
 from reportgen.writers.pdf import SafeURLFetcher, pdf_variant, render_pdf, supported_variants, write_pdf
+from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.writers.sample import sample_document
 from tests.writers.test_html import HOSTILE, hostile_document
 
 OPTIONS = WriterOptions()
 TEMPLATES = OPTIONS.templates.resolve()
-FOOTNOTE = re.compile(r"^(\d+)\. \[(\d+)\]")
 
 
 def poppler(tool: str, *args: str) -> str:
@@ -75,14 +77,14 @@ def test_pdf_ua_identification(pdf_path: Path) -> None:
     assert "E-Government Country Profile: Paraguay" in xmp
 
 
-def test_text_has_every_title_and_cited_url(pdf_path: Path) -> None:
+def test_text_has_every_title_and_each_address_once(pdf_path: Path) -> None:
     text = poppler("pdftotext", "-enc", "UTF-8", str(pdf_path), "-")
     document = sample_document()
     for block in document.blocks():
         if isinstance(block, m.Heading):
             assert m.plain_text(block.children) in text
     for entry in document.sources:
-        assert squeeze(entry.url) in squeeze(text)
+        assert squeeze(text).count(squeeze(entry.display)) == 1, entry.display  # printed in the list only
     assert "<b>markup</b> & {{ 7*7 }}" in text
 
 
@@ -106,34 +108,31 @@ def test_outline_has_one_entry_per_h1(pdf_path: Path) -> None:
     assert "Contents" not in [title for _, title in outline]
 
 
-def test_footnotes_are_numbered_like_the_model(pdf_path: Path) -> None:
-    found: list[tuple[int, int]] = []
+def test_each_reference_marker_links_to_its_source_entry(pdf_path: Path) -> None:
+    links = reference_links(pdf_path)
+    expected = [n for r in m.references(sample_document()) for n in r.numbers]
+    assert [bracket_number(link.text) for link in links] == expected
+    for link in links:
+        number = bracket_number(link.text)
+        assert link.dest == f"src-{number}"
+        assert link.dest_text.startswith(f"[{number}]"), link  # the entry the link lands on
+
+
+def test_no_footnotes_and_no_second_numbering(pdf_path: Path) -> None:
+    text = poppler("pdftotext", "-layout", "-enc", "UTF-8", str(pdf_path), "-")
+    assert not re.search(r"^\s*\d+\.?\s+\[\d+", text, re.MULTILINE)  # no "9. [1] ..." note line
+    markers = re.findall(r"\[\d[^\]]*\]", text)
+    assert "[2]" in markers and "[1, p. 94]" in markers  # pdftotext prints the no-break space as a space
+
+
+def test_chart_is_vector_with_alt_text_in_the_structure_tree(pdf_path: Path) -> None:
+    alts = figure_alts(pdf_path)
+    assert "United Nations emblem" in alts
+    assert any(a.startswith("Legislation areas by status. In place (2)") for a in alts)
     with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            for line in (page.extract_text() or "").splitlines():
-                if match := FOOTNOTE.match(line):
-                    found.append((int(match[1]), int(match[2])))
-    citations = m.citations(sample_document())
-    assert found == [(c.note, c.number) for c in citations]
-    assert [n for n, _ in found] == list(range(1, len(citations) + 1))
-
-
-def test_footnote_calls_are_numbered_like_the_model(pdf_path: Path) -> None:
-    """The superscript calls in the text (WeasyPrint's ``footnote`` counter) equal ``note``."""
-    calls: list[int] = []
-    with pdfplumber.open(pdf_path) as pdf:
-        for page in pdf.pages:
-            small = page.filter(lambda obj: obj.get("object_type") == "char" and obj["size"] < 6.5)
-            calls.extend(int(w["text"]) for w in small.extract_words())
-    assert calls == [c.note for c in m.citations(sample_document())]
-
-
-def test_footnotes_sit_at_the_page_foot(pdf_path: Path) -> None:
-    with pdfplumber.open(pdf_path) as pdf:
-        page = pdf.pages[2]
-        lines = [ln for ln in page.extract_text_lines() if FOOTNOTE.match(ln["text"])]
-        assert len(lines) == 4
-        assert min(ln["top"] for ln in lines) > page.height * 0.75
+        page = next(p for p in pdf.pages if "Opengovernmentdata" in squeeze(p.extract_text() or ""))
+        assert not [i for i in page.images if i["width"] > 100]  # drawn as shapes and text, no raster
+        assert "Notinplace(0)" in squeeze(page.extract_text())
 
 
 def test_running_header_and_footer(pdf_path: Path) -> None:
@@ -166,7 +165,7 @@ def test_no_character_outside_the_page(pdf_path: Path) -> None:
 def test_figure_has_alt_text(pdf_path: Path) -> None:
     with pdfplumber.open(pdf_path) as pdf:
         figures = [e for e in _walk(pdf.structure_tree) if e["type"] == "Figure"]
-    assert [f.get("alt_text") for f in figures] == ["United Nations emblem"]
+    assert [f.get("alt_text") for f in figures] == ["United Nations emblem", sample_document().blocks()[-5].alt]
 
 
 def _walk(elements: list[dict]) -> list[dict]:
@@ -190,7 +189,9 @@ def test_links_are_http_only(pdf_path: Path) -> None:
 def test_only_templates_were_fetched(rendered: tuple[Path, SafeURLFetcher]) -> None:
     _, fetcher = rendered
     assert fetcher.refused == []
-    fetched = sorted(u.removeprefix(f"file://{TEMPLATES}/") for u in fetcher.fetched)
+    fetched = sorted(u.removeprefix(f"file://{TEMPLATES}/") for u in fetcher.fetched if not u.startswith("data:"))
+    # besides the templates, only the document's own chart (a data: URI it made)
+    assert [u for u in fetcher.fetched if u.startswith("data:")] == chart_uris(sample_document())
     assert fetched == sorted([
         "fonts/NotoSans-Regular.ttf", "fonts/NotoSans-Bold.ttf", "fonts/NotoSans-Italic.ttf",
         "fonts/NotoSans-BoldItalic.ttf", "html/print.css", "html/un-emblem.svg",
@@ -211,7 +212,7 @@ def test_hostile_answers_render_as_text(caplog: pytest.LogCaptureFixture, tmp_pa
     # The strings were escaped text: WeasyPrint never saw them as markup, so
     # nothing was even asked for, let alone fetched.
     assert fetcher.refused == []
-    assert all(u.startswith(f"file://{TEMPLATES}/") for u in fetcher.fetched)
+    assert all(u.startswith(f"file://{TEMPLATES}/") or u in chart_uris(hostile_document()) for u in fetcher.fetched)
     assert weasyprint_warnings(caplog) == []
     text = squeeze(poppler("pdftotext", "-enc", "UTF-8", str(path), "-"))
     for string in HOSTILE:
@@ -321,11 +322,10 @@ def long_document() -> m.Document:
     document.sources.append(m.SourceEntry(4, "s4", url, "Very long address", "example.org", [1]))
     body = next(s for s in document.sections if s.id == "A")
     rows = [[[m.Text(f"Row {i}")], [m.Text("Donaudampfschifffahrtsgesellschaftskapitän " * 3),
-                                    m.Citation("s4", "", 0, 4)]] for i in range(1, 31)]
+                                    m.Citation("s4", "", 4)]] for i in range(1, 31)]
     body.blocks.append(m.Table([[m.Text("Indicator")], [m.Text("Answer")]], rows, [m.Text("Long table")]))
     body.blocks.append(m.Paragraph([m.Link(url, [m.Text(url)])]))
-    for note, citation in enumerate(m.citations(document), start=1):
-        citation.note = note
+    make_references(document)
     return document
 
 

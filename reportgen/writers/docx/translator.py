@@ -299,8 +299,8 @@ class Translator:
             target = self.target(paragraph)
             target.run().text = f"[{entry.number}]\t{_sentence(entry.title)} " if block.numbered \
                 else f"{_sentence(entry.title)} "
-            self.link(target, entry.url, [m.Text(breakable(entry.display or entry.url))], Look())
-            stop = "" if (entry.display or entry.url).endswith("…") else "."  # none after an ellipsis
+            self.link(target, entry.url, [m.Text(breakable(entry.display or urls.display(entry.url)))], Look())
+            stop = "" if (entry.display or urls.display(entry.url)).endswith("…") else "."  # none after an ellipsis
             target.run().text = f"{stop} {entry.details}." if entry.details else stop
             if block.numbered:
                 oxml.add_bookmark(paragraph, self.next_bookmark, source_bookmark(entry.number))

@@ -1,0 +1,86 @@
+"""Independent readers for the PDF tests: reference links (pikepdf for the
+annotations and named destinations, pdfplumber for the text under them) and
+the tagged figures' alt texts (pikepdf on the structure tree)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    page: int  # 0-based
+    text: str  # the text under the link's rectangle
+    dest: str  # the named destination, e.g. "src-12"
+    dest_text: str  # the text of the line the destination points at
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
+    """name -> (0-based page, y from the top) of every named destination."""
+    names = pikepdf.NameTree(pdf.Root.Names.Dests)
+    pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
+    found: dict[str, tuple[int, float]] = {}
+    for name, dest in names.items():
+        array = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
+        page = pages[array[0].objgen]
+        top = float(pdf.pages[page].MediaBox[3]) - float(array[3])
+        found[str(name)] = (page, top)
+    return found
+
+
+def internal_links(path: Path) -> list[InternalLink]:
+    """Every link annotation that points inside the document, in page order."""
+    links: list[InternalLink] = []
+    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
+        dests = _named_destinations(pdf)
+        for index, page in enumerate(pdf.pages):
+            height = float(page.MediaBox[3])
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link" or "/Dest" not in annot:
+                    continue
+                xa, ya, xb, yb = (float(v) for v in annot.Rect)
+                x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
+                top, bottom = height - y1, height - y0
+                chars = [c for c in plumber.pages[index].chars
+                         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+                name = str(annot.Dest)
+                dest_page, top = dests[name]
+                target = plumber.pages[dest_page].crop((0, top - 2, plumber.pages[dest_page].width,
+                                                        min(top + 14, float(plumber.pages[dest_page].height))))
+                links.append(InternalLink(index, "".join(c["text"] for c in chars).strip(), name,
+                                          (target.extract_text() or "").strip()))
+    return links
+
+
+def reference_links(path: Path) -> list[InternalLink]:
+    """The links of the reference markers ("[12]", "5" in "[3, 5–7]")."""
+    return [link for link in internal_links(path) if link.dest.startswith("src-")]
+
+
+def figure_alts(path: Path) -> list[str]:
+    """The /Alt of every Figure element of the PDF's structure tree, in tree order."""
+    alts: list[str] = []
+
+    def walk(node: pikepdf.Object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node.Alt))
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot)
+    return alts
+
+
+def bracket_number(text: str) -> int:
+    """The first number of a marker or entry text: "[12, p. 3]" -> 12, "5" -> 5."""
+    return int(re.search(r"\d+", text)[0])
