@@ -1,6 +1,6 @@
 """Paraguay's real profile, end to end, checked by independent readers:
 pdftotext/pdfinfo/pdffonts and pdfplumber on the PDF, python-docx and pandoc
-on the DOCX, golden DOCX parts, and the two formats agreeing on footnotes."""
+on the DOCX, golden DOCX parts, and every format agreeing on the reference numbers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import docx
@@ -23,12 +24,12 @@ from reportgen.i18n import Locale
 from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
+from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.writers.docx_golden import compare_docx_parts
 
 EPOCH = "1732000000"
 GOLDEN = Path(__file__).parent / "golden"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-FOOTNOTE_LINE = re.compile(r"^(\d+)\. \[(\d+)\]")
 LANGS = ("en", "es")
 
 
@@ -75,13 +76,12 @@ def test_pdf_text_has_every_section_title_and_cited_address(built: Path, documen
     flat = squeeze(text)
     for title in h1_titles(documents[lang]):
         assert squeeze(title) in flat, title
-    # pdftotext joins a line that ends in "-" with the next one and drops the
-    # "-" (it takes it for hyphenation), so addresses are compared without "-".
-    unhyphenated = flat.replace("-", "")
-    cited = {c.number for c in m.citations(documents[lang])}
+    # each address printed once (in the sources list), cleanly: no text fragment, no long query
     for source in documents[lang].sources:
-        if source.number in cited:
-            assert squeeze(source.url).replace("-", "") in unhyphenated, source.url
+        stop = "" if source.display.endswith("…") else "."
+        assert flat.count(squeeze(f"{source.display}{stop} {source.details}")) == 1, source.display
+        assert (":" + squeeze(source.display)) not in flat  # never with its scheme
+    assert ":~:text=" not in text and not re.search(r"\?[^\s…]{32,}", text)  # query <= 30 + "."
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -115,37 +115,54 @@ def test_no_character_outside_the_trim_box(built: Path, lang: str) -> None:
             assert not outside, (page.page_number, "".join(outside)[:80])
 
 
-def pdf_footnotes(path: Path) -> list[tuple[int, int]]:
-    """(note number, source number) for each source named in each footnote,
-    read from the 7.5 pt text of the footnote areas."""
-    found: list[tuple[int, int]] = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            notes = page.filter(lambda o: o.get("object_type") != "char" or 7.4 <= o["size"] <= 7.6)
-            note = 0
-            for line in (notes.extract_text() or "").splitlines():
-                if match := FOOTNOTE_LINE.match(line):
-                    note = int(match[1])
-                    line = line[match.end(1) + 1:]
-                found.extend((note, int(n)) for n in re.findall(r"\[(\d+)\]", line) if note)
-    return found
-
-
-def docx_footnotes(path: Path) -> list[tuple[int, int]]:
-    """(note number, source number) for each source named in each real footnote."""
-    with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/footnotes.xml"))
-    notes = [n for n in root.iter(f"{W}footnote") if int(n.get(f"{W}id")) > 0]
-    return [(index, int(number)) for index, note in enumerate(notes, start=1)
-            for number in re.findall(r"\[(\d+)\]", "".join(note.itertext()))]
+def model_reference_numbers(document: m.Document) -> list[int]:
+    """The linked numbers of every reference marker, in reading order."""
+    return [number for reference in m.references(document) for number in reference.numbers]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_footnote_numbers_agree_between_pdf_docx_and_model(built: Path, documents, lang: str) -> None:
-    expected = [(c.note, c.number) for c in m.citations(documents[lang])]
+def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, documents, lang: str) -> None:
+    from reportgen.writers import WriterOptions
+    from reportgen.writers.html import write_html
+
+    expected = model_reference_numbers(documents[lang])
     assert len(expected) > 30
-    assert docx_footnotes(built / f"PRY-profile-{lang}.docx") == expected
-    assert pdf_footnotes(built / f"PRY-profile-{lang}.pdf") == expected
+    links = reference_links(built / f"PRY-profile-{lang}.pdf")
+    assert [bracket_number(link.text) for link in links] == expected
+    for link in links:  # each marker is a link that lands on its own entry of the list
+        assert link.dest == f"src-{bracket_number(link.text)}"
+        assert link.dest_text.startswith(f"[{bracket_number(link.text)}]"), link
+    with zipfile.ZipFile(built / f"PRY-profile-{lang}.docx") as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+    anchors = [a.get(f"{W}anchor") for a in body.iter(f"{W}hyperlink") if a.get(f"{W}anchor", "").startswith("src_")]
+    assert anchors == [f"src_{n}" for n in expected]
+    html = write_html(documents[lang], WriterOptions()).decode()
+    assert [int(n) for n in re.findall(r'<a href="#src-(\d+)" role="doc-biblioref">', html)] == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_note_prints_two_numbers(built: Path, lang: str) -> None:
+    text = tool("pdftotext", "-layout", str(built / f"PRY-profile-{lang}.pdf"), "-")
+    assert not re.search(r"^\s*\d+\.\s+\[\d+\]", text, re.MULTILINE)  # the old "9. [1] MITIC..."
+    entries = re.findall(r"^\s*\[(\d+)\]", text, re.MULTILINE)
+    assert [int(n) for n in entries] == list(range(1, len(entries) + 1))  # the list, numbered once
+
+
+def test_figures_with_alt_text_in_every_format_and_language(built: Path, documents) -> None:
+    from reportgen.writers import WriterOptions
+    from reportgen.writers.html import write_html
+
+    found: dict[str, list[str]] = {}
+    for lang in LANGS:
+        pdf_alts = [a for a in figure_alts(built / f"PRY-profile-{lang}.pdf") if len(a) > 40]
+        document = docx.Document(str(built / f"PRY-profile-{lang}.docx"))
+        docx_alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+        html = write_html(documents[lang], WriterOptions()).decode()
+        html_alts = [unescape(a) for a in re.findall(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]*)"', html)]
+        assert len(pdf_alts) >= 3 and pdf_alts == docx_alts == html_alts
+        found[lang] = pdf_alts
+    assert all(en != es for en, es in zip(found["en"], found["es"], strict=True))
+    assert any("Ámbitos de la legislación" in alt for alt in found["es"])
 
 
 # --- DOCX ------------------------------------------------------------------------------------
@@ -184,7 +201,7 @@ def test_pandoc_reads_headings_notes_and_links(built: Path, documents, lang: str
 
     walk(ast["blocks"])
     assert headers == h1_titles(documents[lang])
-    assert notes == len(m.note_groups(documents[lang]))
+    assert notes == 0  # numbered references link to the sources list instead
     cited_urls = {s.url for s in documents[lang].sources}
     assert cited_urls <= links
 

@@ -382,7 +382,7 @@ class _HtmlBuilder:
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
         stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, entry.display or urls.display(entry.url))}{stop}"]
+        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)

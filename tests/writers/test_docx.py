@@ -266,7 +266,7 @@ def test_each_reference_number_links_to_its_bookmarked_source_entry(sample: m.Do
         number = int(re.search(r"\d+", text)[0])
         assert link.get(qn("w:anchor")) == f"src_{number}"
         paragraph = marks[f"src_{number}"].getparent()
-        assert "".join(t.text for t in paragraph.iter(f"{W}t")).startswith(f"[{number}]\t")
+        assert "".join(t.text for t in paragraph.iter(f"{W}t")).startswith(f"[{number}]")  # (w:tab follows)
 
 
 def test_adjacent_citations_make_one_marker() -> None:
