@@ -36,6 +36,8 @@ class BuildOptions:
     out: Path = Path("build")
     organisation: str = "United Nations Department of Economic and Social Affairs"
     edition: str = "2024"
+    disclaimer: str | None = None  # the imprint's; None = the default wording, translated
+    copyright: str | None = None
     status: str = "draft"
     strict: bool = False
     annex: bool = False
@@ -207,6 +209,7 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     locale = Locale(task.lang, options.locales, country=responses.country)
     narrative_options = Options(templates=options.templates, status=options.status,
                                 organisation=options.organisation, edition=options.edition,
+                                disclaimer=options.disclaimer, copyright=options.copyright,
                                 annex=options.annex, internal=options.internal, strict=options.strict)
     built = build_document(responses, catalog, locale, narrative_options)
     result.warnings = [str(problem) for problem in problems] + built.warnings

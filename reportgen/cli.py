@@ -238,7 +238,8 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
     status = "final" if final else settings.status  # a Final profile is always built --strict
     options = builder.BuildOptions(
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
-        edition=settings.edition, status=status, strict=strict or status == "final", annex=annex,
+        edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
+        status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx,
     )

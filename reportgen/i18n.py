@@ -31,6 +31,7 @@ from babel.numbers import (
     get_currency_name,
 )
 
+from reportgen.countries import un_name
 from reportgen.errors import InputError
 
 SOURCE_LANG = "en"
@@ -163,6 +164,11 @@ class Locale:
         return format_list(list(items), style=style, locale=self.babel) if items else ""
 
     def territory(self, alpha3: str) -> str:
+        """The country's official UN short name in this language (countries.py);
+        CLDR's name only for a language the UN table does not have."""
+        official = un_name(alpha3, self.lang)
+        if official:
+            return official
         country = pycountry.countries.get(alpha_3=alpha3)
         if country is None:
             return alpha3

@@ -24,7 +24,7 @@ from reportgen.urls import is_safe_link
 CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)(?:,\s*([^\]\[]*?))?\s*\]")
 
 # Paragraph roles a template may set with {.role}; placeholders become blocks.
-ROLES = {"title", "subtitle", "lead", "status", "note", "watermark"}
+ROLES = {"title", "subtitle", "lead", "status", "note", "watermark", "publisher", "imprint"}
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:

@@ -108,7 +108,8 @@ class Heading:
 class Paragraph:
     children: list[Inline]
     # A named role the writers map to a style: None (body text), "lead",
-    # "note", "title", "subtitle", "status", "watermark".
+    # "note", "title", "subtitle", "status", "watermark", "publisher" (the
+    # cover's organisation), "imprint" (a line of the imprint page).
     role: str | None = None
 
 
@@ -189,7 +190,7 @@ class Section:
     """A part of the profile: cover, contents, a questionnaire section, sources, annex."""
 
     id: str
-    kind: str  # "cover" | "contents" | "body" | "sources" | "annex"
+    kind: str  # "cover" | "imprint" | "contents" | "body" | "sources" | "annex"
     blocks: list[Block]
 
 

@@ -25,7 +25,7 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import figures, markup, urls
+from reportgen import figures, housestyle, markup, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
@@ -63,6 +63,25 @@ LABELS: dict[str, str] = {
     "final": N_("Final"),
     "untitled_source": N_("Web page of %(domain)s"),
 }
+
+# The imprint's default wording (settings `disclaimer` and `copyright` replace it).
+DISCLAIMER = N_(
+    "The designations employed and the presentation of the material in this publication do not imply the "
+    "expression of any opinion whatsoever on the part of the Secretariat of the United Nations concerning the "
+    "legal status of any country, territory, city or area or of its authorities, or concerning the delimitation "
+    "of its frontiers or boundaries. This profile presents the information reported by the Government in its "
+    "response to the Member States Questionnaire; the United Nations has not verified it."
+)
+# Translators: %(year)s is the year of the build.
+COPYRIGHT = N_("© United Nations, %(year)s. All rights reserved worldwide.")
+
+# Numbers under ten are written in words in running text (the ``count`` filter).
+NUMBER_WORDS: tuple[str, ...] = (
+    N_("zero"), N_("one"), N_("two"), N_("three"), N_("four"),
+    N_("five"), N_("six"), N_("seven"), N_("eight"), N_("nine"),
+)
+# Translators: a rounded conversion after an amount, "(about $46.0 million)".
+ABOUT = N_("about %(amount)s")
 
 # Words of the figures made from the data (figures.py); translated where used.
 CHART_WORDS: dict[str, str] = {
@@ -144,6 +163,8 @@ class Options:
     status: str = "draft"  # draft | final
     organisation: str = "United Nations Department of Economic and Social Affairs"
     edition: str | None = None  # None: the questionnaire's edition
+    disclaimer: str | None = None  # the imprint's; None: DISCLAIMER, translated
+    copyright: str | None = None  # None: COPYRIGHT, translated
     annex: bool = False
     internal: bool = False
     strict: bool = False
@@ -380,6 +401,27 @@ class ProfileView:
     def final(self) -> bool:
         return self._options.status == "final"
 
+    @property
+    def organisation(self) -> str:
+        """The publisher, translated when it is the default organisation."""
+        default = self._options.organisation == LABELS["organisation"]
+        return self._locale.gettext(LABELS["organisation"]) if default else self._options.organisation
+
+    @property
+    def built(self) -> date:
+        """The date of this build: SOURCE_DATE_EPOCH, else today (for the imprint)."""
+        return build_date()
+
+    @property
+    def disclaimer(self) -> str:
+        return self._options.disclaimer or self._locale.gettext(DISCLAIMER)
+
+    @property
+    def copyright(self) -> str:
+        if self._options.copyright:
+            return self._options.copyright
+        return self._locale.gettext(COPYRIGHT) % {"year": self.built.year}
+
     def localized(self, text: Localized) -> str:
         """A questionnaire label in the profile's language: from the catalog
         when it has the language, else from ``locales/<lang>/.../questionnaire.po``
@@ -577,15 +619,54 @@ def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
 
 
 def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
+    """The filters templates may use. Never hand-format numbers, dates or lists.
+
+    Formatting (Babel, the profile's language):
+      money(currency)      "PYG 326,688,810,687" — the exact amount, for tables
+      compact              "46 million"
+      currency_name(count) "US dollars", "dólares estadounidenses" (CLDR)
+      percent(digits=2)    "0.31%", "0,31 %" — for tables and figures
+      number(digits)       "1,250", "1250"
+      date                 "28 November 2026", "28 de noviembre de 2026"
+      join_list(style)     "a, b and c", "a, b y c"
+      commas               "a, b, c"
+    UN house style for running text (housestyle.py):
+      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, no-break space)
+      amount(currency, usd)    "PYG 326.7 billion (about $46.0 million)",
+                               "326.688 millones de guaraníes (unos 46,0 millones de dólares de los
+                               Estados Unidos)"; ``usd`` optional
+      count                    numbers under ten in words ("seven", "siete"), else figures
+      item                     an item number in the profile's language: "Q7", "P7"
+    Text:
+      md       escape for Markdown;   link(text)  a link showing the domain or ``text``
+    """
+
     def as_decimal(value: Any) -> Decimal:
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
+    def number(value: Any, digits: int | None = None) -> str:
+        return locale.number(as_decimal(value), digits)
+
+    def currency_plural(code: str) -> str:
+        return locale.currency_name(code, 2)
+
+    def amount(value: Any, currency: str, usd: Any = None) -> str:
+        dollars = None if usd is None else as_decimal(usd)
+        return housestyle.amount_with_dollars(as_decimal(value), currency, dollars, locale.lang, number,
+                                              currency_plural, locale.gettext(ABOUT))
+
+    words = [locale.gettext(word) for word in NUMBER_WORDS]
     return {
         "money": lambda amount, currency: locale.money(as_decimal(amount), currency),
         "compact": lambda value: locale.compact(as_decimal(value)),
         "currency_name": lambda code, count=2: locale.currency_name(code, count),
         "percent": lambda value, digits=2: locale.percent(as_decimal(value) / 100, digits),
-        "number": lambda value, digits=None: locale.number(as_decimal(value), digits),
+        "percent_text": lambda value, digits=2: housestyle.percent_text(
+            as_decimal(value) / 100, locale.lang, locale.percent, digits),
+        "amount": amount,
+        "count": lambda value: housestyle.count_text(value, words, number),
+        "item": lambda value: f"{locale.gettext(LABELS['item_prefix'])}{int(value)}",
+        "number": number,
         "date": lambda value: locale.date(value),
         "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
         "commas": lambda items: Md(", ".join(escape_md(i) for i in items)),
@@ -632,6 +713,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     number_citations(document, registry, responses.submitted, profile.source_title)
     for entry in document.sources:
         entry.details = _source_details(entry, locale)
+    housestyle.apply(document)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
@@ -716,8 +798,11 @@ def _meta(responses: Responses, locale: Locale, options: Options, edition: str) 
 
 def document_date(responses: Responses) -> date:
     """The answers' date, else SOURCE_DATE_EPOCH, else today (not reproducible)."""
-    if responses.submitted:
-        return responses.submitted
+    return responses.submitted or build_date()
+
+
+def build_date() -> date:
+    """SOURCE_DATE_EPOCH's date, else today (not reproducible)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date()

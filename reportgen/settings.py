@@ -20,6 +20,9 @@ class Settings(BaseModel):
     languages: list[str] = Field(default_factory=lambda: ["en", "es"], min_length=1)
     formats: list[Format] = Field(default_factory=lambda: ["docx", "pdf"], min_length=1)
     edition: str = "2024"
+    # The imprint's disclaimer and copyright line; unset = the UN wording, translated.
+    disclaimer: str | None = Field(None, min_length=1)
+    copyright: str | None = Field(None, min_length=1)
     status: Literal["draft", "final"] = "draft"
     pdf_variant: str = "pdf/ua-1"
     responses: Path = Path("responses")

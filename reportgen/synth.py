@@ -1,8 +1,8 @@
 """Synthetic responses for the 193 UN Member States, to exercise builds at scale.
 
 Answers, texts and links are drawn with a fixed seed, so the same call gives
-the same files; every file passes ``reportgen check``. Country names come from
-Babel (CLDR), currencies from Babel's territory data.
+the same files; every file passes ``reportgen check``. Country names are the
+official UN short names (countries.py), currencies from Babel's territory data.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from babel import Locale
 from babel.numbers import get_territory_currencies
 
 from reportgen import questionnaire
+from reportgen.countries import un_name
 from reportgen.files import write_atomic
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
@@ -55,7 +56,7 @@ def synthesize(code: str, catalog: Questionnaire, seed: int = 2024) -> dict:
     """One country's responses document (a dict in the responses format)."""
     rng = random.Random(f"{seed}-{code}")
     alpha2 = pycountry.countries.get(alpha_3=code).alpha_2
-    name = Locale("en").territories.get(alpha2, code)
+    name = un_name(code, "en") or Locale("en").territories.get(alpha2, code)
     domain = f"gov.{alpha2.lower()}"
     answers: dict[int, dict | None] = {}
     yes_items: set[int] = set()

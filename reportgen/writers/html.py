@@ -59,7 +59,7 @@ MIME_TYPES = {
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]*)(?P=q)\s*\)""")
 _HTML_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
-_ROLE_CLASS = {"title", "subtitle", "lead", "status", "note", "watermark"}
+_ROLE_CLASS = {"title", "subtitle", "lead", "status", "note", "watermark", "publisher", "imprint"}
 
 
 # --- public API -------------------------------------------------------------
@@ -237,6 +237,7 @@ class _HtmlBuilder:
         self.labels = document.meta.labels
         self.sources = {entry.id: entry for entry in document.sources}
         self.heading_ids = _heading_ids(document)
+        self.section_titles = _section_titles(document)
         self.block_visitors: dict[type, Callable[[m.Block], str]] = {
             m.Heading: self.heading,
             m.Paragraph: self.paragraph,
@@ -264,7 +265,7 @@ class _HtmlBuilder:
         for section in self.document.sections:
             html = self.section(section)
             # Cover and contents frame the document; the rest is its main content.
-            (parts if section.kind in ("cover", "contents") else main).append(html)
+            (parts if section.kind in ("cover", "imprint", "contents") else main).append(html)
         parts.append("<main>\n" + "\n".join(main) + "\n</main>")
         return "\n".join(p for p in parts if p)
 
@@ -277,17 +278,13 @@ class _HtmlBuilder:
     def section(self, section: m.Section) -> str:
         inner = "\n".join(self.block(block) for block in section.blocks)
         if section.kind == "cover":
-            return f'<header class="cover" id="cover">\n{inner}\n{self.publisher()}\n</header>'
+            return f'<header class="cover" id="cover">\n{inner}\n</header>'
         if section.kind == "contents":
             return f'<nav class="contents" id="contents" aria-labelledby="contents-title">\n{inner}\n</nav>'
         kind = _attr(section.kind)
         labelled = self._first_heading_id(section)
         aria = f' aria-labelledby="{_attr(labelled)}"' if labelled else ""
         return f'<section class="{kind}" data-section="{_attr(section.id)}"{aria}>\n{inner}\n</section>'
-
-    def publisher(self) -> str:
-        meta = self.document.meta
-        return f'<p class="publisher">{_text(meta.author)}</p>' if meta.author else ""
 
     def _first_heading_id(self, section: m.Section) -> str:
         heading = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
@@ -302,9 +299,12 @@ class _HtmlBuilder:
         return visitor(block)
 
     def heading(self, block: m.Heading) -> str:
+        """A heading that names its section (``data-section``, the section's
+        first heading) for print.css's running head."""
         level = min(max(block.level, 1), 3)
         anchor = _attr(self.heading_ids[id(block)])
-        return f'<h{level} id="{anchor}">{self.inlines(block.children)}</h{level}>'
+        section = _attr(self.section_titles.get(id(block), ""))
+        return f'<h{level} id="{anchor}" data-section="{section}">{self.inlines(block.children)}</h{level}>'
 
     def paragraph(self, block: m.Paragraph) -> str:
         css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
@@ -347,7 +347,7 @@ class _HtmlBuilder:
         )
 
     def contents(self, block: m.Contents) -> str:
-        title = f'<h1 id="contents-title">{_text(block.title)}</h1>'
+        title = f'<h1 id="contents-title" data-section="{_attr(block.title)}">{_text(block.title)}</h1>'
         return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
 
     def _toc_items(self) -> str:
@@ -450,11 +450,22 @@ def _heading_ids(document: m.Document) -> dict[int, str]:
     return ids
 
 
+def _section_titles(document: m.Document) -> dict[int, str]:
+    """Each heading's section title: the text of the first heading of its part."""
+    titles: dict[int, str] = {}
+    for section in document.sections:
+        first = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
+        for block in section.blocks:
+            if isinstance(block, m.Heading) and first is not None:
+                titles[id(block)] = m.plain_text(first.children)
+    return titles
+
+
 def _toc_headings(document: m.Document) -> list[m.Heading]:
     return [
         heading
         for section, heading in _headings(document)
-        if section.kind not in ("cover", "contents") and heading.level <= m.TOC_LEVELS
+        if section.kind not in ("cover", "imprint", "contents") and heading.level <= m.TOC_LEVELS
     ]
 
 

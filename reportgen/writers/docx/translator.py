@@ -47,6 +47,9 @@ REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
 ROLE_STYLES: dict[str | None, str] = {
     None: "Body Text", "title": "Title", "subtitle": "Subtitle", "lead": "Lead",
     "status": "Cover Status", "note": "Note",
+    # the cover's organisation and the imprint's lines use existing styles, so
+    # that a designer's reference.docx needs no new ones
+    "publisher": "Lead", "imprint": "Body Text",
 }
 
 TOC_FIELD = f'TOC \\o "1-{m.TOC_LEVELS}" \\h \\z \\u'
@@ -166,7 +169,7 @@ class Translator:
     def visit_section(self, section: m.Section) -> None:
         for block in section.blocks:
             self.visit(block)
-        if section.kind in ("cover", "contents"):
+        if section.kind in ("cover", "imprint", "contents"):
             self.new_page = True
 
     def visit(self, block: m.Block) -> None:
