@@ -146,7 +146,7 @@ def test_citations_number_sources_by_first_call_in_reading_order(tmp_path: Path)
     sources = result.document.sources
     # The same decree with another case, a fragment and another locator is one source.
     assert [(s.number, s.title) for s in sources][:2] == [
-        (1, "Law No. 5282/2014"), (2, "Web page of presidencia.gov.py")]
+        (1, "Law No.\u00a05282/2014"), (2, "Web page of presidencia.gov.py")]  # house style: no-break space
     assert sources[1].items == [34, 64]
 
 

@@ -166,13 +166,13 @@ def test_every_source_of_every_answer_is_cited_in_the_body(profiles):
 def test_page_plan(profiles, lang, headings):
     document = profiles[lang].document
     ids = [section.id for section in document.sections]
-    assert ids == ["cover", "contents", "at-a-glance", *BODY_SECTIONS, "sources"]
+    assert ids == ["cover", "imprint", "contents", "at-a-glance", *BODY_SECTIONS, "sources"]
     h1 = [m.plain_text(b.children) for s in document.sections for b in s.blocks
           if isinstance(b, m.Heading) and b.level == 1]
     assert h1 == headings
     cover = document.sections[0].blocks
-    assert [b.role for b in cover] == ["title", "subtitle", "lead", "status"]
-    assert m.plain_text(cover[0].children) == "Paraguay"
+    assert [b.role for b in cover] == ["publisher", "title", "subtitle", "lead", "status"]
+    assert m.plain_text(cover[1].children) == "Paraguay"
 
 
 def test_tables_of_the_page_plan(profiles):
