@@ -256,3 +256,70 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
     again = write_docx(documents["en"], WriterOptions())
     assert again == (built / "PRY-profile-en.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
+
+
+# --- pagination and house style on the page (pdfplumber) ------------------------------------
+
+
+def _lines(path: Path) -> list[list[dict]]:
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_text_lines() for page in pdf.pages]
+
+
+def _is_heading(line: dict, size: float) -> bool:
+    return abs(line["chars"][0]["size"] - size) < 0.3 and line["top"] > 70
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_running_head_names_the_section_of_the_pages_first_heading(built: Path, documents, lang: str) -> None:
+    document = documents[lang]
+    section_of: dict[str, str] = {}
+    for section in document.sections:
+        heads = [b for b in section.blocks if isinstance(b, m.Heading)]
+        for head in heads:
+            section_of.setdefault(squeeze(m.plain_text(head.children))[:30], m.plain_text(heads[0].children))
+    current = ""
+    for number, lines in enumerate(_lines(built / f"PRY-profile-{lang}.pdf"), start=1):
+        headings = [ln for ln in lines if _is_heading(ln, 17) or _is_heading(ln, 12.5)]
+        head = " ".join(ln["text"] for ln in lines if ln["top"] < 70)
+        if number <= 3:  # cover, imprint, contents
+            continue
+        if headings:
+            current = section_of.get(squeeze(headings[0]["text"])[:30], current)
+        assert head == f"Paraguay {current}", (number, head)
+        if headings:  # the next page without a heading continues the last one's section
+            current = section_of.get(squeeze(headings[-1]["text"])[:30], current)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_headings_start_at_the_same_distance_after_every_break(built: Path, lang: str) -> None:
+    tops: dict[float, set[float]] = {17: set(), 12.5: set()}
+    for lines in _lines(built / f"PRY-profile-{lang}.pdf")[2:]:
+        body = [ln for ln in lines if ln["top"] > 65]
+        for size in tops:
+            if body and _is_heading(body[0], size):
+                tops[size].add(round(body[0]["top"], 1))
+    assert len(tops[17]) == 1, tops  # forced (new part) and unforced breaks alike
+    assert len(tops[12.5]) <= 1, tops
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_hyphenation_in_headings_table_headers_and_labels(built: Path, lang: str) -> None:
+    for number, lines in enumerate(_lines(built / f"PRY-profile-{lang}.pdf"), start=1):
+        for line in lines:
+            bold = all("Bold" in c["fontname"] for c in line["chars"] if c["text"].strip())
+            assert not (bold and line["text"].endswith(("\u2010", "-"))), (number, line["text"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_caption_never_ends_a_page_without_its_table(built: Path, documents, lang: str) -> None:
+    tables = [b for b in documents[lang].blocks() if isinstance(b, m.Table) and b.caption]
+    pages = _lines(built / f"PRY-profile-{lang}.pdf")
+    for table in tables:
+        caption = squeeze(m.plain_text(table.caption))
+        header = m.plain_text(table.header[0]).split()[0]  # a header cell may wrap
+        where = [(n, i) for n, lines in enumerate(pages) for i, ln in enumerate(lines)
+                 if squeeze(ln["text"]).startswith(caption)]
+        assert where, caption
+        page, index = where[0]
+        assert pages[page][index + 1]["text"].startswith(header), caption  # the next line: its header row
