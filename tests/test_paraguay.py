@@ -323,3 +323,24 @@ def test_a_caption_never_ends_a_page_without_its_table(built: Path, documents, l
         assert where, caption
         page, index = where[0]
         assert pages[page][index + 1]["text"].startswith(header), caption  # the next line: its header row
+
+
+# --- cover and imprint --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_same_cover_and_imprint_in_pdf_and_docx(built: Path, documents, lang: str) -> None:
+    document = documents[lang]
+    with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+        cover_pdf, imprint_pdf = (squeeze(pdf.pages[i].extract_text() or "") for i in (0, 1))
+    paragraphs = [p.text for p in docx.Document(str(built / f"PRY-profile-{lang}.docx")).paragraphs]
+    for kind, page_text in (("cover", cover_pdf), ("imprint", imprint_pdf)):
+        section = next(s for s in document.sections if s.kind == kind)
+        texts = [m.plain_text(b.children) for b in section.blocks if isinstance(b, m.Paragraph)]
+        assert texts and all(squeeze(t) in page_text for t in texts), kind
+        assert all(t in paragraphs for t in texts), kind  # the DOCX has the same lines
+    cover = [m.plain_text(b.children) for b in document.sections[0].blocks]
+    organisation, country, title, _, status = cover
+    assert (country, title) == ("Paraguay", document.meta.title)
+    assert organisation == document.meta.author and "2024" in status and document.meta.status in status
+    assert ("Cómocitar" if lang == "es" else "Howtocite") in imprint_pdf

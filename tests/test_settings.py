@@ -41,3 +41,32 @@ def test_bad_settings_are_one_clear_line(tmp_path: Path, text: str, message: str
     with pytest.raises(ConfigError) as caught:
         load_settings(tmp_path)
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_imprint_disclaimer_and_copyright_are_settings(tmp_path: Path) -> None:
+    """Set in reportgen.toml, they reach the imprint as written (untranslated); unset, the UN wording."""
+    from reportgen import model as m
+    from reportgen.i18n import Locale
+    from reportgen.narrative import Options, build_document
+    from reportgen.questionnaire import load
+    from reportgen.responses import load_responses
+
+    (tmp_path / "reportgen.toml").write_text(
+        'disclaimer = "Views are the Government\'s own."\ncopyright = "© Example Agency, 2026."\n', encoding="utf-8")
+    settings = load_settings(tmp_path)
+    responses, _ = load_responses(Path("responses/PRY.yaml"))
+    texts = {}
+    for name, options in (("custom", Options(disclaimer=settings.disclaimer, copyright=settings.copyright)),
+                          ("default", Options())):
+        document = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), options).document
+        imprint = next(s for s in document.sections if s.kind == "imprint")
+        texts[name] = [m.plain_text(b.children) for b in imprint.blocks if isinstance(b, m.Paragraph)]
+    assert texts["custom"][-2:] == ["Views are the Government\u2019s own.", "© Example Agency, 2026."]
+    assert texts["default"][-1].startswith("© Naciones Unidas, ")
+    assert "Secretaría de las Naciones Unidas" in texts["default"][-2]
+
+
+def test_empty_disclaimer_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "reportgen.toml").write_text('disclaimer = ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="disclaimer"):
+        load_settings(tmp_path)
