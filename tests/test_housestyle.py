@@ -109,7 +109,8 @@ def test_percent_in_running_text(lang: str, expected: str) -> None:
     assert "%" in filters["percent"](Decimal("0.31"))  # tables and figures keep the sign
 
 
-@pytest.mark.parametrize(("lang", "seven", "twelve", "item"), [("en", "seven", "12", "Q7"), ("es", "siete", "12", "P7")])
+@pytest.mark.parametrize(("lang", "seven", "twelve", "item"),
+                         [("en", "seven", "12", "Q7"), ("es", "siete", "12", "P7")])
 def test_numbers_under_ten_in_words_and_item_numbers(lang: str, seven: str, twelve: str, item: str) -> None:
     filters = _filters(Locale(lang))
     assert (filters["count"](7), filters["count"](12), filters["item"](7)) == (seven, twelve, item)
