@@ -35,7 +35,7 @@ class BuildOptions:
     formats: tuple[str, ...] = ("docx", "pdf")
     out: Path = Path("build")
     organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str = "2024"
+    edition: str | None = None  # None: the questionnaire's own edition
     disclaimer: str | None = None  # the imprint's; None = the default wording, translated
     copyright: str | None = None
     status: str = "draft"
