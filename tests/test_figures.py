@@ -1,0 +1,80 @@
+"""Figures made from the data: deterministic bytes, the document's font,
+a 300 dpi PNG the same size as the SVG, words and numbers in the profile's
+language (read back with lxml and Pillow)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from reportgen import figures
+from reportgen import model as m
+from reportgen.i18n import Locale
+from reportgen.narrative import Options, build_document
+from reportgen.questionnaire import load
+from reportgen.responses import load_responses
+from reportgen.writers import TEMPLATES
+
+SVG = "{http://www.w3.org/2000/svg}"
+FONTS = figures.Fonts(TEMPLATES / "fonts" / "NotoSans-Regular.ttf", TEMPLATES / "fonts" / "NotoSans-Bold.ttf")
+
+
+@pytest.fixture(scope="module")
+def charts() -> dict[str, dict[str, m.Figure]]:
+    responses, _ = load_responses(Path("responses/PRY.yaml"))
+    found: dict[str, dict[str, m.Figure]] = {}
+    for lang in ("en", "es"):
+        document = build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        found[lang] = {b.chart.name: b for b in document.blocks() if isinstance(b, m.Figure) and b.chart}
+    return found
+
+
+def test_three_figures_and_an_overview_per_profile(charts) -> None:
+    for lang in ("en", "es"):
+        assert set(charts[lang]) == {"overview", "sectors", "legislation", "principles"}
+
+
+def test_same_data_same_bytes() -> None:
+    rows = [figures.Row("Cybersecurity", "positive"), figures.Row("Digital identity", "planned")]
+    columns = [figures.Column(k, k.title()) for k in figures.KINDS]
+    first = figures.render("x", figures.status_matrix(rows, columns, FONTS), FONTS, "Title")
+    again = figures.render("x", figures.status_matrix(rows, columns, FONTS), FONTS, "Title")
+    assert (first.svg, first.png) == (again.svg, again.png)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_svg_is_text_in_the_documents_font(charts, lang: str) -> None:
+    chart = charts[lang]["legislation"].chart
+    root = etree.fromstring(chart.svg.encode())
+    assert root.find(f"{SVG}g").get("font-family").startswith("Profile Sans")  # the PDF's bundled font
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert ("Access to information" if lang == "en" else "Acceso a la información") in texts
+    assert ("In place (9)" if lang == "en" else "En vigor (9)") in texts  # words from the catalogs
+    assert root.find(f"{SVG}title").text == charts[lang]["legislation"].caption[0].text
+
+
+def test_png_is_300_dpi_at_the_svgs_size(charts) -> None:
+    chart = charts["en"]["principles"].chart
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.format == "PNG" and round(image.info["dpi"][0]) == 300
+    assert abs(image.width - chart.width_pt * 300 / 72) <= 1 and abs(image.height - chart.height_pt * 300 / 72) <= 1
+    assert len(image.getcolors(1 << 16) or []) > 8  # drawn: text anti-aliasing gives many shades
+
+
+def test_alt_text_says_what_the_figure_shows_in_each_language(charts) -> None:
+    en, es = charts["en"]["legislation"].alt, charts["es"]["legislation"].alt
+    assert en.startswith("Legislation areas by status. In place (9): Access to information")
+    assert es.startswith("Ámbitos de la legislación según su situación. En vigor (9): Acceso a la información")
+    assert "Planned (2)" in en
+
+
+def test_counts_are_formatted_by_babel() -> None:
+    bars = [figures.Bar("Areas", {"positive": 1250, "negative": 250})]
+    columns = [figures.Column("positive", "Yes"), figures.Column("negative", "No")]
+    texts = {lang: [s.text for s in figures.stacked_bars(bars, columns, FONTS, Locale(lang).number).shapes]
+             for lang in ("en", "es")}
+    assert "1,250" in texts["en"] and "1.250" in texts["es"]
