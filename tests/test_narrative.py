@@ -137,7 +137,8 @@ CITED_ANSWERS = f"""  33:
 
 
 def test_citations_number_sources_by_first_call_in_reading_order(tmp_path: Path) -> None:
-    body = "Law{{ p.q('access_to_information_law').cite }}. Decree{{ p.q('crisis_strategy').cite }}. Plan{{ p.q('national_development_alignment').cite }}.\n"
+    body = ("Law{{ p.q('access_to_information_law').cite }}. Decree{{ p.q('crisis_strategy').cite }}. "
+            "Plan{{ p.q('national_development_alignment').cite }}.\n")
     result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [(c.number, c.locator) for c in calls] == [(1, ""), (2, "p. 123"), (2, "p. 31")]
@@ -253,8 +254,8 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
 
 
 def test_adjacent_calls_make_one_reference_marker(tmp_path: Path) -> None:
-    result = build(tmp_path, "Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. Plan{{ p.q('national_development_alignment').cite }}.\n",
-                   CITED_ANSWERS)
+    result = build(tmp_path, "Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. "
+                   "Plan{{ p.q('national_development_alignment').cite }}.\n", CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [c.number for c in calls] == [1, 2, 2]
     references = m.references(result.document)
@@ -294,7 +295,8 @@ def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Pat
     locales = tmp_path / "locales"
     (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=make_templates(tmp_path, "{{ p.q('national_portal').label }}\n", sources=False)))
+                            Options(templates=make_templates(tmp_path, "{{ p.q('national_portal').label }}\n",
+                                                             sources=False)))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
 
