@@ -254,8 +254,9 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
 
 
 def test_adjacent_calls_make_one_reference_marker(tmp_path: Path) -> None:
-    result = build(tmp_path, "Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. "
-                   "Plan{{ p.q('national_development_alignment').cite }}.\n", CITED_ANSWERS)
+    body = ("Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. "
+            "Plan{{ p.q('national_development_alignment').cite }}.\n")
+    result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [c.number for c in calls] == [1, 2, 2]
     references = m.references(result.document)
