@@ -13,14 +13,18 @@ answer containing ``<style>`` or ``url(file:///...)`` stays text.
 from __future__ import annotations
 
 import base64
+import io
 import mimetypes
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
+
+from fontTools.subset import Options, Subsetter
+from fontTools.ttLib import TTFont
 
 from reportgen import model as m
 from reportgen import urls
@@ -131,7 +135,41 @@ def data_uri(path: Path) -> str:
 
 def chart_uri(chart: m.Chart) -> str:
     """The ``data:`` URI of a chart's SVG (the PDF writer's fetcher allows exactly these)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
+    return _svg_uri(chart.svg)
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
+
+
+def embed_chart_fonts(svg: str, templates: Path) -> str:
+    """The SVG with ``@font-face`` rules for the bundled regular and bold
+    faces, subset to the characters its text uses (fontTools; deterministic:
+    the fonts' own timestamps are kept)."""
+    chars = {c for text in _SVG_TEXT.findall(svg) for c in unescape(text)} | {" "}
+    rules = []
+    for face in FONT_FACES:
+        if face.style != "normal":
+            continue
+        subset = _font_subset(template_file(templates, face.file), "".join(sorted(chars)))
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+                     f'src: url("data:font/ttf;base64,{base64.b64encode(subset).decode("ascii")}"); }}')
+    style = "<style>" + " ".join(rules) + "</style>"
+    head, _, rest = svg.partition(">")
+    return f"{head}>\n{style}{rest}"
+
+
+def _font_subset(path: Path, text: str) -> bytes:
+    font = TTFont(path)
+    subsetter = Subsetter(Options(name_IDs=["*"], notdef_outline=True))
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    return buffer.getvalue()
 
 
 def chart_uris(document: m.Document) -> list[str]:
@@ -339,10 +377,13 @@ class _HtmlBuilder:
 
     def chart(self, block: m.Figure, chart: m.Chart) -> str:
         """A chart made from the data: its SVG as a ``data:`` image (vector in
-        the PDF and the browser), the alt text saying what it shows."""
+        the PDF and the browser), the alt text saying what it shows. A browser
+        shows an SVG image in isolation from the page's fonts, so the standalone
+        page's SVG carries a subset of the bundled font."""
         caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
+        uri = _svg_uri(embed_chart_fonts(chart.svg, self.templates)) if self.standalone else chart_uri(chart)
         return (
-            f'<figure class="chart" data-chart="{_attr(chart.name)}"><img src="{chart_uri(chart)}" '
+            f'<figure class="chart" data-chart="{_attr(chart.name)}"><img src="{uri}" '
             f'alt="{_attr(block.alt)}" style="width: {chart.width_pt:.1f}pt">{caption}</figure>'
         )
 

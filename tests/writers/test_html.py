@@ -304,3 +304,22 @@ def test_layout_template_placeholders_are_checked(tmp_path: Path) -> None:
     (templates / "html" / "profile.html").write_text("<html>$nonsense</html>", encoding="utf-8")
     with pytest.raises(WriterError, match="placeholder"):
         write_html(sample_document(), WriterOptions(templates=templates, html_standalone=False))
+
+
+def test_standalone_chart_carries_the_documents_font(sample: tuple[bytes, Element]) -> None:
+    """A browser draws an SVG image without the page's fonts: the chart brings
+    a subset of the bundled font that covers every character it shows."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    _, tree = sample
+    img = next(next(f.iter("img")) for f in tree.iter("figure") if "chart" in f.classes())
+    svg = base64.b64decode(img.attrs["src"].split(",", 1)[1]).decode()
+    fonts = re.findall(r'font-family: "Profile Sans"; font-weight: (\d+); src: url\("data:font/ttf;base64,([^"]+)', svg)
+    assert [weight for weight, _ in fonts] == ["400", "700"]
+    shown = set("".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))) - {" "}
+    for _, data in fonts:
+        cmap = TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap()
+        assert {chr(c) for c in cmap} >= shown
