@@ -9,6 +9,7 @@ for golden comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -130,13 +131,21 @@ class Table:
 @dataclass
 class Chart:
     """A figure drawn from the data (``figures.py``): the same drawing as SVG
-    (PDF, HTML) and as a high-resolution PNG (DOCX), with its size on the page."""
+    (PDF, HTML) and as a high-resolution PNG (DOCX), with its size on the page.
+    The PNG is drawn when first asked for: only the DOCX writer needs it."""
 
     name: str  # "legislation", "principles", "sectors", ...
     svg: str
-    png: bytes
     width_pt: float
     height_pt: float
+    raster: Callable[[], bytes] = field(repr=False, compare=False, default=lambda: b"")
+    _png: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def png(self) -> bytes:
+        if self._png is None:
+            self._png = self.raster()
+        return self._png
 
 
 @dataclass
