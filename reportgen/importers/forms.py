@@ -40,6 +40,7 @@ from reportgen import questionnaire as catalogs
 from reportgen import urls
 from reportgen.errors import ConfigError, InputError
 from reportgen.files import write_atomic
+from reportgen.importers.inference import infer
 from reportgen.questionnaire import RESPONDENT_GROUP, Item, Kind, Questionnaire
 from reportgen.yamlsource import read_text
 
@@ -587,7 +588,7 @@ class _Choice:
     likely reading (``inferred``), and why a person must look (``why``)."""
 
     value: str | list[str] | None = None
-    inferred: bool = False
+    evidence: str | None = None  # why the value was inferred (written under `inferred:`)
     why: str | None = None
 
 
@@ -603,7 +604,7 @@ def _marked_choice(options: _Options, multiple: bool = False) -> _Choice:
     if len(checked) > 1:
         return _Choice(why=f"several options marked ({', '.join(checked)})")
     if not multiple and len(listed) == 1 and not options.stray:
-        return _Choice(listed[0], inferred=True)
+        return _Choice(listed[0], evidence=f"the export lists only this option: {listed[0]}")
     return _Choice()
 
 
@@ -670,29 +671,44 @@ class _Builder:
     def _consent(self, item: Item, options: _Options) -> None:
         """Consent to publish is never guessed: only a marked option counts."""
         choice = _marked_choice(options)
-        self.consent = None if choice.inferred else choice.value
+        self.consent = None if choice.evidence else choice.value
         if self.consent is None:
             self.review_items.add(item.number)
             self.notes.append(f"consent to publish (Q{item.number}) not marked")
 
     def _yes_no(self, item: Item, options: _Options) -> None:
-        """A yes/no item: the marked option, else ``yes`` inferred from details
-        (in a follow-up, or links given under the item itself), else flagged."""
+        """A yes/no item: the marked option, else a value read from the details."""
         choice = _marked_choice(options)
         own = self.contents[item.number]
         if choice.value is None and choice.why is None:
-            follow_up_details = any(self.contents.get(f.number) for f in self.q.follow_ups(item.number))
-            if follow_up_details or own.sources:
-                choice = _Choice("yes", inferred=True)
-            elif own.text:
-                choice.why = "no option marked and the answer is text only: set yes or no"
-            else:
-                choice.why = "no option marked in the export and no details to infer it from: set yes or no"
+            choice = self._inferred_yes_no(item, own)
         if options.stray:
             stray = ", ".join(repr(s) for s in options.stray)
             extra = f"the export lists option(s) {stray} that this item does not have"
             choice.why = f"{choice.why}; {extra}" if choice.why else extra
         self._set_choice(item, choice, _answer(own) or {})
+
+    def _inferred_yes_no(self, item: Item, own: _Content) -> _Choice:
+        """No option marked: read the value from the follow-up's details
+        (inference.infer). Details written under the question itself, where
+        the form has no "If yes, please provide ..." follow-up (Q119, Q122),
+        can only show a plan: the form never asked for them "if yes", so a
+        link or a name there (Q119 names the ICT Observatory and a 2021
+        survey, not data disaggregated by gender) does not say Yes."""
+        details = [self.contents[f.number] for f in self.q.follow_ups(item.number)
+                   if self.contents.get(f.number)]
+        if details:
+            first = details[0]
+            found = infer(first.text, [s.url for s in first.sources])
+            assert found is not None  # the follow-up has content
+            return _Choice(found.value, evidence=found.evidence)
+        found = infer(own.text, [s.url for s in own.sources]) if own else None
+        if found is not None and found.value == "planned":
+            return _Choice("planned", evidence=found.evidence)
+        if own:
+            return _Choice(why="no option marked; the details under the question do not say yes or no: "
+                               "set the value if they do")
+        return _Choice(why="no option marked in the export and no details to infer it from: set yes or no")
 
     def _choose(self, item: Item, options: _Options) -> None:
         """A choice item: free text after unmarked options is the "Other" answer."""
@@ -713,7 +729,7 @@ class _Builder:
     def _set_choice(self, item: Item, choice: _Choice, answer: dict[str, Any]) -> None:
         if choice.value is not None:
             answer = {"value": choice.value, **answer}
-        self._set(item.number, answer, choice.inferred, choice.why)
+        self._set(item.number, answer, choice.evidence, choice.why)
 
     def _flag_budget(self, item: Item, content: _Content) -> None:
         """Budget figures come as sentences; a person structures them."""
@@ -721,13 +737,14 @@ class _Builder:
         about_budget = any("budget" in i.prompt.en.lower() for i in (item, parent) if i is not None)
         if about_budget and content.text and re.search(r"\d", content.text):
             answer = self.answers.get(item.number) or {}
-            self._set(item.number, answer, False, "budget figures given as text: structure them under `budget`")
+            self._set(item.number, answer, None, "budget figures given as text: structure them under `budget`")
 
-    def _set(self, number: int, answer: dict[str, Any], inferred: bool, why: str | None) -> None:
-        """Store an answer, merging new flags into those it already has."""
+    def _set(self, number: int, answer: dict[str, Any], evidence: str | None, why: str | None) -> None:
+        """Store an answer, merging new flags into those it already has; an
+        inferred value gets its evidence right after it."""
         flags = dict(answer.pop("flags", {}))
-        if inferred:
-            flags["inferred"] = True
+        if evidence:
+            answer = _after_value(answer, "inferred", evidence)
         if why:
             flags["needs_review"] = f"{flags['needs_review']}; {why}" if "needs_review" in flags else why
         if flags:
@@ -768,7 +785,7 @@ class _Builder:
             data=data,
             items_found=len(blocks),
             answered=header_answered + sum(_is_answered(a) for a in answers.values()),
-            inferred=sum(bool(a and a.get("flags", {}).get("inferred")) for a in answers.values()),
+            inferred=sum(bool(a and a.get("inferred")) for a in answers.values()),
             needs_review=len(self.review_items),
             sources=len({urls.normalize(s["url"]) for a in answers.values() if a
                          for s in a.get("sources", [])}),
@@ -781,6 +798,18 @@ class _Builder:
 
 def _country_problem(name: str | None) -> str:
     return f"country {name!r} (Q1) not recognised" if name else "country (Q1) not given"
+
+
+def _after_value(answer: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``answer`` with ``key`` placed right after ``value`` (where a reviewer looks)."""
+    out: dict[str, Any] = {}
+    for name, existing in answer.items():
+        if name != key:
+            out[name] = existing
+        if name == "value":
+            out[key] = value
+    out.setdefault(key, value)
+    return out
 
 
 def _answer(content: _Content) -> dict[str, Any] | None:
