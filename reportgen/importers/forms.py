@@ -38,7 +38,7 @@ from babel import Locale
 
 from reportgen import questionnaire as catalogs
 from reportgen import urls
-from reportgen.errors import ConfigError, InputError
+from reportgen.errors import ConfigError, InputError, Problem
 from reportgen.files import write_atomic
 from reportgen.importers.inference import infer
 from reportgen.questionnaire import RESPONDENT_GROUP, Item, Kind, Questionnaire
@@ -73,6 +73,9 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # document-level problems (consent, country)
     item_lines: dict[int, int] = field(default_factory=dict)  # item number -> heading line
     country_name: str | None = None  # Q1 as written
+    warnings: list[Problem] = field(default_factory=list)  # headings out of place, with their lines
+    truncated_after: int | None = None  # the last item found, when the export stops before the end
+    last_line: int = 1
 
     def summary(self) -> str:
         line = (
@@ -92,11 +95,26 @@ class ImportResult:
 # --- public API -----------------------------------------------------------------
 
 
-def import_export(export_path: Path, output_path: Path, country: str | None = None) -> ImportResult:
+def import_export(export_path: Path, output_path: Path, country: str | None = None, force: bool = False,
+                  partial: bool = False) -> ImportResult:
     """Read an export, convert it and write the responses YAML atomically.
 
-    ``country`` (ISO 3166-1 alpha-3) overrides the code derived from Q1.
+    ``country`` (ISO 3166-1 alpha-3) overrides the code derived from Q1. An
+    existing ``output_path`` is never overwritten without ``force`` (use
+    ``reportgen import --merge`` to take a new export into a reviewed file);
+    a truncated export is refused without ``partial``.
     """
+    if output_path.exists() and not force:
+        raise ConfigError(f"{output_path}: already exists; --force overwrites it, --merge {output_path} "
+                          "takes the new export into it keeping the review")
+    result = read_export(export_path, country, partial)
+    write_atomic(output_path, render_yaml(result, export_path).encode("utf-8"))
+    return result
+
+
+def read_export(export_path: Path, country: str | None = None, partial: bool = False) -> ImportResult:
+    """Read and convert an export (no writing): the checks ``import`` and
+    ``import --merge`` share."""
     if country is not None:
         country = _checked_country_code(country)
     text = read_text(export_path)
@@ -107,16 +125,37 @@ def import_export(export_path: Path, output_path: Path, country: str | None = No
         line = result.item_lines.get(COUNTRY_ITEM, 1)
         raise InputError(export_path, line, f"{_country_problem(result.country_name)}: give the "
                          "ISO 3166-1 alpha-3 code with --country")
-    header = f"# Imported from {export_path.name} by `reportgen import`: resolve the flags, " \
-             "then run `reportgen check`.\n"
-    write_atomic(output_path, _dump_yaml(result.data, header).encode("utf-8"))
+    if result.truncated_after is not None and not partial:
+        raise InputError(export_path, result.last_line, f"the export ends after Q{result.truncated_after} "
+                         f"({_ranges(result.missing)} not found): it looks truncated; --partial imports it "
+                         "with the missing items flagged")
     return result
+
+
+def render_yaml(result: ImportResult, export_path: Path) -> str:
+    """The responses YAML of an import, with a header comment naming the export."""
+    header = f"# Imported from {safe_file_name(export_path)} by `reportgen import`: resolve the flags, " \
+             "then run `reportgen check`.\n"
+    return _dump_yaml(result.data, header)
+
+
+def safe_file_name(path: Path) -> str:
+    """A file name fit for a one-line comment: the name is data, so anything
+    but plain printable characters (line breaks, controls, U+2028, bidi
+    controls) is escaped, and the whole is quoted when it had to be."""
+    name = path.name
+    escaped = "".join(c if c.isprintable() and unicodedata.category(c) not in ("Cf", "Zl", "Zp") else
+                      f"\\u{ord(c):04x}" for c in name)
+    if escaped == name and re.fullmatch(r"[\w.,()+@=-]+(?: [\w.,()+@=-]+)*", name):
+        return name
+    return '"' + escaped.replace('"', '\\"') + '"'
 
 
 def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> ImportResult:
     """Turn the text of an export into a responses document (no file access)."""
+    _refuse_control_characters(text, source_name)
     lines = _normalize_lines(text)
-    blocks = _split_items(lines, questionnaire)
+    blocks, misplaced = _split_items(lines, questionnaire)
     if not blocks:
         raise InputError(source_name, 1, "no questionnaire items found: expected headings like "
                          "'1. Country name' (is this a form's 'View results' export?)")
@@ -125,7 +164,45 @@ def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> I
         builder.add(block)
     builder.decide_values()
     builder.mark_missing(set(blocks))
-    return builder.result(blocks)
+    builder.mark_misplaced(misplaced)
+    result = builder.result(blocks)
+    result.warnings = [Problem(source_name, m.line, _misplaced_message(m),
+                               None if m.kind == "after the end" else m.number, "warning") for m in misplaced]
+    result.truncated_after = _truncated_after(blocks, questionnaire)
+    result.last_line = len(lines)
+    return result
+
+
+def _misplaced_message(misplaced: _Misplaced) -> str:
+    if misplaced.kind == "duplicate":
+        return f"given again (first at line {misplaced.first_line}); only the first answer was imported"
+    if misplaced.kind == "out of order":
+        return "out of order in the export; imported from here: check it"
+    return (f"'{misplaced.number}.' after the questionnaire's last item is not part of it; "
+            "nothing from here on was imported")
+
+
+def _truncated_after(blocks: dict[int, _Block], questionnaire: Questionnaire) -> int | None:
+    """The last item found when every item after it is missing (an export
+    cut short), else None."""
+    numbers = [item.number for item in questionnaire.items]
+    if numbers[-1] in blocks:
+        return None
+    found = [n for n in numbers if n in blocks]
+    return found[-1] if found else None
+
+
+# Characters no export needs (C0 controls but tab and newlines, DEL, C1
+# controls, non-characters): they would reach terminals and documents.
+_EXPORT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _refuse_control_characters(text: str, source_name: str) -> None:
+    found = _EXPORT_CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InputError(source_name, line, f"control character U+{ord(found.group()):04X} is not allowed "
+                         "in an export: remove it (the export must be plain text)")
 
 
 # --- reading and writing -----------------------------------------------------------
@@ -227,20 +304,82 @@ _STOP_WORDS = frozenset({
 })
 
 
-def _split_items(lines: list[str], questionnaire: Questionnaire) -> dict[int, _Block]:
-    """Cut the export into item blocks; text before item 1 (the preamble) is dropped."""
+@dataclass
+class _Misplaced:
+    """An item heading the export has where it should not: an item again
+    (``duplicate``), an earlier item skipped before (``out of order``), or a
+    numbered item after the questionnaire's last one (``after the end``)."""
+
+    number: int
+    line: int
+    kind: str
+    first_line: int | None = None  # duplicate: the line of the heading kept
+
+
+def _split_items(lines: list[str], questionnaire: Questionnaire) -> tuple[dict[int, _Block], list[_Misplaced]]:
+    """Cut the export into item blocks; text before item 1 (the preamble) is dropped.
+
+    Headings out of place are reported, never merged into the item before
+    them: an earlier item not seen yet gets its block (flagged out of order),
+    a repeated item's text and anything after an unknown item past the last
+    one go into a detached block that is not imported (flagged)."""
     blocks: dict[int, _Block] = {}
+    misplaced: list[_Misplaced] = []
     current: _Block | None = None
     expected = 1
+    last_item = max(item.number for item in questionnaire.items)
     for index, line in enumerate(lines, start=1):
         heading = _match_heading(line, expected, questionnaire)
-        if heading is not None:
+        if heading is not None and heading[0] not in blocks:
             number, rest = heading
             current = blocks[number] = _Block(number, index, rest)
             expected = number + 1
+            continue
+        earlier = heading or (_match_misplaced_heading(line, expected, questionnaire) if current else None)
+        beyond = _number_beyond(line, last_item) if expected > last_item else None
+        if earlier is not None:
+            number, rest = earlier
+            if number in blocks:
+                misplaced.append(_Misplaced(number, index, "duplicate", blocks[number].line))
+                current = _Block(number, index, rest)  # detached: not imported
+            else:
+                misplaced.append(_Misplaced(number, index, "out of order"))
+                current = blocks[number] = _Block(number, index, rest)
+        elif beyond is not None:
+            misplaced.append(_Misplaced(beyond, index, "after the end"))
+            current = _Block(beyond, index, "")  # detached: not imported
         elif current is not None:
             current.body.append(line)
-    return blocks
+    return blocks, misplaced
+
+
+def _match_misplaced_heading(line: str, expected: int, questionnaire: Questionnaire) -> tuple[int, str] | None:
+    """(number, text) when ``line`` is clearly the heading of an item outside
+    the expected window (before ``expected``, or far ahead): its words must
+    match the prompt as well as a heading found ahead must, and there must be
+    at least two of them (numbered paragraphs in answers, such as "2.
+    Infocenters.", do not pass)."""
+    if not line.strip():
+        return None
+    for fragment in _heading_fragments(line):
+        match = _NUMBERED.match(fragment.lstrip("* "))
+        if match is None:
+            continue
+        number, rest = int(match.group(1)), _clean_heading(match.group(2))
+        if expected <= number < expected + LOOKAHEAD or not questionnaire.has_item(number):
+            continue
+        words = [w for w in _words(rest) if w not in _STOP_WORDS]
+        if len(words) >= 2 and _prompt_score(rest, questionnaire.item(number)) >= MATCH_AHEAD:
+            return number, rest
+    return None
+
+
+def _number_beyond(line: str, last_item: int) -> int | None:
+    """The number of a heading-like line ("127. Any other comment") past the
+    questionnaire's last item."""
+    plain = _plain_line(line)
+    match = re.match(r"(\d{1,4})\.\s+\S", plain)
+    return int(match.group(1)) if match and int(match.group(1)) > last_item else None
 
 
 def _heading_fragments(line: str) -> Iterator[str]:
@@ -766,6 +905,29 @@ class _Builder:
                 self.answers[item.number] = {"flags": {"needs_review": "not found in the export"}}
         if missing:
             self.notes.insert(0, f"not found in the export: {_ranges(i.number for i in missing)}")
+
+    def mark_misplaced(self, misplaced: list[_Misplaced]) -> None:
+        """Flag the items whose headings the export has out of place."""
+        for entry in misplaced:
+            if entry.kind == "duplicate":
+                why = (f"the export gives this item twice (lines {entry.first_line} and {entry.line}); "
+                       "only the first was imported: compare them")
+            elif entry.kind == "out of order":
+                why = f"out of order in the export (line {entry.line}): check that the answer belongs here"
+            else:
+                self.notes.append(f"line {entry.line}: content after the last item was not imported")
+                continue
+            self.flag(entry.number, why)
+
+    def flag(self, number: int, why: str) -> None:
+        """A review flag on an item; header items (country, respondent,
+        consent) have no answer to carry it and get a note instead."""
+        item = self.q.item(number)
+        if number == COUNTRY_ITEM or item.group == RESPONDENT_GROUP or item.kind == Kind.CONSENT:
+            self.review_items.add(number)
+            self.notes.append(f"Q{number}: {why}")
+            return
+        self._set(number, dict(self.answers.get(number) or {}), None, why)
 
     # -- the result --
 

@@ -382,7 +382,7 @@ def test_country_given_overrides_q1(tmp_path: Path) -> None:
     result = import_export(SEED, tmp_path / "x.yaml", country="pry")
     assert result.data["country"] == "PRY"
     with pytest.raises(ConfigError, match="unknown country code"):
-        import_export(SEED, tmp_path / "x.yaml", country="XXZ")
+        import_export(SEED, tmp_path / "y.yaml", country="XXZ")
 
 
 def test_unknown_country_name_needs_the_option(tmp_path: Path) -> None:
@@ -419,7 +419,7 @@ def test_failed_dump_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(forms.yaml, "dump", broken_dump)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        import_export(SEED, output)
+        import_export(SEED, output, force=True)
     assert output.read_text(encoding="utf-8") == "previous: content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["PRY.yaml"]
 
@@ -436,7 +436,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, monke
 
     monkeypatch.setattr(files.os, "replace", full_disk)
     with pytest.raises(WriterError, match=r"PRY\.yaml: cannot write: No space left on device"):
-        import_export(SEED, output)
+        import_export(SEED, output, force=True)
     assert output.read_text(encoding="utf-8") == "previous: content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["PRY.yaml"]
 
