@@ -239,3 +239,50 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
     again = write_docx(documents["en"], WriterOptions())
     assert again == (built / "PRY-profile-en.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
+
+
+# --- what the Government said, as the reader sees it (issue 9) -----------------------------
+
+STATUS_TEXT = {
+    "en": {"present": ["In place in 10 of 11 areas", "planned: ethical use of artificial intelligence",
+                       "Breaking satisfaction data down by sex is planned.",
+                       "Asked whether usage data are broken down by sex, the response does not say",
+                       "the budget of the Ministry of Information and Communication Technologies (MITIC)",
+                       "approved by Resolution 1790/2021", "employment and social security",
+                       "it was read from the details the Government gave"],
+           "absent": ["11 of 11", "Usage data are broken down by sex", "Resolution 2246",
+                      "dedicated digital strategy for crisis and emergency response and recovery.",
+                      "national portal dedicated to crises", "sub-national levels coordinate",
+                      "SINAFOCAL distance-learning platform offer free", "employment and social protection",
+                      "Satisfaction data are not broken down by sex"]},
+    "es": {"present": ["En vigor en 10 de 11 ámbitos", "prevista: uso ético de la inteligencia artificial",
+                       "Está previsto desglosar por sexo los datos de satisfacción.",
+                       "Preguntado si los datos de uso están desglosados por sexo, el Gobierno no lo indica",
+                       "aprobado por la Resolución N.º 1790/2021", "empleo y seguridad social",
+                       "se ha deducido de los detalles facilitados por el Gobierno"],
+           "absent": ["11 de 11", "Los datos de uso están desglosados por sexo", "N.º 2246",
+                      "desglosados por género", "empleo y protección social"]},
+}
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return " ".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
+    """Planned stays planned and nothing is stated more strongly than the
+    answer, in the text a reader gets from both formats."""
+    pdf = " ".join(tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-").split())
+    word = " ".join(docx_text(built / f"PRY-profile-{lang}.docx").split())
+    # WeasyPrint's automatic hyphens (U+2010 at a line end) are in the text
+    # layer: compare the PDF without them and without line breaks.
+    pdf_flat = pdf.replace("\u2010 ", "").replace("\u00ad", "")
+    for phrase in STATUS_TEXT[lang]["present"]:
+        assert phrase in word, ("docx", phrase)
+        assert squeeze(phrase) in squeeze(pdf_flat), ("pdf", phrase)
+    for phrase in STATUS_TEXT[lang]["absent"]:
+        assert phrase not in word, ("docx", phrase)
+        assert squeeze(phrase) not in squeeze(pdf_flat), ("pdf", phrase)
