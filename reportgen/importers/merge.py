@@ -172,6 +172,7 @@ class _Merger:
         self.q = questionnaire
         self.report = report
         self.changed_details: set[int] = set()  # items whose text or sources the Government changed
+        self.changed_evidence: set[int] = set()  # ... in a way a value read from them may change
 
     def header(self, document: CommentedMap, new: dict[str, Any]) -> None:
         """Respondent details and a marked consent are the Government's."""
@@ -213,8 +214,12 @@ class _Merger:
             self.report.note(number, "text kept: it differs from the export only by small edits (a reviewer's)")
         elif verdict == "changed":
             self._set_text(old, number, new_text)
+        if verdict == "changed":
+            self.changed_evidence.add(number)
         if _sources_changed(old.get("sources") or [], new_sources):
             self._set_sources(old, number, new_sources)
+            if not new_text:  # a link alone was the evidence
+                self.changed_evidence.add(number)
         if number in self.changed_details:
             self._flag_reviewer_fields(old, number)
             why = new.get("flags", {}).get("needs_review")
@@ -295,7 +300,7 @@ class _Merger:
         if new_value is None or (new_value == old_value and not evidence):
             return
         details_changed = bool({item.number, *(f.number for f in self.q.follow_ups(item.number))}
-                               & self.changed_details)
+                               & self.changed_evidence)
         unconfirmed = bool(old and old.get("inferred") is not None and not old.get("reviewed"))
         if evidence is None:  # marked in the export: the Government's word
             self._put_value(answers, item.number, new_value, None, "marked in the export")
@@ -317,7 +322,8 @@ class _Merger:
             if "inferred" not in old:
                 old.insert(list(old).index("value") + 1, "inferred", evidence)
             old["inferred"] = evidence
-        old.pop("reviewed", None)
+        if "reviewed" in old:
+            old["reviewed"] = False  # kept with the reviewer's comment on it: to confirm again
         shown = f": {_shown(evidence)}" if evidence else ""
         if before == value:
             self.report.change(number, f"value {value} {why}{shown}; confirm it again")
