@@ -169,7 +169,7 @@ def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> I
     result.warnings = [Problem(source_name, m.line, _misplaced_message(m),
                                None if m.kind == "after the end" else m.number, "warning") for m in misplaced]
     result.truncated_after = _truncated_after(blocks, questionnaire)
-    result.last_line = len(lines)
+    result.last_line = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=1)
     return result
 
 
@@ -836,10 +836,8 @@ class _Builder:
         survey, not data disaggregated by gender) does not say Yes."""
         details = [self.contents[f.number] for f in self.q.follow_ups(item.number)
                    if self.contents.get(f.number)]
-        if details:
-            first = details[0]
-            found = infer(first.text, [s.url for s in first.sources])
-            assert found is not None  # the follow-up has content
+        found = infer(details[0].text, [s.url for s in details[0].sources]) if details else None
+        if found is not None:
             return _Choice(found.value, evidence=found.evidence)
         found = infer(own.text, [s.url for s in own.sources]) if own else None
         if found is not None and found.value == "planned":

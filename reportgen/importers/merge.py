@@ -38,6 +38,7 @@ from reportgen.files import write_atomic
 from reportgen.importers.forms import ImportResult
 from reportgen.importers.inference import clip
 from reportgen.questionnaire import Item, Kind, Questionnaire
+from reportgen.responses import check_file
 
 # A reviewer's repair changes at most this many words per place, and at most
 # REPAIR_SHARE of the text's words in all (never a figure).
@@ -67,7 +68,11 @@ def merge_export(result: ImportResult, reviewed_path: Path, dry_run: bool = Fals
     unless ``dry_run`` or nothing changed."""
     yaml = _round_trip()
     text = yamlsource.read_text(reviewed_path)
-    yamlsource.load(reviewed_path)  # refuses aliases, bad YAML ... with FILE:LINE
+    _, problems = check_file(reviewed_path)  # refuses aliases, bad YAML ... with FILE:LINE
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(reviewed_path, errors[0].line, f"{errors[0].message} (--merge needs a file that "
+                         "`reportgen check` accepts)", errors[0].item)
     try:
         document = yaml.load(text)
     except YAMLError as exc:  # pragma: no cover - yamlsource.load refused it first
@@ -187,7 +192,7 @@ class _Merger:
             document["consent"] = consent
 
     def answers(self, answers: CommentedMap, new_answers: dict[int, Any]) -> None:
-        numbers = sorted(set(new_answers) | {int(k) for k in answers})
+        numbers = sorted(set(new_answers) | {k for k in answers if isinstance(k, int)})
         # details first: a yes/no value read from a follow-up depends on them
         for number in numbers:
             self._details(answers, number, new_answers.get(number))
@@ -236,7 +241,7 @@ class _Merger:
         if number in answers:
             answers[number] = fresh
         else:
-            position = sum(1 for key in answers if int(key) < number)
+            position = sum(1 for key in answers if isinstance(key, int) and key < number)
             answers.insert(position, number, fresh)
         return fresh
 

@@ -183,7 +183,20 @@ def test_merge_keeps_reviewer_repairs_of_the_text(tmp_path: Path) -> None:
 
 def test_merge_refuses_another_countrys_file(tmp_path: Path) -> None:
     other = tmp_path / "URY.yaml"
-    other.write_text("country: URY\nquestionnaire: msq-2024\nanswers: {}\n", encoding="utf-8")
+    other.write_text(REVIEWED.read_text(encoding="utf-8").replace("\ncountry: PRY\n", "\ncountry: URY\n"),
+                     encoding="utf-8")
+    before = other.read_bytes()
     result = invoke("import", str(SEED), "--merge", str(other))
     assert result.exit_code == 2
-    assert "the export is for PRY" in result.output and result.output.count("\n") == 1
+    assert "the export is for PRY, this file for URY" in result.output and result.output.count("\n") == 1
+    assert other.read_bytes() == before
+
+
+def test_merge_refuses_a_file_check_refuses(reviewed: Path) -> None:
+    text = reviewed.read_text(encoding="utf-8").replace("\nanswers:\n", "\nanswers:\n  999:\n    text: x\n", 1)
+    reviewed.write_text(text, encoding="utf-8")
+    result = invoke("import", str(SEED), "--merge", str(reviewed))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"reportgen: {reviewed}:") and result.output.count("\n") == 1
+    assert "reportgen check" in result.output
+    assert reviewed.read_text(encoding="utf-8") == text

@@ -105,7 +105,7 @@ def test_a_truncated_export_exits_non_zero_and_writes_nothing(tmp_path: Path) ->
     result = CliRunner().invoke(cli, ["import", str(export), "-o", str(output)])
     assert result.exit_code == 2
     assert result.output.strip() == (
-        f"reportgen: {export}:{len(text.splitlines()) + 1}: the export ends after Q60 (Q61-Q126 not found): "
+        f"reportgen: {export}:{len(text.rstrip().splitlines())}: the export ends after Q60 (Q61-Q126 not found): "
         "it looks truncated; --partial imports it with the missing items flagged")
     assert not output.exists()
     partial = CliRunner().invoke(cli, ["import", str(export), "-o", str(output), "--partial"])
