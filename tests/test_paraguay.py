@@ -286,3 +286,12 @@ def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
     for phrase in STATUS_TEXT[lang]["absent"]:
         assert phrase not in word, ("docx", phrase)
         assert squeeze(phrase) not in squeeze(pdf_flat), ("pdf", phrase)
+
+
+def test_spanish_metadata_is_spanish(built: Path) -> None:
+    info = tool("pdfinfo", str(built / "PRY-profile-es.pdf"))
+    keywords = next(line for line in info.splitlines() if line.startswith("Keywords:"))
+    assert "gobierno electrónico" in keywords and "Encuesta de las Naciones Unidas" in keywords
+    assert "e-government" not in keywords
+    props = docx.Document(str(built / "PRY-profile-es.docx")).core_properties
+    assert "gobierno electrónico" in props.keywords and "e-government" not in props.keywords
