@@ -6,6 +6,7 @@ adding ``msq-2026.yaml`` adds an edition with no code change.
 
 from __future__ import annotations
 
+import difflib
 import re
 from enum import StrEnum
 from functools import cache
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reportgen.errors import InputError
 
 RESPONDENT_GROUP = "respondent"  # the contact items of the person who answered
+COUNTRY_KEY = "country"  # the item that names the country (kept in a responses file's header)
 
 
 class Kind(StrEnum):
@@ -50,6 +52,9 @@ class Option(BaseModel):
 class Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     number: int = Field(ge=1)
+    # The stable name templates and code use ("ethical_ai_law"): an edition
+    # may renumber its items, the keys stay.
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     section: str
     kind: Kind
     required: bool = False
@@ -108,6 +113,12 @@ class Questionnaire(BaseModel):
                 raise ValueError(f"Q{item.number}: options belong to choice items only")
             if (item.kind == Kind.CONTACT) != (item.field is not None):
                 raise ValueError(f"Q{item.number}: a contact item needs a field, others none")
+        keys = [item.key for item in self.items]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"item keys must be unique: {', '.join(repeated)}")
+        if COUNTRY_KEY not in keys:
+            raise ValueError(f"no item has the key {COUNTRY_KEY!r} (the country's name)")
         for group in self.groups:
             for number in group.items:
                 if by_number.get(number) is None or by_number[number].group != group.id:
@@ -116,6 +127,13 @@ class Questionnaire(BaseModel):
 
     def item(self, number: int) -> Item:
         return self.items[number - 1]
+
+    def by_key(self, key: str) -> Item | None:
+        return next((item for item in self.items if item.key == key), None)
+
+    def nearest_keys(self, key: str) -> list[str]:
+        """Valid keys that look like a mistyped one, for error messages."""
+        return difflib.get_close_matches(key, [item.key for item in self.items], n=3, cutoff=0.6)
 
     def has_item(self, number: int) -> bool:
         return 1 <= number <= len(self.items)
@@ -127,7 +145,8 @@ class Questionnaire(BaseModel):
     def header_items(self) -> set[int]:
         """Items a responses file keeps in its header, not under ``answers``:
         the first (the country), the respondent's contact items, the consent."""
-        numbers = {1} | {item.number for item in self.items if item.group == RESPONDENT_GROUP}
+        country = next(item.number for item in self.items if item.key == COUNTRY_KEY)
+        numbers = {country} | {item.number for item in self.items if item.group == RESPONDENT_GROUP}
         return numbers | ({self.consent_item} if self.consent_item else set())
 
     def follow_ups(self, number: int) -> list[Item]:
