@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import docx
 import pytest
 
 from reportgen import questionnaire
 from reportgen.importers.forms import parse_export
 from reportgen.narrative import first_sentences
 from reportgen.prose import is_heading, strip_inline_headings
+from reportgen.writers import WriterOptions
+from reportgen.writers.docx import write_docx
+from tests.test_narrative import build
 
 SEED = Path(__file__).parent / "fixtures" / "msq-2024-paraguay-forms-export.md"
 
@@ -99,3 +104,14 @@ def test_no_summary_of_the_seed_starts_with_a_heading_or_label() -> None:
         assert "MAIN ACTORS" not in summary, number
         checked += bool(summary)
     assert checked == sum(bool((a or {}).get("text")) for a in answers.values())
+
+
+def test_the_profile_summary_skips_the_heading_in_the_docx(tmp_path: Path) -> None:
+    """Through the engine and the DOCX writer, read back with python-docx:
+    the label and the heading of an answer never start its summary."""
+    answers = ("  13:\n    text: |\n      Presidential decree N° 8942\n      3.1.2. MAIN ACTORS OF THE ECOSYSTEM\n"
+               "      The MITIC convenes the actors of the ICT ecosystem. It publishes the plan.\n")
+    result = build(tmp_path, "Agency: {{ p.q('lead_agency').summary }}\n", answers)
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(write_docx(result.document, WriterOptions()))).paragraphs]
+    assert "Agency: The MITIC convenes the actors of the ICT ecosystem. It publishes the plan." in paragraphs
+    assert not any("MAIN ACTORS" in text or "8942" in text for text in paragraphs)

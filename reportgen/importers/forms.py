@@ -5,9 +5,13 @@ form's "View results" page. It is lossy in ways this module has to work
 around:
 
 * the chosen option of a choice question is not marked: "Yes" and "No" are
-  both listed. A yes/no value is therefore *inferred* from its follow-up
-  ("If yes, please provide link and detail") and flagged; with nothing to
-  infer from, the value stays absent and the answer is flagged for review;
+  both listed. A yes/no value is then read from its follow-up ("If yes,
+  please provide link and detail"): ``planned`` or ``yes`` with the phrase
+  that decided it under ``inferred:`` (rules in inference.py); with nothing
+  to read it from, the value stays absent and the answer is flagged;
+* headings can be out of order, repeated, or followed by items the
+  questionnaire does not have, and an export can stop half-way: all are
+  reported with their lines, never merged into a neighbouring answer;
 * item headings come with or without ``#``/``**`` markup, sometimes glued to
   a section title, and answers contain numbered paragraphs ("2. Infocenters.",
   "9.4.1. UPDATE ...") that are not items. An item heading is only accepted
