@@ -30,8 +30,9 @@ INTENTION_PATTERNS: dict[str, tuple[str, ...]] = {
     "en": (
         r"\b(?:is|are)\s+(?:being\s+|currently\s+|also\s+)?(?:contemplated|planned|foreseen|envisaged|envisioned|"
         r"scheduled|intended|expected)\b",
-        r"\b(?:plans?|intends?|is\s+planning|are\s+planning)\s+to\b",
-        r"\b(?:it|this|they|we|these|there|which)\s+will\b",
+        # "plans to" / "we plan to", not the noun in "the National Plan to Reduce ..."
+        r"\b(?:plans|intends|(?:we|they|I)\s+(?:plan|intend)|is\s+planning|are\s+planning)\s+to\b",
+        r"\b(?:it|this|they|we|these|there)\s+will\b",
         r"\bwill\s+(?:soon\s+|shortly\s+)?be\b",
         r"\bto\s+be\s+(?:carried\s+out|implemented|developed|adopted|approved|launched|enacted|introduced|created|"
         r"established|published|done)\b",

@@ -30,6 +30,7 @@ def catalog() -> questionnaire.Questionnaire:
     "It is planned to be carried out very soon.",
     "A national AI policy will be adopted in 2025.",
     "The ministry plans to publish the guidelines next year.",
+    "We plan to adopt a data governance framework.",
     "The regulation is to be carried out by MITIC.",
     "We will launch the portal in the coming months.",
     "A bill on the ethical use of AI is before Congress.",
@@ -60,6 +61,8 @@ def test_an_intention_gives_planned_with_its_clause(text: str) -> None:
     # the plan is in place; the bill is one of its actions (after the colon)
     "There is a National Integrity Plan where one of the actions is Action 1.2.2: Promotion of a bill.",
     "The bill was approved in 2021 as Law No. 6822.",
+    "The National Plan to Reduce Poverty includes digital services for women.",
+    "Law No. 6534 created the agency, which will supervise credit data.",
     "La Ley N° 6822 fue promulgada en 2021 y regula la firma digital.",
     "El proyecto de ley fue aprobado por el Congreso en 2021.",
 ])
