@@ -41,11 +41,12 @@ def _is_title_case(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= TITLE_CASE_SHARE
 
 
-def is_heading(line: str) -> bool:
+def is_heading(line: str, next_line: str = "") -> bool:
     """A line that is a heading, a title or a source label rather than a
     sentence: ALL CAPS, numbered like a document's sections ("3.1.2. ...")
     without ending like a sentence, or short / Title Case without final
-    punctuation ("Presidential decree N° 8942", "Page 91")."""
+    punctuation ("Presidential decree N° 8942", "Page 91") unless the next
+    line continues it in lower case (a sentence wrapped over lines)."""
     line = " ".join(line.split())
     if not line:
         return False
@@ -54,8 +55,8 @@ def is_heading(line: str) -> bool:
     ends_like_sentence = line.endswith(_FINAL_PUNCTUATION)
     if _MULTI_LEVEL_NUMBER.match(line):
         return not ends_like_sentence or (_is_title_case(line) and len(line.split()) <= SHORT_LINE_WORDS * 2)
-    if ends_like_sentence:
-        return False
+    if ends_like_sentence or line[0].islower() or next_line.strip()[:1].islower():
+        return False  # a sentence, or one wrapped over lines
     return len(line.split()) <= SHORT_LINE_WORDS or _is_title_case(line)
 
 
@@ -108,8 +109,9 @@ def prose_paragraphs(text: str) -> list[str]:
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text.strip()):
         current: list[str] = []
-        for line in block.splitlines():
-            if is_heading(line):
+        lines = block.splitlines()
+        for index, line in enumerate(lines):
+            if is_heading(line, lines[index + 1] if index + 1 < len(lines) else ""):
                 if current:
                     paragraphs.append(" ".join(current))
                     current = []

@@ -77,6 +77,12 @@ def test_one_short_line_is_its_own_summary() -> None:
         "10.4.12. PROMOTION AND DEVELOPMENT OF EMERGING TECHNOLOGIES"
 
 
+def test_a_wrapped_sentence_is_not_cut_at_a_short_line() -> None:
+    text = "The plan reaches the offices\nof the State and the\nmunicipalities. It has four axes."
+    assert first_sentences(text, 320) == \
+        "The plan reaches the offices of the State and the municipalities. It has four axes."
+
+
 def test_a_heading_inside_a_paragraph_ends_the_summary() -> None:
     text = "The plan has four axes.\n9.4.5. STATE TRANSPARENCY\nWithin the framework of the plan, more follows."
     assert first_sentences(text, 320) == "The plan has four axes."
