@@ -268,6 +268,11 @@ class AnswerView:
         return self._profile._at(follow_ups[0].number)
 
     @property
+    def instrument(self) -> Md:
+        """The law, decree or plan a legal-framework answer names (translated), or ""."""
+        return self._profile.free_text(self._answer.instrument or "") if self._answer else Md("")
+
+    @property
     def has_text(self) -> bool:
         return bool(self._answer and (self._answer.text or self._answer.summary))
 

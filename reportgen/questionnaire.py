@@ -11,6 +11,8 @@ import re
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -162,23 +164,40 @@ class Questionnaire(BaseModel):
         return [item for item in self.items if item.section == section_id]
 
 
+PROJECT_FOLDER = Path("questionnaires")  # a report project's own editions, beside responses/
+
+
+def _folders() -> list[Traversable]:
+    """Where editions are looked up: the report project's ``questionnaires/``
+    folder first (a new edition is a file there), then the shipped ones."""
+    shipped = resources.files("reportgen") / "questionnaires"
+    return [PROJECT_FOLDER, shipped] if PROJECT_FOLDER.is_dir() else [shipped]
+
+
 def available() -> list[str]:
-    """The ids of the editions shipped as package data."""
-    folder = resources.files("reportgen") / "questionnaires"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    """The ids of the editions a build can use."""
+    return sorted({p.name.removesuffix(".yaml") for folder in _folders() for p in folder.iterdir()
+                   if p.name.endswith(".yaml")})
+
+
+def load(questionnaire_id: str) -> Questionnaire:
+    """Load and validate one edition; an unknown id or a broken file is an InputError."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id):
+        for folder in _folders():
+            resource = folder / f"{questionnaire_id}.yaml"
+            if resource.is_file():
+                return _load(resource.read_text(encoding="utf-8"), resource.name)
+    known = ", ".join(available()) or "none"
+    raise InputError(f"{questionnaire_id}.yaml", 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
 
 
 @cache
-def load(questionnaire_id: str) -> Questionnaire:
-    """Load and validate one edition; an unknown id or a broken file is an InputError."""
-    resource = resources.files("reportgen") / "questionnaires" / f"{questionnaire_id}.yaml"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id) or not resource.is_file():
-        known = ", ".join(available()) or "none"
-        raise InputError(resource.name, 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+def _load(text: str, name: str) -> Questionnaire:
+    """Parse one edition once per content (the key is the file's text)."""
+    data = yaml.safe_load(text)
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(resource.name, 1, f"invalid catalog at {where}: {first['msg']}") from None
+        raise InputError(name, 1, f"invalid catalog at {where}: {first['msg']}") from None
