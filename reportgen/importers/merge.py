@@ -309,12 +309,13 @@ class _Merger:
         unconfirmed = bool(old and old.get("inferred") is not None and not old.get("reviewed"))
         if evidence is None:  # marked in the export: the Government's word
             self._put_value(answers, item.number, new_value, None, "marked in the export")
-        elif old_value is None or details_changed or unconfirmed:
+        elif details_changed or unconfirmed:
             if old_value != new_value or (old or {}).get("inferred") != evidence:
                 self._put_value(answers, item.number, new_value, evidence,
                                 "read from the changed details" if details_changed else "read from the details")
-        elif old_value != new_value:
-            self.report.note(item.number, f"kept the reviewer's {old_value!r}; the unchanged details read as "
+        elif old_value != new_value:  # the reviewer's decision, "no value" (not stated) included
+            kept = repr(old_value) if old_value is not None else "no value"
+            self.report.note(item.number, f"kept the reviewer's {kept}; the unchanged details read as "
                                           f"{new_value!r} ({_shown(evidence)})")
 
     def _put_value(self, answers: CommentedMap, number: int, value: str, evidence: str | None, why: str) -> None:
