@@ -67,18 +67,7 @@ def merge_export(result: ImportResult, reviewed_path: Path, dry_run: bool = Fals
     """Merge an imported export into the reviewed file; write it (atomically)
     unless ``dry_run`` or nothing changed."""
     yaml = _round_trip()
-    text = yamlsource.read_text(reviewed_path)
-    _, problems = check_file(reviewed_path)  # refuses aliases, bad YAML ... with FILE:LINE
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise InputError(reviewed_path, errors[0].line, f"{errors[0].message} (--merge needs a file that "
-                         "`reportgen check` accepts)", errors[0].item)
-    try:
-        document = yaml.load(text)
-    except YAMLError as exc:  # pragma: no cover - yamlsource.load refused it first
-        raise InputError(reviewed_path, 1, f"YAML error: {exc}") from None
-    if not isinstance(document, CommentedMap) or not isinstance(document.get("answers"), CommentedMap):
-        raise InputError(reviewed_path, 1, "not a responses file (expected country, ..., answers:)")
+    document = _load_reviewed(yaml, reviewed_path)
     new = result.data
     if document.get("country") != new.get("country"):
         raise InputError(reviewed_path, 1, f"the export is for {new.get('country')}, this file for "
@@ -94,6 +83,24 @@ def merge_export(result: ImportResult, reviewed_path: Path, dry_run: bool = Fals
         if not dry_run:
             write_atomic(reviewed_path, report.text.encode("utf-8"))
     return report
+
+
+def _load_reviewed(yaml: YAML, path: Path) -> CommentedMap:
+    """The reviewed file as an editable tree, once ``check`` accepts it (which
+    also refuses anchors and aliases before ruamel.yaml reads anything)."""
+    text = yamlsource.read_text(path)
+    _, problems = check_file(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise InputError(path, errors[0].line, f"{errors[0].message} (--merge needs a file that "
+                         "`reportgen check` accepts)", errors[0].item)
+    try:
+        document = yaml.load(text)
+    except YAMLError as exc:  # check read it with PyYAML; ruamel.yaml may still differ
+        raise InputError(path, 1, f"YAML error: {' '.join(str(exc).split())}") from None
+    if not isinstance(document, CommentedMap) or not isinstance(document.get("answers"), CommentedMap):
+        raise InputError(path, 1, "not a responses file (expected country, ..., answers:)")
+    return document
 
 
 def _round_trip() -> YAML:
@@ -148,7 +155,9 @@ def _sources_changed(old: list[Any], new: list[dict[str, Any]]) -> bool:
 
 
 def _shown(text: Any) -> str:
-    return repr(clip(str(text))[:SHOWN_CHARS] + ("…" if len(clip(str(text))) > SHOWN_CHARS else ""))
+    """A text for the change list: one line, quoted, at most SHOWN_CHARS."""
+    line = clip(str(text))
+    return repr(line[:SHOWN_CHARS] + ("…" if len(line) > SHOWN_CHARS else ""))
 
 
 def _first_difference(old: str, new: str) -> str:
