@@ -70,7 +70,8 @@ class ImportResult:
     data: dict[str, Any]
     items_found: int = 0
     answered: int = 0
-    inferred: int = 0
+    inferred: int = 0  # values read from the details (to be confirmed)
+    planned: int = 0  # ... of which read as planned
     needs_review: int = 0
     sources: int = 0  # distinct addresses over all answers
     missing: list[int] = field(default_factory=list)  # items whose heading was not found
@@ -83,7 +84,8 @@ class ImportResult:
 
     def summary(self) -> str:
         line = (
-            f"{self.items_found} items found, {self.answered} answered, {self.inferred} inferred, "
+            f"{self.items_found} items found, {self.answered} answered, "
+            f"{self.inferred} inferred ({self.planned} planned), "
             f"{self.needs_review} need review, {self.sources} sources"
         )
         return "; ".join([line, *self.notes])
@@ -950,6 +952,7 @@ class _Builder:
             items_found=len(blocks),
             answered=header_answered + sum(_is_answered(a) for a in answers.values()),
             inferred=sum(bool(a and a.get("inferred")) for a in answers.values()),
+            planned=sum(bool(a and a.get("inferred") and a.get("value") == "planned") for a in answers.values()),
             needs_review=len(self.review_items),
             sources=len({urls.normalize(s["url"]) for a in answers.values() if a
                          for s in a.get("sources", [])}),

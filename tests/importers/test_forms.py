@@ -73,7 +73,7 @@ def test_seed_summary_line(seed: ImportResult) -> None:
     # the hacienda.gov.py address broken over two lines under Q62 counts once.
     assert seed.sources == 82
     assert seed.summary() == (
-        "126 items found, 110 answered, 40 inferred, 8 need review, 82 sources; "
+        "126 items found, 110 answered, 40 inferred (2 planned), 8 need review, 82 sources; "
         "consent to publish (Q126) not marked"
     )
 
