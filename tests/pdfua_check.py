@@ -12,6 +12,7 @@ ISO 32000 14.8.4), figures (13), notes (19), links and annotations (28), fonts
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -220,7 +221,7 @@ def _headings(levels: list[int]) -> list[str]:
     if not levels:
         return ["14-001 no headings"]
     found = [] if levels[0] == 1 else [f"14-002 the first heading is H{levels[0]}, not H1"]
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         if after > before + 1:
             found.append(f"14-003 heading level skipped: H{before} then H{after}")
     return found

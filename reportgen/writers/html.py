@@ -291,11 +291,14 @@ class _HtmlBuilder:
         return visitor(block)
 
     def heading(self, block: m.Heading) -> str:
-        level = min(max(block.level, 1), 3)
+        # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
+        level = min(max(block.level, 1), 3) + 1
         anchor = _attr(self.heading_ids[id(block)])
         return f'<h{level} id="{anchor}">{self.inlines(block.children)}</h{level}>'
 
     def paragraph(self, block: m.Paragraph) -> str:
+        if block.role == "title":  # the page's one <h1>, a heading in the PDF too
+            return f'<h1 class="title">{self.inlines(block.children)}</h1>'
         css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
         return f"<p{css_class}>{self.inlines(block.children)}</p>"
 
@@ -325,7 +328,7 @@ class _HtmlBuilder:
         return f'<figure><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
 
     def contents(self, block: m.Contents) -> str:
-        title = f'<h1 id="contents-title">{_text(block.title)}</h1>'
+        title = f'<h2 id="contents-title">{_text(block.title)}</h2>'
         return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
 
     def _toc_items(self) -> str:

@@ -27,6 +27,7 @@ the text of each anchor target:
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zlib
 from collections.abc import Iterator
@@ -259,7 +260,7 @@ def _merge_page_fragments(state: _State, document: Dictionary, pages: list[Any])
     are fragments of the same HTML element, level by level."""
     paired = _top_level_by_page(state, document, pages)
     survivor: dict[tuple[int, int], Dictionary] = {}  # absorbed element -> the one holding it now
-    for before, after in zip(paired, paired[1:], strict=False):
+    for before, after in itertools.pairwise(paired):
         if before and after:
             (a, a_box), (b, b_box) = before[-1], after[0]
             a = survivor.get(a.objgen, a)

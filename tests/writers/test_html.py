@@ -121,8 +121,10 @@ def test_cover_contents_and_sections(sample: tuple[bytes, Element]) -> None:
     assert all(t[1:] in ids for t in targets)
     sections = list(next(tree.iter("main")).iter("section"))
     assert [s.attrs["data-section"] for s in sections] == ["at-a-glance", "A", "sources"]
-    assert [h.attrs["id"] for h in tree.iter("h1")] == ["contents-title", "at-a-glance", "A", "sources"]
-    assert next(tree.iter("h3")).attrs["id"] == "A-legal"
+    # one <h1>, the title; the model's level-1 headings are <h2>
+    assert [h.all_text() for h in tree.iter("h1")] == ["Paraguay"]
+    assert [h.attrs["id"] for h in tree.iter("h2")] == ["contents-title", "at-a-glance", "A", "sources"]
+    assert next(tree.iter("h4")).attrs["id"] == "A-legal"
 
 
 def test_ids_are_unique(sample: tuple[bytes, Element]) -> None:
