@@ -345,6 +345,20 @@ class ProfileView:
     def final(self) -> bool:
         return self._options.status == "final"
 
+    @property
+    def values_inferred(self) -> bool:
+        """Whether any Yes/No value was read from the details given (the export
+        marked no option): the profile then says so once."""
+        return any(a is not None and a.inferred is not None for a in self._responses.answers.values())
+
+    def with_status(self, status: str, section_id: str | None = None) -> list[AnswerView]:
+        """The closed items of a section (or of the whole questionnaire) in one
+        status: yes, no, planned or not_stated."""
+        closed = (Kind.YES_NO, Kind.YES_NO_OTHER)
+        items = self._catalog.section_items(section_id) if section_id else self._catalog.items
+        views = [self.q(item.number) for item in items if item.kind in closed and item.section not in ("contact",)]
+        return [view for view in views if view.status == status]
+
     def localized(self, text: Localized) -> str:
         """A questionnaire label in the profile's language: from the catalog
         when it has the language, else from ``locales/<lang>/.../questionnaire.po``
@@ -473,8 +487,24 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
         "commas": lambda items: Md(", ".join(escape_md(i) for i in items)),
         "md": escape_md,
+        "lower_first": _lower_first,
         "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
     }
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: "Ethical use of AI" -> "ethical use of AI";
+    a leading acronym ("CIO", "IoT") keeps its capitals."""
+    words = str(text).split()
+    if not words:
+        return str(text)
+    first, rest = words[0], words[1:]
+    acronym = len(first) > 1 and any(c.isupper() for c in first[1:])
+    # "Sustainable Development Goals", "Internet of Things": a name, not a phrase.
+    name = any(w[:1].isupper() and w[1:2].islower() for w in rest)
+    if acronym or name:
+        return str(text)
+    return first[:1].lower() + str(text)[1:]
 
 
 # --- the profile ------------------------------------------------------------

@@ -89,6 +89,10 @@ class Budget(_Strict):
     national: Amount | None = None  # national government expenditure
     dedicated: Amount | None = None  # the budget dedicated to digital government
     share_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    # What the Government counts as its budget for digital government, in its
+    # own words ("the budget of the Ministry of ..."), so the profile can say
+    # whose budget the figure is.
+    basis: Text | None = None
 
 
 def _yes_no(value: Any) -> Any:
