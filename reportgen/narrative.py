@@ -59,6 +59,10 @@ LABELS: dict[str, str] = {
     "draft": N_("Draft"),
     "final": N_("Final"),
     "untitled_source": N_("Web page of %(domain)s"),
+    # Document keywords (PDF, DOCX and HTML metadata), in the profile's language.
+    "keyword_egov": N_("e-government"),
+    "keyword_survey": N_("E-Government Survey"),
+    "table": N_("Table"),  # alt text title of a table without caption: "Table 2"
 }
 
 
@@ -606,7 +610,7 @@ def _meta(responses: Responses, locale: Locale, options: Options, edition: str) 
         subject=f"{title}: {country}",
         # The default organisation is one of the fixed words, so it is translated.
         author=labels["organisation"] if options.organisation == LABELS["organisation"] else options.organisation,
-        keywords=[country, "e-government", "E-Government Survey", edition],
+        keywords=[country, labels["keyword_egov"], labels["keyword_survey"], edition],
         edition=edition,
         status=labels["final" if options.status == "final" else "draft"],
         date=document_date(responses),
