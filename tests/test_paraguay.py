@@ -259,6 +259,33 @@ def test_libreoffice_converts_the_spanish_docx(built: Path, tmp_path: Path) -> N
     converted = tmp_path / "PRY-profile-es.pdf"
     text = tool("pdftotext", str(converted), "-")
     assert "Paraguay" in text and "Fuentes" in text
+    # opened as is (no field update), the contents page lists the sections
+    contents = text.split("\f")[1]
+    assert "Índice" in contents and "A. Marco institucional" in contents and "Fuentes" in contents
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_docx_opens_finished(built: Path, lang: str) -> None:
+    from tests.test_contrast import docx_colour_failures
+    from tests.writers.test_docx import audit_errors
+
+    path = built / f"PRY-profile-{lang}.docx"
+    document = docx.Document(str(path))
+    assert document.settings.element.find(f"{W}updateFields") is None
+    assert audit_errors(path) == []
+    checked, failures = docx_colour_failures(path.read_bytes())
+    assert checked > 10 and failures == []
+    for table in document.tables:
+        assert table._tbl.tblPr.find(f"{W}tblCaption").get(f"{W}val")
+        assert table._tbl.tblPr.find(f"{W}tblDescription").get(f"{W}val")
+
+
+def test_spanish_docx_metadata_is_spanish(built: Path) -> None:
+    props = docx.Document(str(built / "PRY-profile-es.docx")).core_properties
+    assert props.title == "Perfil de país sobre gobierno electrónico: Paraguay"
+    assert props.keywords == "Paraguay, gobierno electrónico, Encuesta de Gobierno Electrónico, 2024"
+    assert props.author == "Departamento de Asuntos Económicos y Sociales de las Naciones Unidas"
+    assert (props.language, props.content_status) == ("es-ES", "Borrador")
 
 
 # --- privacy -------------------------------------------------------------------------------
