@@ -69,11 +69,12 @@ def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], cla
         state = _State(pdf)
         document = _document_element(root)
         _artifact_orphans(state, root)
-        _name_top_level(state, document, pages)
+        html_elements = _html_elements(state, document, pages)  # before merging changes the kids
         _merge_page_fragments(state, document, pages)
         for link in list(_elements(document)):
             if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
                 _flatten_link(state, link, link_texts)
+        _apply_html_semantics(pdf, document, html_elements, str(pdf.Root.get("/Lang", "")))
         _scope_header_cells(document)
         _remap_header_ids(state, document)
         _rewrite_artifacts(state)
@@ -246,13 +247,85 @@ def _top_level_by_page(state: _State, document: Dictionary, pages: list[Any]) ->
     return paired
 
 
-def _name_top_level(state: _State, document: Dictionary, pages: list[Any]) -> None:
-    """Cover and contents are sections, not NonStruct."""
-    for page in _top_level_by_page(state, document, pages):
-        for element, box in page:
-            role = _ROLE_OF_TAG.get(getattr(box, "element_tag", ""))
-            if role and element.S == "/NonStruct":
-                element.S = Name(role)
+def _footnote_area(page: Any) -> Any | None:
+    return next((box for box in page._page_box.children if type(box).__name__ == "FootnoteAreaBox"), None)
+
+
+def _html_elements(state: _State, document: Dictionary, pages: list[Any]) -> dict[tuple[int, int], tuple[Any, str]]:
+    """Structure element (objgen) -> the HTML element it was made from, as far
+    as kids and boxes pair up one to one (they do but for WeasyPrint's list
+    wrappers, where the mapping stops)."""
+    mapping: dict[tuple[int, int], tuple[Any, str]] = {}
+    index = _page_index(state.pdf)
+    for number, pairs in enumerate(_top_level_by_page(state, document, pages)):
+        for element, box in pairs:
+            _map_boxes(element, box, mapping)
+        area = _footnote_area(pages[number])
+        if area is None or not pairs:
+            continue
+        on_page = [k for k in _kids(document) if _is_structural(k) and index.get(k.Pg.objgen) == number]
+        if len(on_page) > len(pairs):  # the footnote area comes right after the body's boxes
+            _map_boxes(on_page[len(pairs)], area, mapping)
+    return mapping
+
+
+def _map_boxes(element: Dictionary, box: Any, mapping: dict[tuple[int, int], tuple[Any, str]]) -> None:
+    if box.element is not None and type(box).__name__ != "TextBox":
+        mapping.setdefault(element.objgen, (box.element, box.element_tag or ""))
+    kids, boxes = _structure_kids(element), _box_kids(box)
+    if len(kids) != len(boxes):
+        return
+    for kid, kid_box in zip(kids, boxes, strict=True):
+        if _is_structural(kid) and type(kid_box).__name__ != "TextBox":
+            _map_boxes(kid, kid_box, mapping)
+
+
+_NOTE_ROLES = {"doc-footnote", "doc-endnote", "note"}
+_REFERENCE_ROLES = {"doc-noteref", "doc-biblioref"}
+
+
+def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tuple[int, int], tuple[Any, str]],
+                          lang: str) -> None:
+    """What the HTML says and WeasyPrint does not carry over: the cover and
+    contents are sections; notes (``role="doc-footnote"`` or class
+    ``footnote``) are ``Note`` elements with their id; links to notes and
+    sources (``doc-noteref``, ``doc-biblioref``) sit in a ``Reference``, as
+    does a footnote call, and a footnote's marker is its ``Lbl``; an element
+    whose ``lang`` differs from the document's gets ``/Lang``."""
+    for element in list(_elements(document)):
+        source, box_tag = html.get(element.objgen, (None, ""))
+        if source is None:
+            continue
+        if box_tag.endswith("::footnote-call"):
+            element.S = Name.Reference
+            continue
+        if box_tag.endswith("::footnote-marker"):
+            element.S = Name.Lbl
+            continue
+        if "::" in box_tag:  # other generated content belongs to its element's text
+            continue
+        tag = source.tag if isinstance(source.tag, str) else ""
+        role = (source.get("role") or "").split()
+        classes = (source.get("class") or "").split()
+        if _ROLE_OF_TAG.get(tag) and element.S == "/NonStruct":
+            element.S = Name(_ROLE_OF_TAG[tag])
+        if (_NOTE_ROLES & set(role) or "footnote" in classes) and element.S in ("/Span", "/NonStruct", "/Div"):
+            element.S = Name.Note
+            if source.get("id") and "/ID" not in element:
+                element.ID = pikepdf.String(source.get("id"))
+        if _REFERENCE_ROLES & set(role) and element.S == "/Link":
+            _wrap(pdf, element, Name.Reference)
+        element_lang = source.get("lang") or source.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if element_lang and element_lang.lower() != lang.lower() and "/Lang" not in element:
+            element.Lang = pikepdf.String(element_lang)
+
+
+def _wrap(pdf: pikepdf.Pdf, element: Dictionary, role: Name) -> None:
+    """Put ``element`` inside a new element of type ``role`` in its place."""
+    parent = element.P
+    wrapper = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=role, P=parent, Pg=element.Pg, K=Array([element])))
+    _set_kids(parent, [wrapper if _is_structural(k) and k.objgen == element.objgen else k for k in _kids(parent)])
+    element.P = wrapper
 
 
 def _merge_page_fragments(state: _State, document: Dictionary, pages: list[Any]) -> None:
@@ -469,7 +542,7 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, document: Dictionar
 
 def _build_id_tree(pdf: pikepdf.Pdf, root: Dictionary, document: Dictionary) -> None:
     """``/IDTree`` naming every element that has an ``/ID``."""
-    named = sorted((str(e.ID), e) for e in _elements(document) if "/ID" in e)
+    named = sorted(((str(e.ID), e) for e in _elements(document) if "/ID" in e), key=lambda pair: pair[0])
     if not named:
         return
     flat: list[Any] = []

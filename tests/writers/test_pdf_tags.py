@@ -12,7 +12,8 @@ from pikepdf import Array, Dictionary, Name
 
 from reportgen import model as m
 from reportgen.writers import WriterOptions
-from reportgen.writers.pdf import write_pdf
+from reportgen.writers.html import render_html
+from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf, write_pdf
 from tests.pdfua_check import problems
 from tests.writers.sample import sample_document
 from tests.writers.test_pdf import long_document, poppler
@@ -161,3 +162,32 @@ def test_checker_fails_on_a_planted_fault(fault: str, sample_pdf: Path, tmp_path
     found = problems(planted(sample_pdf, tmp_path / "faulty.pdf", fault))
     assert found, fault
     assert all(line.startswith(EXPECTED[fault]) for line in found), found
+
+
+# --- what the HTML says, carried into the tags -------------------------------------
+
+
+def test_footnotes_are_notes_with_ids_and_calls_are_references(sample_pdf: Path) -> None:
+    notes = [c.note for c in m.citations(sample_document())]
+    with pikepdf.open(sample_pdf) as pdf:
+        found = elements(pdf, "Note")
+        assert sorted(str(n.ID) for n in found) == sorted({f"note-{n}" for n in notes})
+        assert all(k.S == "/Lbl" for k in (n.K[0] for n in found))  # the note's number
+        assert len(elements(pdf, "Reference")) == len(set(notes))
+
+
+def test_html_lang_and_reference_roles_reach_the_tags(tmp_path: Path) -> None:
+    """A span in another language gets /Lang; a doc-biblioref link sits in a Reference."""
+    document = sample_document()
+    options = WriterOptions()
+    source = render_html(document, options.templates.resolve(), standalone=False)
+    source = source.replace("<strong>MITIC</strong>", '<strong lang="es">MITIC</strong> '
+                            '<a href="#source-1" role="doc-biblioref">[1]</a>', 1)
+    path = tmp_path / "lang.pdf"
+    path.write_bytes(html_to_pdf(source, document, options, SafeURLFetcher(options.templates)))
+    assert problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert [str(e.Lang) for e in elements(pdf) if "/Lang" in e] == ["es"]
+        references = [r for r in elements(pdf, "Reference") if any(
+            isinstance(k, Dictionary) and k.get("/S") == "/Link" for k in r.K)]
+        assert len(references) == 1
