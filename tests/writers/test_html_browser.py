@@ -108,3 +108,17 @@ def test_the_harness_sees_planted_faults(browser, tmp_path: Path) -> None:
     scroll, viewport, violations = check_page(browser, path, 320, tmp_path / "faulty.png")
     assert scroll > viewport
     assert {"image-alt", "color-contrast"} <= {v["id"] for v in violations}
+
+
+def test_site_index_in_chromium(browser, paraguay_html: Path) -> None:
+    from reportgen.site import write_index
+
+    out = paraguay_html.parent / "site"
+    (out / "PRY").mkdir(parents=True, exist_ok=True)
+    (out / "PRY" / "PRY-profile-en.html").write_bytes(paraguay_html.read_bytes())
+    (out / "PRY" / "PRY-profile-es.pdf").write_bytes(b"%PDF-1.7")
+    index = write_index(out)
+    for width in WIDTHS:
+        scroll, viewport, violations = check_page(browser, index, width, out / f"index-{width}.png")
+        assert scroll <= viewport
+        assert violations == []
