@@ -10,7 +10,7 @@ want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
   want+=(chromium chromium-driver)
-  want+=(npm)
+  want+=(npm default-jre-headless)
 fi
 missing=()
 for pkg in "${want[@]}"; do

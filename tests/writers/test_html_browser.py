@@ -122,3 +122,32 @@ def test_site_index_in_chromium(browser, paraguay_html: Path) -> None:
         scroll, viewport, violations = check_page(browser, index, width, out / f"index-{width}.png")
         assert scroll <= viewport
         assert violations == []
+
+
+VNU = Path(__file__).parents[1] / "browser" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_nu_html_checker_finds_no_error(paraguay_html: Path, tmp_path: Path) -> None:
+    """The Nu HTML Checker (vnu-jar from npm, on Debian's Java): no error in the
+    profile or the site index, and it does report a planted one (one JVM run)."""
+    import json
+    import shutil
+    import subprocess
+
+    from reportgen.site import write_index
+
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.skip("java (default-jre-headless) or vnu-jar is not installed (make test installs them)")
+    (tmp_path / "PRY").mkdir()
+    (tmp_path / "PRY" / "PRY-profile-en.html").write_bytes(paraguay_html.read_bytes())
+    index = write_index(tmp_path)
+    faulty = tmp_path / "faulty.html"
+    faulty.write_text('<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
+                      '<body><p id="a">one</p><p id="a">two</p></body></html>', encoding="utf-8")
+    files = [tmp_path / "PRY" / "PRY-profile-en.html", index, faulty]
+    result = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+                            capture_output=True, text=True, timeout=240, check=False)
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    by_file = {Path(m["url"].removeprefix("file:")).name for m in messages}
+    assert by_file == {"faulty.html"}, messages[:5]
