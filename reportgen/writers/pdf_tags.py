@@ -162,18 +162,40 @@ def _rewrite_artifacts(state: _State) -> None:
         by_page.setdefault(page_id, set()).add(mcid)
     for page in state.pdf.pages:
         mcids = by_page.get(page.obj.objgen)
-        if not mcids:
-            continue
-        ops = pikepdf.parse_content_stream(page)
-        changed = [_as_artifact(operands, op, mcids) for operands, op in ops]
-        page.obj.Contents = _compressed_stream(state.pdf, pikepdf.unparse_content_stream(changed))
+        if mcids:
+            page.obj.Contents = _compressed_stream(state.pdf, _content_with_artifacts(page, mcids))
+
+
+# WeasyPrint writes each marked-content start as "/Tag\n<</MCID n>>\nBDC" on lines
+# of its own; rewriting those lines is ~20 times faster than parsing the stream.
+_MARKED = re.compile(rb"^/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC$", re.M)
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _content_with_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        found: set[int] = set()
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            if int(match[1]) in mcids:
+                found.add(int(match[1]))
+                return _ARTIFACT
+            return match[0]
+
+        data = _MARKED.sub(replace, contents.read_bytes())
+        if found == mcids:
+            return data
+    # Any other layout: the general (slower) way through pikepdf's parser.
+    ops = pikepdf.parse_content_stream(page)
+    return pikepdf.unparse_content_stream([_as_artifact(operands, op, mcids) for operands, op in ops])
 
 
 def _compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
     """A Flate stream written by us: the file is saved without recompressing
     anything, so that the XMP packet stays unfiltered as PDF/A wants."""
     stream = pdf.make_stream(b"")
-    stream.write(zlib.compress(data, 9), filter=Name.FlateDecode)
+    stream.write(zlib.compress(data, 6), filter=Name.FlateDecode)
     return stream
 
 
