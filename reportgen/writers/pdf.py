@@ -11,6 +11,7 @@ import base64
 import calendar
 import logging
 import os
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -181,9 +182,11 @@ def render_pdf(document: m.Document, options: WriterOptions, fetcher: SafeURLFet
     return html_to_pdf(source, document, options, fetcher)
 
 
-def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
+def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher,
+                timings: dict[str, float] | None = None) -> bytes:
     """WeasyPrint's part alone: lay out the HTML writer's output and write the PDF
-    (separate so the benchmark can time it on the same HTML)."""
+    (separate so the benchmark can time it on the same HTML); ``timings`` gets
+    the seconds of the structure repair ("pdf tags")."""
     variant, claim_ua = _weasyprint_variant(pdf_variant(options.pdf_variant))
     templates = options.templates.resolve()
     base_url = path2url(str(templates) + "/")
@@ -202,8 +205,12 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
         _check_footnotes(document, laid_out)
         data = laid_out.write_pdf(**pdf_options)
         # The structure tree is repaired after WeasyPrint: see pdf_tags.
-        return pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
-                                      claim_ua=claim_ua)
+        start = time.perf_counter()
+        fixed = pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
+                                       claim_ua=claim_ua)
+        if timings is not None:
+            timings["pdf tags"] = time.perf_counter() - start
+        return fixed
 
 
 @contextmanager

@@ -75,12 +75,13 @@ def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], cla
             if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
                 _flatten_link(state, link, link_texts)
         _apply_html_semantics(pdf, document, html_elements, str(pdf.Root.get("/Lang", "")))
-        _scope_header_cells(document)
-        _remap_header_ids(state, document)
+        elements = list(_elements(document))  # the tree's final shape
+        _scope_header_cells(elements)
+        _remap_header_ids(state, elements)
         _rewrite_artifacts(state)
         _drop_annotations(state)
-        _rebuild_parent_tree(pdf, root, document)
-        _build_id_tree(pdf, root, document)
+        _rebuild_parent_tree(pdf, root, elements)
+        _build_id_tree(pdf, root, elements)
         if claim_ua:
             _claim_pdfua(pdf)
         out = io.BytesIO()
@@ -490,8 +491,8 @@ def _drop_annotations(state: _State) -> None:
 # --- tables, ids, parent tree -------------------------------------------------
 
 
-def _scope_header_cells(document: Dictionary) -> None:
-    for row_group in _elements(document):
+def _scope_header_cells(elements: list[Dictionary]) -> None:
+    for row_group in elements:
         if row_group.S not in ("/THead", "/TBody", "/TFoot", "/Table"):
             continue
         scope = Name.Column if row_group.S == "/THead" else Name.Row
@@ -508,11 +509,11 @@ def _scope_header_cells(document: Dictionary) -> None:
                         attributes.Scope = scope
 
 
-def _remap_header_ids(state: _State, document: Dictionary) -> None:
+def _remap_header_ids(state: _State, elements: list[Dictionary]) -> None:
     """Data cells that named a dropped repeated header now name the kept one."""
     if not state.id_map:
         return
-    for cell in _elements(document):
+    for cell in elements:
         attributes = cell.get("/A") if cell.S == "/TD" else None
         if isinstance(attributes, Dictionary) and "/Headers" in attributes:
             attributes.Headers = Array(
@@ -520,12 +521,12 @@ def _remap_header_ids(state: _State, document: Dictionary) -> None:
             )
 
 
-def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, document: Dictionary) -> None:
+def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) -> None:
     """The parent tree from the tree itself: every MCID and annotation maps to
     the element that now holds it; artifacts and dropped annotations are gone."""
     owners: dict[tuple[int, int], dict[int, Dictionary]] = {}
     annotation_owner: dict[tuple[int, int], Dictionary] = {}
-    for element in _elements(document):
+    for element in elements:
         for kid in _kids(element):
             if isinstance(kid, int):
                 owners.setdefault(element.Pg.objgen, {})[int(kid)] = element
@@ -562,9 +563,9 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, document: Dictionar
     root.ParentTreeNextKey = (max(k for k, _ in nums) + 1) if nums else 0
 
 
-def _build_id_tree(pdf: pikepdf.Pdf, root: Dictionary, document: Dictionary) -> None:
+def _build_id_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) -> None:
     """``/IDTree`` naming every element that has an ``/ID``."""
-    named = sorted(((str(e.ID), e) for e in _elements(document) if "/ID" in e), key=lambda pair: pair[0])
+    named = sorted(((str(e.ID), e) for e in elements if "/ID" in e), key=lambda pair: pair[0])
     if not named:
         return
     flat: list[Any] = []
