@@ -83,7 +83,9 @@ def extract_responses(responses: Responses) -> Catalog:
         if item and item.field in TRANSLATED_FIELDS and isinstance(answer.value, str):
             catalog.add(answer.value, None, auto_comments=[f"Q{number} {item.field}"])
         basis = answer.budget.basis if answer.budget else None
-        for kind, text in (("summary", answer.summary), ("text", answer.text), ("budget basis", basis)):
+        fields = (("summary", answer.summary), ("text", answer.text), ("budget basis", basis),
+                  ("instrument", answer.instrument))
+        for kind, text in fields:
             if text:
                 catalog.add(text, None, auto_comments=[f"Q{number} {kind}"])
         for ref in answer.sources:

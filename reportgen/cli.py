@@ -195,7 +195,8 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
 @click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")
 @click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft (implies --strict).")
-@click.option("--pdf-variant", help="pdf/ua-1 (default), pdf/a-3a+pdf/ua-1 (archival and accessible), pdf/a-3u, ... or 'none'.")
+@click.option("--pdf-variant",
+              help="pdf/ua-1 (default), pdf/a-3a+pdf/ua-1 (archival and accessible), pdf/a-3u, ... or 'none'.")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A reference.docx whose styles replace templates/reference.docx.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")

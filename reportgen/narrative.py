@@ -59,9 +59,9 @@ LABELS: dict[str, str] = {
     "draft": N_("Draft"),
     "final": N_("Final"),
     "untitled_source": N_("Web page of %(domain)s"),
-    # Document keywords (PDF, DOCX and HTML metadata), in the profile's language.
+    # Document keywords (PDF and DOCX metadata), in the profile's language.
     "keyword_egov": N_("e-government"),
-    "keyword_survey": N_("E-Government Survey"),
+    "keyword_survey": N_("United Nations E-Government Survey"),
     "table": N_("Table"),  # alt text title of a table without caption: "Table 2"
 }
 
@@ -171,6 +171,11 @@ class AnswerView:
         self._answer: Answer | None = profile._responses.answer(number)
 
     @property
+    def key(self) -> str:
+        """The item's stable key, e.g. "ethical_ai_law"."""
+        return self._item.key
+
+    @property
     def label(self) -> str:
         return self._profile.localized(self._item.label)
 
@@ -252,7 +257,7 @@ class AnswerView:
 
     @property
     def follow_ups(self) -> list[AnswerView]:
-        return [self._profile.q(item.number) for item in self._profile._catalog.follow_ups(self.number)]
+        return [self._profile._at(item.number) for item in self._profile._catalog.follow_ups(self.number)]
 
     @property
     def follow_up(self) -> AnswerView:
@@ -260,7 +265,12 @@ class AnswerView:
         follow_ups = self._profile._catalog.follow_ups(self.number)
         if not follow_ups:
             raise TemplateError(f"Q{self.number} has no follow-up item")
-        return self._profile.q(follow_ups[0].number)
+        return self._profile._at(follow_ups[0].number)
+
+    @property
+    def instrument(self) -> Md:
+        """The law, decree or plan a legal-framework answer names (translated), or ""."""
+        return self._profile.free_text(self._answer.instrument or "") if self._answer else Md("")
 
     @property
     def has_text(self) -> bool:
@@ -293,7 +303,7 @@ class AnswerView:
         views = list(self.sources)
         if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
             for item in self._profile._catalog.follow_ups(self.number):
-                views.extend(self._profile.q(item.number).sources)
+                views.extend(self._profile._at(item.number).sources)
         return Md("".join(v.cite for v in views))
 
     @property
@@ -360,7 +370,7 @@ class ProfileView:
         status: yes, no, planned or not_stated."""
         closed = (Kind.YES_NO, Kind.YES_NO_OTHER)
         items = self._catalog.section_items(section_id) if section_id else self._catalog.items
-        views = [self.q(item.number) for item in items if item.kind in closed and item.section not in ("contact",)]
+        views = [self._at(item.number) for item in items if item.kind in closed]
         return [view for view in views if view.status == status]
 
     def localized(self, text: Localized) -> str:
@@ -372,16 +382,24 @@ class ProfileView:
             return own
         return self._locale.translate(text.en, QUESTIONNAIRE_DOMAIN) or text.en
 
-    def q(self, number: int) -> AnswerView:
-        if not self._catalog.has_item(number):
-            raise TemplateError(f"template asks for Q{number}, which {self._catalog.id} does not have")
+    def q(self, key: str) -> AnswerView:
+        """An item's answer by its stable key (``p.q("ethical_ai_law")``), so
+        that templates serve every edition of the questionnaire."""
+        item = self._catalog.by_key(key) if isinstance(key, str) else None
+        if item is None:
+            nearest = self._catalog.nearest_keys(str(key))
+            hint = f"; did you mean {' or '.join(repr(k) for k in nearest)}?" if nearest else ""
+            raise TemplateError(f"template asks for item {key!r}, which {self._catalog.id} does not have{hint}")
+        return AnswerView(self, item.number)
+
+    def _at(self, number: int) -> AnswerView:
         return AnswerView(self, number)
 
     def group(self, group_id: str) -> list[AnswerView]:
-        return [self.q(n) for n in self._catalog.group(group_id).items]
+        return [self._at(n) for n in self._catalog.group(group_id).items]
 
     def items(self, section_id: str) -> list[AnswerView]:
-        return [self.q(item.number) for item in self._catalog.section_items(section_id)]
+        return [self._at(item.number) for item in self._catalog.section_items(section_id)]
 
     def section_title(self, section_id: str) -> str:
         return self.localized(self._catalog.section(section_id).title)
@@ -394,12 +412,13 @@ class ProfileView:
     def _view(self, source: Source, locator: str = "") -> SourceView:
         return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
 
-    def most_cited(self, first_item: int, last_item: int) -> MostCited | None:
-        """The source that most answers in an item range give (e.g. the
-        strategy document for section D), with how many answers give it."""
+    def most_cited(self, section_id: str) -> MostCited | None:
+        """The source that most answers of a section give (e.g. the strategy
+        document for section D), with how many answers give it."""
+        numbers = {item.number for item in self._catalog.section_items(section_id)}
         best: tuple[int, Source] | None = None
         for source in self._registry.sources.values():
-            count = sum(first_item <= item <= last_item for item in source.items)
+            count = sum(item in numbers for item in source.items)
             if count and (best is None or count > best[0]):
                 best = (count, source)
         return MostCited(self._view(best[1]), best[0]) if best else None
