@@ -236,15 +236,19 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
 @click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")
 @click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft (implies --strict).")
-@click.option("--pdf-variant", help="pdf/ua-1 (default), pdf/a-3u, pdf/a-3a, ... or 'none'.")
+@click.option("--pdf-variant",
+              help="pdf/ua-1 (default), pdf/a-3a+pdf/ua-1 (archival and accessible), pdf/a-3u, ... or 'none'.")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A reference.docx whose styles replace templates/reference.docx.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("--site-index", is_flag=True,
+              help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
 def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
-          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None) -> None:
+          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
+          site_index: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -285,6 +289,10 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
     )
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(builder, paths, options, jobs)
+    if site_index:
+        from reportgen.site import write_index
+
+        click.echo(f"site index: {write_index(options.out)}", err=True)
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 

@@ -63,6 +63,7 @@ LABELS: dict[str, str] = {
     # Document keywords (PDF and DOCX metadata), in the profile's language.
     "keyword_egov": N_("e-government"),
     "keyword_survey": N_("United Nations E-Government Survey"),
+    "table": N_("Table"),  # alt text title of a table without caption: "Table 2"
 }
 
 
