@@ -68,16 +68,26 @@ def display(url: str) -> str:
     return shown
 
 
-def break_points(shown: str) -> list[str]:
-    """``shown`` cut after each "/" and ".": the only places where a line may
-    break inside an address, never letter by letter."""
-    pieces: list[str] = []
-    current = ""
-    for char in shown:
-        current += char
-        if char in "/.":
-            pieces.append(current)
-            current = ""
-    if current:
-        pieces.append(current)
-    return pieces
+ZERO_WIDTH_SPACE = "\u200b"  # a line may break here
+WORD_JOINER = "\u2060"  # a line may not break here
+
+
+def breakable(shown: str) -> str:
+    """``shown`` with a zero-width space after each "/" and "." (the only
+    places a line may break inside an address) and a word joiner after each
+    "-" (where a line would otherwise break): never letter by letter, never at
+    a hyphen. Plain characters, so a link stays one element in every format."""
+    out: list[str] = []
+    for index, char in enumerate(shown):
+        out.append(char)
+        last = index == len(shown) - 1
+        if char in "/." and not last:
+            out.append(ZERO_WIDTH_SPACE)
+        elif char == "-" and not last:
+            out.append(WORD_JOINER)
+    return "".join(out)
+
+
+def unbreakable(text: str) -> str:
+    """``text`` without the break controls of :func:`breakable`."""
+    return text.replace(ZERO_WIDTH_SPACE, "").replace(WORD_JOINER, "")

@@ -3,14 +3,28 @@
 #   scripts/system-deps.sh run    what building profiles needs (Pango and HarfBuzz-subset for
 #                                 WeasyPrint, gettext)
 #   scripts/system-deps.sh test   plus the independent readers the tests use
-#                                 (poppler-utils, pandoc, LibreOffice Writer)
+#                                 (poppler-utils, pandoc, LibreOffice Writer, Chromium and
+#                                 chromedriver for the browser test, npm for axe-core)
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
+  want+=(chromium chromium-driver)
+  want+=(npm default-jre-headless)
 fi
+# A tool that is already on the PATH (Node.js and npm, or Java, installed
+# outside Debian's packages) is not installed again: Debian's package would
+# conflict with it.
+provided_by() {
+  case "$1" in
+    npm) command -v npm ;;
+    default-jre-headless) command -v java ;;
+    *) return 1 ;;
+  esac
+}
 missing=()
 for pkg in "${want[@]}"; do
+  provided_by "$pkg" >/dev/null 2>&1 && continue
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -25,6 +25,7 @@ from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from tests.pdfcheck import bracket_number, figure_alts, reference_links
+from tests.pdfua_check import problems as pdfua_problems
 from tests.writers.docx_golden import compare_docx_parts
 
 EPOCH = "1732000000"
@@ -95,6 +96,46 @@ def test_pdfinfo_and_pdffonts(built: Path, documents, lang: str) -> None:
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
     with pdfplumber.open(path) as pdf:
         assert pdf.doc.catalog["Lang"].decode() == lang
+
+
+def structure_roles(path: Path) -> list[str]:
+    """The structure types of a PDF's tagged elements, in document order (pikepdf)."""
+    import pikepdf
+
+    roles: list[str] = []
+    with pikepdf.open(path) as pdf:
+        stack = list(pdf.Root.StructTreeRoot.K)
+        while stack:
+            element = stack.pop(0)
+            roles.append(str(element.S).lstrip("/"))
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            stack[:0] = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+    return roles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_passes_the_pdfua_checker(built: Path, documents, lang: str) -> None:
+    path = built / f"PRY-profile-{lang}.pdf"
+    assert pdfua_problems(path) == []
+    roles = structure_roles(path)
+    tables = [b for b in documents[lang].blocks() if isinstance(b, m.Table)]
+    assert roles.count("Table") == len(tables)
+    assert roles.count("Part") == 1
+    contents = tool("pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(path), "-")
+    assert "..." not in contents and re.search(r"\s\d{1,2}\n", contents)  # page numbers, no leader dots
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) -> None:
+    options = builder.BuildOptions(out=tmp_path, languages=(lang,), formats=("pdf",),
+                                   pdf_variant="pdf/a-3a+pdf/ua-1")
+    summary = builder.build([Path("responses/PRY.yaml")], options)
+    assert summary.ok, [r.error for r in summary.failed]
+    path = tmp_path / "PRY" / f"PRY-profile-{lang}.pdf"
+    assert pdfua_problems(path) == []
+    assert "<pdfuaid:part>1</pdfuaid:part>" in tool("pdfinfo", "-meta", str(path))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -237,6 +278,25 @@ def test_libreoffice_converts_the_spanish_docx(built: Path, tmp_path: Path) -> N
     converted = tmp_path / "PRY-profile-es.pdf"
     text = tool("pdftotext", str(converted), "-")
     assert "Paraguay" in text and "Fuentes" in text
+    # opened as is (no field update), the contents page lists the sections
+    contents = text.split("\f")[2]  # after the cover and the imprint
+    assert "Índice" in contents and "A. Marco institucional" in contents and "Fuentes" in contents
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_docx_opens_finished(built: Path, lang: str) -> None:
+    from tests.test_contrast import docx_colour_failures
+    from tests.writers.test_docx import audit_errors
+
+    path = built / f"PRY-profile-{lang}.docx"
+    document = docx.Document(str(path))
+    assert document.settings.element.find(f"{W}updateFields") is None
+    assert audit_errors(path) == []
+    checked, failures = docx_colour_failures(path.read_bytes())
+    assert checked > 10 and failures == []
+    for table in document.tables:
+        assert table._tbl.tblPr.find(f"{W}tblCaption").get(f"{W}val")
+        assert table._tbl.tblPr.find(f"{W}tblDescription").get(f"{W}val")
 
 
 # --- privacy -------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ answer containing ``<style>`` or ``url(file:///...)`` stays text.
 from __future__ import annotations
 
 import base64
-import io
 import mimetypes
 import re
 from collections.abc import Callable, Iterator
@@ -23,13 +22,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
 
-from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTFont
-
 from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
+from reportgen.writers import WriterOptions, html_fonts
 
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
@@ -79,13 +75,14 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
     # Comments in the layout are notes for authors, not for readers of the profile.
     layout = Template(_HTML_COMMENT.sub("", template_file(templates, LAYOUT).read_text(encoding="utf-8")))
     meta = document.meta
+    body = builder.body()
     fields = {
         "lang": _attr(meta.lang),
         "root_attributes": _root_attributes(meta),
         "title": _text(document_title(meta)),
         "metadata": _metadata(meta),
-        "styles": _standalone_styles(templates) if standalone else _linked_styles(),
-        "body": builder.body(),
+        "styles": _standalone_styles(templates, body) if standalone else _linked_styles(),
+        "body": body,
     }
     try:
         return layout.substitute(fields)
@@ -98,16 +95,25 @@ def document_title(meta: m.Meta) -> str:
     return meta.document_title
 
 
-def font_face_css(templates: Path, embed: bool) -> str:
+def font_face_css(templates: Path, embed: bool, body: str | None = None) -> str:
     """``@font-face`` rules for the bundled fonts.
 
-    ``embed`` gives ``data:`` URIs (standalone HTML); otherwise URLs relative to
-    ``templates/``, fetched by the PDF writer's fetcher.
+    ``embed`` gives ``data:`` URIs (standalone HTML): with the page's ``body``,
+    only the faces it can use, subset to its characters as WOFF2
+    (:mod:`html_fonts`). Otherwise URLs relative to ``templates/``, fetched by
+    the PDF writer's fetcher (WeasyPrint subsets the fonts it embeds itself).
     """
     rules = []
+    styles = html_fonts.used_styles(body) if body is not None else None
+    characters = html_fonts.page_characters(body) if body is not None else None
     for face in FONT_FACES:
         path = template_file(templates, face.file)  # a missing font fails here, not silently later
-        url = data_uri(path) if embed else quote(face.file)
+        if styles is not None and (face.weight, face.style) not in styles:
+            continue
+        if embed and characters is not None:
+            url = html_fonts.woff2_data_uri(path, characters)
+        else:
+            url = data_uri(path) if embed else quote(face.file)
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
             f'font-style: {face.style}; src: url("{url}"); }}'
@@ -147,29 +153,18 @@ _SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 def embed_chart_fonts(svg: str, templates: Path) -> str:
     """The SVG with ``@font-face`` rules for the bundled regular and bold
-    faces, subset to the characters its text uses (fontTools; deterministic:
-    the fonts' own timestamps are kept)."""
+    faces, subset to the characters its text uses (WOFF2, as the page's own
+    fonts: :mod:`html_fonts`)."""
     chars = {c for text in _SVG_TEXT.findall(svg) for c in unescape(text)} | {" "}
     rules = []
     for face in FONT_FACES:
         if face.style != "normal":
             continue
-        subset = _font_subset(template_file(templates, face.file), "".join(sorted(chars)))
-        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-                     f'src: url("data:font/ttf;base64,{base64.b64encode(subset).decode("ascii")}"); }}')
+        uri = html_fonts.woff2_data_uri(template_file(templates, face.file), chars)
+        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; src: url("{uri}"); }}')
     style = "<style>" + " ".join(rules) + "</style>"
     head, _, rest = svg.partition(">")
     return f"{head}>\n{style}{rest}"
-
-
-def _font_subset(path: Path, text: str) -> bytes:
-    font = TTFont(path)
-    subsetter = Subsetter(Options(name_IDs=["*"], notdef_outline=True))
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
 
 
 def chart_uris(document: m.Document) -> list[str]:
@@ -236,9 +231,9 @@ def _linked_styles() -> str:
     )
 
 
-def _standalone_styles(templates: Path) -> str:
+def _standalone_styles(templates: Path, body: str) -> str:
     css_path = template_file(templates, SCREEN_CSS)
-    css = font_face_css(templates, embed=True) + "\n" + _inline_css_urls(
+    css = font_face_css(templates, embed=True, body=body) + "\n" + _inline_css_urls(
         css_path.read_text(encoding="utf-8"), css_path.parent, templates
     )
     # "</style" inside the CSS would end the element early; "<\/" means the same in CSS.
@@ -339,12 +334,15 @@ class _HtmlBuilder:
     def heading(self, block: m.Heading) -> str:
         """A heading that names its section (``data-section``, the section's
         first heading) for print.css's running head."""
-        level = min(max(block.level, 1), 3)
+        # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
+        level = min(max(block.level, 1), 3) + 1
         anchor = _attr(self.heading_ids[id(block)])
         section = _attr(self.section_titles.get(id(block), ""))
         return f'<h{level} id="{anchor}" data-section="{section}">{self.inlines(block.children)}</h{level}>'
 
     def paragraph(self, block: m.Paragraph) -> str:
+        if block.role == "title":  # the page's one <h1>, a heading in the PDF too
+            return f'<h1 class="title">{self.inlines(block.children)}</h1>'
         css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
         return f"<p{css_class}>{self.inlines(block.children)}</p>"
 
@@ -388,7 +386,7 @@ class _HtmlBuilder:
         )
 
     def contents(self, block: m.Contents) -> str:
-        title = f'<h1 id="contents-title" data-section="{_attr(block.title)}">{_text(block.title)}</h1>'
+        title = f'<h2 id="contents-title" data-section="{_attr(block.title)}">{_text(block.title)}</h2>'
         return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
 
     def _toc_items(self) -> str:
@@ -448,7 +446,7 @@ class _HtmlBuilder:
     def url(self, url: str, shown: str = "") -> str:
         """An address shown (as ``shown``, else itself) with a break
         opportunity after each "/" and "." only, linked when its scheme is safe."""
-        text = "<wbr>".join(f"<span>{_text(piece)}</span>" for piece in urls.break_points(shown or url))
+        text = _text(urls.breakable(shown or url))
         safe = safe_url(url)
         return f'<a class="url" href="{_attr(safe)}">{text}</a>' if safe else f'<span class="url">{text}</span>'
 

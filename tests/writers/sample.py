@@ -25,6 +25,7 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
                              "datos.gov.py", [10], date(2024, 3, 1), "Items: Q10", "www.datos.gov.py")]
     t = m.Text
     cover = m.Section("cover", "cover", [
+        m.Paragraph([t("United Nations Department of Economic and Social Affairs")], role="publisher"),
         m.Paragraph([t("Paraguay")], role="title"),
         m.Paragraph([t("E-Government Country Profile")], role="subtitle"),
         m.Paragraph([t("Based on the response to the United Nations E-Government Survey 2024 "
