@@ -56,6 +56,8 @@ LABELS: dict[str, str] = {
     "accessed": N_("response of"),
     "organisation": N_("United Nations Department of Economic and Social Affairs"),
     "items": N_("Items"),
+    # Translators: the name of the page with the publication details (imprint).
+    "imprint": N_("Imprint"),
     # Translators: the letter before a questionnaire item's number ("Q7"); Spanish "P".
     "item_prefix": N_("Q"),
     "in_english": N_("(in English)"),

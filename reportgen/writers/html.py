@@ -314,10 +314,15 @@ class _HtmlBuilder:
             return f'<header class="cover" id="cover">\n{inner}\n</header>'
         if section.kind == "contents":
             return f'<nav class="contents" id="contents" aria-labelledby="contents-title">\n{inner}\n</nav>'
+        if section.kind == "imprint":  # publication details: a complementary landmark before the contents
+            label = _attr(self.labels.get("imprint", "Imprint"))
+            return f'<aside class="imprint" id="imprint" aria-label="{label}">\n{inner}\n</aside>'
         kind = _attr(section.kind)
         labelled = self._first_heading_id(section)
         aria = f' aria-labelledby="{_attr(labelled)}"' if labelled else ""
-        return f'<section class="{kind}" data-section="{_attr(section.id)}"{aria}>\n{inner}\n</section>'
+        # the sources list is the bibliography every reference marker links to
+        role = ' role="doc-bibliography"' if section.kind == "sources" else ""
+        return f'<section class="{kind}" data-section="{_attr(section.id)}"{role}{aria}>\n{inner}\n</section>'
 
     def _first_heading_id(self, section: m.Section) -> str:
         heading = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
@@ -411,7 +416,7 @@ class _HtmlBuilder:
                 f'<li value="{e.number}" id="{source_anchor(e.number)}">{self.source_entry(e)}</li>'
                 for e in block.entries
             )
-            return f'<ol class="sources" role="doc-bibliography">\n{items}\n</ol>'
+            return f'<ol class="sources">\n{items}\n</ol>'
         # Further sources are never cited, so their numbers mean nothing to a reader.
         items = "\n".join(f"<li>{self.source_entry(e)}</li>" for e in block.entries)
         return f'<ul class="sources further">\n{items}\n</ul>'
