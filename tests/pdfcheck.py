@@ -4,6 +4,7 @@ the tagged figures' alt texts (pikepdf on the structure tree)."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,27 @@ def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
     return found
 
 
+class _PageChars:
+    """A page's characters sorted by their vertical centre, for fast lookups by rectangle."""
+
+    def __init__(self, chars: list[dict]):
+        self.chars = sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+        self.middles = [(c["top"] + c["bottom"]) / 2 for c in self.chars]
+
+    def text_in(self, x0: float, top: float, x1: float, bottom: float) -> str:
+        """The characters whose centre is inside the box, in reading order."""
+        start, end = bisect.bisect_left(self.middles, top), bisect.bisect_right(self.middles, bottom)
+        inside = [c for c in self.chars[start:end] if x0 <= (c["x0"] + c["x1"]) / 2 <= x1]
+        inside.sort(key=lambda c: (round(c["top"]), c["x0"]))
+        return "".join(c["text"] for c in inside).strip()
+
+
 def internal_links(path: Path) -> list[InternalLink]:
     """Every link annotation that points inside the document, in page order."""
     links: list[InternalLink] = []
     with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
         dests = _named_destinations(pdf)
+        pages = [_PageChars(page.chars) for page in plumber.pages]
         for index, page in enumerate(pdf.pages):
             height = float(page.MediaBox[3])
             for annot in page.get("/Annots", []):
@@ -45,15 +62,10 @@ def internal_links(path: Path) -> list[InternalLink]:
                     continue
                 xa, ya, xb, yb = (float(v) for v in annot.Rect)
                 x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
-                top, bottom = height - y1, height - y0
-                chars = [c for c in plumber.pages[index].chars
-                         if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
                 name = str(annot.Dest)
                 dest_page, top = dests[name]
-                target = plumber.pages[dest_page].crop((0, top - 2, plumber.pages[dest_page].width,
-                                                        min(top + 14, float(plumber.pages[dest_page].height))))
-                links.append(InternalLink(index, "".join(c["text"] for c in chars).strip(), name,
-                                          (target.extract_text() or "").strip()))
+                links.append(InternalLink(index, pages[index].text_in(x0, height - y1, x1, height - y0), name,
+                                          pages[dest_page].text_in(0, top - 2, 10_000, top + 14)))
     return links
 
 

@@ -323,9 +323,14 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
 # --- pagination and house style on the page (pdfplumber) ------------------------------------
 
 
-def _lines(path: Path) -> list[list[dict]]:
-    with pdfplumber.open(path) as pdf:
-        return [page.extract_text_lines() for page in pdf.pages]
+@pytest.fixture(scope="module")
+def lines(built: Path) -> dict[str, list[list[dict]]]:
+    """The text lines of every page of each PDF, read once for the pagination tests."""
+    found = {}
+    for lang in LANGS:
+        with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+            found[lang] = [page.extract_text_lines() for page in pdf.pages]
+    return found
 
 
 def _is_heading(line: dict, size: float) -> bool:
@@ -333,7 +338,7 @@ def _is_heading(line: dict, size: float) -> bool:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_running_head_names_the_section_of_the_pages_first_heading(built: Path, documents, lang: str) -> None:
+def test_running_head_names_the_section_of_the_pages_first_heading(lines, documents, lang: str) -> None:
     document = documents[lang]
     section_of: dict[str, str] = {}
     for section in document.sections:
@@ -341,9 +346,9 @@ def test_running_head_names_the_section_of_the_pages_first_heading(built: Path, 
         for head in heads:
             section_of.setdefault(squeeze(m.plain_text(head.children))[:30], m.plain_text(heads[0].children))
     current = ""
-    for number, lines in enumerate(_lines(built / f"PRY-profile-{lang}.pdf"), start=1):
-        headings = [ln for ln in lines if _is_heading(ln, 17) or _is_heading(ln, 12.5)]
-        head = " ".join(ln["text"] for ln in lines if ln["top"] < 70)
+    for number, page in enumerate(lines[lang], start=1):
+        headings = [ln for ln in page if _is_heading(ln, 17) or _is_heading(ln, 12.5)]
+        head = " ".join(ln["text"] for ln in page if ln["top"] < 70)
         if number <= 3:  # cover, imprint, contents
             continue
         if headings:
@@ -354,10 +359,10 @@ def test_running_head_names_the_section_of_the_pages_first_heading(built: Path, 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_headings_start_at_the_same_distance_after_every_break(built: Path, lang: str) -> None:
+def test_headings_start_at_the_same_distance_after_every_break(lines, lang: str) -> None:
     tops: dict[float, set[float]] = {17: set(), 12.5: set()}
-    for lines in _lines(built / f"PRY-profile-{lang}.pdf")[2:]:
-        body = [ln for ln in lines if ln["top"] > 65]
+    for page in lines[lang][2:]:
+        body = [ln for ln in page if ln["top"] > 65]
         for size in tops:
             if body and _is_heading(body[0], size):
                 tops[size].add(round(body[0]["top"], 1))
@@ -366,21 +371,21 @@ def test_headings_start_at_the_same_distance_after_every_break(built: Path, lang
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_hyphenation_in_headings_table_headers_and_labels(built: Path, lang: str) -> None:
-    for number, lines in enumerate(_lines(built / f"PRY-profile-{lang}.pdf"), start=1):
-        for line in lines:
+def test_no_hyphenation_in_headings_table_headers_and_labels(lines, lang: str) -> None:
+    for number, page in enumerate(lines[lang], start=1):
+        for line in page:
             bold = all("Bold" in c["fontname"] for c in line["chars"] if c["text"].strip())
             assert not (bold and line["text"].endswith(("\u2010", "-"))), (number, line["text"])
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_caption_never_ends_a_page_without_its_table(built: Path, documents, lang: str) -> None:
+def test_a_caption_never_ends_a_page_without_its_table(lines, documents, lang: str) -> None:
     tables = [b for b in documents[lang].blocks() if isinstance(b, m.Table) and b.caption]
-    pages = _lines(built / f"PRY-profile-{lang}.pdf")
+    pages = lines[lang]
     for table in tables:
         caption = squeeze(m.plain_text(table.caption))
         header = m.plain_text(table.header[0]).split()[0]  # a header cell may wrap
-        where = [(n, i) for n, lines in enumerate(pages) for i, ln in enumerate(lines)
+        where = [(n, i) for n, page in enumerate(pages) for i, ln in enumerate(page)
                  if squeeze(ln["text"]).startswith(caption)]
         assert where, caption
         page, index = where[0]
