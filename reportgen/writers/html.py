@@ -151,18 +151,23 @@ def _svg_uri(svg: str) -> str:
 _SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
-def embed_chart_fonts(svg: str, templates: Path) -> str:
-    """The SVG with ``@font-face`` rules for the bundled regular and bold
-    faces, subset to the characters its text uses (WOFF2, as the page's own
-    fonts: :mod:`html_fonts`)."""
-    chars = {c for text in _SVG_TEXT.findall(svg) for c in unescape(text)} | {" "}
+def chart_font_style(svgs: list[str], templates: Path) -> str:
+    """A ``<style>`` with ``@font-face`` rules for the bundled regular and
+    bold faces, subset (WOFF2, as the page's own fonts: :mod:`html_fonts`) to
+    the characters the charts' text uses; made once per document, since
+    subsetting costs far more than the bytes it is embedded in."""
+    chars = {c for svg in svgs for text in _SVG_TEXT.findall(svg) for c in unescape(text)} | {" "}
     rules = []
     for face in FONT_FACES:
         if face.style != "normal":
             continue
         uri = html_fonts.woff2_data_uri(template_file(templates, face.file), chars)
         rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; src: url("{uri}"); }}')
-    style = "<style>" + " ".join(rules) + "</style>"
+    return "<style>" + " ".join(rules) + "</style>"
+
+
+def with_style(svg: str, style: str) -> str:
+    """The SVG with ``style`` as its first child."""
     head, _, rest = svg.partition(">")
     return f"{head}>\n{style}{rest}"
 
@@ -271,6 +276,7 @@ class _HtmlBuilder:
         self.sources = {entry.id: entry for entry in document.sources}
         self.heading_ids = _heading_ids(document)
         self.section_titles = _section_titles(document)
+        self._chart_style: str | None = None
         self.block_visitors: dict[type, Callable[[m.Block], str]] = {
             m.Heading: self.heading,
             m.Paragraph: self.paragraph,
@@ -384,11 +390,18 @@ class _HtmlBuilder:
         shows an SVG image in isolation from the page's fonts, so the standalone
         page's SVG carries a subset of the bundled font."""
         caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
-        uri = _svg_uri(embed_chart_fonts(chart.svg, self.templates)) if self.standalone else chart_uri(chart)
+        uri = _svg_uri(with_style(chart.svg, self.chart_style())) if self.standalone else chart_uri(chart)
         return (
             f'<figure class="chart" data-chart="{_attr(chart.name)}"><img src="{uri}" '
             f'alt="{_attr(block.alt)}" style="width: {chart.width_pt:.1f}pt">{caption}</figure>'
         )
+
+    def chart_style(self) -> str:
+        """The charts' font rules, made at the first chart of the document."""
+        if self._chart_style is None:
+            svgs = [b.chart.svg for b in self.document.blocks() if isinstance(b, m.Figure) and b.chart]
+            self._chart_style = chart_font_style(svgs, self.templates)
+        return self._chart_style
 
     def contents(self, block: m.Contents) -> str:
         title = f'<h2 id="contents-title" data-section="{_attr(block.title)}">{_text(block.title)}</h2>'
