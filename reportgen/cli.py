@@ -53,12 +53,18 @@ def main() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings (review flags, unknown date) as errors.")
-def check(files: tuple[Path, ...], strict: bool) -> None:
+@click.option("--templates", "check_templates", is_flag=True,
+              help="Check templates/sections/*.md.j2 instead (rendered with FILES, or a synthetic country).")
+def check(files: tuple[Path, ...], strict: bool, check_templates: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem."""
     from reportgen.responses import check_file
 
+    if check_templates:
+        _check_templates(files)
+    if not files:
+        raise click.UsageError("give responses files to check, or --templates")
     worst = 0
     for path in files:
         try:
@@ -76,6 +82,22 @@ def check(files: tuple[Path, ...], strict: bool) -> None:
         if errors:
             worst = max(worst, EXIT_PROBLEMS)
     sys.exit(worst)
+
+
+def _check_templates(files: tuple[Path, ...]) -> None:
+    from reportgen.settings import load_settings
+    from reportgen.templatecheck import check_templates
+    from reportgen.writers import TEMPLATES
+
+    try:
+        languages = tuple(load_settings().languages)
+        problems = check_templates(TEMPLATES, list(files) or None, languages)
+    except ReportgenError as exc:
+        _fail(exc)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
+    sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
 @cli.command(name="import")

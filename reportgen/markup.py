@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 
 from reportgen import model as m
+from reportgen.errors import TemplateError
 from reportgen.urls import is_safe_link
 
 CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)(?:,\s*([^\]\[]*?))?\s*\]")
@@ -139,8 +140,22 @@ class _Blocks:
             elif token.type == "inline":
                 (header if in_head else rows[-1]).append(inlines(token))
         caption = str(open_token.attrs.get("caption", ""))
-        widths = [float(w) for w in str(open_token.attrs.get("widths", "")).split()]
+        widths = _widths(str(open_token.attrs.get("widths", "")), len(header) or len(rows[0] if rows else []))
         return m.Table(header, rows, parse_inline(caption) if caption else [], widths)
+
+
+def _widths(text: str, columns: int) -> list[float]:
+    """Relative column widths; a template that gives words or the wrong count is refused
+    (``reportgen check --templates`` reports literal ones at their line)."""
+    try:
+        widths = [float(w) for w in text.split()]
+    except ValueError:
+        widths = []
+    if text.strip() and (not widths or any(w <= 0 for w in widths)):
+        raise TemplateError(f'table widths="{text}": give one positive number per column, e.g. widths="2 5"')
+    if widths and len(widths) != columns:
+        raise TemplateError(f'table widths="{text}" gives {len(widths)} widths for a table of {columns} columns')
+    return widths
 
 
 def parse_inline(text: str) -> list[m.Inline]:

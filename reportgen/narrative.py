@@ -24,10 +24,10 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import markup, urls
+from reportgen import markup, templatecheck, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
-from reportgen.errors import PublicationError, TemplateError
+from reportgen.errors import Problem, PublicationError, ReportgenError, TemplateError
 from reportgen.i18n import Locale
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
@@ -439,7 +439,7 @@ def first_sentences(text: str, limit: int) -> str:
 def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(templates / "sections"),
-        undefined=jinja2.StrictUndefined,
+        undefined=templatecheck.AuthorUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=_finalize,
         autoescape=False,
@@ -505,9 +505,10 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
     env = make_environment(options.templates, locale)
+    check_static(env, options.templates)
     start = time.perf_counter()
     parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
-    texts = [_render_part(env, part, profile) for part in parts]
+    texts = _render_parts(env, parts, profile)
     narrated = time.perf_counter()
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
     document = m.Document(_meta(responses, locale, options, profile.edition), sections)
@@ -518,24 +519,53 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     return Result(document, _warnings(profile, locale, options), timings)
 
 
+def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: ProfileView) -> list[str | None]:
+    """Every part's Markdown; the problems of all parts at once if any fails."""
+    texts: list[str | None] = []
+    problems: list[Problem] = []
+    for part in parts:
+        try:
+            texts.append(_render_part(env, part, profile))
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise TemplateError("\n".join(str(p) for p in problems), problems)
+    return texts
+
+
 def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) -> str | None:
-    """The part's Markdown, or None for a part without a template (contents)."""
+    """The part's Markdown, or None for a part without a template (contents).
+    Any failure becomes a TemplateError at the template line that caused it."""
     if part.template is None:
         return None
+    templates = profile._options.templates
     try:
         return env.get_template(part.template).render(p=profile, labels=LABELS)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"templates/sections/{exc.name}:{exc.lineno}: {exc.message}") from None
+        name = exc.name or part.template
+        problem = Problem(templatecheck.display_path(templates, name), exc.lineno or 1,
+                          templatecheck._syntax_message(exc))
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: {exc.message}") from None
+        problem = templatecheck.located(exc, templates, part.template, exc.message or "undefined")
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: {exc}") from None
-    except (TypeError, ValueError, KeyError) as exc:
-        # Typically a translation whose %-placeholders do not match the template's.
-        raise TemplateError(f"templates/sections/{part.template}: {type(exc).__name__}: {exc} "
-                            "(check the placeholders of its translations with `reportgen i18n check`)") from None
+        problem = templatecheck.located(exc, templates, part.template, f"refused by the sandbox: {exc}")
+    except (jinja2.TemplateError, ReportgenError) as exc:
+        problem = templatecheck.located(exc, templates, part.template, str(exc))
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:
+        # Typically a translation whose %-placeholders do not match the template's,
+        # or a filter given the wrong kind of value.
+        problem = templatecheck.located(
+            exc, templates, part.template,
+            f"{type(exc).__name__}: {exc} (check the values given to filters, and the placeholders "
+            "of its translations with `reportgen i18n check`)")
+    raise TemplateError(str(problem), [problem])
+
+
+def check_static(env: SandboxedEnvironment, templates: Path) -> None:
+    """Refuse templates with syntax or block-attribute problems, listing every one."""
+    problems = templatecheck.static_problems(env, templates)
+    if problems:
+        raise TemplateError("\n".join(str(p) for p in problems), problems)
 
 
 def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
