@@ -459,6 +459,21 @@ def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
     return env
 
 
+# What each filter does, for docs/templates.md (a test keeps it in step with ``_filters``).
+FILTER_HELP = {
+    "money": '`b.dedicated.amount|money(b.dedicated.currency)`: "PYG 326,688,810,687" in the locale\'s order',
+    "compact": '`usd|compact`: a rounded reading, "46 million"',
+    "currency_name": '`"USD"|currency_name`: "US dollars" (`count` chooses the plural)',
+    "percent": '`share|percent`: "0.31%" from 0.31 (`digits`, default 2)',
+    "number": '`n|number`: "1,234" in the locale\'s digits (`digits` for decimals)',
+    "date": '`p.submitted|date`: "28 November 2024"',
+    "join_list": '`names|join_list`: "a, b and c" in the language (`style="or"` for "or")',
+    "commas": '`names|commas`: "a, b, c"',
+    "md": "escape a string for Markdown (values are escaped anyway; for building Md by hand)",
+    "link": '`url|link` or `url|link("text")`: a safe link, by site name unless text is given',
+}
+
+
 def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
     def as_decimal(value: Any) -> Decimal:
         return value if isinstance(value, Decimal) else Decimal(str(value))

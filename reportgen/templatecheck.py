@@ -231,7 +231,7 @@ def view_name(obj: Any) -> str:
 
 
 def public_names(obj: Any) -> list[str]:
-    return sorted(name for name in dir(type(obj)) if not name.startswith("_"))
+    return sorted(name for name in dir(obj) if not name.startswith("_"))
 
 
 class AuthorUndefined(jinja2.StrictUndefined):
