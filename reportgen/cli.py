@@ -1,15 +1,21 @@
 """The ``reportgen`` command line: commands only, the work happens elsewhere.
 
 Exit codes: 0 clean, 1 problems found (or a build failed), 2 unusable input
-or usage. Every error is one line; no traceback reaches the user.
+or usage, 3 an internal error (a bug: please report it). Every error is one
+line; no traceback reaches the user. Results go to stdout, diagnostics
+(problems, warnings, progress) to stderr; ``--json`` makes stdout one JSON
+document; ``--quiet`` keeps only errors on stderr; nothing is wrapped when
+the output is not a terminal.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_INTERNAL = 3
 
 
 def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
@@ -29,15 +36,54 @@ def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
     sys.exit(code)
 
 
+@dataclass
+class Ui:
+    """How much to say (``--quiet``/``--verbose``); handed to commands by click, never global."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    def info(self, message: str) -> None:
+        """A diagnostic line on stderr (not with --quiet)."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def detail(self, message: str) -> None:
+        """A diagnostic line shown only with --verbose."""
+        if self.verbose:
+            click.echo(message, err=True)
+
+    @staticmethod
+    def console(stderr: bool) -> Console:
+        """A Rich console that does not wrap or cut lines when its stream is a pipe or a file."""
+        from rich.console import Console
+
+        stream = sys.stderr if stderr else sys.stdout
+        if stream.isatty():
+            return Console(stderr=stderr)
+        return Console(stderr=stderr, width=10_000, soft_wrap=True, color_system=None)
+
+
+pass_ui = click.make_pass_decorator(Ui, ensure=True)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportgen")
-def cli() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr (no progress, warnings or notes).")
+@click.option("--verbose", "-v", is_flag=True, help="More detail on stderr (timings, each file written).")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn E-Government Survey questionnaire answers into country profiles."""
+    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet)
 
 
 def main() -> None:
     """The console entry point: a bug still ends in one line, not a traceback
-    (set REPORTGEN_DEBUG=1 to see it)."""
+    (set REPORTGEN_DEBUG=1 to see it), with its own exit code."""
     import os
 
     try:
@@ -49,7 +95,7 @@ def main() -> None:
             raise
         click.echo(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
                    err=True)
-        sys.exit(EXIT_PROBLEMS)
+        sys.exit(EXIT_INTERNAL)
 
 
 @cli.command()
@@ -57,34 +103,49 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (review flags, unknown date) as errors.")
 @click.option("--templates", "check_templates", is_flag=True,
               help="Check templates/sections/*.md.j2 instead (rendered with FILES, or a synthetic country).")
-def check(files: tuple[Path, ...], strict: bool, check_templates: bool) -> None:
-    """Validate responses files; print FILE:LINE: Qnn: message per problem."""
+@click.option("--json", "as_json", is_flag=True, help="Print every problem as JSON on stdout.")
+@pass_ui
+def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
+    """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
     from reportgen.responses import check_file
 
     if check_templates:
-        _check_templates(files)
+        _check_templates(ui, files, as_json)
     if not files:
         raise click.UsageError("give responses files to check, or --templates")
     worst = 0
+    report = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict)
         except ReportgenError as exc:
-            click.echo(str(exc), err=True)
+            report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
+            if not as_json:
+                click.echo(str(exc), err=True)
             worst = max(worst, EXIT_UNUSABLE)
             continue
-        for problem in problems:
-            click.echo(str(problem), err=problem.severity == "error")
         errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
         status = "ok" if not errors else "FAILED"
-        click.echo(f"{path}: {status} ({errors} errors, {warnings} warnings)")
+        report.append({"path": str(path), "status": status.lower(), "problems": [_problem(p) for p in problems]})
         if errors:
             worst = max(worst, EXIT_PROBLEMS)
+        if as_json:
+            continue
+        for problem in problems:
+            if problem.severity == "error" or not ui.quiet:
+                click.echo(str(problem), err=True)
+        click.echo(f"{path}: {status} ({errors} errors, {len(problems) - errors} warnings)")
+    if as_json:
+        _emit_json({"files": report})
     sys.exit(worst)
 
 
-def _check_templates(files: tuple[Path, ...]) -> None:
+def _problem(problem: Any) -> dict[str, Any]:
+    return {"path": str(problem.path), "line": problem.line, "item": problem.item,
+            "severity": problem.severity, "message": problem.message}
+
+
+def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
     from reportgen.settings import load_settings
     from reportgen.templatecheck import check_templates
     from reportgen.writers import TEMPLATES
@@ -94,16 +155,20 @@ def _check_templates(files: tuple[Path, ...]) -> None:
         problems = check_templates(TEMPLATES, list(files) or None, languages)
     except ReportgenError as exc:
         _fail(exc)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
+    if as_json:
+        _emit_json({"templates": [_problem(p) for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
 @cli.command(name="import")
 @click.argument("export", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--out", "output", type=click.Path(path_type=Path), required=True,
               help="The responses YAML to write, e.g. responses/PRY.yaml.")
+@click.option("--output", "output", type=click.Path(path_type=Path), hidden=True)
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
 def import_(export: Path, output: Path, country: str | None) -> None:
     """Import a questionnaire form export (Markdown/text) into a responses YAML."""
@@ -119,16 +184,23 @@ def import_(export: Path, output: Path, country: str | None) -> None:
 # --- translation ---------------------------------------------------------------
 
 
+def _languages(value: str | None) -> list[str]:
+    """--lang as a comma list (default: every locales/<lang>/ but English)."""
+    from reportgen import catalogs
+
+    return list(_split(value) or catalogs.languages())
+
+
 @cli.group()
 def i18n() -> None:
-    """Translation catalogs: extract, update, stats, check."""
+    """Translation catalogs: extract, init, update, stats, check (docs/translating.md)."""
 
 
 @i18n.command()
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), default=Path("responses"),
               show_default=True, help="Folder of country responses whose free text is extracted.")
 def extract(responses_dir: Path) -> None:
-    """Write locales/messages.pot and locales/responses-<COUNTRY>.pot."""
+    """Write locales/messages.pot, questionnaire.pot and responses-<COUNTRY>.pot."""
     from reportgen import catalogs
     from reportgen.i18n import LOCALES
     from reportgen.responses import load_responses
@@ -148,37 +220,76 @@ def extract(responses_dir: Path) -> None:
 
 
 @i18n.command()
-@click.option("--lang", "langs", multiple=True, help="Languages to update (default: every locales/<lang>/).")
-@click.option("--domain", "domains", multiple=True, help="Catalogs to update: messages, responses-PRY (default: all).")
-def update(langs: tuple[str, ...], domains: tuple[str, ...]) -> None:
-    """Merge the .pot templates into each language's .po (keeps translations, marks changes fuzzy)."""
+@click.option("--lang", "langs", required=True, help="The new languages, comma-separated: fr,pt.")
+@pass_ui
+def init(ui: Ui, langs: str) -> None:
+    """Start catalogs for new languages from the templates (then translate them)."""
     from reportgen import catalogs
-    from reportgen.i18n import LOCALES, read_catalog
+    from reportgen.files import write_atomic
+    from reportgen.i18n import LOCALES
 
-    for lang in langs or catalogs.languages():
+    for lang in _split(langs) or ():
         for pot in sorted(LOCALES.glob("*.pot")):
-            if (domains and pot.stem not in domains) or not catalogs.needs_catalog(pot.stem, lang):
-                continue
-            template = read_catalog(pot)
-            assert template is not None
             po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
-            catalogs.write_catalog(catalogs.update_catalog(template, po, lang), po)
-            click.echo(f"{po}: {catalogs.stats(po).percent:.0f}% translated")
+            if not catalogs.needs_catalog(pot.stem, lang):
+                continue
+            if po.exists():
+                ui.info(f"{po}: exists, left as it is (use `i18n update`)")
+                continue
+            write_atomic(po, catalogs.update_catalog(pot, po, lang, catalogs.compendia(po)))
+            click.echo(str(po))
 
 
 @i18n.command()
-def stats() -> None:
-    """Translated / fuzzy / untranslated messages per catalog."""
-    from rich.console import Console
-    from rich.table import Table
+@click.option("--lang", "langs", help="Languages to update, comma-separated (default: every locales/<lang>/).")
+@click.option("--domain", "domains", help="Catalogs to update, comma-separated: messages,responses-PRY (default: all).")
+def update(langs: str | None, domains: str | None) -> None:
+    """Merge the .pot templates into each language's .po with GNU msgmerge
+    (keeps translations, marks changes fuzzy with the previous msgid, offers
+    other countries' translations as fuzzy suggestions)."""
+    from reportgen import catalogs
+    from reportgen.files import write_atomic
+    from reportgen.i18n import LOCALES
 
+    wanted = _split(domains)
+    for lang in _languages(langs):
+        for pot in sorted(LOCALES.glob("*.pot")):
+            if (wanted and pot.stem not in wanted) or not catalogs.needs_catalog(pot.stem, lang):
+                continue
+            po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+            data = catalogs.update_catalog(pot, po, lang, catalogs.compendia(po))
+            if not po.is_file() or po.read_bytes() != data:
+                write_atomic(po, data)
+            click.echo(f"{po}: {catalogs.stats(po).percent_text} translated")
+
+
+@i18n.command()
+@click.option("--lang", "langs", help="Languages, comma-separated (default: all).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if a catalog is less translated (percent).")
+@click.option("--list", "list_entries", is_flag=True, help="List untranslated and fuzzy entries as FILE:LINE.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures (and entries) as JSON on stdout.")
+def stats(langs: str | None, fail_under: float | None, list_entries: bool, as_json: bool) -> None:
+    """Translated / fuzzy / untranslated messages per catalog (fuzzy is not translated)."""
     from reportgen import catalogs
 
-    table = Table("catalog", "translated", "fuzzy", "untranslated", "%")
-    for po in catalogs.po_files():
-        s = catalogs.stats(po)
-        table.add_row(_relative(po), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.percent:.0f}")
-    Console().print(table)
+    rows = [catalogs.stats(po) for po in catalogs.po_files() if po.parent.parent.name in _languages(langs)]
+    below = [s for s in rows if fail_under is not None and s.percent < fail_under]
+    if as_json:
+        _emit_json({"catalogs": [s.as_dict(list_entries) for s in rows],
+                    "fail_under": fail_under, "below": [_relative(s.path) for s in below]})
+    else:
+        width = max((len(_relative(s.path)) for s in rows), default=7)
+        click.echo(f"{'catalog':<{width}}  translated  fuzzy  untranslated  percent")
+        for s in rows:
+            click.echo(f"{_relative(s.path):<{width}}  {s.translated:>10}  {s.fuzzy:>5}  {s.untranslated:>12}"
+                       f"  {s.percent_text:>7}")
+        if list_entries:
+            for s in rows:
+                for entry in s.entries:
+                    click.echo(f"{_relative(Path(entry.path))}:{entry.line}: {entry.state}: {entry.text}")
+    for s in below:
+        click.echo(f"{_relative(s.path)}: {s.percent_text} translated, under --fail-under {fail_under:g}%", err=True)
+    sys.exit(EXIT_PROBLEMS if below else 0)
 
 
 def _relative(path: Path) -> str:
@@ -189,14 +300,16 @@ def _relative(path: Path) -> str:
 
 
 @i18n.command(name="check")
-def check_catalogs() -> None:
-    """Placeholders match, plural forms are right, every catalog compiles."""
+@click.option("--lang", "langs", help="Languages, comma-separated (default: all).")
+def check_catalogs(langs: str | None) -> None:
+    """Placeholders match, plural forms are right, every catalog compiles (msgfmt --check)."""
     from reportgen import catalogs
 
-    problems = [p for po in catalogs.po_files() for p in catalogs.check(po)]
+    files = [po for po in catalogs.po_files() if po.parent.parent.name in _languages(langs)]
+    problems = [p for po in files for p in catalogs.check(po)]
     for problem in problems:
         click.echo(problem, err=True)
-    click.echo(f"{len(catalogs.po_files())} catalogs checked, {len(problems)} problems")
+    click.echo(f"{len(files)} catalogs checked, {len(problems)} problems")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
@@ -223,9 +336,12 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
-def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome of each task as JSON on stdout.")
+@pass_ui
+def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
-          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None) -> None:
+          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
+          as_json: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -265,7 +381,11 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         reference_docx=reference_docx,
     )
     jobs = os.cpu_count() or 1 if jobs is None else jobs
-    summary = _run_build(builder, paths, options, jobs)
+    summary = _run_build(ui, builder, paths, options, jobs)
+    if as_json:
+        _emit_json(_summary_json(summary, options))
+    else:
+        _print_summary(ui, summary, options)
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 
@@ -281,19 +401,21 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int) -> Summary:
-    from rich.console import Console
+def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int) -> Summary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     executor = builder.default_executor(jobs) if jobs > 0 else None
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = getattr(item, "task", item)
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
+            timings = getattr(item, "timings", None)
+            if timings:
+                ui.detail(f"{task.country} {task.lang}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
 
         try:
             summary = builder.build(paths, options, executor, on_done)
@@ -309,7 +431,8 @@ def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jo
     return summary
 
 
-def _print_summary(console: Console, summary: Summary, options: BuildOptions) -> None:
+def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
+    """The table of outcomes on stdout (the result); warnings and failures on stderr."""
     from rich.table import Table
     from rich.text import Text
 
@@ -321,24 +444,45 @@ def _print_summary(console: Console, summary: Summary, options: BuildOptions) ->
     for task in summary.skipped:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
-        # Messages quote the input ("[@src-...]"): plain text, not Rich markup.
-        table.add_row(result.task.country, result.task.lang, "[red]failed", Text(result.error or ""))
-    console.print(table)
+        table.add_row(result.task.country, result.task.lang, "[red]failed", Text("see below"))
+    ui.console(stderr=False).print(table)
+    for result in summary.failed:
+        # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
+        for line in (result.error or "").splitlines():
+            click.echo(f"{result.task.country} {result.task.lang}: {line}", err=True)
     # A warning about the answers comes once per language: say it once.
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
     for warning in warnings:
-        console.print(f"warning: {warning}", markup=False, highlight=False)
-    console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-                  f" -> {options.out}/")
+        ui.info(f"warning: {warning}")
+    click.echo(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
+               f" -> {options.out}/")
 
 
-# --- scale ------------------------------------------------------------------------
+def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
+    def task(t: Task) -> dict[str, Any]:
+        return {"country": t.country, "lang": t.lang}
+
+    return {
+        "ok": summary.ok, "seconds": round(summary.seconds, 3), "out": str(options.out),
+        "built": [{**task(r.task), "outputs": {f: o.path for f, o in r.outputs.items()},
+                   "warnings": r.warnings, "timings": r.timings} for r in summary.built],
+        "skipped": [task(t) for t in summary.skipped],
+        "failed": [{**task(r.task), "error": r.error} for r in summary.failed],
+    }
 
 
-@cli.command()
+# --- developers ------------------------------------------------------------------------
+
+
+@cli.group()
+def dev() -> None:
+    """Developer commands: synthetic data, benchmarks, generated docs."""
+
+
+@dev.command()
 @click.option("--countries", default="all", show_default=True,
               help="'all' (the 193 UN Member States), a number N (the first N), or codes: ARG,BRA.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--out", "output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write <CODE>.yaml files into.")
 @click.option("--seed", default=2024, show_default=True, help="Random seed; the same seed gives the same files.")
 def synth(countries: str, output: Path, seed: int) -> None:
@@ -358,15 +502,26 @@ def synth(countries: str, output: Path, seed: int) -> None:
     click.echo(f"{len(written)} synthetic responses written to {output}/")
 
 
-@cli.command()
+@dev.command()
 @click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
+@click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
 def bench(countries: int, memory_countries: int, output: Path) -> None:
-    """Measure build speed and memory; print figures and keep them in docs/benchmarks.md."""
+    """Measure build speed, memory and the preview's edit-to-refresh; keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
     report = run_benchmarks(countries, memory_countries or None)
     click.echo(report)
     output.write_text(report, encoding="utf-8")
+
+
+@dev.command(name="template-docs")
+@click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/templates.md"),
+              show_default=True, help="The authors' guide whose reference part is rewritten.")
+def template_docs(output: Path) -> None:
+    """Regenerate the reference part of docs/templates.md from the code."""
+    from reportgen import templatedoc
+
+    changed = templatedoc.write(output)
+    click.echo(f"{output}: {'updated' if changed else 'up to date'}")

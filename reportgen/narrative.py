@@ -35,6 +35,7 @@ from reportgen.writers import TEMPLATES
 
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
+SOURCE_TITLE = "source title"  # msgctxt of the sources registry's titles in responses catalogs
 
 
 def N_(message: str) -> str:
@@ -219,7 +220,9 @@ class AnswerView:
         value = self.value
         if not isinstance(value, str):
             return Md("")
-        return self._profile.free_text(value) if self._item.field in TRANSLATED_FIELDS else escape_md(value)
+        if self._item.field not in TRANSLATED_FIELDS:
+            return escape_md(value)
+        return self._profile.free_text(value, context=f"Q{self.number} {self._item.field}")
 
     @property
     def option(self) -> str:
@@ -265,7 +268,7 @@ class AnswerView:
     @property
     def text(self) -> Md:
         """The full free text, translated (for the annex)."""
-        return self._profile.free_text(self._answer.text if self._answer else "")
+        return self._profile.free_text(self._answer.text if self._answer else "", context=f"Q{self.number} text")
 
     @property
     def summary(self) -> Md:
@@ -274,8 +277,8 @@ class AnswerView:
         if not self._answer:
             return Md("")
         if self._answer.summary:
-            return self._profile.free_text(self._answer.summary)
-        return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS)
+            return self._profile.free_text(self._answer.summary, context=f"Q{self.number} summary")
+        return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS, context=f"Q{self.number} text")
 
     @property
     def sources(self) -> list[SourceView]:
@@ -386,13 +389,13 @@ class ProfileView:
                 best = (count, source)
         return MostCited(self._view(best[1]), best[0]) if best else None
 
-    def free_text(self, text: str, shorten: int | None = None) -> Md:
+    def free_text(self, text: str, shorten: int | None = None, context: str | None = None) -> Md:
         """Answer text in the profile's language, escaped, optionally cut to its
         first sentences; English text in a non-English profile is marked
-        visibly and counted."""
+        visibly and counted. ``context`` is its msgctxt (``Q13 summary``)."""
         if not text:
             return Md("")
-        translated, ok = self._locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text, context)
         if shorten:
             translated = first_sentences(translated, shorten)
         if ok:
@@ -410,7 +413,7 @@ class ProfileView:
 
     def plain_text(self, text: str) -> str:
         """Like ``free_text`` for places that take plain text (source titles)."""
-        translated, ok = self._locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text, SOURCE_TITLE)
         if ok:
             return translated
         self.untranslated.add(text)
@@ -454,6 +457,8 @@ def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
         lambda message: Md(locale.gettext(message)),
         lambda singular, plural, n: Md(locale.ngettext(singular, plural, n)),
         newstyle=True,
+        pgettext=lambda context, message: Md(locale.pgettext(context, message)),
+        npgettext=lambda context, singular, plural, n: Md(locale.ngettext(singular, plural, n, context)),
     )
     env.filters.update(_filters(locale))
     return env

@@ -25,8 +25,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["import"], ["build"], ["i18n"], ["i18n", "extract"],
-                                     ["i18n", "update"], ["i18n", "stats"], ["i18n", "check"], ["synth"],
-                                     ["bench"]])
+                                     ["i18n", "update"], ["i18n", "stats"], ["i18n", "check"], ["i18n", "init"],
+                                     ["dev", "synth"], ["dev", "template-docs"], ["dev", "bench"]])
+
 def test_every_command_has_help(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0, result.output
