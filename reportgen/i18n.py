@@ -97,6 +97,13 @@ def read_catalog(path: Path) -> Catalog | None:
     return _read_catalog(path, path.stat().st_mtime_ns)
 
 
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def available_languages(locales_dir: Path = LOCALES) -> list[str]:
     """English plus every language with a ``<lang>/LC_MESSAGES`` folder."""
     found = {p.parent.parent.name for p in locales_dir.glob("*/LC_MESSAGES/*.po")}
@@ -153,14 +160,20 @@ class Locale:
         return self.translate(msgid, context=context) or msgid
 
     def ngettext(self, singular: str, plural: str, n: int, context: str | None = None) -> str:
-        if self.lang != SOURCE_LANG:
-            found = self._lookup("messages", (singular, plural), context)
-            catalog = self._catalog("messages")
-            if found is not None and catalog is not None:
-                index = _gettext.c2py(catalog.plural_expr)(n)
-                return found[min(index, len(found) - 1)]
-            self.missing.append(Missing("messages", singular, context))
-        return singular if n == 1 else plural
+        found = self.translate_plural(singular, plural, n, context)
+        return found if found is not None else singular if n == 1 else plural
+
+    def translate_plural(self, singular: str, plural: str, n: int, context: str | None = None) -> str | None:
+        """The plural form for ``n``, or None (recorded as missing) for a non-English language."""
+        if self.lang == SOURCE_LANG:
+            return singular if n == 1 else plural
+        found = self._lookup("messages", (singular, plural), context)
+        catalog = self._catalog("messages")
+        if found is not None and catalog is not None:
+            index = _gettext.c2py(catalog.plural_expr)(n)
+            return found[min(index, len(found) - 1)]
+        self.missing.append(Missing("messages", singular, context))
+        return None
 
     def answer_text(self, text: str, context: str | None = None) -> tuple[str, bool]:
         """Free text from the answers: (text, translated?). English answers
@@ -170,6 +183,20 @@ class Locale:
             return text, True
         found = self.translate(text, f"responses-{self.country}", context)
         return (found, True) if found is not None else (text, False)
+
+    def where(self, domain: str, msgid: str, context: str | None = None) -> str:
+        """``FILE:LINE`` of a message's entry: in the language's catalog, else in
+        the template (``locales/<domain>.pot``), else the catalog's path."""
+        po = self.locales_dir / self.lang / "LC_MESSAGES" / f"{domain}.po"
+        for path in (po, self.locales_dir / f"{domain}.pot"):
+            catalog = read_catalog(path) if path.is_file() else None
+            message = catalog.get(msgid, context) if catalog is not None else None
+            if message is None and catalog is not None:
+                message = next((m for m in catalog if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) == msgid),
+                               None)
+            if message is not None:
+                return f"{_display(path)}:{message.lineno}"
+        return f"{_display(po)}:1"
 
     # -- formatting (always Babel) --
 

@@ -16,7 +16,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from reportgen import model as m
 from reportgen.errors import TemplateError
@@ -45,6 +45,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").use(attrs_block_plugin)
+    # [text]{lang=en}: a span in another language (narrative.in_english); nothing else inline.
+    md.use(attrs_plugin, after=("span_close",), spans=True, allowed=["lang"])
     md.disable("image")  # images come from Figure blocks with alt text, never from answers
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
@@ -180,10 +182,10 @@ def inlines(token: Token) -> list[m.Inline]:
             stack[-1].append(m.LineBreak())
         elif kind == "citation":
             stack[-1].append(m.Citation(child.meta["id"], child.meta["locator"]))
-        elif kind in ("strong_open", "em_open", "link_open"):
-            openers.append((kind, str(child.attrs.get("href", ""))))
+        elif kind in ("strong_open", "em_open", "link_open", "span_open"):
+            openers.append((kind, str(child.attrs.get("href", child.attrs.get("lang", "")))))
             stack.append([])
-        elif kind in ("strong_close", "em_close", "link_close"):
+        elif kind in ("strong_close", "em_close", "link_close", "span_close"):
             kind_open, href = openers.pop()
             children = stack.pop()
             stack[-1].extend(_close(kind_open, href, children))
@@ -195,6 +197,8 @@ def _close(kind: str, href: str, children: list[m.Inline]) -> list[m.Inline]:
         return [m.Strong(children)]
     if kind == "em_open":
         return [m.Emph(children)]
+    if kind == "span_open":
+        return [m.Span(href, children)] if href else children
     return [m.Link(href, children)] if is_safe_link(href) else children
 
 

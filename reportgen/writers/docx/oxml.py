@@ -349,6 +349,12 @@ def set_language(document: DocxDocument, tag: str) -> None:
     _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), val=tag)
 
 
+def set_run_lang(run: Element, tag: str) -> None:
+    """``w:lang`` on one run: text in another language than the document's."""
+    rpr = run.get_or_add_rPr()
+    _set(child(rpr, "w:lang", RPR_ORDER), val=tag)
+
+
 def set_update_fields(document: DocxDocument) -> None:
     """Word refreshes the TOC (and page numbers in it) when the file is opened."""
     settings = document.settings.element
