@@ -471,6 +471,47 @@ def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
     }
 
 
+# --- preview ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("country", required=False)
+@click.option("--lang", default="en", show_default=True, help="The profile's language.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@pass_ui
+def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path | None) -> None:
+    """Preview one profile in the browser; it refreshes on every change of templates/, responses/, locales/."""
+    import time
+
+    from reportgen.i18n import available_languages
+    from reportgen.serve import Preview, start
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ReportgenError as exc:
+        _fail(exc)
+    paths = _responses_paths(responses_dir or settings.responses, (country,) if country else (), False)
+    if not paths:
+        _fail(ReportgenError(f"{responses_dir or settings.responses}: no responses to preview"))
+    if lang not in available_languages():
+        _fail(ReportgenError(f"--lang {lang}: no catalog in locales/{lang}/"))
+    try:
+        server = start(Preview(paths[0], lang), port)
+    except OSError as exc:
+        _fail(ReportgenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
+    click.echo(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")
+    if server.preview.state.error:
+        ui.info(server.preview.state.error)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.close()
+
+
 # --- developers ------------------------------------------------------------------------
 
 

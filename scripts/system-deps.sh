@@ -8,6 +8,7 @@ set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
+  want+=(chromium)  # a real browser for the `serve` preview test (DevTools protocol)
 fi
 missing=()
 for pkg in "${want[@]}"; do
