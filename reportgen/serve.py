@@ -151,12 +151,16 @@ class Preview:
         return [p for p in (self.templates, self.responses.parent, self.locales) if p.exists()]
 
 
-def watch(preview: Preview, stop: threading.Event) -> None:
-    """Rebuild on every change of the watched folders until ``stop`` is set."""
+def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
+    """Rebuild on every change of the watched folders until ``stop`` is set;
+    ``ready`` is set once the watcher sees changes (its first idle timeout)."""
     from watchfiles import watch as watch_files
 
-    for _changes in watch_files(*preview.watched(), stop_event=stop, debounce=50, step=20, rust_timeout=500):
-        preview.rebuild()
+    for changes in watch_files(*preview.watched(), stop_event=stop, debounce=50, step=20, rust_timeout=200,
+                               yield_on_timeout=True):
+        ready.set()
+        if changes:
+            preview.rebuild()
 
 
 def make_handler(preview: Preview, stop: threading.Event) -> type[BaseHTTPRequestHandler]:
@@ -236,8 +240,12 @@ def start(preview: Preview, port: int = 8000, watch_files: bool = True) -> Serve
     httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview, stop))
     httpd.daemon_threads = True
     threads = [threading.Thread(target=httpd.serve_forever, name="reportgen-http", daemon=True)]
+    ready = threading.Event()
     if watch_files:
-        threads.append(threading.Thread(target=watch, args=(preview, stop), name="reportgen-watch", daemon=True))
+        threads.append(threading.Thread(target=watch, args=(preview, stop, ready), name="reportgen-watch",
+                                        daemon=True))
     for thread in threads:
         thread.start()
+    if watch_files:
+        ready.wait(10)  # an edit made right after start() must not be missed
     return Server(preview, httpd, stop, threads)
