@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
 EXIT_INTERNAL = 3
+UNTRANSLATED = ": untranslated, shown in English: "  # one warning per missing string (narrative._warnings)
+UNTRANSLATED_SHOWN = 5
 
 
 def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
@@ -188,12 +190,23 @@ def _languages(value: str | None) -> list[str]:
     """--lang as a comma list (default: every locales/<lang>/ but English)."""
     from reportgen import catalogs
 
-    return list(_split(value) or catalogs.languages())
+    return list(_split(value) or catalogs.languages(_locales()))
+
+
+def _locales() -> Path:
+    """The catalogs folder given to ``reportgen i18n --locales`` (default: the project's locales/)."""
+    from reportgen.i18n import LOCALES
+
+    return click.get_current_context().meta.get("reportgen.locales") or LOCALES
 
 
 @cli.group()
-def i18n() -> None:
+@click.option("--locales", type=click.Path(file_okay=False, path_type=Path),
+              help="The catalogs folder (default: the project's locales/).")
+@click.pass_context
+def i18n(ctx: click.Context, locales: Path | None) -> None:
     """Translation catalogs: extract, init, update, stats, check (docs/translating.md)."""
+    ctx.meta["reportgen.locales"] = locales
 
 
 @i18n.command()
@@ -202,19 +215,18 @@ def i18n() -> None:
 def extract(responses_dir: Path) -> None:
     """Write locales/messages.pot, questionnaire.pot and responses-<COUNTRY>.pot."""
     from reportgen import catalogs
-    from reportgen.i18n import LOCALES
     from reportgen.responses import load_responses
 
     for name, catalog in (("messages", catalogs.extract_messages()),
                           ("questionnaire", catalogs.extract_questionnaire())):
-        catalogs.write_catalog(catalog, LOCALES / f"{name}.pot")
-        click.echo(str(LOCALES / f"{name}.pot"))
+        catalogs.write_catalog(catalog, _locales() / f"{name}.pot")
+        click.echo(str(_locales() / f"{name}.pot"))
     for path in sorted(responses_dir.glob("*.yaml")):
         try:
             responses, _ = load_responses(path)
         except ReportgenError as exc:
             _fail(exc)
-        target = LOCALES / f"responses-{responses.country}.pot"
+        target = _locales() / f"responses-{responses.country}.pot"
         catalogs.write_catalog(catalogs.extract_responses(responses), target)
         click.echo(str(target))
 
@@ -226,11 +238,10 @@ def init(ui: Ui, langs: str) -> None:
     """Start catalogs for new languages from the templates (then translate them)."""
     from reportgen import catalogs
     from reportgen.files import write_atomic
-    from reportgen.i18n import LOCALES
 
     for lang in _split(langs) or ():
-        for pot in sorted(LOCALES.glob("*.pot")):
-            po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+        for pot in sorted(_locales().glob("*.pot")):
+            po = _locales() / lang / "LC_MESSAGES" / f"{pot.stem}.po"
             if not catalogs.needs_catalog(pot.stem, lang):
                 continue
             if po.exists():
@@ -249,14 +260,13 @@ def update(langs: str | None, domains: str | None) -> None:
     other countries' translations as fuzzy suggestions)."""
     from reportgen import catalogs
     from reportgen.files import write_atomic
-    from reportgen.i18n import LOCALES
 
     wanted = _split(domains)
     for lang in _languages(langs):
-        for pot in sorted(LOCALES.glob("*.pot")):
+        for pot in sorted(_locales().glob("*.pot")):
             if (wanted and pot.stem not in wanted) or not catalogs.needs_catalog(pot.stem, lang):
                 continue
-            po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+            po = _locales() / lang / "LC_MESSAGES" / f"{pot.stem}.po"
             data = catalogs.update_catalog(pot, po, lang, catalogs.compendia(po))
             if not po.is_file() or po.read_bytes() != data:
                 write_atomic(po, data)
@@ -272,7 +282,7 @@ def stats(langs: str | None, fail_under: float | None, list_entries: bool, as_js
     """Translated / fuzzy / untranslated messages per catalog (fuzzy is not translated)."""
     from reportgen import catalogs
 
-    rows = [catalogs.stats(po) for po in catalogs.po_files() if po.parent.parent.name in _languages(langs)]
+    rows = [catalogs.stats(po) for po in catalogs.po_files(_locales()) if po.parent.parent.name in _languages(langs)]
     below = [s for s in rows if fail_under is not None and s.percent < fail_under]
     if as_json:
         _emit_json({"catalogs": [s.as_dict(list_entries) for s in rows],
@@ -305,7 +315,7 @@ def check_catalogs(langs: str | None) -> None:
     """Placeholders match, plural forms are right, every catalog compiles (msgfmt --check)."""
     from reportgen import catalogs
 
-    files = [po for po in catalogs.po_files() if po.parent.parent.name in _languages(langs)]
+    files = [po for po in catalogs.po_files(_locales()) if po.parent.parent.name in _languages(langs)]
     problems = [p for po in files for p in catalogs.check(po)]
     for problem in problems:
         click.echo(problem, err=True)
@@ -427,7 +437,6 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
         finally:
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
-    _print_summary(console, summary, options)
     return summary
 
 
@@ -450,10 +459,17 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
         # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
         for line in (result.error or "").splitlines():
             click.echo(f"{result.task.country} {result.task.lang}: {line}", err=True)
-    # A warning about the answers comes once per language: say it once.
+    # A warning about the answers comes once per language: say it once. Untranslated
+    # strings come one per string: a few unless --verbose (manifest.json has them all).
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
+    untranslated = [w for w in warnings if UNTRANSLATED in w]
+    shown = untranslated if ui.verbose else untranslated[:UNTRANSLATED_SHOWN]
     for warning in warnings:
-        ui.info(f"warning: {warning}")
+        if UNTRANSLATED not in warning or warning in shown:
+            ui.info(f"warning: {warning}")
+    if len(shown) < len(untranslated):
+        ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
+                "(--verbose lists them; manifest.json has them all)")
     click.echo(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
                f" -> {options.out}/")
 
