@@ -98,7 +98,10 @@ def extract_responses(responses: Responses) -> Catalog:
         if item and item.field in TRANSLATED_FIELDS and isinstance(answer.value, str):
             catalog.add(answer.value, None, auto_comments=about, context=f"Q{number} {item.field}")
         addresses = [f"Source: {ref.url}" for ref in answer.sources]
-        for kind, text in (("summary", answer.summary), ("text", answer.text)):
+        basis = answer.budget.basis if answer.budget else None
+        fields = (("summary", answer.summary), ("text", answer.text), ("budget basis", basis),
+                  ("instrument", answer.instrument))
+        for kind, text in fields:
             if text:
                 catalog.add(text, None, auto_comments=about + addresses, context=f"Q{number} {kind}")
         for ref in answer.sources:

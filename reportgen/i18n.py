@@ -138,7 +138,7 @@ class Locale:
         if catalog is None:
             return None
         found = _usable(catalog.get(msgid, context))
-        if found is None and context is not None and domain.startswith("responses-"):
+        if found is None and domain.startswith("responses-"):
             key = msgid[0] if isinstance(msgid, tuple) else msgid
             found = next((_usable(m) for m in catalog if m.id == key and _usable(m) is not None), None)
         return found

@@ -218,7 +218,7 @@ def view_name(obj: Any) -> str:
     """What an author calls a view object."""
     kind = type(obj).__name__
     if kind == "AnswerView":
-        return f"p.q({obj.number})"
+        return f'p.q("{obj.key}")' if getattr(obj, "key", None) else f"p.q({obj.number})"
     if kind == "ProfileView":
         return "p"
     if kind == "SourceView":

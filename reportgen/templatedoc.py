@@ -25,7 +25,7 @@ HELP = {
     "ProfileView.final": "True when the profile is built as Final (not Draft).",
     "ProfileView.group": "`p.group(\"emerging_technologies\")`: the answers of a questionnaire group, in order.",
     "ProfileView.items": "`p.items(\"D\")`: the answers of a questionnaire section, in order.",
-    "ProfileView.q": "`p.q(59)`: one item's answer (an unknown item number is a template error).",
+    "ProfileView.q": "`p.q(\"national_strategy\")`: one item's answer by its key (an unknown key is a template error).",
     "ProfileView.section_title": "`p.section_title(\"D\")`: a section's title in the profile's language.",
     "ProfileView.source_view": "The source of an address with a locator (used by the views).",
     "ProfileView.submitted": "The date the answers were submitted, or none.",
@@ -36,7 +36,7 @@ HELP = {
     "AnswerView.label": "The item's label in the profile's language.",
     "AnswerView.links": "Links to the answer's sources, by site name (Markdown).",
     "AnswerView.no": "True when the answer is No.",
-    "AnswerView.number": "The item number (59 for `p.q(59)`).",
+    "AnswerView.number": "The item number in this edition of the questionnaire (59 for `national_strategy`).",
     "AnswerView.period": "A period item's `start` and `end` years, or none.",
     "AnswerView.planned": "True when the answer is Planned.",
     "AnswerView.sources": "The answer's sources (see *A source*).",
@@ -54,7 +54,7 @@ HELP = {
 }
 CLASSES = (
     ("`p`, the profile", narrative.ProfileView, []),
-    ("An answer, `p.q(N)`", narrative.AnswerView, ["number"]),
+    ("An answer, `p.q(\"key\")`", narrative.AnswerView, ["number"]),
     ("A source, `q.sources[i]`, `top.source`", narrative.SourceView, ["id", "url", "title", "locator", "titled"]),
     ("`p.most_cited(first, last)`", narrative.MostCited, ["source", "count"]),
 )

@@ -23,9 +23,9 @@ def _line(name: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-TABLE_ATTRS = _line(D, 'widths="4 2 2"')
-STRATEGY_IF = _line(D, "{% if strategy.yes and period.period %}")
-SET_BUDGET = _line(D, "{% set budget_yes, budget = p.q(61), p.q(62) %}")
+TABLE_ATTRS = _line(D, 'widths="3 1 6"')
+STRATEGY_IF = _line(D, "{% if strategy.no %}")
+SET_BUDGET = _line(D, '{% set budget_yes, budget = p.q("digital_government_budget")')
 
 
 def replace(old: str, new: str) -> Callable[[str], str]:
@@ -37,24 +37,26 @@ def replace(old: str, new: str) -> Callable[[str], str]:
 
 # (template, line, edit of that line, the one problem expected at that line)
 FAULTS = [
-    (D, STRATEGY_IF, replace("period.period %}", "period.period %}{{ 'x' ~ }}"),
+    (D, STRATEGY_IF, replace("strategy.no %}", "strategy.no %}{{ 'x' ~ }}"),
      "template syntax: unexpected 'end of print statement'"),
-    (D, STRATEGY_IF, replace("strategy.yes", "strategy.yess"),
-     "p.q(59) has no attribute 'yess' (did you mean 'yes'?)"),
-    (D, STRATEGY_IF, replace("strategy.yes", "strategy_x.yes"),
+    (D, STRATEGY_IF, replace("strategy.no", "strategy.noo"),
+     "p.q(\"national_strategy\") has no attribute 'noo' (did you mean 'no'?)"),
+    (D, STRATEGY_IF, replace("strategy.no", "strategy_x.no"),
      "'strategy_x' is undefined (templates see p, labels and the names they set or import)"),
-    (D, SET_BUDGET, replace("p.q(61)", "p.q(999)"),
-     "template asks for Q999, which msq-2024 does not have"),
-    (D, TABLE_ATTRS, replace('widths="4 2 2"}', 'widths="4 2 2"'),
-     "unterminated attribute block '{caption=\"{{ caption }}\" widths=\"4 2 2\"': "
+    (D, SET_BUDGET, replace('p.q("digital_government_budget")', 'p.q("digital_goverment_budget")'),
+     "template asks for item 'digital_goverment_budget', which msq-2024 does not have; "
+     "did you mean 'digital_government_budget' or 'digital_government_budget_details' or "
+     "'digital_services_target'?"),
+    (D, TABLE_ATTRS, replace('widths="3 1 6"}', 'widths="3 1 6"'),
+     "unterminated attribute block '{caption=\"{{ caption }}\" widths=\"3 1 6\"': "
      "it must end with '}' on the same line"),
     (D, TABLE_ATTRS, replace("{caption", "{.leda caption"),
      "unknown role '.leda' (did you mean '.lead'?)"),
-    (D, TABLE_ATTRS, replace('widths="4 2 2"', 'widths="4 2 2" colour="red"'),
+    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="3 1 6" colour="red"'),
      "unknown attribute 'colour' (known: alt, caption, src, widths)"),
-    (D, TABLE_ATTRS, replace('widths="4 2 2"', 'widths="4 2"'),
+    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="4 2"'),
      'widths="4 2" gives 2 widths for a table of 3 columns'),
-    (D, TABLE_ATTRS, replace('widths="4 2 2"', 'widths="two five"'),
+    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="two five"'),
      'widths="two five": give one positive number per column, e.g. widths="2 5"'),
     (D, TABLE_ATTRS, lambda line: '{.figure src="html/chart.png" alt="A chart"}',
      "figure 'html/chart.png' not found in templates/"),
@@ -90,20 +92,21 @@ def test_each_fault_at_its_line(templates: Path, name: str, line: int, edit: Cal
 def test_all_faults_at_once(templates: Path) -> None:
     """Faults in several templates and lines are listed together."""
     _edit(templates, D, TABLE_ATTRS, replace("{caption", "{.leda caption"))
-    _edit(templates, "A-institutional.md.j2", 1, lambda line: line + "{% endif %}")
+    heading = _line("A-institutional.md.j2", "# A. ")
+    _edit(templates, "A-institutional.md.j2", heading, lambda line: line + "{% endif %}")
     problems = [str(p) for p in check_templates(templates)]
     assert len(problems) == 2
-    assert problems[0].startswith("templates/sections/A-institutional.md.j2:1: template syntax:")
+    assert problems[0].startswith(f"templates/sections/A-institutional.md.j2:{heading}: template syntax:")
     assert problems[1].startswith(f"templates/sections/{D}:{TABLE_ATTRS}: unknown role")
 
 
 def test_build_fails_with_the_line_not_an_internal_error(templates: Path, tmp_path: Path) -> None:
-    _edit(templates, D, STRATEGY_IF, replace("strategy.yes", "strategy.yess"))
+    _edit(templates, D, STRATEGY_IF, replace("strategy.no", "strategy.noo"))
     options = builder.BuildOptions(languages=("en",), formats=("html",), out=tmp_path / "out", templates=templates)
     summary = builder.build([ROOT / "responses" / "PRY.yaml"], options)
     assert not summary.ok
     assert summary.failed[0].error == (f"templates/sections/{D}:{STRATEGY_IF}: "
-                                       "p.q(59) has no attribute 'yess' (did you mean 'yes'?)")
+                                       "p.q(\"national_strategy\") has no attribute 'noo' (did you mean 'no'?)")
 
 
 def test_docs_reference_is_generated_from_the_code() -> None:
