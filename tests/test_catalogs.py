@@ -209,3 +209,20 @@ def test_check_plural_count_for_a_language_with_one_form(tmp_path: Path) -> None
                                                                     "nplurals=1; plural=0")
     po = write_po(tmp_path / "ja" / "LC_MESSAGES" / "messages.po", 'msgid "a"\nmsgstr "b"\n', header)
     assert catalogs.check(po) == []
+
+
+def test_a_context_separates_the_same_english(tmp_path: Path) -> None:
+    """pgettext in a template: one msgid, two contexts, two translations (msgfmt agrees)."""
+    from reportgen.i18n import Locale
+
+    sections = tmp_path / "sections"
+    sections.mkdir()
+    (sections / "x.md.j2").write_text('{{ pgettext("table header", "Source") }} / {{ _("Source") }}\n',
+                                      encoding="utf-8")
+    catalog = catalogs.extract_messages(tmp_path)
+    assert catalog.get("Source", "table header") is not None and catalog.get("Source") is not None
+    po = write_po(tmp_path / "locales" / "de" / "LC_MESSAGES" / "messages.po",
+                  'msgctxt "table header"\nmsgid "Source"\nmsgstr "Quelle"\n\nmsgid "Source"\nmsgstr "Herkunft"\n')
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    locale = Locale("de", tmp_path / "locales")
+    assert (locale.pgettext("table header", "Source"), locale.gettext("Source")) == ("Quelle", "Herkunft")
