@@ -14,7 +14,9 @@ if [ "${1:-run}" = test ]; then
 fi
 missing=()
 for pkg in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  # A tool already on PATH from elsewhere (npm bundled with NodeSource's nodejs) counts as installed.
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+    || command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
