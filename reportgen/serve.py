@@ -234,10 +234,11 @@ class Server:
 
 
 def start(preview: Preview, port: int = 8000, watch_files: bool = True) -> Server:
-    """Build once, then serve on 127.0.0.1:``port`` (0 = any free port) in background threads."""
-    preview.rebuild()
+    """Listen on 127.0.0.1:``port`` (0 = any free port), build once, then serve
+    and watch in background threads."""
     stop = threading.Event()
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview, stop))
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview, stop))  # a busy port fails first
+    preview.rebuild()
     httpd.daemon_threads = True
     threads = [threading.Thread(target=httpd.serve_forever, name="reportgen-http", daemon=True)]
     ready = threading.Event()
