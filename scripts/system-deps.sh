@@ -12,11 +12,20 @@ if [ "${1:-run}" = test ]; then
   want+=(chromium chromium-driver)
   want+=(npm default-jre-headless)
 fi
+# A tool that is already on the PATH (Node.js and npm, or Java, installed
+# outside Debian's packages) is not installed again: Debian's package would
+# conflict with it.
+provided_by() {
+  case "$1" in
+    npm) command -v npm ;;
+    default-jre-headless) command -v java ;;
+    *) return 1 ;;
+  esac
+}
 missing=()
 for pkg in "${want[@]}"; do
-  # A tool already on PATH from elsewhere (npm bundled with NodeSource's nodejs) counts as installed.
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
-    || command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  provided_by "$pkg" >/dev/null 2>&1 && continue
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then

@@ -252,9 +252,9 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
 
 
 def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
-    result = build(tmp_path, "Law and decree{{ p.q('access_to_information_law').cite }}"
-                   "{{ p.q('crisis_strategy').cite }}. Plan{{ p.q('national_development_alignment').cite }}.\n",
-                   CITED_ANSWERS)
+    body = ("Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. "
+            "Plan{{ p.q('national_development_alignment').cite }}.\n")
+    result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [(c.note, c.number, c.first) for c in calls] == [(1, 1, True), (1, 2, True), (2, 2, False)]
     assert [[c.number for c in group] for group in m.note_groups(result.document)] == [[1, 2], [2]]
@@ -274,9 +274,9 @@ def test_templates_cannot_reach_files_or_private_state(tmp_path: Path, expressio
 def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Path) -> None:
     locales = tmp_path / "locales"
     (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
+    templates = make_templates(tmp_path, "{{ p.q('national_portal').label }}\n", sources=False)
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=make_templates(tmp_path, "{{ p.q('national_portal').label }}\n",
-                                                             sources=False)))
+                            Options(templates=templates))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
 
