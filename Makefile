@@ -34,7 +34,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	scripts/system-deps.sh run
-	$(BIN)/python bench/run.py
+	$(BIN)/reportgen dev bench
 
 clean:
 	rm -rf build

@@ -99,7 +99,7 @@ def _group_run(run: list[m.Inline]) -> None:
         if isinstance(node, list):
             grouped.append(m.Reference(node, reference_parts(node)))
         else:
-            if isinstance(node, (m.Strong, m.Emph, m.Link)):
+            if isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
                 _group_run(node.children)
             grouped.append(node)
     run[:] = grouped

@@ -54,12 +54,17 @@ def apply(document: m.Document) -> None:
         entry.title = typography(entry.title, lang)
 
 
+def span_lang(node: m.Inline, lang: str) -> str:
+    """The language of a node's text: a Span's own (English shown for want of a translation)."""
+    return node.lang if isinstance(node, m.Span) else lang
+
+
 def _apply_run(run: list[m.Inline], lang: str) -> None:
     for index, node in enumerate(run):
         if isinstance(node, m.Text):
             run[index] = m.Text(typography(node.text, lang))
-        elif isinstance(node, (m.Strong, m.Emph, m.Link)):
-            _apply_run(node.children, lang)
+        elif isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
+            _apply_run(node.children, span_lang(node, lang))
 
 
 # --- numbers in words -----------------------------------------------------------

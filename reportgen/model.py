@@ -52,6 +52,15 @@ class Link:
 
 
 @dataclass
+class Span:
+    """Text in another language than the document's (a sentence shown in
+    English for want of a translation): writers tag it with ``lang``."""
+
+    lang: str
+    children: list[Inline]
+
+
+@dataclass
 class Citation:
     """A citation call ``[@source-id, locator]`` as a template wrote it.
 
@@ -93,7 +102,7 @@ class Reference:
         return [part.number for part in self.parts if part.number]
 
 
-Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation | Reference
+Inline = Text | Strong | Emph | Code | LineBreak | Link | Span | Citation | Reference
 
 # --- block nodes ------------------------------------------------------------
 
@@ -246,7 +255,7 @@ def plain_text(inlines: list[Inline]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
-        elif isinstance(node, (Strong, Emph, Link)):
+        elif isinstance(node, (Strong, Emph, Link, Span)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 
@@ -255,7 +264,7 @@ def walk_inlines(inlines: list[Inline]):
     """Yield every inline node, depth first, in reading order."""
     for node in inlines:
         yield node
-        if isinstance(node, (Strong, Emph, Link)):
+        if isinstance(node, (Strong, Emph, Link, Span)):
             yield from walk_inlines(node.children)
 
 
@@ -334,6 +343,8 @@ def _dump_inlines(inlines: list[Inline]) -> str:
             out.append(f"_{_dump_inlines(node.children)}_")
         elif isinstance(node, Link):
             out.append(f"[{_dump_inlines(node.children)}]<{node.url}>")
+        elif isinstance(node, Span):
+            out.append(f"[{_dump_inlines(node.children)}]{{lang={node.lang}}}")
         elif isinstance(node, Citation):
             loc = f", {node.locator}" if node.locator else ""
             out.append(f"[@{node.number}{loc}]")

@@ -97,7 +97,7 @@ def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
 
 
 def test_undefined_names_fail_loudly(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body\.md\.j2: 'nothing' is undefined"):
+    with pytest.raises(TemplateError, match=r"body\.md\.j2:1: 'nothing' is undefined"):
         build(tmp_path, "{{ nothing }}\n")
 
 
@@ -295,9 +295,9 @@ def test_templates_cannot_reach_files_or_private_state(tmp_path: Path, expressio
 def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Path) -> None:
     locales = tmp_path / "locales"
     (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
+    templates = make_templates(tmp_path, "{{ p.q('national_portal').label }}\n", sources=False)
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=make_templates(tmp_path, "{{ p.q('national_portal').label }}\n",
-                                                             sources=False)))
+                            Options(templates=templates))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
 
