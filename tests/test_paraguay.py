@@ -445,6 +445,18 @@ STATUS_TEXT = {
 }
 
 
+def _without_furniture(page: str) -> str:
+    """A page's text without its running head ("Paraguay" and the section
+    title, on one line or two) and its folio ("Page 3 of 14")."""
+    lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not re.fullmatch(r"(Page|Página) \d+ (of|de) \d+", ln)]
+    if lines and lines[0] == "Paraguay":
+        lines = lines[2:]
+    elif lines and lines[0].startswith("Paraguay "):
+        lines = lines[1:]
+    return " ".join(lines)
+
+
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
@@ -455,7 +467,9 @@ def docx_text(path: Path) -> str:
 def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
     """Planned stays planned and nothing is stated more strongly than the
     answer, in the text a reader gets from both formats."""
-    pdf = " ".join(tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-").split())
+    pages = tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-").split("\f")
+    # without the page furniture (running head, folio), so a sentence that runs on to the next page reads whole
+    pdf = " ".join(" ".join(_without_furniture(page) for page in pages).split())
     word = " ".join(docx_text(built / f"PRY-profile-{lang}.docx").split())
     # WeasyPrint's automatic hyphens (U+2010 at a line end) are in the text
     # layer: compare the PDF without them and without line breaks.
