@@ -202,12 +202,14 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("--docx-page-numbers", is_flag=True,
+              help="Page numbers in the DOCX contents, from a LibreOffice layout pass (needs LibreOffice).")
 @click.option("--site-index", is_flag=True,
               help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
 def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
-          site_index: bool) -> None:
+          docx_page_numbers: bool, site_index: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -244,7 +246,7 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx,
+        reference_docx=reference_docx, docx_page_numbers=docx_page_numbers,
     )
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(builder, paths, options, jobs)
