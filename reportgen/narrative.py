@@ -29,6 +29,7 @@ from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
+from reportgen.prose import prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.writers import TEMPLATES
@@ -455,13 +456,18 @@ class ProfileView:
 
 
 def first_sentences(text: str, limit: int) -> str:
-    """The first paragraph's sentences that fit in ``limit`` characters (at
-    least one sentence; a single over-long sentence is cut at a word with "…")."""
-    paragraph = text.strip().split("\n\n", 1)[0]
-    paragraph = " ".join(paragraph.split())
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ“\"(])", paragraph)
+    """The first prose paragraph's sentences that fit in ``limit`` characters
+    (at least one sentence; a single over-long sentence is cut at a word with
+    "…"). Headings, titles and source labels ("Presidential decree N° 8942",
+    "3.1.2. MAIN ACTORS") are never run into the sentences. A text of one
+    short line is its own summary (a name, a title, "2022-2030"); several
+    heading lines and nothing else give none rather than a made-up sentence."""
+    paragraphs = prose_paragraphs(text)
+    if not paragraphs:
+        lines = [line for line in text.splitlines() if line.strip()]
+        return " ".join(lines[0].split()) if len(lines) == 1 and len(lines[0]) <= limit else ""
     out = ""
-    for sentence in sentences:
+    for sentence in sentences(paragraphs[0]):
         if out and len(out) + 1 + len(sentence) > limit:
             break
         out = f"{out} {sentence}".strip()

@@ -55,12 +55,14 @@ class _NoAliasLoader(yaml.SafeLoader):
 def read_text(path: Path) -> str:
     """Read a UTF-8 file; any problem becomes a one-line InputError."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(path, 1, f"file is too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
-        raw = path.read_bytes()
+        # Read at most one byte past the limit instead of trusting stat():
+        # /dev/zero, pipes and /proc files report a size of 0.
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(path, 1, f"file is too large (more than {MAX_BYTES:,} bytes, the limit)")
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
