@@ -10,9 +10,7 @@ want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
   want+=(chromium chromium-driver)
-  want+=(default-jre-headless)
-  # Any npm on PATH will do: NodeSource's nodejs ships its own, which Debian's npm conflicts with.
-  command -v npm >/dev/null || want+=(npm)
+  want+=(npm default-jre-headless)
 fi
 # A tool that is already on the PATH (Node.js and npm, or Java, installed
 # outside Debian's packages) is not installed again: Debian's package would
