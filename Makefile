@@ -40,7 +40,7 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	scripts/system-deps.sh run
-	$(BIN)/python bench/run.py
+	$(BIN)/reportgen dev bench
 
 clean:
 	rm -rf build

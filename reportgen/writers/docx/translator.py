@@ -71,6 +71,7 @@ class Look:
     bold: bool = False
     italic: bool = False
     style: str | None = None
+    lang: str | None = None  # a span in another language (w:lang)
 
 
 @dataclass
@@ -358,6 +359,8 @@ class Translator:
             target.run().add_break()
         elif isinstance(node, m.Strong):
             self.inlines(target, node.children, replace(look, bold=True))
+        elif isinstance(node, m.Span):
+            self.inlines(target, node.children, replace(look, lang=node.lang))
         elif isinstance(node, m.Emph):
             self.inlines(target, node.children, replace(look, italic=True))
         elif isinstance(node, m.Link):
@@ -374,6 +377,8 @@ class Translator:
             run.italic = True
         if look.style:
             run.style = self.docx.styles[look.style]
+        if look.lang:
+            oxml.set_run_lang(run._r, language_tag(look.lang))
 
     def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
         if target.element is not None:  # a link inside a link: Word cannot nest them
