@@ -362,9 +362,8 @@ class AnswerView:
     @property
     def instrument(self) -> Md:
         """The law, decree or plan a legal-framework answer names (translated), or ""."""
-        if not self._answer:
-            return Md("")
-        return self._profile.free_text(self._answer.instrument or "", context=f"Q{self.number} instrument")
+        instrument = self._answer.instrument if self._answer else None
+        return self._profile.free_text(instrument or "", context=f"Q{self.number} instrument")
 
     @property
     def has_text(self) -> bool:
@@ -392,11 +391,8 @@ class AnswerView:
         "is planned" that qualifies it). The annex has the full text."""
         if not self._answer:
             return Md("")
-        if self._answer.summary:
-            return self._profile.free_text(self._answer.summary, shorten=BRIEF_CHARS,
-                                           context=f"Q{self.number} summary", whole=True)
-        return self._profile.free_text(self._answer.text or "", shorten=BRIEF_CHARS,
-                                       context=f"Q{self.number} text", whole=True)
+        field, text = ("summary", self._answer.summary) if self._answer.summary else ("text", self._answer.text)
+        return self._profile.free_text(text or "", shorten=BRIEF_CHARS, context=f"Q{self.number} {field}", whole=True)
 
     @property
     def sources(self) -> list[SourceView]:
