@@ -388,6 +388,8 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("--docx-page-numbers", is_flag=True,
+              help="Page numbers in the DOCX contents, from a LibreOffice layout pass (needs LibreOffice).")
 @click.option("--site-index", is_flag=True,
               help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome of each task as JSON on stdout.")
@@ -395,7 +397,7 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
-          site_index: bool, as_json: bool) -> None:
+          docx_page_numbers: bool, site_index: bool, as_json: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -433,7 +435,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
         status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx,
+        reference_docx=reference_docx, docx_page_numbers=docx_page_numbers,
     )
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(ui, builder, paths, options, jobs)

@@ -100,6 +100,12 @@ def test_build_refuses_an_unknown_pdf_variant_before_any_work(tmp_path: Path) ->
     assert not (out / "PRY").exists()
 
 
+def test_build_refuses_a_combination_it_cannot_make(tmp_path: Path) -> None:
+    out = tmp_path / "never"
+    result = run("build", "PRY", "--pdf-variant", "pdf/a-3u+pdf/ua-1", "--out", str(out))
+    assert result.returncode == 2 and "cannot be made" in result.stderr
+    assert not (out / "PRY").exists()
+
 
 # --- issue 12: the command line as a whole -------------------------------------------
 

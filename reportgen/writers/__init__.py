@@ -5,7 +5,7 @@ and is imported lazily so that a DOCX-only build never loads WeasyPrint."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
@@ -20,6 +20,9 @@ class WriterOptions:
     reference_docx: Path | None = None  # overrides templates/reference.docx
     pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
     html_standalone: bool = True  # --format html: CSS inline, fonts embedded
+    docx_page_numbers: bool = False  # page numbers in the DOCX contents from LibreOffice's layout
+    # DOCX contents: heading bookmark -> page number, when a layout pass knows them
+    toc_pages: dict[str, str] = field(default_factory=dict)
 
 
 Writer = Callable[[Document, WriterOptions], bytes]
