@@ -35,7 +35,7 @@ from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.writers import TEMPLATES
 
-BRIEF_CHARS = 280  # the concise body shows an answer's first whole sentences up to about this
+BRIEF_CHARS = 220  # the concise body shows an answer's first whole sentences up to about this
 
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
