@@ -15,6 +15,7 @@ from reportgen.writers import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 D = "D-strategy.md.j2"
+C = "C-legal.md.j2"
 
 
 def _line(name: str, text: str) -> int:
@@ -23,7 +24,7 @@ def _line(name: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-TABLE_ATTRS = _line(D, 'widths="3 1 6"')
+TABLE_ATTRS = _line(C, 'widths="3 1 6"')
 STRATEGY_IF = _line(D, "{% if strategy.no %}")
 SET_BUDGET = _line(D, '{% set budget_yes, budget = p.q("digital_government_budget")')
 
@@ -47,18 +48,18 @@ FAULTS = [
      "template asks for item 'digital_goverment_budget', which msq-2024 does not have; "
      "did you mean 'digital_government_budget' or 'digital_government_budget_details' or "
      "'digital_services_target'?"),
-    (D, TABLE_ATTRS, replace('widths="3 1 6"}', 'widths="3 1 6"'),
+    (C, TABLE_ATTRS, replace('widths="3 1 6"}', 'widths="3 1 6"'),
      "unterminated attribute block '{caption=\"{{ caption }}\" widths=\"3 1 6\"': "
      "it must end with '}' on the same line"),
-    (D, TABLE_ATTRS, replace("{caption", "{.leda caption"),
+    (C, TABLE_ATTRS, replace("{caption", "{.leda caption"),
      "unknown role '.leda' (did you mean '.lead'?)"),
-    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="3 1 6" colour="red"'),
+    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="3 1 6" colour="red"'),
      "unknown attribute 'colour' (known: alt, caption, src, widths)"),
-    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="4 2"'),
+    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="4 2"'),
      'widths="4 2" gives 2 widths for a table of 3 columns'),
-    (D, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="two five"'),
+    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="two five"'),
      'widths="two five": give one positive number per column, e.g. widths="2 5"'),
-    (D, TABLE_ATTRS, lambda line: '{.figure src="html/chart.png" alt="A chart"}',
+    (C, TABLE_ATTRS, lambda line: '{.figure src="html/chart.png" alt="A chart"}',
      "figure 'html/chart.png' not found in templates/"),
 ]
 
@@ -91,13 +92,13 @@ def test_each_fault_at_its_line(templates: Path, name: str, line: int, edit: Cal
 
 def test_all_faults_at_once(templates: Path) -> None:
     """Faults in several templates and lines are listed together."""
-    _edit(templates, D, TABLE_ATTRS, replace("{caption", "{.leda caption"))
+    _edit(templates, C, TABLE_ATTRS, replace("{caption", "{.leda caption"))
     heading = _line("A-institutional.md.j2", "# A. ")
     _edit(templates, "A-institutional.md.j2", heading, lambda line: line + "{% endif %}")
     problems = [str(p) for p in check_templates(templates)]
     assert len(problems) == 2
     assert problems[0].startswith(f"templates/sections/A-institutional.md.j2:{heading}: template syntax:")
-    assert problems[1].startswith(f"templates/sections/{D}:{TABLE_ATTRS}: unknown role")
+    assert problems[1].startswith(f"templates/sections/{C}:{TABLE_ATTRS}: unknown role")
 
 
 def test_build_fails_with_the_line_not_an_internal_error(templates: Path, tmp_path: Path) -> None:
