@@ -651,7 +651,10 @@ class ProfileView:
         names = ("bar_legislation", "bar_principles")
         bars = [figures.Bar(words[key], _count(self._status_rows(pairs))) for key, pairs in zip(names, groups,
                                                                                             strict=False)]
-        bars.append(figures.Bar(words["bar_sectors"], _count(self._sector_rows())))
+        # A sector without an address is not reported, not "no": the overview's key
+        # keeps "No" for answers that say no.
+        sectors = [figures.Row(r.label, "not_stated" if r.kind == "negative" else r.kind) for r in self._sector_rows()]
+        bars.append(figures.Bar(words["bar_sectors"], _count(sectors)))
         return bars
 
     def most_cited(self, section_id: str) -> MostCited | None:
