@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from reportgen.errors import ReportgenError
+from reportgen.terminal import safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,8 +26,13 @@ EXIT_UNUSABLE = 2
 
 
 def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
-    click.echo(f"reportgen: {error}", err=True)
+    _say(f"reportgen: {error}", err=True)
     sys.exit(code)
+
+
+def _say(message: str, err: bool = False) -> None:
+    """Print a message that may quote the input: controls shown escaped."""
+    click.echo(safe(message), err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,8 +53,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        click.echo(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
-                   err=True)
+        _say(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)", err=True)
         sys.exit(EXIT_PROBLEMS)
 
 
@@ -58,21 +63,26 @@ def main() -> None:
 def check(files: tuple[Path, ...], strict: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem."""
     from reportgen.responses import check_file
+    from reportgen.settings import load_settings
 
+    try:
+        limits = load_settings().limits
+    except ReportgenError as exc:
+        _fail(exc)
     worst = 0
     for path in files:
         try:
-            _, problems = check_file(path, strict=strict)
+            _, problems = check_file(path, strict=strict, limits=limits)
         except ReportgenError as exc:
-            click.echo(str(exc), err=True)
+            _say(str(exc), err=True)
             worst = max(worst, EXIT_UNUSABLE)
             continue
         for problem in problems:
-            click.echo(str(problem), err=problem.severity == "error")
+            _say(str(problem), err=problem.severity == "error")
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         status = "ok" if not errors else "FAILED"
-        click.echo(f"{path}: {status} ({errors} errors, {warnings} warnings)")
+        _say(f"{path}: {status} ({errors} errors, {warnings} warnings)")
         if errors:
             worst = max(worst, EXIT_PROBLEMS)
     sys.exit(worst)
@@ -209,11 +219,12 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
 
     from reportgen import build as builder
     from reportgen.i18n import available_languages
-    from reportgen.settings import load_settings
+    from reportgen.settings import load_settings, source_date_epoch
     from reportgen.writers import FORMATS
 
     try:
         settings = load_settings()
+        source_date_epoch()  # garbage is one line now, not a crash in a writer
     except ReportgenError as exc:
         _fail(exc)
     folder = responses_dir or settings.responses
@@ -240,8 +251,12 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx,
+        reference_docx=reference_docx, limits=settings.limits,
     )
+    try:
+        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
+    except ReportgenError as exc:
+        _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(builder, paths, options, jobs)
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
@@ -251,6 +266,9 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     if not folder.is_dir():
         _fail(ReportgenError(f"{folder}: no such responses folder"))
     if countries and not all_countries:
+        for code in countries:  # a code becomes a path: "../ELSEWHERE/PRY" must not
+            if not (len(code) == 3 and code.isascii() and code.isalpha()):
+                _fail(ReportgenError(f"{code}: not a country code (ISO 3166-1 alpha-3, e.g. PRY)"))
         paths = [folder / f"{code.upper()}.yaml" for code in countries]
         for path in paths:
             if not path.is_file():
@@ -278,7 +296,7 @@ def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jo
         except KeyboardInterrupt:
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
-            console.print("interrupted: finished outputs are kept; the next build resumes")
+            console.print("interrupted: finished outputs are kept; the next build resumes", markup=False)
             sys.exit(130)
         finally:
             if executor is not None:
@@ -288,6 +306,8 @@ def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jo
 
 
 def _print_summary(console: Console, summary: Summary, options: BuildOptions) -> None:
+    """A table of what was built or skipped; failures and warnings follow as
+    plain lines (a table would cut FILE:LINE of a long path), escaped."""
     from rich.table import Table
     from rich.text import Text
 
@@ -295,19 +315,22 @@ def _print_summary(console: Console, summary: Summary, options: BuildOptions) ->
     for result in summary.built:
         outputs = ", ".join(Path(o.path).name for o in result.outputs.values())
         note = f"; {len(result.warnings)} warnings" if result.warnings else ""
-        table.add_row(result.task.country, result.task.lang, "[green]built", Text(outputs + note))
+        table.add_row(result.task.country, result.task.lang, "[green]built", Text(safe(outputs + note)))
     for task in summary.skipped:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
-        # Messages quote the input ("[@src-...]"): plain text, not Rich markup.
-        table.add_row(result.task.country, result.task.lang, "[red]failed", Text(result.error or ""))
+        table.add_row(Text(result.task.country), result.task.lang, "[red]failed", "see below")
     console.print(table)
-    # A warning about the answers comes once per language: say it once.
+    # One failure (a file with two problems is one failure per language) and
+    # one warning about the answers (it comes once per language) said once.
+    failures = dict.fromkeys(f"{r.task.country}: {r.error}" for r in summary.failed)
+    for failure in failures:
+        _say(f"failed: {failure}", err=True)
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
     for warning in warnings:
-        console.print(f"warning: {warning}", markup=False, highlight=False)
+        _say(f"warning: {warning}", err=True)
     console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-                  f" -> {options.out}/")
+                  f" -> {safe(str(options.out))}/", markup=False, highlight=False)
 
 
 # --- scale ------------------------------------------------------------------------

@@ -10,7 +10,6 @@ is parsed into model blocks (``markup.py``), citations are numbered once
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
+from reportgen.settings import source_date_epoch
 from reportgen.writers import TEMPLATES
 
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
@@ -590,9 +590,9 @@ def document_date(responses: Responses) -> date:
     """The answers' date, else SOURCE_DATE_EPOCH, else today (not reproducible)."""
     if responses.submitted:
         return responses.submitted
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC).date()
     return datetime.now(UTC).date()
 
 
