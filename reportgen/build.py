@@ -229,7 +229,8 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     locale = Locale(task.lang, options.locales, country=responses.country)
     narrative_options = Options(templates=options.templates, status=options.status,
                                 organisation=options.organisation, edition=options.edition,
-                                annex=options.annex, internal=options.internal, strict=options.strict)
+                                annex=options.annex, internal=options.internal, strict=options.strict,
+                                limits=options.limits)
     built = build_document(responses, catalog, locale, narrative_options)
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")

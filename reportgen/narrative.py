@@ -23,11 +23,12 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import markup, urls
+from reportgen import markup, templating, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
+from reportgen.limits import Limits
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
@@ -113,6 +114,7 @@ class Options:
     annex: bool = False
     internal: bool = False
     strict: bool = False
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -436,9 +438,10 @@ def first_sentences(text: str, limit: int) -> str:
 # --- the environment --------------------------------------------------------
 
 
-def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(templates / "sections"),
+def make_environment(templates: Path, locale: Locale, limits: Limits | None = None) -> SandboxedEnvironment:
+    env = templating.LimitedSandbox(
+        max_chars=(limits or Limits()).template_chars,
+        loader=templating.ConfinedLoader(templates / "sections", templates),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=_finalize,
@@ -504,10 +507,10 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
         )
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
-    env = make_environment(options.templates, locale)
+    env = make_environment(options.templates, locale, options.limits)
     start = time.perf_counter()
     parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
-    texts = [_render_part(env, part, profile) for part in parts]
+    texts = [_render_part(env, part, profile, options.limits) for part in parts]
     narrated = time.perf_counter()
     sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
     document = m.Document(_meta(responses, locale, options, profile.edition), sections)
@@ -518,12 +521,17 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     return Result(document, _warnings(profile, locale, options), timings)
 
 
-def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) -> str | None:
+def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, limits: Limits) -> str | None:
     """The part's Markdown, or None for a part without a template (contents)."""
     if part.template is None:
         return None
     try:
-        return env.get_template(part.template).render(p=profile, labels=LABELS)
+        return templating.render(env.get_template(part.template), {"p": profile, "labels": LABELS}, limits)
+    except templating.LimitExceeded as exc:
+        raise TemplateError(f"templates/sections/{part.template}: {exc}") from None
+    except (RecursionError, MemoryError) as exc:
+        raise TemplateError(f"templates/sections/{part.template}: {type(exc).__name__} (a template that "
+                            "calls itself or builds a huge value)") from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"templates/sections/{exc.name}:{exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
