@@ -15,10 +15,10 @@ from reportgen.questionnaire import load
 from tests.test_narrative import make_templates, responses_with
 
 
-def render(tmp_path: Path, body: str, limits: Limits = Limits()):  # type: ignore[no-untyped-def]
+def render(tmp_path: Path, body: str, limits: Limits | None = None):  # type: ignore[no-untyped-def]
     templates = make_templates(tmp_path, body)
     return build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("en", country="PRY"),
-                          Options(templates=templates, limits=limits))
+                          Options(templates=templates, limits=limits or Limits()))
 
 
 def test_a_symlink_out_of_templates_is_refused(tmp_path: Path) -> None:
