@@ -235,7 +235,7 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant)
+                                   pdf_variant=options.pdf_variant, limits=options.limits)
     folder = options.out / task.country
     for fmt in task.formats:
         data = get_writer(fmt)(built.document, writer_options)

@@ -5,10 +5,11 @@ and is imported lazily so that a DOCX-only build never loads WeasyPrint."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from reportgen.limits import Limits
 from reportgen.model import Document
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -20,6 +21,7 @@ class WriterOptions:
     reference_docx: Path | None = None  # overrides templates/reference.docx
     pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
     html_standalone: bool = True  # --format html: CSS inline, fonts embedded
+    limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
 
 
 Writer = Callable[[Document, WriterOptions], bytes]

@@ -28,6 +28,7 @@ from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
 from reportgen.writers.docx import oxml
+from reportgen.writers.html import template_file
 
 P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 
@@ -253,8 +254,10 @@ class Translator:
             self.inlines(self.target(self.paragraph("Caption")), block.caption)
 
     def picture(self, paragraph: Paragraph, block: m.Figure) -> bool:
-        path = self.options.templates / block.src
-        if path.suffix.lower() not in RASTER_SUFFIXES or not path.is_file():
+        # Like the HTML writer: only a file really under templates/ (resolved,
+        # no symlink out, no absolute path); anything else is a WriterError.
+        path = template_file(self.options.templates, block.src)
+        if path.suffix.lower() not in RASTER_SUFFIXES:
             return False
         try:
             shape = paragraph.add_run().add_picture(str(path))
