@@ -141,6 +141,25 @@ def _text(text: str) -> str:
     return escape(text, quote=False)
 
 
+# Words longer than this are wrapped in <span class="long-word">, which the
+# stylesheets do not hyphenate: WeasyPrint re-hyphenates the rest of a word at
+# every line, so a 5,000-letter token took minutes; it still breaks anywhere.
+LONG_WORD = 64
+_LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
+
+
+def _prose(text: str) -> str:
+    """Running text: escaped, very long words marked as such."""
+    parts: list[str] = []
+    last = 0
+    for match in _LONG_WORD.finditer(text):
+        parts.append(_text(text[last:match.start()]))
+        parts.append(f'<span class="long-word">{_text(match.group())}</span>')
+        last = match.end()
+    parts.append(_text(text[last:]))
+    return "".join(parts)
+
+
 def _attr(text: str) -> str:
     return escape(text, quote=True)
 
@@ -237,7 +256,7 @@ class _HtmlBuilder:
             m.SourceList: self.source_list,
         }
         self.inline_visitors: dict[type, Callable[[m.Inline], str]] = {
-            m.Text: lambda node: _text(node.text),
+            m.Text: lambda node: _prose(node.text),
             m.Code: lambda node: f"<code>{_text(node.text)}</code>",
             m.LineBreak: lambda node: "<br>",
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
@@ -356,7 +375,7 @@ class _HtmlBuilder:
 
     def source_entry(self, entry: m.SourceEntry) -> str:
         """"Title. domain. URL. Items: Q34, Q56." as in the DOCX."""
-        parts = [f"<cite>{_text(entry.title)}</cite>. {_text(entry.domain)}. {self.url(entry.url)}."]
+        parts = [f"<cite>{_prose(entry.title)}</cite>. {_text(entry.domain)}. {self.url(entry.url)}."]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)
@@ -404,14 +423,14 @@ class _HtmlBuilder:
         entry = self.sources.get(call.source_id)
         parts = [f"[{call.number}]"]
         if entry and call.first:
-            parts[0] += f" {_text(entry.title)}"
+            parts[0] += f" {_prose(entry.title)}"
             parts.append(self.url(entry.url))
         elif entry:
             safe = safe_url(entry.url)
-            title = _text(entry.title)
+            title = _prose(entry.title)
             parts[0] += f' <a href="{_attr(safe)}">{title}</a>' if safe else f" {title}"
         if call.locator:
-            parts.append(_text(call.locator))
+            parts.append(_prose(call.locator))
         return ", ".join(parts)
 
 
