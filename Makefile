@@ -20,8 +20,15 @@ profile: $(STAMP)
 	scripts/system-deps.sh run
 	$(BIN)/reportgen build PRY
 
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
 test: $(STAMP)
 	scripts/system-deps.sh test
+	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

@@ -46,7 +46,7 @@ class BuildOptions:
     formats: tuple[str, ...] = ("docx", "pdf")
     out: Path = Path("build")
     organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str = "2024"
+    edition: str | None = None  # None: the questionnaire's own edition
     status: str = "draft"
     strict: bool = False
     annex: bool = False

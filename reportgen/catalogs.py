@@ -82,7 +82,10 @@ def extract_responses(responses: Responses) -> Catalog:
         item = items.item(number) if items.has_item(number) else None
         if item and item.field in TRANSLATED_FIELDS and isinstance(answer.value, str):
             catalog.add(answer.value, None, auto_comments=[f"Q{number} {item.field}"])
-        for kind, text in (("summary", answer.summary), ("text", answer.text)):
+        basis = answer.budget.basis if answer.budget else None
+        fields = (("summary", answer.summary), ("text", answer.text), ("budget basis", basis),
+                  ("instrument", answer.instrument))
+        for kind, text in fields:
             if text:
                 catalog.add(text, None, auto_comments=[f"Q{number} {kind}"])
         for ref in answer.sources:

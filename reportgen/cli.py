@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from reportgen.build import BuildOptions, Summary, Task, TaskResult
+    from reportgen.importers.forms import ImportResult
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -90,18 +91,58 @@ def check(files: tuple[Path, ...], strict: bool) -> None:
 
 @cli.command(name="import")
 @click.argument("export", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The responses YAML to write, e.g. responses/PRY.yaml.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The responses YAML to write, e.g. responses/PRY.yaml (never overwritten without --force).")
+@click.option("--merge", "merge_into", type=click.Path(path_type=Path),
+              help="A reviewed responses YAML to take the export into, keeping the review.")
+@click.option("--dry-run", is_flag=True, help="With --merge: print the changes, write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@click.option("--partial", is_flag=True, help="Import an export that ends before the last item (flagged).")
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
-def import_(export: Path, output: Path, country: str | None) -> None:
-    """Import a questionnaire form export (Markdown/text) into a responses YAML."""
-    from reportgen.importers.forms import import_export
+def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run: bool, force: bool,
+            partial: bool, country: str | None) -> None:
+    """Import a questionnaire form export (Markdown/text) into a responses YAML.
+
+    With --merge, a resubmitted export is taken into a reviewed file: only
+    what the Government changed is replaced, item by item, and printed.
+    """
+    from reportgen.errors import ConfigError
+    from reportgen.importers.forms import import_export, read_export
 
     try:
-        result = import_export(export, output, country=country)
+        if (output is None) == (merge_into is None):
+            raise ConfigError("give either -o/--output (a new file) or --merge (a reviewed file)")
+        if dry_run and merge_into is None:
+            raise ConfigError("--dry-run goes with --merge")
+        if merge_into is not None:
+            _merge(read_export(export, country, partial), merge_into, dry_run)
+            return
+        assert output is not None
+        result = import_export(export, output, country=country, force=force, partial=partial)
     except ReportgenError as exc:
         _fail(exc)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
     click.echo(f"{output}: {result.summary()}")
+
+
+def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
+    """Merge and print the change list: one line per change, notes after."""
+    from reportgen.importers.merge import merge_export
+
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    report = merge_export(result, reviewed, dry_run=dry_run)
+    for line in report.changes:
+        click.echo(f"{reviewed}: {line}")
+    for line in report.notes:
+        click.echo(f"{reviewed}: note: {line}")
+    if not report.changes:
+        click.echo(f"{reviewed}: no changes from the export")
+    elif dry_run:
+        click.echo(f"{reviewed}: {len(report.changes)} change(s); dry run, nothing written")
+    else:
+        click.echo(f"{reviewed}: {len(report.changes)} change(s) written")
 
 
 # --- translation ---------------------------------------------------------------
@@ -205,15 +246,19 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
 @click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")
 @click.option("--final", is_flag=True, help="Mark the profiles Final instead of Draft (implies --strict).")
-@click.option("--pdf-variant", help="pdf/ua-1 (default), pdf/a-3u, pdf/a-3a, ... or 'none'.")
+@click.option("--pdf-variant",
+              help="pdf/ua-1 (default), pdf/a-3a+pdf/ua-1 (archival and accessible), pdf/a-3u, ... or 'none'.")
 @click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A reference.docx whose styles replace templates/reference.docx.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("--site-index", is_flag=True,
+              help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
 def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
-          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None) -> None:
+          reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
+          site_index: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -259,6 +304,10 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(builder, paths, options, jobs)
+    if site_index:
+        from reportgen.site import write_index
+
+        click.echo(f"site index: {write_index(options.out)}", err=True)
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 

@@ -29,6 +29,7 @@ from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
 from reportgen.limits import Limits
+from reportgen.prose import prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
@@ -60,6 +61,10 @@ LABELS: dict[str, str] = {
     "draft": N_("Draft"),
     "final": N_("Final"),
     "untitled_source": N_("Web page of %(domain)s"),
+    # Document keywords (PDF and DOCX metadata), in the profile's language.
+    "keyword_egov": N_("e-government"),
+    "keyword_survey": N_("United Nations E-Government Survey"),
+    "table": N_("Table"),  # alt text title of a table without caption: "Table 2"
 }
 
 
@@ -169,6 +174,11 @@ class AnswerView:
         self._answer: Answer | None = profile._responses.answer(number)
 
     @property
+    def key(self) -> str:
+        """The item's stable key, e.g. "ethical_ai_law"."""
+        return self._item.key
+
+    @property
     def label(self) -> str:
         return self._profile.localized(self._item.label)
 
@@ -250,7 +260,7 @@ class AnswerView:
 
     @property
     def follow_ups(self) -> list[AnswerView]:
-        return [self._profile.q(item.number) for item in self._profile._catalog.follow_ups(self.number)]
+        return [self._profile._at(item.number) for item in self._profile._catalog.follow_ups(self.number)]
 
     @property
     def follow_up(self) -> AnswerView:
@@ -258,7 +268,12 @@ class AnswerView:
         follow_ups = self._profile._catalog.follow_ups(self.number)
         if not follow_ups:
             raise TemplateError(f"Q{self.number} has no follow-up item")
-        return self._profile.q(follow_ups[0].number)
+        return self._profile._at(follow_ups[0].number)
+
+    @property
+    def instrument(self) -> Md:
+        """The law, decree or plan a legal-framework answer names (translated), or ""."""
+        return self._profile.free_text(self._answer.instrument or "") if self._answer else Md("")
 
     @property
     def has_text(self) -> bool:
@@ -291,7 +306,7 @@ class AnswerView:
         views = list(self.sources)
         if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
             for item in self._profile._catalog.follow_ups(self.number):
-                views.extend(self._profile.q(item.number).sources)
+                views.extend(self._profile._at(item.number).sources)
         return Md("".join(v.cite for v in views))
 
     @property
@@ -347,6 +362,20 @@ class ProfileView:
     def final(self) -> bool:
         return self._options.status == "final"
 
+    @property
+    def values_inferred(self) -> bool:
+        """Whether any Yes/No value was read from the details given (the export
+        marked no option): the profile then says so once."""
+        return any(a is not None and a.inferred is not None for a in self._responses.answers.values())
+
+    def with_status(self, status: str, section_id: str | None = None) -> list[AnswerView]:
+        """The closed items of a section (or of the whole questionnaire) in one
+        status: yes, no, planned or not_stated."""
+        closed = (Kind.YES_NO, Kind.YES_NO_OTHER)
+        items = self._catalog.section_items(section_id) if section_id else self._catalog.items
+        views = [self._at(item.number) for item in items if item.kind in closed]
+        return [view for view in views if view.status == status]
+
     def localized(self, text: Localized) -> str:
         """A questionnaire label in the profile's language: from the catalog
         when it has the language, else from ``locales/<lang>/.../questionnaire.po``
@@ -356,16 +385,24 @@ class ProfileView:
             return own
         return self._locale.translate(text.en, QUESTIONNAIRE_DOMAIN) or text.en
 
-    def q(self, number: int) -> AnswerView:
-        if not self._catalog.has_item(number):
-            raise TemplateError(f"template asks for Q{number}, which {self._catalog.id} does not have")
+    def q(self, key: str) -> AnswerView:
+        """An item's answer by its stable key (``p.q("ethical_ai_law")``), so
+        that templates serve every edition of the questionnaire."""
+        item = self._catalog.by_key(key) if isinstance(key, str) else None
+        if item is None:
+            nearest = self._catalog.nearest_keys(str(key))
+            hint = f"; did you mean {' or '.join(repr(k) for k in nearest)}?" if nearest else ""
+            raise TemplateError(f"template asks for item {key!r}, which {self._catalog.id} does not have{hint}")
+        return AnswerView(self, item.number)
+
+    def _at(self, number: int) -> AnswerView:
         return AnswerView(self, number)
 
     def group(self, group_id: str) -> list[AnswerView]:
-        return [self.q(n) for n in self._catalog.group(group_id).items]
+        return [self._at(n) for n in self._catalog.group(group_id).items]
 
     def items(self, section_id: str) -> list[AnswerView]:
-        return [self.q(item.number) for item in self._catalog.section_items(section_id)]
+        return [self._at(item.number) for item in self._catalog.section_items(section_id)]
 
     def section_title(self, section_id: str) -> str:
         return self.localized(self._catalog.section(section_id).title)
@@ -378,12 +415,13 @@ class ProfileView:
     def _view(self, source: Source, locator: str = "") -> SourceView:
         return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
 
-    def most_cited(self, first_item: int, last_item: int) -> MostCited | None:
-        """The source that most answers in an item range give (e.g. the
-        strategy document for section D), with how many answers give it."""
+    def most_cited(self, section_id: str) -> MostCited | None:
+        """The source that most answers of a section give (e.g. the strategy
+        document for section D), with how many answers give it."""
+        numbers = {item.number for item in self._catalog.section_items(section_id)}
         best: tuple[int, Source] | None = None
         for source in self._registry.sources.values():
-            count = sum(first_item <= item <= last_item for item in source.items)
+            count = sum(item in numbers for item in source.items)
             if count and (best is None or count > best[0]):
                 best = (count, source)
         return MostCited(self._view(best[1]), best[0]) if best else None
@@ -420,13 +458,18 @@ class ProfileView:
 
 
 def first_sentences(text: str, limit: int) -> str:
-    """The first paragraph's sentences that fit in ``limit`` characters (at
-    least one sentence; a single over-long sentence is cut at a word with "…")."""
-    paragraph = text.strip().split("\n\n", 1)[0]
-    paragraph = " ".join(paragraph.split())
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ“\"(])", paragraph)
+    """The first prose paragraph's sentences that fit in ``limit`` characters
+    (at least one sentence; a single over-long sentence is cut at a word with
+    "…"). Headings, titles and source labels ("Presidential decree N° 8942",
+    "3.1.2. MAIN ACTORS") are never run into the sentences. A text of one
+    short line is its own summary (a name, a title, "2022-2030"); several
+    heading lines and nothing else give none rather than a made-up sentence."""
+    paragraphs = prose_paragraphs(text)
+    if not paragraphs:
+        lines = [line for line in text.splitlines() if line.strip()]
+        return " ".join(lines[0].split()) if len(lines) == 1 and len(lines[0]) <= limit else ""
     out = ""
-    for sentence in sentences:
+    for sentence in sentences(paragraphs[0]):
         if out and len(out) + 1 + len(sentence) > limit:
             break
         out = f"{out} {sentence}".strip()
@@ -476,8 +519,24 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
         "commas": lambda items: Md(", ".join(escape_md(i) for i in items)),
         "md": escape_md,
+        "lower_first": _lower_first,
         "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
     }
+
+
+def _lower_first(text: str) -> str:
+    """A label inside a sentence: "Ethical use of AI" -> "ethical use of AI";
+    a leading acronym ("CIO", "IoT") keeps its capitals."""
+    words = str(text).split()
+    if not words:
+        return str(text)
+    first, rest = words[0], words[1:]
+    acronym = len(first) > 1 and any(c.isupper() for c in first[1:])
+    # "Sustainable Development Goals", "Internet of Things": a name, not a phrase.
+    name = any(w[:1].isupper() and w[1:2].islower() for w in rest)
+    if acronym or name:
+        return str(text)
+    return first[:1].lower() + str(text)[1:]
 
 
 # --- the profile ------------------------------------------------------------
@@ -584,7 +643,7 @@ def _meta(responses: Responses, locale: Locale, options: Options, edition: str) 
         subject=f"{title}: {country}",
         # The default organisation is one of the fixed words, so it is translated.
         author=labels["organisation"] if options.organisation == LABELS["organisation"] else options.organisation,
-        keywords=[country, "e-government", "E-Government Survey", edition],
+        keywords=[country, labels["keyword_egov"], labels["keyword_survey"], edition],
         edition=edition,
         status=labels["final" if options.status == "final" else "draft"],
         date=document_date(responses),

@@ -6,10 +6,13 @@ adding ``msq-2026.yaml`` adds an edition with no code change.
 
 from __future__ import annotations
 
+import difflib
 import re
 from enum import StrEnum
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -17,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reportgen.errors import InputError
 
 RESPONDENT_GROUP = "respondent"  # the contact items of the person who answered
+COUNTRY_KEY = "country"  # the item that names the country (kept in a responses file's header)
 
 
 class Kind(StrEnum):
@@ -50,6 +54,9 @@ class Option(BaseModel):
 class Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     number: int = Field(ge=1)
+    # The stable name templates and code use ("ethical_ai_law"): an edition
+    # may renumber its items, the keys stay.
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     section: str
     kind: Kind
     required: bool = False
@@ -108,6 +115,12 @@ class Questionnaire(BaseModel):
                 raise ValueError(f"Q{item.number}: options belong to choice items only")
             if (item.kind == Kind.CONTACT) != (item.field is not None):
                 raise ValueError(f"Q{item.number}: a contact item needs a field, others none")
+        keys = [item.key for item in self.items]
+        repeated = sorted({key for key in keys if keys.count(key) > 1})
+        if repeated:
+            raise ValueError(f"item keys must be unique: {', '.join(repeated)}")
+        if COUNTRY_KEY not in keys:
+            raise ValueError(f"no item has the key {COUNTRY_KEY!r} (the country's name)")
         for group in self.groups:
             for number in group.items:
                 if by_number.get(number) is None or by_number[number].group != group.id:
@@ -116,6 +129,13 @@ class Questionnaire(BaseModel):
 
     def item(self, number: int) -> Item:
         return self.items[number - 1]
+
+    def by_key(self, key: str) -> Item | None:
+        return next((item for item in self.items if item.key == key), None)
+
+    def nearest_keys(self, key: str) -> list[str]:
+        """Valid keys that look like a mistyped one, for error messages."""
+        return difflib.get_close_matches(key, [item.key for item in self.items], n=3, cutoff=0.6)
 
     def has_item(self, number: int) -> bool:
         return 1 <= number <= len(self.items)
@@ -127,7 +147,8 @@ class Questionnaire(BaseModel):
     def header_items(self) -> set[int]:
         """Items a responses file keeps in its header, not under ``answers``:
         the first (the country), the respondent's contact items, the consent."""
-        numbers = {1} | {item.number for item in self.items if item.group == RESPONDENT_GROUP}
+        country = next(item.number for item in self.items if item.key == COUNTRY_KEY)
+        numbers = {country} | {item.number for item in self.items if item.group == RESPONDENT_GROUP}
         return numbers | ({self.consent_item} if self.consent_item else set())
 
     def follow_ups(self, number: int) -> list[Item]:
@@ -143,23 +164,40 @@ class Questionnaire(BaseModel):
         return [item for item in self.items if item.section == section_id]
 
 
+PROJECT_FOLDER = Path("questionnaires")  # a report project's own editions, beside responses/
+
+
+def _folders() -> list[Traversable]:
+    """Where editions are looked up: the report project's ``questionnaires/``
+    folder first (a new edition is a file there), then the shipped ones."""
+    shipped = resources.files("reportgen") / "questionnaires"
+    return [PROJECT_FOLDER, shipped] if PROJECT_FOLDER.is_dir() else [shipped]
+
+
 def available() -> list[str]:
-    """The ids of the editions shipped as package data."""
-    folder = resources.files("reportgen") / "questionnaires"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    """The ids of the editions a build can use."""
+    return sorted({p.name.removesuffix(".yaml") for folder in _folders() for p in folder.iterdir()
+                   if p.name.endswith(".yaml")})
+
+
+def load(questionnaire_id: str) -> Questionnaire:
+    """Load and validate one edition; an unknown id or a broken file is an InputError."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id):
+        for folder in _folders():
+            resource = folder / f"{questionnaire_id}.yaml"
+            if resource.is_file():
+                return _load(resource.read_text(encoding="utf-8"), resource.name)
+    known = ", ".join(available()) or "none"
+    raise InputError(f"{questionnaire_id}.yaml", 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
 
 
 @cache
-def load(questionnaire_id: str) -> Questionnaire:
-    """Load and validate one edition; an unknown id or a broken file is an InputError."""
-    resource = resources.files("reportgen") / "questionnaires" / f"{questionnaire_id}.yaml"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id) or not resource.is_file():
-        known = ", ".join(available()) or "none"
-        raise InputError(resource.name, 1, f"unknown questionnaire {questionnaire_id!r} (known: {known})")
-    data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+def _load(text: str, name: str) -> Questionnaire:
+    """Parse one edition once per content (the key is the file's text)."""
+    data = yaml.safe_load(text)
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(resource.name, 1, f"invalid catalog at {where}: {first['msg']}") from None
+        raise InputError(name, 1, f"invalid catalog at {where}: {first['msg']}") from None

@@ -90,6 +90,10 @@ class Budget(_Strict):
     national: Amount | None = None  # national government expenditure
     dedicated: Amount | None = None  # the budget dedicated to digital government
     share_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    # What the Government counts as its budget for digital government, in its
+    # own words ("the budget of the Ministry of ..."), so the profile can say
+    # whose budget the figure is.
+    basis: Text | None = None
 
 
 def _yes_no(value: Any) -> Any:
@@ -108,7 +112,10 @@ class Answer(_Strict):
     # The export marked no option and the value was read from the follow-up:
     # the phrase that decided it ("It is contemplated in the National Plan ...").
     inferred: Text | None = None
-    reviewed: bool = False  # a reviewer confirmed the inferred value
+    reviewed: bool = False  # a reviewer confirmed the inferred value (or, with no value: "not stated")
+    # For a legal-framework item: the law, decree or plan the answer names,
+    # with number and year where the answer gives them.
+    instrument: Text | None = None
     text: Text | None = None
     summary: Text | None = None
     sources: list[SourceRef] = Field(default_factory=list)
@@ -121,7 +128,7 @@ class Answer(_Strict):
     @property
     def is_empty(self) -> bool:
         return (self.value in (None, [], "") and not self.text and not self.sources and not self.summary
-                and self.budget is None and self.period is None)
+                and self.budget is None and self.period is None and self.instrument is None)
 
     @property
     def has_details(self) -> bool:
@@ -336,13 +343,7 @@ class _Checker:
         for index, source in enumerate(answer.sources):
             self._check_url((*where, "sources", index, "url"), source.url, item.number)
         if item.follow_up_of is not None and not answer.is_empty:
-            parent = responses.answers.get(item.follow_up_of)
-            parent_value = parent.value if parent is not None else None
-            if parent_value == "no":
-                self.error(where, f"details given but Q{item.follow_up_of} is answered No", item.number)
-            elif parent is None or parent.is_empty:
-                self.error(where, f"follow-up answered without its question Q{item.follow_up_of}",
-                           item.number)
+            self._check_follow_up(responses, item, answer)
         if answer.flags.needs_review:
             self.warn((*where, "flags"), f"{label}: needs review: {answer.flags.needs_review}", item.number)
         if answer.inferred is not None and answer.value is None:
@@ -356,6 +357,19 @@ class _Checker:
                       "`summary` for the profile body", item.number)
         if answer.period and answer.period.end < answer.period.start:
             self.error((*where, "period"), "period ends before it starts", item.number)
+
+    def _check_follow_up(self, responses: Responses, item: Item, answer: Answer) -> None:
+        """Details need their question. A question without a value whose
+        details a reviewer judged undecided (``reviewed: true``) is "not stated"."""
+        where = ("answers", item.number)
+        parent = responses.answers.get(item.follow_up_of or 0)
+        if parent is not None and parent.value == "no":
+            self.error(where, f"details given but Q{item.follow_up_of} is answered No", item.number)
+        elif parent is None:
+            self.error(where, f"follow-up answered without its question Q{item.follow_up_of}", item.number)
+        elif parent.value is None and not parent.reviewed:
+            self.warn(("answers", item.follow_up_of), f"details given (Q{item.number}) but no value: set one, or "
+                      "confirm \"not stated\" with `reviewed: true`", item.follow_up_of)
 
     def _check_value(self, item: Item, answer: Answer) -> None:
         where = ("answers", item.number, "value")

@@ -25,7 +25,7 @@ class Settings(BaseModel):
     organisation: str = Field("United Nations Department of Economic and Social Affairs", min_length=1)
     languages: list[str] = Field(default_factory=lambda: ["en", "es"], min_length=1)
     formats: list[Format] = Field(default_factory=lambda: ["docx", "pdf"], min_length=1)
-    edition: str = "2024"
+    edition: str | None = None  # None: the edition of each country's questionnaire
     status: Literal["draft", "final"] = "draft"
     pdf_variant: str = "pdf/ua-1"
     responses: Path = Path("responses")

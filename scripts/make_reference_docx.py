@@ -37,7 +37,8 @@ STAMP = date(2024, 1, 1)  # fixed: the file must not change when nothing changed
 FONT = "Calibri"
 FONT_ALT = "Carlito"
 CODE_FONT = "Courier New"  # LibreOffice: metric-compatible Liberation Mono
-UN_BLUE = "009EDB"
+UN_BLUE = "009EDB"  # rules and borders only: 3.0:1 on white is too faint for text (WCAG 1.4.3)
+UN_BLUE_DARK = "00689D"  # text in blue and the fill behind white text: 6.0:1, as the PDF's CSS
 LINK_BLUE = "0069A6"  # UN blue darkened to 5.5:1 contrast on white for link text
 TEXT = "262626"
 GREY = "595959"
@@ -171,22 +172,22 @@ def base_styles(document: DocxDocument) -> None:
 
 def cover_styles(document: DocxDocument) -> None:
     title = style(document, "Title", P, "Normal", quick=True)
-    font(title, size=44, color=UN_BLUE, bold=True)
+    font(title, size=44, color=TEXT, bold=True)
     spacing(title, before=150, after=2, keep_with_next=True)
     subtitle = style(document, "Subtitle", P, "Normal", quick=True)
-    font(subtitle, size=22, color=TEXT)
+    font(subtitle, size=22, color=UN_BLUE_DARK)
     spacing(subtitle, after=20, keep_with_next=True)
     oxml.set_paragraph_border(subtitle, "bottom", 18, UN_BLUE, 14)
     lead = style(document, "Lead", P, "Normal", quick=True)
     font(lead, size=14, color=GREY)
     spacing(lead, before=6, after=6, line=1.2)
     status = style(document, "Cover Status", P, "Normal", quick=True)
-    font(status, size=11, color=UN_BLUE, bold=True)
+    font(status, size=11, color=UN_BLUE_DARK, bold=True)
     spacing(status, before=40)
 
 
 def heading_styles(document: DocxDocument) -> None:
-    for level, size, color, before, after in ((1, 18, UN_BLUE, 24, 10), (2, 13.5, UN_BLUE, 16, 6),
+    for level, size, color, before, after in ((1, 18, UN_BLUE_DARK, 24, 10), (2, 13.5, UN_BLUE_DARK, 16, 6),
                                               (3, 11, TEXT, 12, 4)):
         heading = style(document, f"Heading {level}", P, "Normal", quick=True)
         heading.next_paragraph_style = document.styles["Body Text"]
@@ -213,7 +214,7 @@ def text_styles(document: DocxDocument) -> None:
 
 def table_styles(document: DocxDocument) -> None:
     table = style(document, "Profile Table", T, "Normal Table", quick=True)
-    oxml.design_table_style(table, rule=UN_BLUE, grid=HAIRLINE, header_fill=UN_BLUE,
+    oxml.design_table_style(table, rule=UN_BLUE, grid=HAIRLINE, header_fill=UN_BLUE_DARK,
                             header_text="FFFFFF", band_fill=BAND)
     cell = style(document, "Table Text", P, "Normal")
     font(cell, size=9.5)
@@ -239,7 +240,7 @@ def note_styles(document: DocxDocument) -> None:
 
 def contents_styles(document: DocxDocument) -> None:
     heading = style(document, "TOC Heading", P, "Normal")
-    font(heading, size=18, color=UN_BLUE, bold=True)
+    font(heading, size=18, color=UN_BLUE_DARK, bold=True)
     spacing(heading, before=24, after=18, keep_with_next=True)  # as Heading 1
     oxml.set_outline_level(heading, 9)  # not itself listed in the contents
     for level, size, bold, indent, before in ((1, 11, True, 0, 8), (2, 10.5, None, 0.6, 0)):

@@ -3,11 +3,14 @@
 #   scripts/system-deps.sh run    what building profiles needs (Pango and HarfBuzz-subset for
 #                                 WeasyPrint, gettext)
 #   scripts/system-deps.sh test   plus the independent readers the tests use
-#                                 (poppler-utils, pandoc, LibreOffice Writer)
+#                                 (poppler-utils, pandoc, LibreOffice Writer, Chromium and
+#                                 chromedriver for the browser test, npm for axe-core)
 set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
+  want+=(chromium chromium-driver)
+  want+=(npm default-jre-headless)
 fi
 missing=()
 for pkg in "${want[@]}"; do

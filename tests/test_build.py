@@ -173,15 +173,36 @@ def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:
+    """A Final (or --strict) build lists every problem still open, one per line."""
     responses = tmp_path / "responses"
     responses.mkdir()
-    text = PRY.read_text(encoding="utf-8").replace("  15:\n", "    flags:\n      inferred: true\n  15:\n", 1)
-    assert "inferred: true" in text
+    text = PRY.read_text(encoding="utf-8")
+    assert text.count("    reviewed: true") > 40
+    text = text.replace("    reviewed: true", "    reviewed: false")  # every inference unconfirmed
     (responses / "PRY.yaml").write_text(text, encoding="utf-8")
-    summary = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",), strict=True))
-    assert "unresolved review flags on Q14 (--strict" in summary.failed[0].error
+    summary = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",), status="final",
+                                                               strict=True))
+    lines = summary.failed[0].error.splitlines()
+    assert len(lines) > 40
+    assert any(": Q57: Ethical use of AI: 'planned' was inferred from" in line for line in lines)
+    assert any(line.endswith("submission date unknown") for line in lines)
     lenient = builder.build([responses / "PRY.yaml"], options(tmp_path, languages=("en",)))
-    assert any("Q14: warning: value 'yes' was inferred" in w for w in lenient.built[0].warnings)
+    assert any("Q14: warning: National CIO: 'yes' was inferred" in w for w in lenient.built[0].warnings)
+
+
+def test_final_is_strict_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    responses = tmp_path / "responses"
+    responses.mkdir()
+    (responses / "PRY.yaml").write_text(PRY.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--final",
+                                      "--responses", str(responses), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "submission date unknown" in result.output
+    assert not (tmp_path / "out" / "PRY" / "PRY-profile-en.html").exists()
 
 
 class _KillsItsFirstWorker(ProcessPoolExecutor):

@@ -23,6 +23,7 @@ from reportgen.i18n import Locale
 from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
+from tests.pdfua_check import problems as pdfua_problems
 from tests.writers.docx_golden import compare_docx_parts
 
 EPOCH = "1732000000"
@@ -95,6 +96,46 @@ def test_pdfinfo_and_pdffonts(built: Path, documents, lang: str) -> None:
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
     with pdfplumber.open(path) as pdf:
         assert pdf.doc.catalog["Lang"].decode() == lang
+
+
+def structure_roles(path: Path) -> list[str]:
+    """The structure types of a PDF's tagged elements, in document order (pikepdf)."""
+    import pikepdf
+
+    roles: list[str] = []
+    with pikepdf.open(path) as pdf:
+        stack = list(pdf.Root.StructTreeRoot.K)
+        while stack:
+            element = stack.pop(0)
+            roles.append(str(element.S).lstrip("/"))
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            stack[:0] = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/StructElem"]
+    return roles
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_passes_the_pdfua_checker(built: Path, documents, lang: str) -> None:
+    path = built / f"PRY-profile-{lang}.pdf"
+    assert pdfua_problems(path) == []
+    roles = structure_roles(path)
+    tables = [b for b in documents[lang].blocks() if isinstance(b, m.Table)]
+    assert roles.count("Table") == len(tables)
+    assert roles.count("Part") == 1
+    contents = tool("pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(path), "-")
+    assert "..." not in contents and re.search(r"\s\d{1,2}\n", contents)  # page numbers, no leader dots
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) -> None:
+    options = builder.BuildOptions(out=tmp_path, languages=(lang,), formats=("pdf",),
+                                   pdf_variant="pdf/a-3a+pdf/ua-1")
+    summary = builder.build([Path("responses/PRY.yaml")], options)
+    assert summary.ok, [r.error for r in summary.failed]
+    path = tmp_path / "PRY" / f"PRY-profile-{lang}.pdf"
+    assert pdfua_problems(path) == []
+    assert "<pdfuaid:part>1</pdfuaid:part>" in tool("pdfinfo", "-meta", str(path))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -218,6 +259,25 @@ def test_libreoffice_converts_the_spanish_docx(built: Path, tmp_path: Path) -> N
     converted = tmp_path / "PRY-profile-es.pdf"
     text = tool("pdftotext", str(converted), "-")
     assert "Paraguay" in text and "Fuentes" in text
+    # opened as is (no field update), the contents page lists the sections
+    contents = text.split("\f")[1]
+    assert "Índice" in contents and "A. Marco institucional" in contents and "Fuentes" in contents
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_docx_opens_finished(built: Path, lang: str) -> None:
+    from tests.test_contrast import docx_colour_failures
+    from tests.writers.test_docx import audit_errors
+
+    path = built / f"PRY-profile-{lang}.docx"
+    document = docx.Document(str(path))
+    assert document.settings.element.find(f"{W}updateFields") is None
+    assert audit_errors(path) == []
+    checked, failures = docx_colour_failures(path.read_bytes())
+    assert checked > 10 and failures == []
+    for table in document.tables:
+        assert table._tbl.tblPr.find(f"{W}tblCaption").get(f"{W}val")
+        assert table._tbl.tblPr.find(f"{W}tblDescription").get(f"{W}val")
 
 
 # --- privacy -------------------------------------------------------------------------------
@@ -239,3 +299,67 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
     again = write_docx(documents["en"], WriterOptions())
     assert again == (built / "PRY-profile-en.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
+
+
+# --- what the Government said, as the reader sees it (issue 9) -----------------------------
+
+STATUS_TEXT = {
+    "en": {"present": ["In place in 9 of 11 areas",
+                       "planned: new and emerging technologies and ethical use of artificial intelligence",
+                       "7 of 8 referenced", "Regional or global guidelines: not stated.",
+                       "Sub-national and local strategies: planned.",
+                       "without stating whether such a strategy exists",
+                       "Law No. 5189/2014 on information on the use of public resources",
+                       "Breaking satisfaction data down by sex is planned.",
+                       "Asked whether usage data are broken down by sex, the response does not say",
+                       "the budget of the Ministry of Information and Communication Technologies (MITIC)",
+                       "approved by Resolution 1790/2021", "employment and social security",
+                       "it was read from the details the Government gave"],
+           "absent": ["11 of 11", "10 of 11", "8 of 8", "Usage data are broken down by sex", "Resolution 2246",
+                      "General Budget of the Nation 2023", "MITIC – Regulation",
+                      "dedicated digital strategy for crisis and emergency response and recovery.",
+                      "national portal dedicated to crises", "sub-national levels coordinate",
+                      "SINAFOCAL distance-learning platform offer free", "employment and social protection",
+                      "Satisfaction data are not broken down by sex"]},
+    "es": {"present": ["En vigor en 9 de 11 ámbitos", "prevista: tecnologías nuevas y emergentes y uso ético",
+                       "sin indicar si existe tal estrategia", "se establecieron alianzas con",
+                       "Está previsto desglosar por sexo los datos de satisfacción.",
+                       "Preguntado si los datos de uso están desglosados por sexo, el Gobierno no lo indica",
+                       "aprobado por la Resolución N.º 1790/2021", "empleo y seguridad social",
+                       "se ha deducido de los detalles facilitados por el Gobierno"],
+           "absent": ["11 de 11", "10 de 11", "Los datos de uso están desglosados por sexo", "N.º 2246",
+                      "gracias a alianzas",
+                      "desglosados por género", "empleo y protección social"]},
+}
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return " ".join([p.text for p in document.paragraphs] + cells)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
+    """Planned stays planned and nothing is stated more strongly than the
+    answer, in the text a reader gets from both formats."""
+    pdf = " ".join(tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-").split())
+    word = " ".join(docx_text(built / f"PRY-profile-{lang}.docx").split())
+    # WeasyPrint's automatic hyphens (U+2010 at a line end) are in the text
+    # layer: compare the PDF without them and without line breaks.
+    pdf_flat = pdf.replace("\u2010 ", "").replace("\u00ad", "")
+    for phrase in STATUS_TEXT[lang]["present"]:
+        assert phrase in word, ("docx", phrase)
+        assert squeeze(phrase) in squeeze(pdf_flat), ("pdf", phrase)
+    for phrase in STATUS_TEXT[lang]["absent"]:
+        assert phrase not in word, ("docx", phrase)
+        assert squeeze(phrase) not in squeeze(pdf_flat), ("pdf", phrase)
+
+
+def test_spanish_metadata_is_spanish(built: Path) -> None:
+    info = tool("pdfinfo", str(built / "PRY-profile-es.pdf"))
+    keywords = next(line for line in info.splitlines() if line.startswith("Keywords:"))
+    assert "gobierno electrónico" in keywords and "Encuesta de las Naciones Unidas" in keywords
+    assert "e-government" not in keywords
+    props = docx.Document(str(built / "PRY-profile-es.docx")).core_properties
+    assert "gobierno electrónico" in props.keywords and "e-government" not in props.keywords

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import types
 from importlib import resources
 
 import pytest
 import yaml
 from pydantic import ValidationError
 
-from reportgen import questionnaire
 from reportgen.errors import InputError
 from reportgen.questionnaire import Kind, Questionnaire, available, load
 
@@ -448,19 +446,14 @@ def test_unknown_edition_names_the_known_ones():
 
 @pytest.fixture
 def second_edition(tmp_path, monkeypatch, raw):
-    """A package folder with msq-2024.yaml and a made-up msq-2026.yaml next to it."""
+    """A report project whose questionnaires/ folder holds a made-up msq-2026.yaml."""
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    source = resources.files("reportgen") / "questionnaires" / "msq-2024.yaml"
-    (folder / "msq-2024.yaml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     raw.update(id="msq-2026", edition=2026)
     (folder / "msq-2026.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     (folder / "notes.txt").write_text("not an edition", encoding="utf-8")
-    fake = types.SimpleNamespace(files=lambda package: tmp_path)
-    monkeypatch.setattr(questionnaire, "resources", fake)
-    load.cache_clear()
-    yield folder
-    load.cache_clear()
+    monkeypatch.chdir(tmp_path)
+    return folder
 
 
 def test_a_second_edition_file_is_picked_up(second_edition):

@@ -5,9 +5,13 @@ form's "View results" page. It is lossy in ways this module has to work
 around:
 
 * the chosen option of a choice question is not marked: "Yes" and "No" are
-  both listed. A yes/no value is therefore *inferred* from its follow-up
-  ("If yes, please provide link and detail") and flagged; with nothing to
-  infer from, the value stays absent and the answer is flagged for review;
+  both listed. A yes/no value is then read from its follow-up ("If yes,
+  please provide link and detail"): ``planned`` or ``yes`` with the phrase
+  that decided it under ``inferred:`` (rules in inference.py); with nothing
+  to read it from, the value stays absent and the answer is flagged;
+* headings can be out of order, repeated, or followed by items the
+  questionnaire does not have, and an export can stop half-way: all are
+  reported with their lines, never merged into a neighbouring answer;
 * item headings come with or without ``#``/``**`` markup, sometimes glued to
   a section title, and answers contain numbered paragraphs ("2. Infocenters.",
   "9.4.1. UPDATE ...") that are not items. An item heading is only accepted
@@ -38,8 +42,9 @@ from babel import Locale
 
 from reportgen import questionnaire as catalogs
 from reportgen import urls
-from reportgen.errors import ConfigError, InputError
+from reportgen.errors import ConfigError, InputError, Problem
 from reportgen.files import write_atomic
+from reportgen.importers.inference import infer
 from reportgen.questionnaire import RESPONDENT_GROUP, Item, Kind, Questionnaire
 from reportgen.yamlsource import read_text
 
@@ -65,17 +70,22 @@ class ImportResult:
     data: dict[str, Any]
     items_found: int = 0
     answered: int = 0
-    inferred: int = 0
+    inferred: int = 0  # values read from the details (to be confirmed)
+    planned: int = 0  # ... of which read as planned
     needs_review: int = 0
     sources: int = 0  # distinct addresses over all answers
     missing: list[int] = field(default_factory=list)  # items whose heading was not found
     notes: list[str] = field(default_factory=list)  # document-level problems (consent, country)
     item_lines: dict[int, int] = field(default_factory=dict)  # item number -> heading line
     country_name: str | None = None  # Q1 as written
+    warnings: list[Problem] = field(default_factory=list)  # headings out of place, with their lines
+    truncated_after: int | None = None  # the last item found, when the export stops before the end
+    last_line: int = 1
 
     def summary(self) -> str:
         line = (
-            f"{self.items_found} items found, {self.answered} answered, {self.inferred} inferred, "
+            f"{self.items_found} items found, {self.answered} answered, "
+            f"{self.inferred} inferred ({self.planned} planned), "
             f"{self.needs_review} need review, {self.sources} sources"
         )
         return "; ".join([line, *self.notes])
@@ -91,11 +101,26 @@ class ImportResult:
 # --- public API -----------------------------------------------------------------
 
 
-def import_export(export_path: Path, output_path: Path, country: str | None = None) -> ImportResult:
+def import_export(export_path: Path, output_path: Path, country: str | None = None, force: bool = False,
+                  partial: bool = False) -> ImportResult:
     """Read an export, convert it and write the responses YAML atomically.
 
-    ``country`` (ISO 3166-1 alpha-3) overrides the code derived from Q1.
+    ``country`` (ISO 3166-1 alpha-3) overrides the code derived from Q1. An
+    existing ``output_path`` is never overwritten without ``force`` (use
+    ``reportgen import --merge`` to take a new export into a reviewed file);
+    a truncated export is refused without ``partial``.
     """
+    if output_path.exists() and not force:
+        raise ConfigError(f"{output_path}: already exists; --force overwrites it, --merge {output_path} "
+                          "takes the new export into it keeping the review")
+    result = read_export(export_path, country, partial)
+    write_atomic(output_path, render_yaml(result, export_path).encode("utf-8"))
+    return result
+
+
+def read_export(export_path: Path, country: str | None = None, partial: bool = False) -> ImportResult:
+    """Read and convert an export (no writing): the checks ``import`` and
+    ``import --merge`` share."""
     if country is not None:
         country = _checked_country_code(country)
     text = read_text(export_path)
@@ -106,16 +131,37 @@ def import_export(export_path: Path, output_path: Path, country: str | None = No
         line = result.item_lines.get(COUNTRY_ITEM, 1)
         raise InputError(export_path, line, f"{_country_problem(result.country_name)}: give the "
                          "ISO 3166-1 alpha-3 code with --country")
-    header = f"# Imported from {export_path.name} by `reportgen import`: resolve the flags, " \
-             "then run `reportgen check`.\n"
-    write_atomic(output_path, _dump_yaml(result.data, header).encode("utf-8"))
+    if result.truncated_after is not None and not partial:
+        raise InputError(export_path, result.last_line, f"the export ends after Q{result.truncated_after} "
+                         f"({_ranges(result.missing)} not found): it looks truncated; --partial imports it "
+                         "with the missing items flagged")
     return result
+
+
+def render_yaml(result: ImportResult, export_path: Path) -> str:
+    """The responses YAML of an import, with a header comment naming the export."""
+    header = f"# Imported from {safe_file_name(export_path)} by `reportgen import`: resolve the flags, " \
+             "then run `reportgen check`.\n"
+    return _dump_yaml(result.data, header)
+
+
+def safe_file_name(path: Path) -> str:
+    """A file name fit for a one-line comment: the name is data, so anything
+    but plain printable characters (line breaks, controls, U+2028, bidi
+    controls) is escaped, and the whole is quoted when it had to be."""
+    name = path.name
+    escaped = "".join(c if c.isprintable() and unicodedata.category(c) not in ("Cf", "Zl", "Zp") else
+                      f"\\u{ord(c):04x}" for c in name)
+    if escaped == name and re.fullmatch(r"[\w.,()+@=-]+(?: [\w.,()+@=-]+)*", name):
+        return name
+    return '"' + escaped.replace('"', '\\"') + '"'
 
 
 def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> ImportResult:
     """Turn the text of an export into a responses document (no file access)."""
+    _refuse_control_characters(text, source_name)
     lines = _normalize_lines(text)
-    blocks = _split_items(lines, questionnaire)
+    blocks, misplaced = _split_items(lines, questionnaire)
     if not blocks:
         raise InputError(source_name, 1, "no questionnaire items found: expected headings like "
                          "'1. Country name' (is this a form's 'View results' export?)")
@@ -124,7 +170,45 @@ def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> I
         builder.add(block)
     builder.decide_values()
     builder.mark_missing(set(blocks))
-    return builder.result(blocks)
+    builder.mark_misplaced(misplaced)
+    result = builder.result(blocks)
+    result.warnings = [Problem(source_name, m.line, _misplaced_message(m),
+                               None if m.kind == "after the end" else m.number, "warning") for m in misplaced]
+    result.truncated_after = _truncated_after(blocks, questionnaire)
+    result.last_line = max((n for n, line in enumerate(lines, start=1) if line.strip()), default=1)
+    return result
+
+
+def _misplaced_message(misplaced: _Misplaced) -> str:
+    if misplaced.kind == "duplicate":
+        return f"given again (first at line {misplaced.first_line}); only the first answer was imported"
+    if misplaced.kind == "out of order":
+        return "out of order in the export; imported from here: check it"
+    return (f"'{misplaced.number}.' after the questionnaire's last item is not part of it; "
+            "nothing from here on was imported")
+
+
+def _truncated_after(blocks: dict[int, _Block], questionnaire: Questionnaire) -> int | None:
+    """The last item found when every item after it is missing (an export
+    cut short), else None."""
+    numbers = [item.number for item in questionnaire.items]
+    if numbers[-1] in blocks:
+        return None
+    found = [n for n in numbers if n in blocks]
+    return found[-1] if found else None
+
+
+# Characters no export needs (C0 controls but tab and newlines, DEL, C1
+# controls, non-characters): they would reach terminals and documents.
+_EXPORT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _refuse_control_characters(text: str, source_name: str) -> None:
+    found = _EXPORT_CONTROL.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InputError(source_name, line, f"control character U+{ord(found.group()):04X} is not allowed "
+                         "in an export: remove it (the export must be plain text)")
 
 
 # --- reading and writing -----------------------------------------------------------
@@ -226,20 +310,82 @@ _STOP_WORDS = frozenset({
 })
 
 
-def _split_items(lines: list[str], questionnaire: Questionnaire) -> dict[int, _Block]:
-    """Cut the export into item blocks; text before item 1 (the preamble) is dropped."""
+@dataclass
+class _Misplaced:
+    """An item heading the export has where it should not: an item again
+    (``duplicate``), an earlier item skipped before (``out of order``), or a
+    numbered item after the questionnaire's last one (``after the end``)."""
+
+    number: int
+    line: int
+    kind: str
+    first_line: int | None = None  # duplicate: the line of the heading kept
+
+
+def _split_items(lines: list[str], questionnaire: Questionnaire) -> tuple[dict[int, _Block], list[_Misplaced]]:
+    """Cut the export into item blocks; text before item 1 (the preamble) is dropped.
+
+    Headings out of place are reported, never merged into the item before
+    them: an earlier item not seen yet gets its block (flagged out of order),
+    a repeated item's text and anything after an unknown item past the last
+    one go into a detached block that is not imported (flagged)."""
     blocks: dict[int, _Block] = {}
+    misplaced: list[_Misplaced] = []
     current: _Block | None = None
     expected = 1
+    last_item = max(item.number for item in questionnaire.items)
     for index, line in enumerate(lines, start=1):
         heading = _match_heading(line, expected, questionnaire)
-        if heading is not None:
+        if heading is not None and heading[0] not in blocks:
             number, rest = heading
             current = blocks[number] = _Block(number, index, rest)
             expected = number + 1
+            continue
+        earlier = heading or (_match_misplaced_heading(line, expected, questionnaire) if current else None)
+        beyond = _number_beyond(line, last_item) if expected > last_item else None
+        if earlier is not None:
+            number, rest = earlier
+            if number in blocks:
+                misplaced.append(_Misplaced(number, index, "duplicate", blocks[number].line))
+                current = _Block(number, index, rest)  # detached: not imported
+            else:
+                misplaced.append(_Misplaced(number, index, "out of order"))
+                current = blocks[number] = _Block(number, index, rest)
+        elif beyond is not None:
+            misplaced.append(_Misplaced(beyond, index, "after the end"))
+            current = _Block(beyond, index, "")  # detached: not imported
         elif current is not None:
             current.body.append(line)
-    return blocks
+    return blocks, misplaced
+
+
+def _match_misplaced_heading(line: str, expected: int, questionnaire: Questionnaire) -> tuple[int, str] | None:
+    """(number, text) when ``line`` is clearly the heading of an item outside
+    the expected window (before ``expected``, or far ahead): its words must
+    match the prompt as well as a heading found ahead must, and there must be
+    at least two of them (numbered paragraphs in answers, such as "2.
+    Infocenters.", do not pass)."""
+    if not line.strip():
+        return None
+    for fragment in _heading_fragments(line):
+        match = _NUMBERED.match(fragment.lstrip("* "))
+        if match is None:
+            continue
+        number, rest = int(match.group(1)), _clean_heading(match.group(2))
+        if expected <= number < expected + LOOKAHEAD or not questionnaire.has_item(number):
+            continue
+        words = [w for w in _words(rest) if w not in _STOP_WORDS]
+        if len(words) >= 2 and _prompt_score(rest, questionnaire.item(number)) >= MATCH_AHEAD:
+            return number, rest
+    return None
+
+
+def _number_beyond(line: str, last_item: int) -> int | None:
+    """The number of a heading-like line ("127. Any other comment") past the
+    questionnaire's last item."""
+    plain = _plain_line(line)
+    match = re.match(r"(\d{1,4})\.\s+\S", plain)
+    return int(match.group(1)) if match and int(match.group(1)) > last_item else None
 
 
 def _heading_fragments(line: str) -> Iterator[str]:
@@ -587,7 +733,7 @@ class _Choice:
     likely reading (``inferred``), and why a person must look (``why``)."""
 
     value: str | list[str] | None = None
-    inferred: bool = False
+    evidence: str | None = None  # why the value was inferred (written under `inferred:`)
     why: str | None = None
 
 
@@ -603,7 +749,7 @@ def _marked_choice(options: _Options, multiple: bool = False) -> _Choice:
     if len(checked) > 1:
         return _Choice(why=f"several options marked ({', '.join(checked)})")
     if not multiple and len(listed) == 1 and not options.stray:
-        return _Choice(listed[0], inferred=True)
+        return _Choice(listed[0], evidence=f"the export lists only this option: {listed[0]}")
     return _Choice()
 
 
@@ -670,29 +816,42 @@ class _Builder:
     def _consent(self, item: Item, options: _Options) -> None:
         """Consent to publish is never guessed: only a marked option counts."""
         choice = _marked_choice(options)
-        self.consent = None if choice.inferred else choice.value
+        self.consent = None if choice.evidence else choice.value
         if self.consent is None:
             self.review_items.add(item.number)
             self.notes.append(f"consent to publish (Q{item.number}) not marked")
 
     def _yes_no(self, item: Item, options: _Options) -> None:
-        """A yes/no item: the marked option, else ``yes`` inferred from details
-        (in a follow-up, or links given under the item itself), else flagged."""
+        """A yes/no item: the marked option, else a value read from the details."""
         choice = _marked_choice(options)
         own = self.contents[item.number]
         if choice.value is None and choice.why is None:
-            follow_up_details = any(self.contents.get(f.number) for f in self.q.follow_ups(item.number))
-            if follow_up_details or own.sources:
-                choice = _Choice("yes", inferred=True)
-            elif own.text:
-                choice.why = "no option marked and the answer is text only: set yes or no"
-            else:
-                choice.why = "no option marked in the export and no details to infer it from: set yes or no"
+            choice = self._inferred_yes_no(item, own)
         if options.stray:
             stray = ", ".join(repr(s) for s in options.stray)
             extra = f"the export lists option(s) {stray} that this item does not have"
             choice.why = f"{choice.why}; {extra}" if choice.why else extra
         self._set_choice(item, choice, _answer(own) or {})
+
+    def _inferred_yes_no(self, item: Item, own: _Content) -> _Choice:
+        """No option marked: read the value from the follow-up's details
+        (inference.infer). Details written under the question itself, where
+        the form has no "If yes, please provide ..." follow-up (Q119, Q122),
+        can only show a plan: the form never asked for them "if yes", so a
+        link or a name there (Q119 names the ICT Observatory and a 2021
+        survey, not data disaggregated by gender) does not say Yes."""
+        details = [self.contents[f.number] for f in self.q.follow_ups(item.number)
+                   if self.contents.get(f.number)]
+        found = infer(details[0].text, [s.url for s in details[0].sources]) if details else None
+        if found is not None:
+            return _Choice(found.value, evidence=found.evidence)
+        found = infer(own.text, [s.url for s in own.sources]) if own else None
+        if found is not None and found.value == "planned":
+            return _Choice("planned", evidence=found.evidence)
+        if own:
+            return _Choice(why="no option marked; the details under the question do not say yes or no: "
+                               "set the value if they do")
+        return _Choice(why="no option marked in the export and no details to infer it from: set yes or no")
 
     def _choose(self, item: Item, options: _Options) -> None:
         """A choice item: free text after unmarked options is the "Other" answer."""
@@ -713,7 +872,7 @@ class _Builder:
     def _set_choice(self, item: Item, choice: _Choice, answer: dict[str, Any]) -> None:
         if choice.value is not None:
             answer = {"value": choice.value, **answer}
-        self._set(item.number, answer, choice.inferred, choice.why)
+        self._set(item.number, answer, choice.evidence, choice.why)
 
     def _flag_budget(self, item: Item, content: _Content) -> None:
         """Budget figures come as sentences; a person structures them."""
@@ -721,13 +880,14 @@ class _Builder:
         about_budget = any("budget" in i.prompt.en.lower() for i in (item, parent) if i is not None)
         if about_budget and content.text and re.search(r"\d", content.text):
             answer = self.answers.get(item.number) or {}
-            self._set(item.number, answer, False, "budget figures given as text: structure them under `budget`")
+            self._set(item.number, answer, None, "budget figures given as text: structure them under `budget`")
 
-    def _set(self, number: int, answer: dict[str, Any], inferred: bool, why: str | None) -> None:
-        """Store an answer, merging new flags into those it already has."""
+    def _set(self, number: int, answer: dict[str, Any], evidence: str | None, why: str | None) -> None:
+        """Store an answer, merging new flags into those it already has; an
+        inferred value gets its evidence right after it."""
         flags = dict(answer.pop("flags", {}))
-        if inferred:
-            flags["inferred"] = True
+        if evidence:
+            answer = _after_value(answer, "inferred", evidence)
         if why:
             flags["needs_review"] = f"{flags['needs_review']}; {why}" if "needs_review" in flags else why
         if flags:
@@ -750,6 +910,29 @@ class _Builder:
         if missing:
             self.notes.insert(0, f"not found in the export: {_ranges(i.number for i in missing)}")
 
+    def mark_misplaced(self, misplaced: list[_Misplaced]) -> None:
+        """Flag the items whose headings the export has out of place."""
+        for entry in misplaced:
+            if entry.kind == "duplicate":
+                why = (f"the export gives this item twice (lines {entry.first_line} and {entry.line}); "
+                       "only the first was imported: compare them")
+            elif entry.kind == "out of order":
+                why = f"out of order in the export (line {entry.line}): check that the answer belongs here"
+            else:
+                self.notes.append(f"line {entry.line}: content after the last item was not imported")
+                continue
+            self.flag(entry.number, why)
+
+    def flag(self, number: int, why: str) -> None:
+        """A review flag on an item; header items (country, respondent,
+        consent) have no answer to carry it and get a note instead."""
+        item = self.q.item(number)
+        if number == COUNTRY_ITEM or item.group == RESPONDENT_GROUP or item.kind == Kind.CONSENT:
+            self.review_items.add(number)
+            self.notes.append(f"Q{number}: {why}")
+            return
+        self._set(number, dict(self.answers.get(number) or {}), None, why)
+
     # -- the result --
 
     def result(self, blocks: dict[int, _Block]) -> ImportResult:
@@ -768,7 +951,8 @@ class _Builder:
             data=data,
             items_found=len(blocks),
             answered=header_answered + sum(_is_answered(a) for a in answers.values()),
-            inferred=sum(bool(a and a.get("flags", {}).get("inferred")) for a in answers.values()),
+            inferred=sum(bool(a and a.get("inferred")) for a in answers.values()),
+            planned=sum(bool(a and a.get("inferred") and a.get("value") == "planned") for a in answers.values()),
             needs_review=len(self.review_items),
             sources=len({urls.normalize(s["url"]) for a in answers.values() if a
                          for s in a.get("sources", [])}),
@@ -781,6 +965,18 @@ class _Builder:
 
 def _country_problem(name: str | None) -> str:
     return f"country {name!r} (Q1) not recognised" if name else "country (Q1) not given"
+
+
+def _after_value(answer: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``answer`` with ``key`` placed right after ``value`` (where a reviewer looks)."""
+    out: dict[str, Any] = {}
+    for name, existing in answer.items():
+        if name != key:
+            out[name] = existing
+        if name == "value":
+            out[key] = value
+    out.setdefault(key, value)
+    return out
 
 
 def _answer(content: _Content) -> dict[str, Any] | None:

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
+from reportgen.writers import WriterOptions, html_fonts
 
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
@@ -75,13 +75,14 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
     # Comments in the layout are notes for authors, not for readers of the profile.
     layout = Template(_HTML_COMMENT.sub("", template_file(templates, LAYOUT).read_text(encoding="utf-8")))
     meta = document.meta
+    body = builder.body()
     fields = {
         "lang": _attr(meta.lang),
         "root_attributes": _root_attributes(meta),
         "title": _text(document_title(meta)),
         "metadata": _metadata(meta),
-        "styles": _standalone_styles(templates) if standalone else _linked_styles(),
-        "body": builder.body(),
+        "styles": _standalone_styles(templates, body) if standalone else _linked_styles(),
+        "body": body,
     }
     try:
         return layout.substitute(fields)
@@ -94,16 +95,25 @@ def document_title(meta: m.Meta) -> str:
     return meta.document_title
 
 
-def font_face_css(templates: Path, embed: bool) -> str:
+def font_face_css(templates: Path, embed: bool, body: str | None = None) -> str:
     """``@font-face`` rules for the bundled fonts.
 
-    ``embed`` gives ``data:`` URIs (standalone HTML); otherwise URLs relative to
-    ``templates/``, fetched by the PDF writer's fetcher.
+    ``embed`` gives ``data:`` URIs (standalone HTML): with the page's ``body``,
+    only the faces it can use, subset to its characters as WOFF2
+    (:mod:`html_fonts`). Otherwise URLs relative to ``templates/``, fetched by
+    the PDF writer's fetcher (WeasyPrint subsets the fonts it embeds itself).
     """
     rules = []
+    styles = html_fonts.used_styles(body) if body is not None else None
+    characters = html_fonts.page_characters(body) if body is not None else None
     for face in FONT_FACES:
         path = template_file(templates, face.file)  # a missing font fails here, not silently later
-        url = data_uri(path) if embed else quote(face.file)
+        if styles is not None and (face.weight, face.style) not in styles:
+            continue
+        if embed and characters is not None:
+            url = html_fonts.woff2_data_uri(path, characters)
+        else:
+            url = data_uri(path) if embed else quote(face.file)
         rules.append(
             f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
             f'font-style: {face.style}; src: url("{url}"); }}'
@@ -207,9 +217,9 @@ def _linked_styles() -> str:
     )
 
 
-def _standalone_styles(templates: Path) -> str:
+def _standalone_styles(templates: Path, body: str) -> str:
     css_path = template_file(templates, SCREEN_CSS)
-    css = font_face_css(templates, embed=True) + "\n" + _inline_css_urls(
+    css = font_face_css(templates, embed=True, body=body) + "\n" + _inline_css_urls(
         css_path.read_text(encoding="utf-8"), css_path.parent, templates
     )
     # "</style" inside the CSS would end the element early; "<\/" means the same in CSS.
@@ -310,11 +320,14 @@ class _HtmlBuilder:
         return visitor(block)
 
     def heading(self, block: m.Heading) -> str:
-        level = min(max(block.level, 1), 3)
+        # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
+        level = min(max(block.level, 1), 3) + 1
         anchor = _attr(self.heading_ids[id(block)])
         return f'<h{level} id="{anchor}">{self.inlines(block.children)}</h{level}>'
 
     def paragraph(self, block: m.Paragraph) -> str:
+        if block.role == "title":  # the page's one <h1>, a heading in the PDF too
+            return f'<h1 class="title">{self.inlines(block.children)}</h1>'
         css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
         return f"<p{css_class}>{self.inlines(block.children)}</p>"
 
@@ -344,7 +357,7 @@ class _HtmlBuilder:
         return f'<figure><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
 
     def contents(self, block: m.Contents) -> str:
-        title = f'<h1 id="contents-title">{_text(block.title)}</h1>'
+        title = f'<h2 id="contents-title">{_text(block.title)}</h2>'
         return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
 
     def _toc_items(self) -> str:

@@ -11,6 +11,7 @@ import base64
 import calendar
 import logging
 import os
+import time
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ with warnings.catch_warnings():
 
 from reportgen import model as m
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
+from reportgen.writers import WriterOptions, pdf_tags
 from reportgen.writers.html import MIME_TYPES, font_face_css, render_html
 
 # Marks our refusals in WeasyPrint's log messages, which quote the exception.
@@ -41,9 +42,15 @@ REFUSED = "refused by reportgen"
 LOGGER_NAME = "weasyprint"
 
 
+# Archival variants that are both PDF/A (accessible level "a": tagged) and
+# PDF/UA-1: WeasyPrint writes the PDF/A file, pdf_tags adds the UA identifier.
+COMBINED_VARIANTS = {"pdf/a-2a+pdf/ua-1": "pdf/a-2a", "pdf/a-3a+pdf/ua-1": "pdf/a-3a"}
+
+
 def supported_variants() -> list[str]:
-    """The PDF variants of the installed WeasyPrint (not its "debug" variant)."""
-    return sorted(name for name in VARIANTS if name.startswith("pdf/"))
+    """The PDF variants of the installed WeasyPrint (not its "debug" variant),
+    and the PDF/A + PDF/UA combinations reportgen makes."""
+    return sorted([name for name in VARIANTS if name.startswith("pdf/")] + list(COMBINED_VARIANTS))
 
 
 class RefusedURL(ValueError):
@@ -139,20 +146,28 @@ def _quiet_expected() -> Iterator[_DropExpected]:
 
 
 def pdf_variant(variant: str | None) -> str | None:
-    """The WeasyPrint name of a PDF variant (``None``: plain PDF), or WriterError.
+    """The normalised name of a PDF variant (``None``: plain PDF), or WriterError.
 
-    WeasyPrint 70 takes one variant: PDF/A and PDF/UA cannot be combined
-    (its pdf/a-?a variants are tagged, the accessible level of PDF/A, but do
-    not claim PDF/UA).
+    Besides WeasyPrint's variants, ``pdf/a-2a+pdf/ua-1`` and ``pdf/a-3a+pdf/ua-1``
+    claim both standards; no other combination is offered (PDF/UA needs the
+    tagged, accessible level "a" of PDF/A).
     """
     if variant is None:
         return None
-    name = variant.strip().lower()
+    name = variant.strip().lower().replace(" ", "")
     if name in supported_variants():
         return name
     known = ", ".join(supported_variants())
-    combined = "; one variant only: WeasyPrint 70 cannot combine them" if "+" in name or "," in name else ""
+    combined = "; combinations other than pdf/a-2a or pdf/a-3a with pdf/ua-1 cannot be made" if (
+        "+" in name or "," in name) else ""
     raise WriterError(f"PDF variant {variant!r} is not supported{combined} (choose one of: {known})")
+
+
+def _weasyprint_variant(variant: str | None) -> tuple[str | None, bool]:
+    """WeasyPrint's variant for ours, and whether pdf_tags must add the UA claim."""
+    if variant in COMBINED_VARIANTS:
+        return COMBINED_VARIANTS[variant], True
+    return variant, False
 
 
 def write_pdf(document: m.Document, options: WriterOptions) -> bytes:
@@ -167,10 +182,12 @@ def render_pdf(document: m.Document, options: WriterOptions, fetcher: SafeURLFet
     return html_to_pdf(source, document, options, fetcher)
 
 
-def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
+def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher,
+                timings: dict[str, float] | None = None) -> bytes:
     """WeasyPrint's part alone: lay out the HTML writer's output and write the PDF
-    (separate so the benchmark can time it on the same HTML)."""
-    variant = pdf_variant(options.pdf_variant)
+    (separate so the benchmark can time it on the same HTML); ``timings`` gets
+    the seconds of the structure repair ("pdf tags")."""
+    variant, claim_ua = _weasyprint_variant(pdf_variant(options.pdf_variant))
     templates = options.templates.resolve()
     base_url = path2url(str(templates) + "/")
     # One FontConfiguration for the @font-face rules and the layout, or the
@@ -189,7 +206,14 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
             fallback = CSS(string=FOOTNOTE_FALLBACK_CSS, font_config=fonts)
             laid_out = html.render(font_config=fonts, stylesheets=[faces, fallback], **pdf_options)
         _check_footnotes(document, laid_out)
-        return laid_out.write_pdf(**pdf_options)
+        data = laid_out.write_pdf(**pdf_options)
+        # The structure tree is repaired after WeasyPrint: see pdf_tags.
+        start = time.perf_counter()
+        fixed = pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
+                                       claim_ua=claim_ua)
+        if timings is not None:
+            timings["pdf tags"] = time.perf_counter() - start
+        return fixed
 
 
 # WeasyPrint 70 loses a footnote when it lays out a paragraph with its note,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import docx.text.paragraph
 import pytest
 from docx.document import Document as DocxDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -130,14 +131,24 @@ def test_reference_with_footnotes_keeps_separators_and_drops_notes(sample_bytes:
     assert set(relationships(again, "word/_rels/document.xml.rels").values()) == links_before
 
 
+def audit_errors(path: Path) -> list[str]:
+    """openxml-audit's errors for a DOCX (schema order, references, parts)."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    result = OpenXmlValidator(file_format=FileFormat.OFFICE_2019, max_errors=50).validate(str(path))
+    return [str(error) for error in result.errors]
+
+
 # --- structure read back with python-docx ---------------------------------------
 
 
 def test_cover_then_contents_on_a_new_page(sample_docx: DocxDocument) -> None:
-    styles = [p.style.name for p in sample_docx.paragraphs[:5]]
-    assert styles == ["Title", "Subtitle", "Lead", "Cover Status", "TOC Heading"]
+    styles = [p.style.name for p in sample_docx.paragraphs[:6]]
+    assert styles == ["Title", "Subtitle", "Lead", "Cover Status", "Lead", "TOC Heading"]
     assert sample_docx.paragraphs[0].text == "Paraguay"
-    assert sample_docx.paragraphs[4].paragraph_format.page_break_before
+    # the publisher, as on the PDF's cover
+    assert sample_docx.paragraphs[4].text == "United Nations Department of Economic and Social Affairs"
+    assert sample_docx.paragraphs[5].paragraph_format.page_break_before
 
 
 def test_headings_have_heading_styles_and_bookmarks(sample: m.Document, sample_docx: DocxDocument) -> None:
@@ -154,8 +165,13 @@ def test_contents_is_a_toc_field_with_cached_entries(sample: m.Document, sample_
     assert ' TOC \\o "1-2" \\h \\z \\u ' in instructions
     entries = [(p.style.name, p.text) for p in sample_docx.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
     assert entries == [(f"TOC {h.level}", m.plain_text(h.children)) for h in headings(sample) if h.level <= 2]
-    update = part_xml(sample_bytes, "word/settings.xml").find(f"{W}updateFields")
-    assert update is not None and update.get(qn("w:val")) == "true"
+    # no "update fields?" prompt on every open
+    assert part_xml(sample_bytes, "word/settings.xml").find(f"{W}updateFields") is None
+    assert sample_docx.settings.element.find(qn("w:updateFields")) is None
+    # each cached entry is a hyperlink to its heading's bookmark
+    anchors = [link.get(qn("w:anchor")) for p in sample_docx.paragraphs if p.style.name in ("TOC 1", "TOC 2")
+               for link in p._p.iter(qn("w:hyperlink"))]
+    assert anchors == [h.id for h in headings(sample) if h.level <= 2]
 
 
 def test_tables_repeat_header_and_never_split_rows(sample_docx: DocxDocument) -> None:
@@ -167,6 +183,51 @@ def test_tables_repeat_header_and_never_split_rows(sample_docx: DocxDocument) ->
     assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])
     first, second = (column.width for column in table.columns)
     assert second == pytest.approx(2 * first, rel=0.01)  # widths=[1, 2]
+
+
+def test_tables_have_alt_text_and_room_after(sample_docx: DocxDocument) -> None:
+    (table,) = sample_docx.tables
+    properties = table._tbl.tblPr
+    assert properties.find(qn("w:tblCaption")).get(qn("w:val")) == "Key facts"
+    assert properties.find(qn("w:tblDescription")).get(qn("w:val")) == "Key facts: Indicator, Answer"
+    following = table._tbl.getnext()
+    after = docx.text.paragraph.Paragraph(following, sample_docx._body)
+    space = after.paragraph_format.space_before or after.style.paragraph_format.space_before
+    assert space is not None and space.pt >= 9
+
+
+def test_table_without_caption_is_named_in_the_document_language() -> None:
+    document = sample_document(lang="es")
+    table = next(b for b in document.blocks() if isinstance(b, m.Table))
+    table.caption = []
+    result = docx.Document(io.BytesIO(write_docx(document, WriterOptions())))
+    caption = result.tables[0]._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
+    assert caption in ("Tabla 1", "Table 1")  # "Tabla" once the sample's labels are translated
+
+
+def test_openxml_audit_finds_no_error(sample_bytes: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "sample.docx"
+    path.write_bytes(sample_bytes)
+    assert audit_errors(path) == []
+
+
+def test_openxml_audit_sees_a_planted_fault(sample_bytes: bytes, tmp_path: Path) -> None:
+    """Proof the audit can fail: table properties in the wrong schema order."""
+    path = tmp_path / "faulty.docx"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sample_bytes)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/document.xml":
+                tree = etree.fromstring(data)
+                properties = next(tree.iter(f"{W}tblPr"))
+                caption = properties.find(f"{W}tblCaption")
+                properties.remove(caption)
+                properties.insert(0, caption)
+                data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(name, data)
+    path.write_bytes(out.getvalue())
+    assert audit_errors(path)
 
 
 def test_table_caption_is_above_the_table(sample_docx: DocxDocument) -> None:
@@ -234,6 +295,7 @@ def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
     result = docx.Document(io.BytesIO(write_docx(document, WriterOptions(templates=templates))))
     (shape,) = result.inline_shapes
     assert shape._inline.docPr.get("descr") == "Bar chart of services"
+    assert shape._inline.docPr.get("title") == "Services"
     paragraphs = result.paragraphs
     index = next(i for i, p in enumerate(paragraphs) if p.style.name == "Figure")
     assert (paragraphs[index + 1].style.name, paragraphs[index + 1].text) == ("Caption", "Services")
@@ -295,7 +357,10 @@ def test_adjacent_citations_make_one_footnote_naming_each_source() -> None:
 def test_header_footer_and_no_furniture_on_cover(sample_docx: DocxDocument) -> None:
     section = sample_docx.sections[0]
     assert section.different_first_page_header_footer
-    assert [p.text for p in section.header.paragraphs] == ["Paraguay — E-Government Country Profile"]
+    (running,) = section.header.paragraphs
+    # "Paraguay — " and a STYLEREF field that shows the page's section title
+    assert [i.text.strip() for i in running._p.iter(qn("w:instrText"))] == ['STYLEREF "Heading 1"']
+    assert running.text == "Paraguay — E-Government Country Profile"  # the cached result
     footer = section.footer.paragraphs[0]
     instructions = [i.text.strip() for i in footer._p.iter(qn("w:instrText"))]
     assert instructions == ["PAGE", "NUMPAGES"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -10,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from reportgen import model as m
 from reportgen.errors import WriterError
@@ -121,8 +124,10 @@ def test_cover_contents_and_sections(sample: tuple[bytes, Element]) -> None:
     assert all(t[1:] in ids for t in targets)
     sections = list(next(tree.iter("main")).iter("section"))
     assert [s.attrs["data-section"] for s in sections] == ["at-a-glance", "A", "sources"]
-    assert [h.attrs["id"] for h in tree.iter("h1")] == ["contents-title", "at-a-glance", "A", "sources"]
-    assert next(tree.iter("h3")).attrs["id"] == "A-legal"
+    # one <h1>, the title; the model's level-1 headings are <h2>
+    assert [h.all_text() for h in tree.iter("h1")] == ["Paraguay"]
+    assert [h.attrs["id"] for h in tree.iter("h2")] == ["contents-title", "at-a-glance", "A", "sources"]
+    assert next(tree.iter("h4")).attrs["id"] == "A-legal"
 
 
 def test_ids_are_unique(sample: tuple[bytes, Element]) -> None:
@@ -247,8 +252,10 @@ def test_standalone_has_no_external_references(sample: tuple[bytes, Element]) ->
         assert src.startswith("data:"), src[:60]
     css = "".join(style.all_text() for style in tree.iter("style"))
     urls = re.findall(r"url\(\s*['\"]?([^'\")]*)", css)
-    assert len(urls) == 4  # the four bundled font files
-    assert all(u.startswith("data:font/ttf;base64,") for u in urls)
+    # regular, bold and italic (the sample has <em>, but none in bold text): no bold italic
+    assert len(urls) == 3
+    assert all(u.startswith("data:font/woff2;base64,") for u in urls)
+    assert "font-weight: 700; font-style: italic" not in css
     assert "@import" not in css
     assert '"Profile Sans"' in css
 
@@ -278,3 +285,32 @@ def test_layout_template_placeholders_are_checked(tmp_path: Path) -> None:
     (templates / "html" / "profile.html").write_text("<html>$nonsense</html>", encoding="utf-8")
     with pytest.raises(WriterError, match="placeholder"):
         write_html(sample_document(), WriterOptions(templates=templates, html_standalone=False))
+
+
+def embedded_fonts(tree: Element) -> list[TTFont]:
+    css = "".join(style.all_text() for style in tree.iter("style"))
+    return [TTFont(io.BytesIO(base64.b64decode(payload)))
+            for payload in re.findall(r"data:font/woff2;base64,([A-Za-z0-9+/=]+)", css)]
+
+
+def test_fonts_are_subset_to_the_page(sample: tuple[bytes, Element]) -> None:
+    """fontTools reads the WOFF2 faces back: each has every character of the
+    page's text and no more than a few hundred glyphs (Noto Sans has ~4,500)."""
+    _, tree = sample
+    body = next(tree.iter("body"))
+    text = {c for c in body.all_text() if not c.isspace()}
+    for font in embedded_fonts(tree):
+        assert font.flavor == "woff2"
+        cmap = {chr(code) for code in font.getBestCmap()}
+        assert text <= cmap, sorted(text - cmap)
+        assert "ж" not in cmap  # Cyrillic: in Noto Sans, not on the page
+        assert font["maxp"].numGlyphs < 400
+
+
+def test_bold_italic_face_only_when_used() -> None:
+    document = sample_document()
+    body = next(s for s in document.sections if s.id == "A")
+    body.blocks.append(m.Paragraph([m.Strong([m.Emph([m.Text("both")])])]))
+    html, tree = render(document, standalone=True)
+    assert len(embedded_fonts(tree)) == 4
+    assert "font-weight: 700; font-style: italic" in html.decode("utf-8")

@@ -321,11 +321,22 @@ def set_table_look(table: Table) -> None:
          noHBand="0", noVBand="1")
 
 
-def set_alt_text(shape: InlineShape, description: str, name: str) -> None:
-    """Alt text for screen readers (``wp:docPr/@descr``) and a stable shape name."""
+def set_alt_text(shape: InlineShape, description: str, name: str, title: str = "") -> None:
+    """Alt text for screen readers (``wp:docPr/@descr``), a title (``@title``,
+    Word's "Title" of the alt text) and a stable shape name."""
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", description)
     doc_pr.set("name", name)
+    if title:
+        doc_pr.set("title", title)
+
+
+def set_table_alt_text(table: Table, title: str, description: str) -> None:
+    """A table's alt text title and description (``w:tblCaption``,
+    ``w:tblDescription``), which Word's "Alt Text" pane and screen readers show."""
+    tbl_pr = table._tbl.tblPr
+    _set(child(tbl_pr, "w:tblCaption", TBLPR_ORDER), val=title)
+    _set(child(tbl_pr, "w:tblDescription", TBLPR_ORDER), val=description)
 
 
 # --- language and settings ---------------------------------------------------
@@ -349,10 +360,12 @@ def set_language(document: DocxDocument, tag: str) -> None:
     _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), val=tag)
 
 
-def set_update_fields(document: DocxDocument) -> None:
-    """Word refreshes the TOC (and page numbers in it) when the file is opened."""
+def drop_update_fields(document: DocxDocument) -> None:
+    """No ``w:updateFields``: with it Word asks on every open whether to update
+    the fields, which makes the document look unfinished."""
     settings = document.settings.element
-    _set(child(settings, "w:updateFields", SETTINGS_ORDER), val="true")
+    for element in settings.findall(qn("w:updateFields")):
+        settings.remove(element)
 
 
 # --- used by scripts/make_reference_docx.py to design the styles -------------

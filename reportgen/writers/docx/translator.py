@@ -20,7 +20,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.section import _Header
-from docx.shared import Emu, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -49,6 +49,8 @@ ROLE_STYLES: dict[str | None, str] = {
 }
 
 TOC_FIELD = f'TOC \\o "1-{m.TOC_LEVELS}" \\h \\z \\u'
+HEADING_1 = "Heading 1"
+SPACE_AFTER_TABLE = Pt(9)
 
 # Word's own regional defaults for the two survey languages; others pass through.
 LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES"}
@@ -117,6 +119,8 @@ class Translator:
         self.next_bookmark = 1
         self.next_figure = 1
         self.new_page = False  # the next paragraph starts a page (after cover, contents)
+        self.after_table = False  # the next paragraph follows a table: give it room above
+        self.next_table = 1
         section = docx.sections[0]
         self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
 
@@ -125,7 +129,7 @@ class Translator:
     def translate(self) -> None:
         oxml.clear_body(self.docx)
         oxml.set_language(self.docx, language_tag(self.meta.lang))
-        oxml.set_update_fields(self.docx)
+        oxml.drop_update_fields(self.docx)
         self.set_properties()
         self.set_page_furniture()
         for section in self.document.sections:
@@ -152,7 +156,10 @@ class Translator:
         section.different_first_page_header_footer = True
         header = oxml.emptied(section.header)
         self.internal_notice(header)
-        header.add_paragraph(f"{self.meta.country} — {self.meta.title}", style="Header")
+        # The country, then the current section's title: Word and LibreOffice fill
+        # the STYLEREF field on each page with the last "Heading 1" text.
+        running = header.add_paragraph(f"{self.meta.country} — ", style="Header")
+        oxml.add_field(running._p, f'STYLEREF "{HEADING_1}"', self.meta.title)
         footer = oxml.emptied(section.footer).add_paragraph(style="Footer")
         labels = self.meta.labels
         footer.add_run(f"{labels.get('page', 'Page')} ")
@@ -174,6 +181,8 @@ class Translator:
     def visit_section(self, section: m.Section) -> None:
         for block in section.blocks:
             self.visit(block)
+        if section.kind == "cover" and self.meta.author:
+            self.paragraph("Lead").add_run(self.meta.author)  # the publisher, as on the PDF's cover
         if section.kind in ("cover", "contents"):
             self.new_page = True
 
@@ -191,6 +200,13 @@ class Translator:
             # page break as a paragraph property: no empty paragraph left at a page top
             paragraph.paragraph_format.page_break_before = True
             self.new_page = False
+        if self.after_table:
+            # Word puts no space after a table; the next paragraph keeps its distance
+            # (a heading's own, larger space before stays)
+            own = paragraph.style.paragraph_format.space_before
+            if own is None or own < SPACE_AFTER_TABLE:
+                paragraph.paragraph_format.space_before = SPACE_AFTER_TABLE
+            self.after_table = False
         return paragraph
 
     def visit_heading(self, block: m.Heading) -> None:
@@ -224,6 +240,17 @@ class Translator:
             self.fill_row(row, cells, "Table Text")
         for row in table.rows:
             oxml.forbid_row_split(row)
+        self.describe_table(table, block)
+        self.after_table = True
+
+    def describe_table(self, table: Any, block: m.Table) -> None:
+        """Alt text title (the caption, else "Table n") and description (caption
+        and column headings) for screen readers and Word's Alt Text pane."""
+        caption = m.plain_text(block.caption).strip()
+        columns = ", ".join(m.plain_text(cell).strip() for cell in block.header)
+        title = caption or f"{self.meta.labels.get('table', 'Table')} {self.next_table}"
+        self.next_table += 1
+        oxml.set_table_alt_text(table, title, f"{title}: {columns}" if columns else title)
 
     def size_columns(self, table: Any, fractions: list[float]) -> None:
         """Columns in whole twips (Word's unit) that add up to exactly the text width."""
@@ -266,15 +293,19 @@ class Translator:
         if shape.width > self.text_width:
             shape.height = Emu(int(shape.height * self.text_width / shape.width))
             shape.width = self.text_width
-        oxml.set_alt_text(shape, block.alt, f"Figure {self.next_figure}")
+        oxml.set_alt_text(shape, block.alt, f"Figure {self.next_figure}", m.plain_text(block.caption).strip())
         self.next_figure += 1
         return True
 
     def visit_contents(self, block: m.Contents) -> None:
-        """A TOC field whose cached result already lists the H1/H2 headings.
+        """A TOC field whose cached result already lists the H1/H2 headings,
+        each a hyperlink to its heading's bookmark.
 
-        Word refreshes it on open (``w:updateFields``) and adds page numbers;
-        LibreOffice and viewers show the cached entries as they are."""
+        No ``w:updateFields``: Word and LibreOffice open the document without a
+        prompt and show the cached entries as they are, without page numbers
+        (only a layout engine knows them). Word adds them when the field is
+        updated (F9, "Update Field", or printing with "Update fields before
+        printing"); LibreOffice with Tools > Update > Update All."""
         self.paragraph("TOC Heading").add_run(block.title)
         entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:

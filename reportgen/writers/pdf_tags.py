@@ -1,0 +1,621 @@
+"""Post-processing of WeasyPrint's tagged PDF so that its PDF/UA-1 claim holds.
+
+WeasyPrint 70 tags each page on its own: the furniture drawn in page-margin
+boxes (running head, folio) is marked content with MCIDs whose structure
+elements hang nowhere; every page starts a new ``Part`` (``<main>``), so
+sections, lists and tables broken by a page become two elements; a link whose
+``::after`` adds text (the contents' page numbers) gives nested ``Link``
+elements with one annotation each, whose ``/Contents`` is the anchor id; table
+header cells carry ``/ID`` but no ``/Scope`` and there is no ``/IDTree``.
+
+:func:`fix_structure` repairs all of that with pikepdf, using the laid-out
+pages (which know which page fragments belong to the same HTML element) and
+the text of each anchor target:
+
+- marked content that no reachable structure element owns becomes a
+  pagination ``/Artifact`` (and leaves the parent tree);
+- fragments of one element on consecutive pages become one element; a table
+  header repeated on a later page becomes an artifact, its cells' ``/ID`` are
+  mapped onto the first header's;
+- nested links become one ``Link`` with one annotation covering them all,
+  whose ``/Contents`` is the text of the target (a heading's text);
+- ``TH`` gets ``/Scope`` (``Column`` in ``THead``, else ``Row``), the structure
+  root an ``/IDTree``, the parent tree is rebuilt from the tree;
+- optionally, the XMP metadata of a PDF/A file also claims PDF/UA-1.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+from lxml import etree
+from pikepdf import Array, Dictionary, Name
+
+# Elements of the layout WeasyPrint leaves as NonStruct but that are sections
+# for a reader: the cover (<header>) and the contents (<nav>).
+_ROLE_OF_TAG = {"header": "/Sect", "nav": "/Sect"}
+_CONTAINERS_TO_DROP_WHEN_REPEATED = {"/THead"}
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass
+class _State:
+    """What the passes learn and the final rewrite needs."""
+
+    pdf: pikepdf.Pdf
+    artifacts: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page objgen, mcid)
+    dropped_annotations: set[tuple[int, int]] = field(default_factory=set)
+    id_map: dict[str, str] = field(default_factory=dict)  # dropped TH /ID -> kept TH /ID
+
+
+# --- public API ---------------------------------------------------------------
+
+
+def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], claim_ua: bool = False) -> bytes:
+    """The PDF ``data`` (WeasyPrint's output for the laid-out ``pages``) with a
+    structure tree that PDF/UA-1 accepts; ``link_texts`` maps anchor names to
+    the text a link to them should announce."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:  # untagged PDF: nothing to repair
+            return data
+        state = _State(pdf)
+        document = _document_element(root)
+        _artifact_orphans(state, root)
+        html_elements = _html_elements(state, document, pages)  # before merging changes the kids
+        _merge_page_fragments(state, document, pages)
+        for link in list(_elements(document)):
+            if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
+                _flatten_link(state, link, link_texts)
+        _apply_html_semantics(pdf, document, html_elements, str(pdf.Root.get("/Lang", "")))
+        elements = list(_elements(document))  # the tree's final shape
+        _scope_header_cells(elements)
+        _remap_header_ids(state, elements)
+        _rewrite_artifacts(state)
+        _drop_annotations(state)
+        _rebuild_parent_tree(pdf, root, elements)
+        _build_id_tree(pdf, root, elements)
+        if claim_ua:
+            _claim_pdfua(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
+
+
+def anchor_texts(html_root: Any) -> dict[str, str]:
+    """Anchor id -> the whitespace-collapsed text of the element (at most 200
+    characters): what a link to that anchor leads to."""
+    texts: dict[str, str] = {}
+    for element in html_root.iter():
+        anchor = element.get("id") if isinstance(element.tag, str) else None
+        if anchor:
+            text = _WHITESPACE.sub(" ", "".join(element.itertext())).strip()
+            texts[anchor] = text[:200]
+    return texts
+
+
+# --- tree helpers -------------------------------------------------------------
+
+
+def _is_structural(obj: Any) -> bool:
+    return isinstance(obj, Dictionary) and obj.get("/Type") == "/StructElem"
+
+
+def _kids(element: Dictionary) -> list[Any]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _set_kids(element: Dictionary, kids: list[Any]) -> None:
+    element.K = Array(kids)
+
+
+def _elements(element: Dictionary) -> Iterator[Dictionary]:
+    """``element`` and its structure descendants, in document order."""
+    yield element
+    for kid in _kids(element):
+        if _is_structural(kid):
+            yield from _elements(kid)
+
+
+def _document_element(root: Dictionary) -> Dictionary:
+    kids = _kids(root)
+    if len(kids) != 1 or not _is_structural(kids[0]):
+        raise ValueError("structure root without a single Document element")
+    return kids[0]
+
+
+def _page_index(pdf: pikepdf.Pdf) -> dict[tuple[int, int], int]:
+    return {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+
+
+# --- furniture ----------------------------------------------------------------
+
+
+def _artifact_orphans(state: _State, root: Dictionary) -> None:
+    """Marked content whose owner is not in the tree (margin boxes) -> artifacts."""
+    reachable = {e.objgen for e in _elements(_document_element(root))}
+    nums = list(root.ParentTree.get("/Nums", Array()))
+    pages = {int(page.get("/StructParents", -1)): page for page in state.pdf.pages}
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
+        page = pages.get(int(key))
+        if page is None or not isinstance(value, Array):
+            continue
+        for mcid, owner in enumerate(value):
+            if isinstance(owner, Dictionary) and owner.objgen not in reachable:
+                state.artifacts.add((page.obj.objgen, mcid))
+
+
+def _rewrite_artifacts(state: _State) -> None:
+    """Turn the collected marked-content sequences into pagination artifacts."""
+    by_page: dict[tuple[int, int], set[int]] = {}
+    for page_id, mcid in state.artifacts:
+        by_page.setdefault(page_id, set()).add(mcid)
+    for page in state.pdf.pages:
+        mcids = by_page.get(page.obj.objgen)
+        if mcids:
+            page.obj.Contents = _compressed_stream(state.pdf, _content_with_artifacts(page, mcids))
+
+
+# WeasyPrint writes each marked-content start as "/Tag\n<</MCID n>>\nBDC" on lines
+# of its own; rewriting those lines is ~20 times faster than parsing the stream.
+_MARKED = re.compile(rb"^/[^\s/<>\[\]()]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC$", re.M)
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _content_with_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        found: set[int] = set()
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            if int(match[1]) in mcids:
+                found.add(int(match[1]))
+                return _ARTIFACT
+            return match[0]
+
+        data = _MARKED.sub(replace, contents.read_bytes())
+        if found == mcids:
+            return data
+    # Any other layout: the general (slower) way through pikepdf's parser.
+    ops = pikepdf.parse_content_stream(page)
+    return pikepdf.unparse_content_stream([_as_artifact(operands, op, mcids) for operands, op in ops])
+
+
+def _compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
+    """A Flate stream written by us: the file is saved without recompressing
+    anything, so that the XMP packet stays unfiltered as PDF/A wants."""
+    stream = pdf.make_stream(b"")
+    stream.write(zlib.compress(data, 6), filter=Name.FlateDecode)
+    return stream
+
+
+def _as_artifact(operands: list[Any], op: pikepdf.Operator, mcids: set[int]) -> tuple[list[Any], pikepdf.Operator]:
+    if str(op) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
+        mcid = operands[1].get("/MCID")
+        if mcid is not None and int(mcid) in mcids:
+            return [Name.Artifact, Dictionary(Type=Name.Pagination)], op
+    return operands, op
+
+
+def _artifact_content(state: _State, element: Dictionary) -> None:
+    """All marked content under ``element`` becomes artifact."""
+    for node in _elements(element):
+        for kid in _kids(node):
+            if isinstance(kid, int):
+                state.artifacts.add((node.Pg.objgen, int(kid)))
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
+                state.artifacts.add((kid.Pg.objgen, int(kid.MCID)))
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+                state.dropped_annotations.add(kid.Obj.objgen)
+
+
+# --- page fragments -----------------------------------------------------------
+
+
+def _unwrap(box: Any) -> Any:
+    return getattr(box, "_box", box) if type(box).__name__ == "AbsolutePlaceholder" else box
+
+
+def _box_kids(box: Any) -> list[Any]:
+    """The child boxes in the order WeasyPrint makes their structure elements."""
+    box = _unwrap(box)
+    children = list(getattr(box, "children", []) or [])
+    if getattr(box, "is_table_wrapper", False):
+        table = box.get_wrapped_table()
+        if table is not None:
+            flat: list[Any] = []
+            for child in children:
+                flat.extend(child.children if child is table else [child])
+            children = flat
+    kids: list[Any] = []
+    for child in children:
+        kids.extend(child.children if type(child).__name__ == "LineBox" else [child])
+    return [_unwrap(kid) for kid in kids]
+
+
+def _body_boxes(page: Any) -> list[Any]:
+    """The boxes directly inside ``<body>`` on one laid-out page."""
+    page_box = page._page_box
+    for child in page_box.children:
+        if getattr(child, "element_tag", None) == "html":
+            for body in child.children:
+                if getattr(body, "element_tag", None) == "body":
+                    return [_unwrap(box) for box in body.children]
+            return []
+    return []
+
+
+def _top_level_by_page(state: _State, document: Dictionary, pages: list[Any]) -> list[list[tuple[Dictionary, Any]]]:
+    """Per page, the Document's children paired with their body boxes."""
+    index = _page_index(state.pdf)
+    grouped: list[list[Dictionary]] = [[] for _ in pages]
+    for kid in _kids(document):
+        if _is_structural(kid) and "/Pg" in kid and index.get(kid.Pg.objgen, -1) < len(pages):
+            grouped[index[kid.Pg.objgen]].append(kid)
+    paired: list[list[tuple[Dictionary, Any]]] = []
+    for elements, page in zip(grouped, pages, strict=True):
+        boxes = _body_boxes(page)
+        paired.append(list(zip(elements, boxes, strict=False)) if len(elements) >= len(boxes) else [])
+    return paired
+
+
+def _footnote_area(page: Any) -> Any | None:
+    return next((box for box in page._page_box.children if type(box).__name__ == "FootnoteAreaBox"), None)
+
+
+def _html_elements(state: _State, document: Dictionary, pages: list[Any]) -> dict[tuple[int, int], tuple[Any, str]]:
+    """Structure element (objgen) -> the HTML element it was made from, as far
+    as kids and boxes pair up one to one (they do but for WeasyPrint's list
+    wrappers, where the mapping stops)."""
+    mapping: dict[tuple[int, int], tuple[Any, str]] = {}
+    index = _page_index(state.pdf)
+    for number, pairs in enumerate(_top_level_by_page(state, document, pages)):
+        for element, box in pairs:
+            _map_boxes(element, box, mapping)
+        area = _footnote_area(pages[number])
+        if area is None or not pairs:
+            continue
+        on_page = [k for k in _kids(document) if _is_structural(k) and index.get(k.Pg.objgen) == number]
+        if len(on_page) > len(pairs):  # the footnote area comes right after the body's boxes
+            _map_boxes(on_page[len(pairs)], area, mapping)
+    return mapping
+
+
+def _map_boxes(element: Dictionary, box: Any, mapping: dict[tuple[int, int], tuple[Any, str]]) -> None:
+    if box.element is not None and type(box).__name__ != "TextBox":
+        mapping.setdefault(element.objgen, (box.element, box.element_tag or ""))
+    kids, boxes = _structure_kids(element), _box_kids(box)
+    if len(kids) != len(boxes):
+        return
+    for kid, kid_box in zip(kids, boxes, strict=True):
+        if _is_structural(kid) and type(kid_box).__name__ != "TextBox":
+            _map_boxes(kid, kid_box, mapping)
+
+
+_NOTE_ROLES = {"doc-footnote", "doc-endnote", "note"}
+_REFERENCE_ROLES = {"doc-noteref", "doc-biblioref"}
+
+
+def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tuple[int, int], tuple[Any, str]],
+                          lang: str) -> None:
+    """What the HTML says and WeasyPrint does not carry over: the cover and
+    contents are sections; notes (``role="doc-footnote"`` or class
+    ``footnote``) are ``Note`` elements with their id; links to notes and
+    sources (``doc-noteref``, ``doc-biblioref``) sit in a ``Reference``, as
+    does a footnote call, and a footnote's marker is its ``Lbl``; an element
+    whose ``lang`` differs from the document's gets ``/Lang``."""
+    for element in list(_elements(document)):
+        source, box_tag = html.get(element.objgen, (None, ""))
+        if source is None:
+            continue
+        if box_tag.endswith("::footnote-call"):
+            element.S = Name.Reference
+            continue
+        if box_tag.endswith("::footnote-marker"):
+            element.S = Name.Lbl
+            continue
+        if "::" in box_tag:  # other generated content belongs to its element's text
+            continue
+        tag = source.tag if isinstance(source.tag, str) else ""
+        role = (source.get("role") or "").split()
+        classes = (source.get("class") or "").split()
+        if _ROLE_OF_TAG.get(tag) and element.S == "/NonStruct":
+            element.S = Name(_ROLE_OF_TAG[tag])
+        if (_NOTE_ROLES & set(role) or "footnote" in classes) and element.S in ("/Span", "/NonStruct", "/Div"):
+            element.S = Name.Note
+            if source.get("id") and "/ID" not in element:
+                element.ID = pikepdf.String(source.get("id"))
+        if _REFERENCE_ROLES & set(role) and element.S == "/Link":
+            _wrap(pdf, element, Name.Reference)
+        element_lang = source.get("lang") or source.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if element_lang and element_lang.lower() != lang.lower() and "/Lang" not in element:
+            element.Lang = pikepdf.String(element_lang)
+
+
+def _wrap(pdf: pikepdf.Pdf, element: Dictionary, role: Name) -> None:
+    """Put ``element`` inside a new element of type ``role`` in its place."""
+    parent = element.P
+    wrapper = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=role, P=parent, Pg=element.Pg, K=Array([element])))
+    _set_kids(parent, [wrapper if _is_structural(k) and k.objgen == element.objgen else k for k in _kids(parent)])
+    element.P = wrapper
+
+
+def _merge_page_fragments(state: _State, document: Dictionary, pages: list[Any]) -> None:
+    """Join the last element of each page with the first of the next when both
+    are fragments of the same HTML element, level by level."""
+    paired = _top_level_by_page(state, document, pages)
+    survivor: dict[tuple[int, int], Dictionary] = {}  # absorbed element -> the one holding it now
+    for before, after in itertools.pairwise(paired):
+        if before and after:
+            (a, a_box), (b, b_box) = before[-1], after[0]
+            a = survivor.get(a.objgen, a)
+            if _merge(state, a, a_box, b, b_box):
+                survivor[b.objgen] = a
+
+
+def _structure_kids(element: Dictionary) -> list[Any]:
+    """Kids that stand for child boxes (no annotation references)."""
+    return [k for k in _kids(element) if not (isinstance(k, Dictionary) and k.get("/Type") == "/OBJR")]
+
+
+def _merge(state: _State, a: Dictionary, a_box: Any, b: Dictionary, b_box: Any) -> bool:
+    """Merge fragment ``b`` (next page) into ``a`` if both are the same element.
+
+    ``a`` may already hold the fragments of earlier pages: its last kids are
+    those of ``a_box``. Kids and boxes must pair up one to one (WeasyPrint makes
+    one element per child box), or the merge stops at this level.
+    """
+    if a.S != b.S or a_box.element is None or a_box.element is not b_box.element:
+        return False
+    if type(a_box).__name__ == "TextBox":
+        return False
+    a_kids, b_kids = _structure_kids(a), _structure_kids(b)
+    a_boxes, b_boxes = _box_kids(a_box), _box_kids(b_box)
+    aligned = len(a_kids) >= len(a_boxes) and len(b_kids) == len(b_boxes)
+    if aligned and a.S == "/Table":
+        b_kids, b_boxes = _drop_repeated_header(state, a, b, b_kids, b_boxes)
+    if aligned and a_kids and b_kids and _is_structural(a_kids[-1]) and _is_structural(b_kids[0]):
+        _merge(state, a_kids[-1], a_boxes[-1], b_kids[0], b_boxes[0])
+    _absorb(a, b)
+    return True
+
+
+def _drop_repeated_header(
+    state: _State, a: Dictionary, b: Dictionary, b_kids: list[Any], b_boxes: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """A ``THead`` WeasyPrint repeats on a later page is furniture there."""
+    heads = [k for k in _structure_kids(a) if _is_structural(k) and k.S in _CONTAINERS_TO_DROP_WHEN_REPEATED]
+    if not heads or not b_kids or not _is_structural(b_kids[0]) or b_kids[0].S != "/THead":
+        return b_kids, b_boxes
+    repeated = b_kids[0]
+    kept_ids = [str(th.ID) for th in _elements(heads[0]) if th.S == "/TH" and "/ID" in th]
+    dropped_ids = [str(th.ID) for th in _elements(repeated) if th.S == "/TH" and "/ID" in th]
+    state.id_map.update(zip(dropped_ids, kept_ids, strict=False))
+    _artifact_content(state, repeated)
+    _set_kids(b, [k for k in _kids(b) if not (_is_structural(k) and k.objgen == repeated.objgen)])
+    return b_kids[1:], b_boxes[1:]
+
+
+def _absorb(a: Dictionary, b: Dictionary) -> None:
+    """Move every kid of ``b`` to the end of ``a``; remove ``b`` from its parent."""
+    moved = []
+    for kid in _kids(b):
+        if _is_structural(kid):
+            if not (_kids(a) and any(k.objgen == kid.objgen for k in _kids(a) if _is_structural(k))):
+                kid.P = a
+                moved.append(kid)
+        else:
+            moved.append(_content_reference(kid, b))
+    _set_kids(a, _kids(a) + moved)
+    parent = b.P
+    _set_kids(parent, [k for k in _kids(parent) if not (_is_structural(k) and k.objgen == b.objgen)])
+
+
+def _content_reference(kid: Any, owner: Dictionary) -> Any:
+    """An MCID of ``owner``'s page, made explicit so it can live under another page."""
+    if isinstance(kid, int):
+        return Dictionary(Type=Name.MCR, Pg=owner.Pg, MCID=kid)
+    return kid
+
+
+# --- links --------------------------------------------------------------------
+
+
+def _flatten_link(state: _State, link: Dictionary, link_texts: dict[str, str]) -> None:
+    """One Link element and one annotation for a link and the links nested in it."""
+    annotation = next((k.Obj for k in _kids(link) if isinstance(k, Dictionary) and k.get("/Type") == "/OBJR"), None)
+    kids: list[Any] = []
+    for kid in _kids(link):
+        if _is_structural(kid) and kid.S == "/Link":
+            _flatten_link(state, kid, link_texts)  # its own nested links first
+            for inner in _kids(kid):
+                if isinstance(inner, Dictionary) and inner.get("/Type") == "/OBJR":
+                    if annotation is not None:
+                        _union_rect(annotation, inner.Obj)
+                        state.dropped_annotations.add(inner.Obj.objgen)
+                        continue
+                    annotation = inner.Obj
+                if _is_structural(inner):
+                    inner.P = link
+                kids.append(inner if kid.Pg.objgen == link.Pg.objgen else _content_reference(inner, kid))
+        else:
+            kids.append(kid)
+    _set_kids(link, kids)
+    if annotation is not None:
+        text = _link_text(annotation, link_texts)
+        if text:
+            annotation.Contents = pikepdf.String(text)
+
+
+def _union_rect(target: Dictionary, other: Dictionary) -> None:
+    a = [float(v) for v in target.Rect]
+    b = [float(v) for v in other.Rect]
+    target.Rect = Array([min(a[0], a[2], b[0], b[2]), min(a[1], a[3], b[1], b[3]),
+                         max(a[0], a[2], b[0], b[2]), max(a[1], a[3], b[1], b[3])])
+
+
+def _link_text(annotation: Dictionary, link_texts: dict[str, str]) -> str:
+    destination = annotation.get("/Dest")
+    if isinstance(destination, pikepdf.String | Name):
+        name = str(destination).lstrip("/")
+        return link_texts.get(name, "")
+    action = annotation.get("/A")
+    if isinstance(action, Dictionary) and "/URI" in action:
+        return str(action.URI)
+    return ""
+
+
+def _drop_annotations(state: _State) -> None:
+    if not state.dropped_annotations:
+        return
+    for page in state.pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [a for a in annotations if a.objgen not in state.dropped_annotations]
+        if len(kept) != len(annotations):
+            page.obj.Annots = Array(kept)
+
+
+# --- tables, ids, parent tree -------------------------------------------------
+
+
+def _scope_header_cells(elements: list[Dictionary]) -> None:
+    for row_group in elements:
+        if row_group.S not in ("/THead", "/TBody", "/TFoot", "/Table"):
+            continue
+        scope = Name.Column if row_group.S == "/THead" else Name.Row
+        for row in _kids(row_group):
+            if not (_is_structural(row) and row.S == "/TR"):
+                continue
+            for cell in _kids(row):
+                if _is_structural(cell) and cell.S == "/TH":
+                    attributes = cell.get("/A")
+                    if not isinstance(attributes, Dictionary):
+                        attributes = Dictionary(O=Name.Table)
+                        cell.A = attributes
+                    if "/Scope" not in attributes:
+                        attributes.Scope = scope
+
+
+def _remap_header_ids(state: _State, elements: list[Dictionary]) -> None:
+    """Data cells that named a dropped repeated header now name the kept one."""
+    if not state.id_map:
+        return
+    for cell in elements:
+        attributes = cell.get("/A") if cell.S == "/TD" else None
+        if isinstance(attributes, Dictionary) and "/Headers" in attributes:
+            attributes.Headers = Array(
+                [pikepdf.String(state.id_map.get(str(h), str(h))) for h in attributes.Headers]
+            )
+
+
+def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) -> None:
+    """The parent tree from the tree itself: every MCID and annotation maps to
+    the element that now holds it; artifacts and dropped annotations are gone."""
+    owners: dict[tuple[int, int], dict[int, Dictionary]] = {}
+    annotation_owner: dict[tuple[int, int], Dictionary] = {}
+    for element in elements:
+        for kid in _kids(element):
+            if isinstance(kid, int):
+                owners.setdefault(element.Pg.objgen, {})[int(kid)] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
+                owners.setdefault(kid.Pg.objgen, {})[int(kid.MCID)] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
+                annotation_owner[kid.Obj.objgen] = element
+    nums: list[tuple[int, Any]] = []
+    next_key = 0
+    for page in pdf.pages:
+        key = int(page.obj.get("/StructParents", next_key))
+        page.obj.StructParents = key
+        mcids = owners.get(page.obj.objgen, {})
+        size = max(mcids, default=-1) + 1
+        nums.append((key, Array([mcids.get(i, None) for i in range(size)])))
+        next_key = max(next_key, key + 1)
+    for page in pdf.pages:
+        for annotation in page.obj.get("/Annots", Array()):
+            owner = annotation_owner.get(annotation.objgen)
+            if owner is None:
+                if "/StructParent" in annotation:
+                    del annotation["/StructParent"]
+                continue
+            key = int(annotation.get("/StructParent", -1))
+            if key < 0 or any(key == k for k, _ in nums):
+                key = max(k for k, _ in nums) + 1 if nums else 0
+            annotation.StructParent = key
+            nums.append((key, owner))
+    nums.sort(key=lambda pair: pair[0])
+    flat: list[Any] = []
+    for key, value in nums:
+        flat.extend([key, value])
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(flat)))
+    root.ParentTreeNextKey = (max(k for k, _ in nums) + 1) if nums else 0
+
+
+def _build_id_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) -> None:
+    """``/IDTree`` naming every element that has an ``/ID``."""
+    named = sorted(((str(e.ID), e) for e in elements if "/ID" in e), key=lambda pair: pair[0])
+    if not named:
+        return
+    flat: list[Any] = []
+    for name, element in named:
+        flat.extend([pikepdf.String(name), element])
+    root.IDTree = pdf.make_indirect(Dictionary(Names=Array(flat)))
+
+
+# --- metadata -----------------------------------------------------------------
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+_PDFA_EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
+_PDFA_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+_PDFA_PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
+
+_UA_DESCRIPTION = f"""<rdf:Description xmlns:rdf="{_RDF}" rdf:about=""
+  xmlns:pdfuaid="{_PDFUAID}" xmlns:pdfaExtension="{_PDFA_EXTENSION}"
+  xmlns:pdfaSchema="{_PDFA_SCHEMA}" xmlns:pdfaProperty="{_PDFA_PROPERTY}">
+ <pdfuaid:part>1</pdfuaid:part>
+ <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+  <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+  <pdfaSchema:namespaceURI>{_PDFUAID}</pdfaSchema:namespaceURI>
+  <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+   <pdfaProperty:name>part</pdfaProperty:name>
+   <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+   <pdfaProperty:category>internal</pdfaProperty:category>
+   <pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+  </rdf:li></rdf:Seq></pdfaSchema:property>
+ </rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
+
+
+def _claim_pdfua(pdf: pikepdf.Pdf) -> None:
+    """Add ``pdfuaid:part=1`` (with the PDF/A extension schema that declares it)
+    to the XMP packet of a PDF/A file, which then claims both standards."""
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        raise ValueError("no XMP metadata to add the PDF/UA identifier to")
+    tree = etree.fromstring(metadata.read_bytes())
+    rdf = tree if tree.tag == f"{{{_RDF}}}RDF" else tree.find(f".//{{{_RDF}}}RDF")
+    if rdf is None or tree.find(f".//{{{_PDFUAID}}}part") is not None or _has_ua_attribute(tree):
+        return
+    rdf.append(etree.fromstring(_UA_DESCRIPTION))
+    stream = pdf.make_stream(etree.tostring(tree.getroottree(), encoding="utf-8"))
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = stream
+
+
+def _has_ua_attribute(tree: Any) -> bool:
+    return any(f"{{{_PDFUAID}}}part" in node.attrib for node in tree.iter() if isinstance(node.tag, str))

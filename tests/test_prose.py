@@ -1,0 +1,123 @@
+"""Automatic summaries never run headings into sentences (issue 9, item 6)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+
+from reportgen import questionnaire
+from reportgen.importers.forms import parse_export
+from reportgen.narrative import first_sentences
+from reportgen.prose import is_heading, strip_inline_headings
+from reportgen.writers import WriterOptions
+from reportgen.writers.docx import write_docx
+from tests.test_narrative import build
+
+SEED = Path(__file__).parent / "fixtures" / "msq-2024-paraguay-forms-export.md"
+
+
+@pytest.mark.parametrize("line", [
+    "Presidential decree N° 8942",
+    "3.1.2. MAIN ACTORS OF THE ECOSYSTEM",
+    "9.4.2.1. Simplified and Digitized Services and Procedures",
+    "LEGAL FRAMEWORK",
+    "National Telecommunications Plan 2021 – 2025",
+    "Strengthening of cybersecurity",
+    "ICT Survey of Public Officials 2021",
+])
+def test_headings_titles_and_labels(line: str) -> None:
+    assert is_heading(line)
+
+
+@pytest.mark.parametrize("line", [
+    "It is contemplated in the National Plan to develop said public policies",
+    "It is planned to be carried out very soon.",
+    "2. Infocenters.",
+    "The CERT-PY is the National Cyber Incident Response Center, responsible for incidents.",
+    "to. Promote the systematic review of current regulations in Digital Government and strategic sectors, "
+    "identifying new regulatory proposals and needs that accompany the",
+])
+def test_sentences_are_not_headings(line: str) -> None:
+    assert not is_heading(line)
+
+
+def test_the_issue_example_gives_the_sentence_not_the_heading() -> None:
+    text = "Presidential decree N° 8942\n3.1.2. MAIN ACTORS\nThe MITIC leads the ecosystem. It convenes the actors."
+    assert first_sentences(text, 320) == "The MITIC leads the ecosystem. It convenes the actors."
+
+
+def test_headings_glued_to_a_sentence_are_dropped() -> None:
+    assert strip_inline_headings("3.1.2. MAIN ACTORS OF THE ECOSYSTEM The following shows the actors:") == \
+        "The following shows the actors:"
+    assert strip_inline_headings("9.4.3.1. Electronic Identity Currently, the protection of data matters.") == \
+        "Currently, the protection of data matters."
+    assert strip_inline_headings("The Ministry of Labour, Employment and Social Security has one.") == \
+        "The Ministry of Labour, Employment and Social Security has one."
+
+
+def test_a_label_paragraph_is_skipped_for_the_first_prose_paragraph() -> None:
+    text = "Presidential decree N° 8942\n\nIt is contemplated in the National Plan to develop said public policies" \
+           "\n\n9.4.1. UPDATE REGULATORY FRAMEWORK FOR DIGITAL TRANSFORMATION, NEW DIGITAL GOVERNMENT LAW"
+    assert first_sentences(text, 320) == "It is contemplated in the National Plan to develop said public policies"
+
+
+def test_only_headings_give_no_summary() -> None:
+    assert first_sentences("Presidential decree N° 8942\n\nPage 91", 320) == ""
+    assert first_sentences("Presidential decree N° 8942\n10.4.12. PROMOTION OF EMERGING TECHNOLOGIES", 320) == ""
+
+
+def test_one_short_line_is_its_own_summary() -> None:
+    # a name, a period or a single title is the answer itself, not run into anything
+    assert first_sentences("Ministry of Information and Communication Technologies", 320) == \
+        "Ministry of Information and Communication Technologies"
+    assert first_sentences("10.4.12. PROMOTION AND DEVELOPMENT OF EMERGING TECHNOLOGIES", 320) == \
+        "10.4.12. PROMOTION AND DEVELOPMENT OF EMERGING TECHNOLOGIES"
+
+
+def test_a_wrapped_sentence_is_not_cut_at_a_short_line() -> None:
+    text = "The plan reaches the offices\nof the State and the\nmunicipalities. It has four axes."
+    assert first_sentences(text, 320) == \
+        "The plan reaches the offices of the State and the municipalities. It has four axes."
+
+
+def test_a_heading_inside_a_paragraph_ends_the_summary() -> None:
+    text = "The plan has four axes.\n9.4.5. STATE TRANSPARENCY\nWithin the framework of the plan, more follows."
+    assert first_sentences(text, 320) == "The plan has four axes."
+
+
+def test_section_numbers_do_not_end_sentences() -> None:
+    assert first_sentences("Article 4.1. Scope Every agency must publish its data. Second.", 40) == \
+        "Article 4.1. Scope Every agency must publish its data."
+
+
+def test_no_summary_of_the_seed_starts_with_a_heading_or_label() -> None:
+    """Every automatic summary of the imported seed starts like a sentence and
+    contains none of the answer's heading lines."""
+    answers = parse_export(SEED.read_text(encoding="utf-8"), questionnaire.load("msq-2024"), SEED.name).data["answers"]
+    checked = 0
+    for number, answer in answers.items():
+        text = (answer or {}).get("text")
+        if not text:
+            continue
+        summary = first_sentences(text, 320)
+        headings = [line.strip() for line in text.splitlines() if is_heading(line)]
+        for heading in headings if len(text.splitlines()) > 1 else []:
+            assert not summary.startswith(heading), (number, summary)
+        assert "Presidential decree N° 8942 " not in summary, number
+        assert "MAIN ACTORS" not in summary, number
+        checked += bool(summary)
+    assert checked == sum(bool((a or {}).get("text")) for a in answers.values())
+
+
+def test_the_profile_summary_skips_the_heading_in_the_docx(tmp_path: Path) -> None:
+    """Through the engine and the DOCX writer, read back with python-docx:
+    the label and the heading of an answer never start its summary."""
+    answers = ("  13:\n    text: |\n      Presidential decree N° 8942\n      3.1.2. MAIN ACTORS OF THE ECOSYSTEM\n"
+               "      The MITIC convenes the actors of the ICT ecosystem. It publishes the plan.\n")
+    result = build(tmp_path, "Agency: {{ p.q('lead_agency').summary }}\n", answers)
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(write_docx(result.document, WriterOptions()))).paragraphs]
+    assert "Agency: The MITIC convenes the actors of the ICT ecosystem. It publishes the plan." in paragraphs
+    assert not any("MAIN ACTORS" in text or "8942" in text for text in paragraphs)

@@ -1,0 +1,193 @@
+"""The PDF/UA structure after pdf_tags, read back with pikepdf and poppler, and
+the Matterhorn checker (tests/pdfua_check.py) proven to fail on planted faults."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name
+
+from reportgen import model as m
+from reportgen.writers import WriterOptions
+from reportgen.writers.html import render_html
+from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf, write_pdf
+from tests.pdfua_check import problems
+from tests.writers.sample import sample_document
+from tests.writers.test_pdf import long_document, poppler
+
+
+@pytest.fixture(scope="module")
+def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tags") / "sample.pdf"
+    path.write_bytes(write_pdf(sample_document(), WriterOptions()))
+    return path
+
+
+@pytest.fixture(scope="module")
+def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tags") / "long.pdf"
+    path.write_bytes(write_pdf(long_document(), WriterOptions()))
+    return path
+
+
+def elements(pdf: pikepdf.Pdf, role: str | None = None) -> list[Dictionary]:
+    found: list[Dictionary] = []
+
+    def visit(element: Dictionary) -> None:
+        if role is None or str(element.S) == f"/{role}":
+            found.append(element)
+        kids = element.get("/K")
+        for kid in (list(kids) if isinstance(kids, Array) else [kids]):
+            if isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem":
+                visit(kid)
+
+    root = pdf.Root.StructTreeRoot.K
+    visit(root[0] if isinstance(root, Array) else root)
+    return found
+
+
+# --- the repaired structure -----------------------------------------------------
+
+
+def test_checker_passes_on_the_sample(sample_pdf: Path) -> None:
+    assert problems(sample_pdf) == []
+
+
+def test_checker_passes_on_a_table_across_pages(long_pdf: Path) -> None:
+    assert problems(long_pdf) == []
+
+
+def test_one_table_element_per_table_across_pages(long_pdf: Path) -> None:
+    tables = [b for b in long_document().blocks() if isinstance(b, m.Table)]
+    with pikepdf.open(long_pdf) as pdf:
+        assert len(elements(pdf, "Table")) == len(tables)
+        assert len(elements(pdf, "THead")) == len(tables)  # repeated header rows are artifacts
+        rows = sum(1 + len(t.rows) for t in tables)
+        assert len(elements(pdf, "TR")) == rows
+        assert len(elements(pdf, "Part")) == 1  # <main>, whole across pages
+        pages_with_long_table = {int(e.Pg.objgen[0]) for e in elements(pdf, "TR")}
+        assert len(pages_with_long_table) > 1
+
+
+def test_page_furniture_is_artifact(sample_pdf: Path) -> None:
+    with pikepdf.open(sample_pdf) as pdf:
+        texts = []
+        for page in pdf.pages[1:]:
+            ops = pikepdf.parse_content_stream(page)
+            texts.append(sum(1 for operands, op in ops if str(op) == "BDC" and operands[0] == "/Artifact"
+                             and isinstance(operands[1], Dictionary) and operands[1].get("/Type") == "/Pagination"))
+        assert all(count >= 2 for count in texts)  # running head and folio on every page after the cover
+
+
+def test_contents_links_are_single_and_named(sample_pdf: Path) -> None:
+    headings = {h.id: m.plain_text(h.children) for h in sample_document().blocks() if isinstance(h, m.Heading)}
+    with pikepdf.open(sample_pdf) as pdf:
+        annotations = [a for a in pdf.pages[1].Annots if a.Subtype == "/Link"]
+        links = [e for e in elements(pdf, "Link") if e.Pg.objgen == pdf.pages[1].obj.objgen]
+        destinations = [str(a.Dest) for a in annotations]
+        assert len(annotations) == len(links) == len(set(destinations)) == 5
+        for annotation in annotations:
+            assert str(annotation.Contents) == headings[str(annotation.Dest)]
+
+
+def test_title_is_a_heading_and_header_cells_have_scope(sample_pdf: Path) -> None:
+    with pikepdf.open(sample_pdf) as pdf:
+        assert len(elements(pdf, "H1")) == 1
+        scopes = {str(th.A.Scope) for th in elements(pdf, "TH")}
+        assert scopes == {"/Column", "/Row"}
+        ids = dict(pikepdf.NameTree(pdf.Root.StructTreeRoot.IDTree).items())
+        assert len(ids) == sum(1 for e in elements(pdf) if "/ID" in e) > 0
+
+
+def test_no_inserted_hyphens(long_pdf: Path) -> None:
+    text = poppler("pdftotext", str(long_pdf), "-")
+    assert "\u2010" not in text and "\u00ad" not in text
+    assert not re.search(r"[a-zäö]-\n[a-zäö]", text)
+
+
+def test_archival_variant_claims_pdfa_and_pdfua(tmp_path: Path) -> None:
+    path = tmp_path / "archival.pdf"
+    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3a+pdf/ua-1")))
+    xmp = poppler("pdfinfo", "-meta", str(path))
+    assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp  # declared, as PDF/A requires
+    assert problems(path) == []
+
+
+# --- planted faults -------------------------------------------------------------
+
+
+def planted(source: Path, target: Path, fault: str) -> Path:
+    with pikepdf.open(source) as pdf:
+        PLANTERS[fault](pdf)
+        pdf.save(target)
+    return target
+
+
+def _tag_running_head(pdf: pikepdf.Pdf) -> None:
+    """The first pagination artifact of page 3 becomes a Span of the Document."""
+    page = pdf.pages[2]
+    ops = pikepdf.parse_content_stream(page)
+    mcid = 1 + max(int(o[1].MCID) for o, op in ops if str(op) == "BDC" and "/MCID" in o[1])
+    index = next(i for i, (o, op) in enumerate(ops) if str(op) == "BDC" and o[0] == "/Artifact")
+    ops[index] = pikepdf.ContentStreamInstruction([Name.Span, Dictionary(MCID=mcid)], pikepdf.Operator("BDC"))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+    document = pdf.Root.StructTreeRoot.K[0]
+    span = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, P=document, Pg=page.obj, K=mcid))
+    document.K.append(span)
+
+
+def _drop_a_scope(pdf: pikepdf.Pdf) -> None:
+    del elements(pdf, "TH")[0].A["/Scope"]
+
+
+def _nest_a_link(pdf: pikepdf.Pdf) -> None:
+    outer, inner = elements(pdf, "Link")[:2]
+    parent = inner.P
+    parent.K = Array([k for k in parent.K if not (isinstance(k, Dictionary) and k.objgen == inner.objgen)])
+    outer.K.append(inner)
+    inner.P = outer
+
+
+PLANTERS = {"running head": _tag_running_head, "TH without scope": _drop_a_scope, "nested link": _nest_a_link}
+EXPECTED = {"running head": "18-001", "TH without scope": "15-003", "nested link": "28-011"}
+
+
+@pytest.mark.parametrize("fault", list(PLANTERS))
+def test_checker_fails_on_a_planted_fault(fault: str, sample_pdf: Path, tmp_path: Path) -> None:
+    found = problems(planted(sample_pdf, tmp_path / "faulty.pdf", fault))
+    assert found, fault
+    assert all(line.startswith(EXPECTED[fault]) for line in found), found
+
+
+# --- what the HTML says, carried into the tags -------------------------------------
+
+
+def test_footnotes_are_notes_with_ids_and_calls_are_references(sample_pdf: Path) -> None:
+    notes = [c.note for c in m.citations(sample_document())]
+    with pikepdf.open(sample_pdf) as pdf:
+        found = elements(pdf, "Note")
+        assert sorted(str(n.ID) for n in found) == sorted({f"note-{n}" for n in notes})
+        assert all(k.S == "/Lbl" for k in (n.K[0] for n in found))  # the note's number
+        assert len(elements(pdf, "Reference")) == len(set(notes))
+
+
+def test_html_lang_and_reference_roles_reach_the_tags(tmp_path: Path) -> None:
+    """A span in another language gets /Lang; a doc-biblioref link sits in a Reference."""
+    document = sample_document()
+    options = WriterOptions()
+    source = render_html(document, options.templates.resolve(), standalone=False)
+    source = source.replace("<strong>MITIC</strong>", '<strong lang="es">MITIC</strong> '
+                            '<a href="#source-1" role="doc-biblioref">[1]</a>', 1)
+    path = tmp_path / "lang.pdf"
+    path.write_bytes(html_to_pdf(source, document, options, SafeURLFetcher(options.templates)))
+    assert problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert [str(e.Lang) for e in elements(pdf) if "/Lang" in e] == ["es"]
+        references = [r for r in elements(pdf, "Reference") if any(
+            isinstance(k, Dictionary) and k.get("/S") == "/Link" for k in r.K)]
+        assert len(references) == 1
