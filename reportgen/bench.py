@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reportgen import build as builder
 from reportgen import questionnaire
+from reportgen.bench_hostile import hostile_input_figures
 from reportgen.i18n import Locale
 from reportgen.narrative import Options, build_document
 from reportgen.responses import load_responses
@@ -96,6 +97,7 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None) -> 
                   "", f"Targets: build ≤ 1.3 × WeasyPrint; no-op ≤ 2 % (skipped {len(summary.skipped)} tasks).", ""]
         lines += _throughput(root, countries)
         lines += _memory(root, memory_countries)
+    lines += hostile_input_figures()
     report = "\n".join(lines) + "\n"
     return report
 

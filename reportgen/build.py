@@ -123,7 +123,8 @@ def shared_fingerprint(options: BuildOptions) -> str:
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
     digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
     if options.reference_docx:
-        digest.update(options.reference_docx.read_bytes())
+        with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
+            digest.update(hashlib.file_digest(stream, "sha256").digest())
     ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx", "limits")
     settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
     epoch = source_date_epoch()
