@@ -340,10 +340,14 @@ class WorkerPool(Executor):
     """
 
     def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER):
+        import multiprocessing
+
         from pebble import ProcessPool
 
+        # "spawn", as CPython's pool used with recycling: forking a process that
+        # runs pebble's threads is unsafe (and deprecated from Python 3.12).
         self._pool = ProcessPool(max_workers=jobs, max_tasks=max_tasks, initializer=_exit_with_parent,
-                                 initargs=(os.getpid(),))
+                                 initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         return self._pool.schedule(fn, args=args, kwargs=kwargs)

@@ -180,13 +180,18 @@ def test_only_temporaries_of_the_build_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.glob(".*")) == [".notes.tmp"]
 
 
-@pytest.mark.parametrize("out", ["/", "templates", "templates/html", "locales", "responses", "reportgen"])
-def test_out_must_not_be_the_root_or_a_source_folder(out: str) -> None:
-    result = run("build", "PRY", "--format", "html", "--out", out)
+@pytest.mark.parametrize("out", ["/", "templates", "templates/html", "locales", "reportgen", "{answers}/out"])
+def test_out_must_not_be_the_root_or_a_source_folder(tmp_path: Path, out: str) -> None:
+    # Answers that fail `check`: code that did not refuse --out would still write nothing there.
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    (answers / "PRY.yaml").write_text(minimal_yaml("  14:\n    value: maybe\n", drop={14}))
+    out = out.format(answers=answers)
+    result = run("build", "PRY", "--format", "html", "--responses", str(answers), "--out", out)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"reportgen: --out {out}: refusing to write") and result.stderr.count("\n") == 1
     with pytest.raises(ConfigError, match="refusing"):
-        builder.build([ROOT / "responses" / "PRY.yaml"], BuildOptions(out=ROOT / out))
+        builder.build([answers / "PRY.yaml"], BuildOptions(out=ROOT / out))
 
 
 def test_a_country_argument_never_becomes_a_path() -> None:
