@@ -226,3 +226,16 @@ def test_escape_sequences_from_answers_never_reach_the_terminal(tmp_path: Path) 
     assert result.returncode == 1
     assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
     assert "https://portal.gov.py/\\x1b]52;c;aGk=\\x07" in result.stderr
+
+
+def test_check_goes_on_to_the_next_file_after_deep_nesting(tmp_path: Path) -> None:
+    deep = tmp_path / "deep" / "PRY.yaml"
+    deep.parent.mkdir()
+    deep.write_text(minimal_yaml().replace("respondent:", "x: " + "[" * 3000 + "]" * 3000 + "\nrespondent:"))
+    good = tmp_path / "PRY.yaml"
+    good.write_text(minimal_yaml())
+    result = run("check", str(deep), str(good))
+    assert result.returncode == 2
+    assert f"{deep}:4: YAML syntax error: nested deeper than 20 levels" in result.stderr
+    assert f"{good}: ok (0 errors" in result.stdout
+    assert "Traceback" not in result.stderr
