@@ -106,3 +106,19 @@ def test_the_size_limit_is_counted_while_reading(tmp_path: Path) -> None:
     path.write_text(minimal_yaml() + "#" * 2000)
     with pytest.raises(InputError, match=r"PRY.yaml:1: file is too large \(over 1,000 bytes"):
         check_file(path, limits=Limits(max_file_bytes=1000))
+
+
+def test_limits_are_settings_the_cli_applies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "reportgen.toml").write_text("[limits]\nmax_file_bytes = 500\n")
+    (tmp_path / "PRY.yaml").write_text(minimal_yaml())
+    result = CliRunner().invoke(cli, ["check", "PRY.yaml"])
+    assert result.exit_code == 2
+    assert "PRY.yaml:1: file is too large (over 500 bytes; limit: max_file_bytes)" in result.output
+    (tmp_path / "reportgen.toml").write_text("[limits]\nmax_file_bytes = 0\n")
+    result = CliRunner().invoke(cli, ["check", "PRY.yaml"])
+    assert result.exit_code == 2 and "limits.max_file_bytes" in result.output
