@@ -85,7 +85,7 @@ def read_bytes_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
     except OSError as exc:
         raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > limit:
-        raise InputError(path, 1, f"file is too large (over {limit:,} bytes; limit: max_file_bytes)")
+        raise InputError(path, 1, f"file is too large (more than {limit:,} bytes, the limit)")
     return raw
 
 

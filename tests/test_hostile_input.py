@@ -104,7 +104,7 @@ def test_an_escape_sequence_in_a_contact_field(tmp_path: Path) -> None:
 def test_the_size_limit_is_counted_while_reading(tmp_path: Path) -> None:
     path = tmp_path / "PRY.yaml"
     path.write_text(minimal_yaml() + "#" * 2000)
-    with pytest.raises(InputError, match=r"PRY.yaml:1: file is too large \(over 1,000 bytes"):
+    with pytest.raises(InputError, match=r"PRY.yaml:1: file is too large \(more than 1,000 bytes, the limit\)"):
         check_file(path, limits=Limits(max_file_bytes=1000))
 
 
@@ -118,7 +118,7 @@ def test_limits_are_settings_the_cli_applies(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "PRY.yaml").write_text(minimal_yaml())
     result = CliRunner().invoke(cli, ["check", "PRY.yaml"])
     assert result.exit_code == 2
-    assert "PRY.yaml:1: file is too large (over 500 bytes; limit: max_file_bytes)" in result.output
+    assert "PRY.yaml:1: file is too large (more than 500 bytes, the limit)" in result.output
     (tmp_path / "reportgen.toml").write_text("[limits]\nmax_file_bytes = 0\n")
     result = CliRunner().invoke(cli, ["check", "PRY.yaml"])
     assert result.exit_code == 2 and "limits.max_file_bytes" in result.output

@@ -158,6 +158,9 @@ LONG_WORD = 64
 _LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
 
 
+_LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
+
+
 def _prose(text: str) -> str:
     """Running text: escaped, very long words marked as such."""
     parts: list[str] = []
@@ -407,7 +410,9 @@ class _HtmlBuilder:
 
     def link(self, node: m.Link) -> str:
         url = safe_url(node.url)
-        inner = self.inlines(node.children)
+        # Links are never hyphenated (print.css): a long word in one needs no
+        # span, and a span would put the link's tag under /Span in a PDF.
+        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines(node.children))
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
         return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
 
