@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reportgen import build as builder
 from reportgen import questionnaire
@@ -66,7 +67,7 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None) -> 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1732000000")
     lines = ["# Benchmarks", "",
              f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-             f"run with `reportgen bench` (`make bench`). Seconds unless noted.", ""]
+             f"run with `reportgen dev bench` (`make bench`). Seconds unless noted.", ""]
     paraguay_stages("en")  # warm imports and caches so the first row is not penalised
     stages = {lang: paraguay_stages(lang) for lang in ("en", "es")}
     names = list(stages["en"])
@@ -95,11 +96,65 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None) -> 
                   f"| `reportgen build PRY`, 2 workers | {parallel:.2f} | {parallel / weasy:.2f} |",
                   f"| no-op rebuild (nothing changed) | {noop:.3f} | {noop / serial:.1%} of the full build |",
                   "", f"Targets: build ≤ 1.3 × WeasyPrint; no-op ≤ 2 % (skipped {len(summary.skipped)} tasks).", ""]
+        lines += preview_refresh(root)
         lines += _throughput(root, countries)
         lines += _memory(root, memory_countries)
     lines += hostile_input_figures()
     report = "\n".join(lines) + "\n"
     return report
+
+
+def preview_refresh(root: Path, samples: int = 7) -> list[str]:
+    """Edit-to-refresh of ``reportgen serve``: from saving a template to the
+    browser's event and the new page fetched, as a page's script sees it
+    (an SSE client and a GET over HTTP on 127.0.0.1)."""
+    import http.client
+    import shutil
+
+    from reportgen.serve import Preview, start
+
+    shutil.copytree(TEMPLATES, root / "preview" / "templates")
+    (root / "preview" / "responses").mkdir()
+    shutil.copy(PRY, root / "preview" / "responses" / "PRY.yaml")
+    server = start(Preview(root / "preview" / "responses" / "PRY.yaml", "en", root / "preview" / "templates"), port=0)
+    host, port = server.httpd.server_address[:2]
+    template = root / "preview" / "templates" / "sections" / "D-strategy.md.j2"
+    original = template.read_text(encoding="utf-8")
+    events = http.client.HTTPConnection(str(host), port, timeout=30)
+    events.request("GET", "/events")
+    stream = events.getresponse()
+    times = []
+    try:
+        _next_state(stream)  # the current state
+        for sample in range(samples):
+            start_time = time.perf_counter()
+            template.write_text(original + f"\nEdit number {sample}.\n", encoding="utf-8")
+            _next_state(stream)
+            page = http.client.HTTPConnection(str(host), port, timeout=30)
+            page.request("GET", "/")
+            body = page.getresponse().read()
+            page.close()
+            assert f"Edit number {sample}.".encode() in body
+            times.append(time.perf_counter() - start_time)
+    finally:
+        events.close()
+        server.close()
+    return ["## Live preview (`reportgen serve`), Paraguay in English", "",
+            "From saving a template to the page's event and the new HTML fetched "
+            f"({samples} edits; the browser's own layout comes on top).", "",
+            "| measure | seconds |", "|---|---:|",
+            f"| median edit-to-refresh | {statistics.median(times):.2f} |",
+            f"| slowest | {max(times):.2f} |", "", "Target: ≤ 1 s.", ""]
+
+
+def _next_state(stream: Any) -> str:
+    """The data line of the next ``state`` event of a server-sent event stream."""
+    while True:
+        line = stream.readline().decode("utf-8")
+        if line.startswith("data: "):
+            return line[6:].strip()
+        if not line:
+            raise RuntimeError("the event stream ended")
 
 
 def _throughput(root: Path, countries: int) -> list[str]:

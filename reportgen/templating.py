@@ -54,9 +54,10 @@ class LimitedSandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, *args: Any, max_chars: int = Limits().template_chars, **kwargs: Any):
+    def __init__(self, *args: Any, limits: Limits, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.max_chars = max_chars
+        self.limits = limits
+        self.max_chars = limits.template_chars
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":

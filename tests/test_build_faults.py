@@ -214,7 +214,7 @@ def test_errors_keep_file_and_line_when_the_path_is_long(tmp_path: Path) -> None
     (responses / "PRY.yaml").write_text(minimal_yaml("  14:\n    value: maybe\n", drop={14}))
     result = run("build", "PRY", "--format", "html", "--responses", str(responses), "--out", str(tmp_path / "o"))
     assert result.returncode == 1
-    assert f"failed: PRY: {responses / 'PRY.yaml'}:" in result.stderr
+    assert f"PRY en: {responses / 'PRY.yaml'}:" in result.stderr
     assert "Q14: 'maybe' is not a valid yes_no value" in result.stderr
 
 
@@ -225,7 +225,7 @@ def test_escape_sequences_from_answers_never_reach_the_terminal(tmp_path: Path) 
     result = run("check", str(path))
     assert result.returncode == 1
     assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
-    assert "https://portal.gov.py/\\x1b]52;c;aGk=\\x07" in result.stderr
+    assert "https://portal.gov.py/\\u001b]52;c;aGk=\\u0007" in result.stderr
 
 
 def test_check_goes_on_to_the_next_file_after_deep_nesting(tmp_path: Path) -> None:

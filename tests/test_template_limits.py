@@ -43,26 +43,26 @@ def test_a_symlink_inside_templates_is_fine(tmp_path: Path) -> None:
 def test_a_loop_that_never_ends_is_stopped_with_the_template_named(tmp_path: Path) -> None:
     body = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}\n"
     start = time.monotonic()
-    with pytest.raises(TemplateError, match=r"templates/sections/body.md.j2: rendering took longer than 1 s"):
+    with pytest.raises(TemplateError, match=r"templates/sections/body.md.j2:1: rendering took longer than 1 s"):
         render(tmp_path, body, Limits(template_seconds=1))
     assert time.monotonic() - start < 30
 
 
 def test_a_huge_string_is_refused_before_it_is_made(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body.md.j2: a repetition of 10,000,000,000 items exceeds"):
+    with pytest.raises(TemplateError, match=r"body.md.j2:1: a repetition of 10,000,000,000 items exceeds"):
         render(tmp_path, "{{ 'x' * 10000000000 }}\n")
 
 
 def test_a_huge_power_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body.md.j2: 10 \*\* 100000000 is too large"):
+    with pytest.raises(TemplateError, match=r"body.md.j2:1: 10 \*\* 100000000 is too large"):
         render(tmp_path, "{{ 10 ** 100000000 }}\n")
 
 
 def test_output_beyond_the_limit(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body.md.j2: output exceeds 1,000 characters \(template_chars\)"):
+    with pytest.raises(TemplateError, match=r"body.md.j2:1: output exceeds 1,000 characters \(template_chars\)"):
         render(tmp_path, "{% for i in range(500) %}word {% endfor %}\n", Limits(template_chars=1000))
 
 
 def test_a_template_that_includes_itself(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body.md.j2: RecursionError"):
+    with pytest.raises(TemplateError, match=r"body.md.j2:1: RecursionError"):
         render(tmp_path, "x{% include 'body.md.j2' %}\n")
