@@ -229,3 +229,25 @@ def test_a_killed_worker_fails_its_tasks_and_the_next_build_resumes(tmp_path: Pa
     assert all(name.endswith(".docx") for name in leftovers)  # whole outputs only, never a temporary
     again = builder.build(paths, opts)
     assert again.ok and len(again.built) + len(again.skipped) == 2
+
+
+def test_final_build_of_a_fresh_import_lists_every_open_problem(tmp_path: Path) -> None:
+    """Imported and never reviewed: a Final build is refused, one line per problem."""
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    responses = tmp_path / "responses"
+    responses.mkdir()
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["import", "tests/fixtures/msq-2024-paraguay-forms-export.md",
+                                   "--out", str(responses / "PRY.yaml")])
+    assert imported.exit_code == 0, imported.output
+    result = runner.invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--final",
+                                 "--responses", str(responses), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "PRY.yaml:" in line]
+    assert sum("was inferred from" in line for line in lines) >= 30  # each unconfirmed inference, one line each
+    assert any("source without a title" in line for line in lines)
+    assert any(line.rstrip().endswith("submission date unknown") for line in lines)
+    assert not (tmp_path / "out" / "PRY" / "PRY-profile-en.html").exists()
