@@ -18,6 +18,7 @@ from typing import Any
 
 from reportgen import build as builder
 from reportgen import questionnaire
+from reportgen.bench_hostile import hostile_input_figures
 from reportgen.i18n import Locale
 from reportgen.narrative import Options, build_document
 from reportgen.responses import load_responses
@@ -98,6 +99,7 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None) -> 
         lines += preview_refresh(root)
         lines += _throughput(root, countries)
         lines += _memory(root, memory_countries)
+    lines += hostile_input_figures()
     report = "\n".join(lines) + "\n"
     return report
 

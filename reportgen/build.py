@@ -6,6 +6,12 @@ hash of everything it depends on; an output whose key, size and hash match
 the manifest is skipped. Workers are processes recycled after a few tasks
 because WeasyPrint's memory grows across renders; any ``concurrent.futures``
 executor can stand in for the local pool (a Dask client's, for instance).
+
+Faults stay local: a task whose worker died is retried once (the local pool
+replaces a dead worker, so the retry runs on a fresh one); workers exit when
+the build process dies; a manifest of the wrong shape is replaced; a file
+name that is not a country code, or two files for one country, fail that
+country only.
 """
 
 from __future__ import annotations
@@ -13,16 +19,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen import __version__, questionnaire
-from reportgen.errors import ReportgenError
+from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.i18n import LOCALES
+from reportgen.limits import Limits
+from reportgen.settings import source_date_epoch
 from reportgen.writers import TEMPLATES
 
 RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
@@ -48,6 +59,7 @@ class BuildOptions:
     reference_docx: Path | None = None
     templates: Path = TEMPLATES
     locales: Path = LOCALES
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True)
@@ -114,10 +126,11 @@ def shared_fingerprint(options: BuildOptions) -> str:
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
     digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
     if options.reference_docx:
-        digest.update(options.reference_docx.read_bytes())
-    ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx")
+        with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
+            digest.update(hashlib.file_digest(stream, "sha256").digest())
+    ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx", "limits")
     settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    epoch = source_date_epoch()
     digest.update(json.dumps([__version__, settings, epoch], sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -147,20 +160,30 @@ def manifest_path(out: Path, country: str) -> Path:
     return out / country / "manifest.json"
 
 
+_SECTIONS = ("outputs", "warnings", "timings", "inputs")
+
+
 def read_manifest(out: Path, country: str) -> dict:
-    path = manifest_path(out, country)
+    """The country's manifest, or an empty one when it is missing, unreadable
+    or of the wrong shape (then every output is rebuilt and the manifest
+    rewritten): a manifest is a record, never a reason for a build to fail."""
+    empty: dict[str, Any] = {"country": country, **{key: {} for key in _SECTIONS}}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(manifest_path(out, country).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"country": country, "outputs": {}, "warnings": {}, "timings": {}, "inputs": {}}
+        return empty
+    if not isinstance(data, dict) or any(not isinstance(data.get(key, {}), dict) for key in _SECTIONS):
+        return empty
+    outputs = data.get("outputs", {})
+    if any(not isinstance(entry, dict) for entry in outputs.values()):
+        return empty
+    return {**data, **{key: data.get(key, {}) for key in _SECTIONS}}
 
 
 def _record(out: Path, result: TaskResult) -> None:
     task = result.task
     manifest = read_manifest(out, task.country)
     manifest["reportgen"] = __version__
-    for key in ("inputs", "outputs", "warnings", "timings"):
-        manifest.setdefault(key, {})  # a manifest of an older reportgen may lack some
     manifest["inputs"][task.lang] = {"responses": str(task.responses), "key": task.key,
                                      "responses_sha256": sha256_file(task.responses)}
     for fmt, output in result.outputs.items():
@@ -204,19 +227,21 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     from reportgen.writers import WriterOptions, get_writer
 
     clock = _Clock(result.timings)
-    responses, problems = load_responses(task.responses, strict=options.strict)
+    responses, problems = load_responses(task.responses, strict=options.strict, limits=options.limits)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
     narrative_options = Options(templates=options.templates, status=options.status,
                                 organisation=options.organisation, edition=options.edition,
                                 disclaimer=options.disclaimer, copyright=options.copyright,
-                                annex=options.annex, internal=options.internal, strict=options.strict)
+                                annex=options.annex, internal=options.internal, strict=options.strict,
+                                limits=options.limits)
     built = build_document(responses, catalog, locale, narrative_options)
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant, docx_page_numbers=options.docx_page_numbers)
+                                   pdf_variant=options.pdf_variant, docx_page_numbers=options.docx_page_numbers,
+                                   limits=options.limits)
     folder = options.out / task.country
     for fmt in task.formats:
         data = get_writer(fmt)(built.document, writer_options)
@@ -246,6 +271,44 @@ def _peak_rss_mb() -> float:
 # --- planning and running -----------------------------------------------------------
 
 
+COUNTRY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def country_files(responses: list[Path], options: BuildOptions) -> tuple[list[Path], list[TaskResult]]:
+    """The responses files that can be built, and one failure per file whose
+    name is not a country code (it becomes a folder name: ``...yaml``) or
+    whose country has another file too (both would write one folder)."""
+    by_country: dict[str, list[Path]] = {}
+    for path in responses:
+        by_country.setdefault(path.stem.upper(), []).append(path)
+    usable: list[Path] = []
+    failed: list[TaskResult] = []
+    for country, paths in by_country.items():
+        if not COUNTRY_CODE.fullmatch(country):
+            error = f"{paths[0]}: the file name must be a country code (ISO 3166-1 alpha-3, e.g. PRY.yaml)"
+        elif len(paths) > 1:
+            error = f"{paths[0]}: {country} has {len(paths)} responses files ({', '.join(map(str, paths))}); keep one"
+        else:
+            usable.append(paths[0])
+            continue
+        for lang in options.languages:
+            failed.append(TaskResult(Task(country, paths[0], lang, options.formats, ""), error=error))
+    return usable, failed
+
+
+def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
+    """Refuse an output folder that is the filesystem root or inside a source
+    folder (templates/, locales/, responses/, reportgen/): a build writes and
+    replaces files there, and outputs in templates/ would change every key."""
+    target = out.resolve()
+    if target == Path(target.anchor):
+        raise ConfigError(f"--out {out}: refusing to write at the filesystem root")
+    for source in sources:
+        folder = source.resolve()
+        if target == folder or folder in target.parents:
+            raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
+
+
 def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list[Task]]:
     """Split the work into tasks to run and tasks whose outputs are current."""
     shared = shared_fingerprint(options)
@@ -254,7 +317,7 @@ def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list
     for path in responses:
         country = path.stem.upper()
         manifest = read_manifest(options.out, country)
-        remove_stale_temporaries(options.out / country)
+        remove_stale_temporaries(options.out / country, country)
         for lang in options.languages:
             key = task_key(shared, path, country, lang, options.locales)
             task = Task(country, path, lang, tuple(options.formats), key)
@@ -269,48 +332,89 @@ def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list
     return to_run, skipped
 
 
-class RecyclingProcessPool(ProcessPoolExecutor):
-    """A process pool whose workers are replaced after ``RECYCLE_AFTER`` tasks.
+class WorkerPool(Executor):
+    """The local pool: pebble's ProcessPool behind the ``concurrent.futures``
+    interface the build uses for any executor.
 
-    CPython 3.11-3.13 deadlock once a worker retires at ``max_tasks_per_child``
-    while tasks are queued (gh-115634, fixed upstream in Nov. 2025): a stale
-    "idle worker" token stops the replacement. This applies the upstream fix:
-    replace retired workers whenever the pool is below its size.
+    Pebble (not ``ProcessPoolExecutor``) because a worker killed by the OS
+    fails only the task it was running (``ProcessExpired``) and is replaced,
+    where CPython's pool breaks and fails every queued task; and because it
+    recycles workers after ``max_tasks`` without the private-API workaround
+    CPython 3.11-3.13 needed (gh-115634). Each worker watches the build
+    process and exits when it dies (``kill -9`` leaves nothing behind).
     """
 
-    def __init__(self, jobs: int):
-        super().__init__(max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER)
+    def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER):
+        import multiprocessing
 
-    def _adjust_process_count(self) -> None:
-        if len(self._processes) < self._max_workers:  # type: ignore[attr-defined]
-            self._spawn_process()  # type: ignore[attr-defined]
+        from pebble import ProcessPool
+
+        # "spawn", as CPython's pool used with recycling: forking a process that
+        # runs pebble's threads is unsafe (and deprecated from Python 3.12).
+        self._pool = ProcessPool(max_workers=jobs, max_tasks=max_tasks, initializer=_exit_with_parent,
+                                 initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self._pool.schedule(fn, args=args, kwargs=kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            self._pool.stop()
+        else:
+            self._pool.close()
+        if wait:
+            self._pool.join()
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as the build process is gone (a worker
+    is re-parented when its parent dies, even before the parent is reaped)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def default_executor(jobs: int) -> Executor:
-    return RecyclingProcessPool(jobs)
+    return WorkerPool(jobs)
 
 
 def build(responses: list[Path], options: BuildOptions, executor: Executor | None = None,
           on_done: Callable[[TaskResult | Task, int, int], None] | None = None) -> Summary:
     """Build every task not current; ``executor=None`` runs in this process."""
     start = time.perf_counter()
-    to_run, skipped = plan(responses, options)
-    summary = Summary(skipped=skipped)
+    check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
+    usable, unusable = country_files(responses, options)
+    to_run, skipped = plan(usable, options)
+    summary = Summary(skipped=skipped, failed=unusable)
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
     results = _results(to_run, options, executor)
     for done, result in enumerate(results, start=len(skipped) + 1):
-        if result.error:
-            summary.failed.append(result)
-        else:
-            summary.built.append(result)
-            _record(options.out, result)
+        if not result.error:
+            _record_or_fail(options.out, result)
+        (summary.failed if result.error else summary.built).append(result)
         if on_done:
             on_done(result, done, total)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _record_or_fail(out: Path, result: TaskResult) -> None:
+    """Record a built task; a manifest that cannot be written fails this
+    task only (its outputs stay, the next build redoes them)."""
+    try:
+        _record(out, result)
+    except (ReportgenError, OSError) as exc:
+        result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
 def _results(tasks: list[Task], options: BuildOptions, executor: Executor | None) -> Iterable[TaskResult]:
@@ -318,12 +422,30 @@ def _results(tasks: list[Task], options: BuildOptions, executor: Executor | None
         yield from (run_task(task, options) for task in tasks)
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
+    retried: set[Task] = set()
     try:
-        for future in as_completed(futures):
+        while futures:
+            future = next(as_completed(futures))
+            task = futures.pop(future)
             try:
                 yield future.result()
             except Exception as exc:  # a worker killed by the OS, a broken pool
-                yield TaskResult(futures[future], error=f"worker failed: {type(exc).__name__}: {exc}")
+                failure = f"worker failed: {type(exc).__name__}: {exc}"
+                retry = _retry(executor, task, options) if task not in retried else None
+                if retry is None:
+                    yield TaskResult(task, error=failure)
+                else:
+                    retried.add(task)
+                    futures[retry] = task
     finally:
         for future in futures:
             future.cancel()
+
+
+def _retry(executor: Executor, task: Task, options: BuildOptions) -> Future[TaskResult] | None:
+    """Run a task whose worker died once more (the pool has replaced the
+    worker); None when the executor cannot take it (a broken pool)."""
+    try:
+        return executor.submit(run_task, task, options)
+    except Exception:
+        return None

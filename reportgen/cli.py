@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reportgen.errors import ReportgenError
+from reportgen.terminal import safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,8 +35,15 @@ UNTRANSLATED = ": untranslated, shown in English: "  # one warning per missing s
 UNTRANSLATED_SHOWN = 5
 
 
+def _say(message: object, err: bool = False) -> None:
+    """Print a line that may quote the input (answers, file names): control,
+    bidi and other invisible characters are shown escaped, never sent to the
+    terminal (reportgen/terminal.py)."""
+    click.echo(safe(str(message)), err=err)
+
+
 def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
-    click.echo(f"reportgen: {error}", err=True)
+    _say(f"reportgen: {error}", err=True)
     sys.exit(code)
 
 
@@ -49,12 +57,12 @@ class Ui:
     def info(self, message: str) -> None:
         """A diagnostic line on stderr (not with --quiet)."""
         if not self.quiet:
-            click.echo(message, err=True)
+            _say(message, err=True)
 
     def detail(self, message: str) -> None:
         """A diagnostic line shown only with --verbose."""
         if self.verbose:
-            click.echo(message, err=True)
+            _say(message, err=True)
 
     @staticmethod
     def console(stderr: bool) -> Console:
@@ -71,7 +79,7 @@ pass_ui = click.make_pass_decorator(Ui, ensure=True)
 
 
 def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    _say(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +104,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        click.echo(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
+        _say(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
                    err=True)
         sys.exit(EXIT_INTERNAL)
 
@@ -111,20 +119,25 @@ def main() -> None:
 def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
     from reportgen.responses import check_file
+    from reportgen.settings import load_settings
 
     if check_templates:
         _check_templates(ui, files, as_json)
     if not files:
         raise click.UsageError("give responses files to check, or --templates")
+    try:
+        limits = load_settings().limits
+    except ReportgenError as exc:
+        _fail(exc)
     worst = 0
     report = []
     for path in files:
         try:
-            _, problems = check_file(path, strict=strict)
+            _, problems = check_file(path, strict=strict, limits=limits)
         except ReportgenError as exc:
             report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
             if not as_json:
-                click.echo(str(exc), err=True)
+                _say(str(exc), err=True)
             worst = max(worst, EXIT_UNUSABLE)
             continue
         errors = sum(p.severity == "error" for p in problems)
@@ -136,8 +149,8 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
             continue
         for problem in problems:
             if problem.severity == "error" or not ui.quiet:
-                click.echo(str(problem), err=True)
-        click.echo(f"{path}: {status} ({errors} errors, {len(problems) - errors} warnings)")
+                _say(str(problem), err=True)
+        _say(f"{path}: {status} ({errors} errors, {len(problems) - errors} warnings)")
     if as_json:
         _emit_json({"files": report})
     sys.exit(worst)
@@ -162,8 +175,8 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
         _emit_json({"templates": [_problem(p) for p in problems]})
     else:
         for problem in problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
+            _say(str(problem), err=True)
+        _say(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
@@ -201,8 +214,8 @@ def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run:
     except ReportgenError as exc:
         _fail(exc)
     for warning in result.warnings:
-        click.echo(str(warning), err=True)
-    click.echo(f"{output}: {result.summary()}")
+        _say(str(warning), err=True)
+    _say(f"{output}: {result.summary()}")
 
 
 def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
@@ -210,18 +223,18 @@ def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
     from reportgen.importers.merge import merge_export
 
     for warning in result.warnings:
-        click.echo(str(warning), err=True)
+        _say(str(warning), err=True)
     report = merge_export(result, reviewed, dry_run=dry_run)
     for line in report.changes:
-        click.echo(f"{reviewed}: {line}")
+        _say(f"{reviewed}: {line}")
     for line in report.notes:
-        click.echo(f"{reviewed}: note: {line}")
+        _say(f"{reviewed}: note: {line}")
     if not report.changes:
-        click.echo(f"{reviewed}: no changes from the export")
+        _say(f"{reviewed}: no changes from the export")
     elif dry_run:
-        click.echo(f"{reviewed}: {len(report.changes)} change(s); dry run, nothing written")
+        _say(f"{reviewed}: {len(report.changes)} change(s); dry run, nothing written")
     else:
-        click.echo(f"{reviewed}: {len(report.changes)} change(s) written")
+        _say(f"{reviewed}: {len(report.changes)} change(s) written")
 
 
 # --- translation ---------------------------------------------------------------
@@ -261,7 +274,7 @@ def extract(responses_dir: Path) -> None:
     for name, catalog in (("messages", catalogs.extract_messages()),
                           ("questionnaire", catalogs.extract_questionnaire())):
         catalogs.write_catalog(catalog, _locales() / f"{name}.pot")
-        click.echo(str(_locales() / f"{name}.pot"))
+        _say(str(_locales() / f"{name}.pot"))
     for path in sorted(responses_dir.glob("*.yaml")):
         try:
             responses, _ = load_responses(path)
@@ -269,7 +282,7 @@ def extract(responses_dir: Path) -> None:
             _fail(exc)
         target = _locales() / f"responses-{responses.country}.pot"
         catalogs.write_catalog(catalogs.extract_responses(responses), target)
-        click.echo(str(target))
+        _say(str(target))
 
 
 @i18n.command()
@@ -289,7 +302,7 @@ def init(ui: Ui, langs: str) -> None:
                 ui.info(f"{po}: exists, left as it is (use `i18n update`)")
                 continue
             write_atomic(po, catalogs.update_catalog(pot, po, lang, catalogs.compendia(po)))
-            click.echo(str(po))
+            _say(str(po))
 
 
 @i18n.command()
@@ -311,7 +324,7 @@ def update(langs: str | None, domains: str | None) -> None:
             data = catalogs.update_catalog(pot, po, lang, catalogs.compendia(po))
             if not po.is_file() or po.read_bytes() != data:
                 write_atomic(po, data)
-            click.echo(f"{po}: {catalogs.stats(po).percent_text} translated")
+            _say(f"{po}: {catalogs.stats(po).percent_text} translated")
 
 
 @i18n.command()
@@ -330,16 +343,16 @@ def stats(langs: str | None, fail_under: float | None, list_entries: bool, as_js
                     "fail_under": fail_under, "below": [_relative(s.path) for s in below]})
     else:
         width = max((len(_relative(s.path)) for s in rows), default=7)
-        click.echo(f"{'catalog':<{width}}  translated  fuzzy  untranslated  percent")
+        _say(f"{'catalog':<{width}}  translated  fuzzy  untranslated  percent")
         for s in rows:
-            click.echo(f"{_relative(s.path):<{width}}  {s.translated:>10}  {s.fuzzy:>5}  {s.untranslated:>12}"
+            _say(f"{_relative(s.path):<{width}}  {s.translated:>10}  {s.fuzzy:>5}  {s.untranslated:>12}"
                        f"  {s.percent_text:>7}")
         if list_entries:
             for s in rows:
                 for entry in s.entries:
-                    click.echo(f"{_relative(Path(entry.path))}:{entry.line}: {entry.state}: {entry.text}")
+                    _say(f"{_relative(Path(entry.path))}:{entry.line}: {entry.state}: {entry.text}")
     for s in below:
-        click.echo(f"{_relative(s.path)}: {s.percent_text} translated, under --fail-under {fail_under:g}%", err=True)
+        _say(f"{_relative(s.path)}: {s.percent_text} translated, under --fail-under {fail_under:g}%", err=True)
     sys.exit(EXIT_PROBLEMS if below else 0)
 
 
@@ -359,8 +372,8 @@ def check_catalogs(langs: str | None) -> None:
     files = [po for po in catalogs.po_files(_locales()) if po.parent.parent.name in _languages(langs)]
     problems = [p for po in files for p in catalogs.check(po)]
     for problem in problems:
-        click.echo(problem, err=True)
-    click.echo(f"{len(files)} catalogs checked, {len(problems)} problems")
+        _say(problem, err=True)
+    _say(f"{len(files)} catalogs checked, {len(problems)} problems")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
@@ -403,11 +416,12 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
 
     from reportgen import build as builder
     from reportgen.i18n import available_languages
-    from reportgen.settings import load_settings
+    from reportgen.settings import load_settings, source_date_epoch
     from reportgen.writers import FORMATS
 
     try:
         settings = load_settings()
+        source_date_epoch()  # garbage is one line now, not a crash in a writer
     except ReportgenError as exc:
         _fail(exc)
     folder = responses_dir or settings.responses
@@ -435,8 +449,12 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
         status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx, docx_page_numbers=docx_page_numbers,
+        reference_docx=reference_docx, docx_page_numbers=docx_page_numbers, limits=settings.limits,
     )
+    try:
+        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
+    except ReportgenError as exc:
+        _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     summary = _run_build(ui, builder, paths, options, jobs)
     if as_json:
@@ -454,6 +472,9 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     if not folder.is_dir():
         _fail(ReportgenError(f"{folder}: no such responses folder"))
     if countries and not all_countries:
+        for code in countries:  # a code becomes a path: "../ELSEWHERE/PRY" must not
+            if not (len(code) == 3 and code.isascii() and code.isalpha()):
+                _fail(ReportgenError(f"{code}: not a country code (ISO 3166-1 alpha-3, e.g. PRY)"))
         paths = [folder / f"{code.upper()}.yaml" for code in countries]
         for path in paths:
             if not path.is_file():
@@ -509,7 +530,7 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
     for result in summary.failed:
         # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
         for line in (result.error or "").splitlines():
-            click.echo(f"{result.task.country} {result.task.lang}: {line}", err=True)
+            _say(f"{result.task.country} {result.task.lang}: {line}", err=True)
     # A warning about the answers comes once per language: say it once. Untranslated
     # strings come one per string: a few unless --verbose (manifest.json has them all).
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
@@ -521,7 +542,7 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
     if len(shown) < len(untranslated):
         ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
                 "(--verbose lists them; manifest.json has them all)")
-    click.echo(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
+    _say(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
                f" -> {options.out}/")
 
 
@@ -569,7 +590,7 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
         server = start(Preview(paths[0], lang), port)
     except OSError as exc:
         _fail(ReportgenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
-    click.echo(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")
+    _say(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")
     if server.preview.state.error:
         ui.info(server.preview.state.error)
     try:
@@ -607,7 +628,7 @@ def synth(countries: str, output: Path, seed: int) -> None:
             _fail(ReportgenError(f"--countries: {unknown[0]} is not a UN Member State code"))
         codes = wanted
     written = write_synthetic(codes, output, seed)
-    click.echo(f"{len(written)} synthetic responses written to {output}/")
+    _say(f"{len(written)} synthetic responses written to {output}/")
 
 
 @dev.command()
@@ -620,7 +641,7 @@ def bench(countries: int, memory_countries: int, output: Path) -> None:
     from reportgen.bench import run_benchmarks
 
     report = run_benchmarks(countries, memory_countries or None)
-    click.echo(report)
+    _say(report)
     output.write_text(report, encoding="utf-8")
 
 
@@ -632,4 +653,4 @@ def template_docs(output: Path) -> None:
     from reportgen import templatedoc
 
     changed = templatedoc.write(output)
-    click.echo(f"{output}: {'updated' if changed else 'up to date'}")
+    _say(f"{output}: {'updated' if changed else 'up to date'}")

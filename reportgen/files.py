@@ -35,7 +35,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def remove_stale_temporaries(folder: Path) -> None:
-    """Temporaries left by a process killed in the middle of ``write_atomic``."""
-    for stale in folder.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
+def remove_stale_temporaries(folder: Path, country: str) -> None:
+    """Temporaries left by a process killed in the middle of ``write_atomic``:
+    only names ``write_atomic`` gives to this country's outputs and manifest,
+    only in its own folder (never a file the build did not create)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for pattern in (f".{country}-profile-*.tmp", ".manifest.json.*.tmp"):
+        for stale in folder.glob(pattern):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)

@@ -10,7 +10,6 @@ is parsed into model blocks (``markup.py``), citations are numbered once
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -25,14 +24,16 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import figures, housestyle, markup, templatecheck, urls
+from reportgen import figures, housestyle, markup, templatecheck, templating, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
 from reportgen.errors import Problem, PublicationError, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
+from reportgen.limits import Limits
 from reportgen.prose import prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
+from reportgen.settings import source_date_epoch
 from reportgen.writers import TEMPLATES
 
 BRIEF_CHARS = 220  # the concise body shows an answer's first whole sentences up to about this
@@ -264,6 +265,7 @@ class Options:
     annex: bool = False
     internal: bool = False
     strict: bool = False
+    limits: Limits = field(default_factory=Limits)  # template_seconds, template_chars
 
 
 @dataclass
@@ -773,9 +775,12 @@ def _bars_alt(title: str, bars: list[figures.Bar], columns: list[figures.Column]
 # --- the environment --------------------------------------------------------
 
 
-def make_environment(templates: Path, locale: Locale) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(templates / "sections"),
+def make_environment(templates: Path, locale: Locale, limits: Limits | None = None) -> SandboxedEnvironment:
+    """The sandbox templates render in: it loads only files really under
+    templates/ and renders within ``limits`` (see ``templating``)."""
+    env = templating.LimitedSandbox(
+        limits=limits or Limits(),
+        loader=templating.ConfinedLoader(templates / "sections", templates),
         undefined=templatecheck.AuthorUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=_finalize,
@@ -967,7 +972,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
         )
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
-    env = make_environment(options.templates, locale)
+    env = make_environment(options.templates, locale, options.limits)
     check_static(env, options.templates)
     start = time.perf_counter()
     parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
@@ -1005,11 +1010,12 @@ def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, o
         if part.kind not in UNIT_KINDS or part.template is None:
             continue
         probe = Locale(locale.lang, locale.locales_dir, country=locale.country)
-        _render_part(make_environment(options.templates, probe), part, profile.with_locale(probe))
+        _render_part(make_environment(options.templates, probe, options.limits), part, profile.with_locale(probe))
         if not any(miss.domain in ("messages", QUESTIONNAIRE_DOMAIN) for miss in probe.missing):
             continue
         source = Locale(SOURCE_LANG, locale.locales_dir, country=locale.country)
-        texts[index] = _render_part(make_environment(options.templates, source), part, profile.with_locale(source))
+        texts[index] = _render_part(make_environment(options.templates, source, options.limits), part,
+                                    profile.with_locale(source))
         english.add(part.id)
     return english
 
@@ -1044,8 +1050,14 @@ def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) ->
     if part.template is None:
         return None
     templates = profile._options.templates
+    limits = env.limits if isinstance(env, templating.LimitedSandbox) else Limits()
     try:
-        return env.get_template(part.template).render(p=profile, labels=LABELS)
+        return templating.render(env.get_template(part.template), {"p": profile, "labels": LABELS}, limits)
+    except templating.LimitExceeded as exc:
+        problem = templatecheck.located(exc, templates, part.template, str(exc))
+    except (RecursionError, MemoryError) as exc:
+        problem = Problem(templatecheck.display_path(templates, part.template), 1,
+                          f"{type(exc).__name__} (a template that includes or calls itself, or builds a huge value)")
     except jinja2.TemplateSyntaxError as exc:
         name = exc.name or part.template
         problem = Problem(templatecheck.display_path(templates, name), exc.lineno or 1,
@@ -1157,9 +1169,9 @@ def document_date(responses: Responses) -> date:
 
 def build_date() -> date:
     """SOURCE_DATE_EPOCH's date, else today (not reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).date()
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC).date()
     return datetime.now(UTC).date()
 
 

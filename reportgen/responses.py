@@ -17,8 +17,9 @@ import pycountry
 from babel.numbers import list_currencies
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from reportgen import questionnaire, urls, yamlsource
+from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
+from reportgen.limits import Limits
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
 # A long answer without a `summary` shows its first sentences up to this in
@@ -178,10 +179,10 @@ class Responses(_Strict):
 # --- loading and checking ---------------------------------------------------
 
 
-def load_responses(path: Path, strict: bool = False) -> tuple[Responses, list[Problem]]:
+def load_responses(path: Path, strict: bool = False, limits: Limits | None = None) -> tuple[Responses, list[Problem]]:
     """Load a responses file for building: errors raise InputError (the first
     one), warnings are returned."""
-    responses, problems = check_file(path, strict=strict)
+    responses, problems = check_file(path, strict=strict, limits=limits)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ProblemsError(errors)
@@ -189,9 +190,11 @@ def load_responses(path: Path, strict: bool = False) -> tuple[Responses, list[Pr
     return responses, problems
 
 
-def check_file(path: Path, strict: bool = False) -> tuple[Responses | None, list[Problem]]:
+def check_file(path: Path, strict: bool = False, limits: Limits | None = None
+               ) -> tuple[Responses | None, list[Problem]]:
     """Every problem of one responses file. Unusable input raises InputError."""
-    located = yamlsource.load(path)
+    limits = limits or Limits()
+    located = yamlsource.load(path, limits.max_file_bytes, limits.yaml_depth)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__.replace("str", "text").replace("list", "a list")
         raise InputError(path, 1, f"expected a mapping of keys (country, answers, ...), found {kind}")
@@ -222,12 +225,15 @@ class _Checker:
             item = where[1] if len(where) >= 2 and where[0] == "answers" else None
             problem = Problem(self.path, line, f"duplicate key {where[-1]!r}", _as_item(item))
             self.problems.append(problem)
+        self._check_writable_input()
         try:
             responses = Responses.model_validate(self.located.data)
         except ValidationError as exc:
             for error in exc.errors():
                 self._report_schema_error(error)
+            self.problems = inputchecks.deduplicate(sorted(self.problems, key=lambda p: p.line))
             return None
+        self._check_printable_values(responses)
         catalog = self._catalog(responses)
         self._check_country(responses)
         self._check_header(responses, catalog)
@@ -236,8 +242,24 @@ class _Checker:
         self._check_titles(responses)
         if catalog is not None:
             self._check_answers(responses, catalog)
-        self.problems.sort(key=lambda p: p.line)
+        self.problems = inputchecks.deduplicate(sorted(self.problems, key=lambda p: p.line))
         return responses
+
+    def _check_writable_input(self) -> None:
+        """What no writer can hold: see ``inputchecks``."""
+        for problem in (inputchecks.text_problems(self.path, self.located)
+                        + inputchecks.leading_zero_problems(self.path, self.located)
+                        + inputchecks.registry_problems(self.path, self.located)):
+            if problem.severity == "warning":
+                self.warn(("sources",), problem.message)
+                self.problems[-1].line = problem.line
+            else:
+                self.problems.append(problem)
+
+    def _check_printable_values(self, responses: Responses) -> None:
+        """Amounts and dates the writers can format and record."""
+        self.problems += inputchecks.number_problems(self.path, self.located, responses.answers)
+        self.problems += inputchecks.date_problems(self.path, self.located, responses.submitted)
 
     def _report_schema_error(self, error: dict[str, Any]) -> None:
         loc = tuple(p for p in error["loc"] if p != "[key]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -9,7 +10,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen.errors import ConfigError
+from reportgen.limits import Limits
 from reportgen.writers import FORMATS
+
+# 2099-12-31T23:59:59Z: the last second a DOCX (ZIP) date and a PDF date can
+# both record for a profile (see inputchecks.LAST_YEAR).
+LAST_EPOCH = 4102444799
 
 Format = Literal["docx", "pdf", "html"]
 
@@ -27,6 +33,7 @@ class Settings(BaseModel):
     pdf_variant: str = "pdf/ua-1"
     responses: Path = Path("responses")
     out: Path = Path("build")
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("formats")
     @classmethod
@@ -59,3 +66,17 @@ def load_settings(root: Path = Path(".")) -> Settings:
             prefix = "" if name == "reportgen.toml" else "[tool.reportgen] "
             raise ConfigError(f"{path}: {prefix}{where}: {error['msg'].removeprefix('Value error, ')}") from None
     return Settings()
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` (reproducible builds) as an integer, None when it
+    is not set; anything else than whole seconds from 1970 to 2099 is a
+    one-line ConfigError rather than a crash in a writer."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LAST_EPOCH:
+        shown = value if len(value) <= 40 and value.isprintable() else repr(value[:40])
+        raise ConfigError(f"SOURCE_DATE_EPOCH={shown}: expected whole seconds since 1970-01-01 "
+                          f"(0 to {LAST_EPOCH}, the end of 2099)")
+    return int(value)

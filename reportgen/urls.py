@@ -8,8 +8,9 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 
 def is_web_url(url: str) -> bool:
-    """An absolute http(s) address with a host and no whitespace."""
-    if not url or any(c.isspace() for c in url):
+    """An absolute http(s) address with a host and no whitespace, control
+    or format characters (which a writer would refuse or hide)."""
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
         return False
     try:
         parts = urlsplit(url)

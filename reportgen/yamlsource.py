@@ -8,6 +8,7 @@ expansion) and each value's line is kept in a path -> line map.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from reportgen.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a real answer is ~100 KB; refuse before parsing
+MAX_DEPTH = 20  # the format nests 6 levels deep; deeper is a mistake or an attack (RecursionError)
 
 Path_ = tuple[Any, ...]
 
@@ -28,6 +30,9 @@ class Located:
     data: Any
     lines: dict[Path_, int] = field(default_factory=dict)
     duplicates: list[tuple[Path_, int]] = field(default_factory=list)
+    # Plain numbers written with a leading zero (``010``): YAML 1.1 reads
+    # them as octal (8) or as text ("08"); (path, line, as written).
+    leading_zeros: list[tuple[Path_, int, str]] = field(default_factory=list)
 
     def line(self, path: Path_) -> int:
         """The line of ``path`` or of its nearest ancestor that has one."""
@@ -40,9 +45,28 @@ class Located:
 
 class _NoAliasLoader(yaml.SafeLoader):
     """Refuses anchors and aliases: responses never need them, and an alias
-    bomb ("billion laughs") would otherwise expand in memory."""
+    bomb ("billion laughs") would otherwise expand in memory. Refuses nesting
+    deeper than ``max_depth`` before Python's recursion limit is reached."""
+
+    def __init__(self, stream: str, max_depth: int = MAX_DEPTH):
+        super().__init__(stream)
+        self.max_depth = max_depth
+        self.depth = 0
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if self.depth >= self.max_depth:
+                raise yaml.MarkedYAMLError(None, None, f"nested deeper than {self.max_depth} levels "
+                                           "(limit: yaml_depth)", event.start_mark)
+            self.depth += 1
+            try:
+                return self._compose_checked(parent, index)
+            finally:
+                self.depth -= 1
+        return self._compose_checked(parent, index)
+
+    def _compose_checked(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed", event.start_mark)
@@ -52,17 +76,22 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file; any problem becomes a one-line InputError."""
+def read_bytes_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``path``, counted while reading (``stat``
+    says 0 for /dev/zero or a pipe); more is a one-line InputError."""
     try:
-        # Read at most one byte past the limit instead of trusting stat():
-        # /dev/zero, pipes and /proc files report a size of 0.
         with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+            raw = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(path, 1, f"cannot read file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(path, 1, f"file is too large (more than {MAX_BYTES:,} bytes, the limit)")
+    if len(raw) > limit:
+        raise InputError(path, 1, f"file is too large (more than {limit:,} bytes, the limit)")
+    return raw
+
+
+def read_text(path: Path, limit: int = MAX_BYTES) -> str:
+    """Read a UTF-8 file; any problem becomes a one-line InputError."""
+    raw = read_bytes_limited(path, limit)
     try:
         return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
@@ -70,14 +99,14 @@ def read_text(path: Path) -> str:
         raise InputError(path, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8") from None
 
 
-def load(path: Path) -> Located:
+def load(path: Path, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> Located:
     """Load one YAML document from ``path`` with line numbers."""
-    text = read_text(path)
+    text = read_text(path, max_bytes)
     if not text.strip():
         raise InputError(path, 1, "file is empty")
     loader: _NoAliasLoader | None = None
     try:
-        loader = _NoAliasLoader(text)  # its reader refuses control characters at once
+        loader = _NoAliasLoader(text, max_depth)  # its reader refuses control characters at once
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
@@ -113,7 +142,7 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.c
             if not isinstance(key, (str, int)):
                 key = str(key)
             child = (*path, key)
-            if key in result:
+            if key in result or _number_twin(key) in result:  # 13 and "13" name one item
                 located.duplicates.append((child, key_node.start_mark.line + 1))
                 continue
             located.lines[child] = key_node.start_mark.line + 1
@@ -121,8 +150,22 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.c
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v, (*path, i), located, constructor, file) for i, v in enumerate(node.value)]
+    if isinstance(node, yaml.ScalarNode) and node.style is None and _LEADING_ZERO.fullmatch(node.value):
+        located.leading_zeros.append((path, node.start_mark.line + 1, node.value))
     try:
         return constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError) as exc:  # e.g. a date 2024-02-30
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(file, node.start_mark.line + 1, f"YAML error: {problem}") from None
+
+
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+def _number_twin(key: str | int) -> str | int | None:
+    """The other spelling of a numeric key: 13 for "13" and "13" for 13."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key)
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key)
+    return None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
+from reportgen.limits import Limits
 from reportgen.model import Document
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -23,6 +24,7 @@ class WriterOptions:
     docx_page_numbers: bool = False  # page numbers in the DOCX contents from LibreOffice's layout
     # DOCX contents: heading bookmark -> page number, when a layout pass knows them
     toc_pages: dict[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
 
 
 Writer = Callable[[Document, WriterOptions], bytes]

@@ -189,6 +189,28 @@ def _text(text: str) -> str:
     return escape(text, quote=False)
 
 
+# Words longer than this are wrapped in <span class="long-word">, which the
+# stylesheets do not hyphenate: WeasyPrint re-hyphenates the rest of a word at
+# every line, so a 5,000-letter token took minutes; it still breaks anywhere.
+LONG_WORD = 64
+_LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
+
+
+_LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
+
+
+def _prose(text: str) -> str:
+    """Running text: escaped, very long words marked as such."""
+    parts: list[str] = []
+    last = 0
+    for match in _LONG_WORD.finditer(text):
+        parts.append(_text(text[last:match.start()]))
+        parts.append(f'<span class="long-word">{_text(match.group())}</span>')
+        last = match.end()
+    parts.append(_text(text[last:]))
+    return "".join(parts)
+
+
 def _attr(text: str) -> str:
     return escape(text, quote=True)
 
@@ -287,7 +309,7 @@ class _HtmlBuilder:
             m.SourceList: self.source_list,
         }
         self.inline_visitors: dict[type, Callable[[m.Inline], str]] = {
-            m.Text: lambda node: _text(node.text),
+            m.Text: lambda node: _prose(node.text),
             m.Code: lambda node: f"<code>{_text(node.text)}</code>",
             m.LineBreak: lambda node: "<br>",
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
@@ -440,7 +462,7 @@ class _HtmlBuilder:
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
         stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        parts = [f"<cite>{_text(_sentence(entry.title))}</cite> {self.url(entry.url, shown)}{stop}"]
+        parts = [f"<cite>{_prose(_sentence(entry.title))}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)
@@ -458,7 +480,9 @@ class _HtmlBuilder:
 
     def link(self, node: m.Link) -> str:
         url = safe_url(node.url)
-        inner = self.inlines(node.children)
+        # Links are never hyphenated (print.css): a long word in one needs no
+        # span, and a span would put the link's tag under /Span in a PDF.
+        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines(node.children))
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
         return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
 

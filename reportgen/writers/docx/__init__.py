@@ -33,7 +33,7 @@ def write_docx(document: Document, options: WriterOptions | None = None) -> byte
 
 def _write(document: Document, options: WriterOptions) -> bytes:
     reference = options.reference_docx or options.templates / "reference.docx"
-    docx = package.open_reference(reference)
+    docx = package.open_reference(reference, options.limits)
     package.check_styles(docx, REQUIRED_STYLES, reference)
     Translator(docx, document, options).translate()
     return package.reproducible_zip(package.save(docx), document.meta.date)

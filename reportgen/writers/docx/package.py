@@ -13,20 +13,24 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
 from reportgen.errors import WriterError
+from reportgen.limits import Limits
+from reportgen.writers.docx.reference import sanitized_reference
 
 # "[Content_Types].xml" first: some readers (and the OPC spec's streaming
 # consumers) expect it before anything else; python-docx puts it there too.
 _FIRST = ("[Content_Types].xml", "_rels/.rels")
 
 
-def open_reference(path: Path) -> DocxDocument:
-    """The reference document whose styles, page setup and settings we write into."""
+def open_reference(path: Path, limits: Limits | None = None) -> DocxDocument:
+    """The reference document whose styles, page setup and settings we write
+    into, rebuilt from its whitelisted parts (see ``reference``)."""
     if not path.is_file():
         raise WriterError(f"{path}: reference document not found")
+    data = sanitized_reference(path, limits or Limits())
     try:
-        return docx.Document(str(path))
+        return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise WriterError(f"{path}: not a usable DOCX reference document ({error})") from error
+        raise WriterError(f"{path}: not a usable DOCX reference document ({error})") from None
 
 
 def check_styles(document: DocxDocument, required: dict[str, WD_STYLE_TYPE], source: Path) -> None:

@@ -30,6 +30,7 @@ from reportgen import urls
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
 from reportgen.writers.docx import oxml
+from reportgen.writers.html import template_file
 
 P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 
@@ -278,8 +279,10 @@ class Translator:
         if block.chart is not None:  # a chart made from the data: its high-resolution PNG
             shape = paragraph.add_run().add_picture(io.BytesIO(block.chart.png), width=Pt(block.chart.width_pt))
             return self.place(shape, block)
-        path = self.options.templates / block.src
-        if path.suffix.lower() not in RASTER_SUFFIXES or not path.is_file():
+        # Like the HTML writer: only a file really under templates/ (resolved,
+        # no symlink out, no absolute path); anything else is a WriterError.
+        path = template_file(self.options.templates, block.src)
+        if path.suffix.lower() not in RASTER_SUFFIXES:
             return False
         try:
             shape = paragraph.add_run().add_picture(str(path))

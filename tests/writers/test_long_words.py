@@ -1,0 +1,77 @@
+"""A 5,000-letter word breaks (quickly) in PDF and HTML and stays whole in DOCX;
+a long CIO title no longer costs a footnote (issue 15). Timings are in the
+benchmark (reportgen/bench.py), not here."""
+
+from __future__ import annotations
+
+import io
+import random
+import string
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+
+from reportgen import model as m
+from reportgen.writers import WriterOptions
+from reportgen.writers.docx import write_docx
+from reportgen.writers.html import write_html
+from reportgen.writers.pdf import write_pdf
+from tests.writers.sample import sample_document
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "".join(random.Random(15).choice(string.ascii_lowercase) for _ in range(5000))
+
+
+def with_token() -> m.Document:
+    document = sample_document()
+    document.sections[2].blocks.append(m.Paragraph([m.Text(f"Pasted without spaces: {TOKEN} (end).")]))
+    return document
+
+
+def test_a_long_word_is_marked_unhyphenated_in_html() -> None:
+    html = write_html(with_token(), WriterOptions()).decode()
+    assert f'<span class="long-word">{TOKEN}</span> (end).' in html
+    assert ".long-word { hyphens: manual; overflow-wrap: anywhere" in html  # the inlined screen.css
+
+
+def test_a_long_word_breaks_across_lines_in_the_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "token.pdf"
+    path.write_bytes(write_pdf(with_token(), WriterOptions()))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [line for line in text.splitlines() if line and set(line) <= set(string.ascii_lowercase)]
+    assert len(lines) > 20 and max(map(len, lines)) < 120  # broken into lines that fit the page
+    # Running heads and footers come between pages: the whole lines are the
+    # token's letters in order, no hyphen added, next to nothing lost.
+    assert "".join(lines) in TOKEN and len("".join(lines)) > len(TOKEN) - 200
+
+
+def test_a_long_word_stays_whole_in_docx() -> None:
+    document = docx.Document(io.BytesIO(write_docx(with_token(), WriterOptions())))
+    assert any(f"Pasted without spaces: {TOKEN} (end)." in p.text for p in document.paragraphs)
+
+
+@pytest.mark.slow  # one Spanish Paraguay PDF laid out twice: ~10-20 s here
+def test_a_220_character_cio_title_keeps_every_footnote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportgen import build as builder
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+    title = ("Minister of Information and Communication Technologies and National Coordinator of the Digital "
+             "Transformation Agenda for Public Administration, Open Government and Citizen Services Nationwide "
+             "Ok and Chief Information Off")
+    assert len(title) == 220
+    responses = tmp_path / "responses"
+    responses.mkdir()
+    text = (ROOT / "responses" / "PRY.yaml").read_text(encoding="utf-8")
+    old = "    value: Minister of Information and Communication Technologies\n"
+    assert old in text
+    (responses / "PRY.yaml").write_text(text.replace(old, f"    value: {title}\n", 1), encoding="utf-8")
+    options = builder.BuildOptions(languages=("es",), formats=("pdf",), out=tmp_path / "out")
+    summary = builder.build([responses / "PRY.yaml"], options)
+    assert summary.ok, summary.failed[0].error
+    pdf = tmp_path / "out" / "PRY" / "PRY-profile-es.pdf"
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "con valoración ciudadana" in " ".join(text.split())  # the source of note 73, in its footnote
