@@ -212,14 +212,6 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
         return fixed
 
 
-# WeasyPrint 70 loses a footnote when it lays out a paragraph with its note,
-# then takes lines back to honour widows/orphans (WeasyPrint #2432: a long CIO
-# title moving Paraguay's Spanish text by a few lines lost note 73). Only then
-# is the document laid out again with paragraphs that carry notes allowed to
-# leave single lines.
-FOOTNOTE_FALLBACK_CSS = "p:has(.footnote), li:has(.footnote), td:has(.footnote) { orphans: 1; widows: 1; }"
-
-
 @contextmanager
 def _fixed_timestamps(day: date) -> Iterator[None]:
     """Make font subsetting reproducible.
