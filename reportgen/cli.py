@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -255,10 +255,13 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
 @click.option("--site-index", is_flag=True,
               help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://HOST:8786, or 'local' for a LocalCluster of --jobs workers.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run manifest (OUT/run.json) on standard output.")
 def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
-          site_index: bool) -> None:
+          site_index: bool, scheduler: str | None, as_json: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -303,7 +306,13 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
-    summary = _run_build(builder, paths, options, jobs)
+    scheduler = scheduler or settings.scheduler
+    if scheduler:
+        summary = _run_on_cluster(builder, paths, options, jobs, scheduler)
+    else:
+        summary = _run_build(builder, paths, options, jobs)
+    if as_json and summary.manifest is not None:
+        click.echo(summary.manifest.read_text(encoding="utf-8"), nl=False)
     if site_index:
         from reportgen.site import write_index
 
@@ -326,13 +335,28 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int) -> Summary:
+def _run_on_cluster(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+                    scheduler: str) -> Summary:
+    """The build with a ``distributed.Client`` as its executor."""
+    from reportgen import cluster
+
+    try:
+        with cluster.connect(scheduler, jobs) as client:
+            return _run_build(builder, paths, options, jobs, client)
+    except ReportgenError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+
+
+def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+               client: Any = None) -> Summary:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    executor = builder.default_executor(jobs) if jobs > 0 else None
+    pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
+    executor = client or pool
     with Progress(*columns, console=console, transient=True) as progress:
         bar = progress.add_task("planning", total=None)
 
@@ -343,13 +367,13 @@ def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jo
         try:
             summary = builder.build(paths, options, executor, on_done)
         except KeyboardInterrupt:
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
             console.print("interrupted: finished outputs are kept; the next build resumes", markup=False)
             sys.exit(130)
         finally:
-            if executor is not None:
-                executor.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
     _print_summary(console, summary, options)
     return summary
 
