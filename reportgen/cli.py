@@ -406,6 +406,44 @@ def _print_summary(console: Console, summary: Summary, options: BuildOptions) ->
                   f" -> {safe(str(options.out))}/", markup=False, highlight=False)
 
 
+# --- data -------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("countries", nargs=-1)
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .csv or .json (or say --format).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: from the output's suffix.")
+def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path, fmt: str | None) -> None:
+    """Export the answers as CSV or JSON: one row per country and item, with statuses and sources."""
+    from reportgen import export as exporter
+    from reportgen.files import write_atomic
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ReportgenError as exc:
+        _fail(exc)
+    fmt = fmt or output.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "json"):
+        _fail(ReportgenError(f"{output}: say --format csv or json (or name the file .csv or .json)"))
+    paths = _responses_paths(responses_dir or settings.responses, countries, not countries)
+    loaded, errors = exporter.load_all(paths)
+    for problem in errors:
+        _say(str(problem), err=True)
+    if errors:
+        _say(f"reportgen: nothing exported: {len(errors)} problems (run reportgen check)", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    table = [row for responses in loaded for row in exporter.rows(responses)]
+    text = exporter.to_csv(table) if fmt == "csv" else exporter.to_json(table)
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except ReportgenError as exc:
+        _fail(exc)
+    click.echo(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
+
+
 # --- scale ------------------------------------------------------------------------
 
 
