@@ -8,6 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# make bench BENCH_ARGS='--countries 4 --memory-countries 20 --repeats 2' for a quick run.
 .PHONY: profile test lint bench clean
 
 $(STAMP): pyproject.toml
@@ -34,7 +35,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	scripts/system-deps.sh run
-	$(BIN)/python bench/run.py
+	$(BIN)/reportgen bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -473,12 +473,14 @@ def synth(countries: str, output: Path, seed: int) -> None:
 @cli.command()
 @click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1),
+              help="Runs of each whole-process measure (median and spread are reported).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
-def bench(countries: int, memory_countries: int, output: Path) -> None:
+def bench(countries: int, memory_countries: int, repeats: int, output: Path) -> None:
     """Measure build speed and memory; print figures and keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
-    report = run_benchmarks(countries, memory_countries or None)
+    report = run_benchmarks(countries, memory_countries or None, repeats)
     click.echo(report)
     output.write_text(report, encoding="utf-8")

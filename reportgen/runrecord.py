@@ -108,6 +108,8 @@ def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: Ta
     return {"country": task.country, "language": task.lang, "result": outcome, "outputs": outputs,
             "warnings": list(result.warnings) if result else [],
             "timings": dict(result.timings) if result else {},
+            # The peak memory of the process that built it (its own VmHWM): a worker's, or the build's.
+            "worker_peak_rss_mb": result.peak_rss_mb if result and result.peak_rss_mb else None,
             "error": result.error if result else None}
 
 
