@@ -63,9 +63,15 @@ def _add_tree(files: dict[str, bytes], root: Path, prefix: str) -> None:
 
 
 def make_bundle(options: BuildOptions, lang: str) -> Bundle:
-    """templates/, ``locales/<lang>/`` and the reference.docx, keyed by content."""
+    """templates/, ``locales/<lang>/``, the reference.docx and the project's own
+    questionnaire editions (``questionnaires/*.yaml``), keyed by content."""
+    from reportgen.questionnaire import PROJECT_FOLDER
+
     files: dict[str, bytes] = {}
     _add_tree(files, options.templates, "templates")
+    if PROJECT_FOLDER.is_dir():
+        for edition in sorted(PROJECT_FOLDER.glob("*.yaml")):
+            files[f"questionnaires/{edition.name}"] = edition.read_bytes()
     catalogs = options.locales / lang
     if catalogs.is_dir():
         _add_tree(files, catalogs, f"locales/{lang}")
@@ -132,7 +138,10 @@ def run_remote(task: Task, responses: bytes, bundle: Bundle, options: BuildOptio
     local = replace(options, templates=root / "templates", locales=root / "locales",
                     reference_docx=root / "reference.docx" if options.reference_docx else None)
     remote = RemoteResult(TaskResult(task))
-    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, _build_date(epoch):
+    # In the bundle's folder: a project's own editions are looked up in ./questionnaires/
+    # (workers run one thread, so changing the folder for the task is safe).
+    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, _build_date(epoch), \
+            contextlib.chdir(root):
         path = Path(folder) / task.responses.name
         path.write_bytes(responses)
         try:

@@ -35,6 +35,8 @@ from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
 from reportgen.writers import TEMPLATES
 
+BRIEF_CHARS = 280  # the concise body shows an answer's first whole sentences up to about this
+
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
 
@@ -295,6 +297,17 @@ class AnswerView:
         return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS)
 
     @property
+    def brief(self) -> Md:
+        """The summary's first whole sentences up to about BRIEF_CHARS, for
+        the concise body; never a sentence cut in two (a cut could drop the
+        "is planned" that qualifies it). The annex has the full text."""
+        if not self._answer:
+            return Md("")
+        if self._answer.summary:
+            return self._profile.free_text(self._answer.summary, shorten=BRIEF_CHARS, whole=True)
+        return self._profile.free_text(self._answer.text or "", shorten=BRIEF_CHARS, whole=True)
+
+    @property
     def sources(self) -> list[SourceView]:
         if not self._answer:
             return []
@@ -426,7 +439,7 @@ class ProfileView:
                 best = (count, source)
         return MostCited(self._view(best[1]), best[0]) if best else None
 
-    def free_text(self, text: str, shorten: int | None = None) -> Md:
+    def free_text(self, text: str, shorten: int | None = None, whole: bool = False) -> Md:
         """Answer text in the profile's language, escaped, optionally cut to its
         first sentences; English text in a non-English profile is marked
         visibly and counted."""
@@ -434,7 +447,7 @@ class ProfileView:
             return Md("")
         translated, ok = self._locale.answer_text(text)
         if shorten:
-            translated = first_sentences(translated, shorten)
+            translated = first_sentences(translated, shorten, whole=whole)
         if ok:
             return escape_md(translated)
         self.untranslated.add(text)
@@ -457,7 +470,7 @@ class ProfileView:
         return f"{translated} {self._locale.gettext(LABELS['in_english'])}"
 
 
-def first_sentences(text: str, limit: int) -> str:
+def first_sentences(text: str, limit: int, whole: bool = False) -> str:
     """The first prose paragraph's sentences that fit in ``limit`` characters
     (at least one sentence; a single over-long sentence is cut at a word with
     "…"). Headings, titles and source labels ("Presidential decree N° 8942",
@@ -473,7 +486,7 @@ def first_sentences(text: str, limit: int) -> str:
         if out and len(out) + 1 + len(sentence) > limit:
             break
         out = f"{out} {sentence}".strip()
-    if len(out) > limit * 1.5:
+    if len(out) > limit * 1.5 and not whole:
         out = out[: limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return out
 

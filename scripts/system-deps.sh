@@ -12,8 +12,19 @@ if [ "${1:-run}" = test ]; then
   want+=(chromium chromium-driver)
   want+=(npm default-jre-headless)
 fi
+# A tool that is already on the PATH (Node.js and npm, or Java, installed
+# outside Debian's packages) is not installed again: Debian's package would
+# conflict with it.
+provided_by() {
+  case "$1" in
+    npm) command -v npm ;;
+    default-jre-headless) command -v java ;;
+    *) return 1 ;;
+  esac
+}
 missing=()
 for pkg in "${want[@]}"; do
+  provided_by "$pkg" >/dev/null 2>&1 && continue
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

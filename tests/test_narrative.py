@@ -64,7 +64,7 @@ def build(tmp_path: Path, body: str, answers: str = "", lang: str = "en", **opti
 def test_answer_text_never_becomes_markup(tmp_path: Path, hostile: str) -> None:
     block = "\n      ".join(hostile.split("\n"))
     answers = f"  13:\n    text: |\n      {block}\n"
-    result = build(tmp_path, "Agency: {{ p.q(13).text }}\n", answers)
+    result = build(tmp_path, "Agency: {{ p.q('lead_agency').text }}\n", answers)
     [paragraph] = result.document.sections[0].blocks
     assert isinstance(paragraph, m.Paragraph)
     assert paragraph.children == [m.Text("Agency: " + " ".join(hostile.split()))]
@@ -137,7 +137,8 @@ CITED_ANSWERS = f"""  33:
 
 
 def test_citations_number_sources_by_first_call_and_notes_in_order(tmp_path: Path) -> None:
-    body = "Law{{ p.q(37).cite }}. Decree{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n"
+    body = ("Law{{ p.q('access_to_information_law').cite }}. Decree{{ p.q('crisis_strategy').cite }}. "
+            "Plan{{ p.q('national_development_alignment').cite }}.\n")
     result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [(c.note, c.number, c.locator) for c in calls] == [(1, 1, ""), (2, 2, "p. 123"), (3, 2, "p. 31")]
@@ -149,7 +150,7 @@ def test_citations_number_sources_by_first_call_and_notes_in_order(tmp_path: Pat
 
 
 def test_never_cited_sources_are_further_sources_not_lost(tmp_path: Path) -> None:
-    result = build(tmp_path, "Law{{ p.q(37).cite }}.\n", CITED_ANSWERS)
+    result = build(tmp_path, "Law{{ p.q('access_to_information_law').cite }}.\n", CITED_ANSWERS)
     lists = [b for b in result.document.sections[1].blocks if isinstance(b, m.SourceList)]
     assert [e.number for e in lists[0].entries] == [1]
     assert lists[1].numbered is False
@@ -159,7 +160,7 @@ def test_never_cited_sources_are_further_sources_not_lost(tmp_path: Path) -> Non
 
 def test_empty_further_sources_list_drops_its_heading(tmp_path: Path) -> None:
     answers = "  10:\n    sources:\n      - url: https://www.datos.gov.py/\n"
-    result = build(tmp_path, "Data{{ p.q(10).cite }}.\n", answers)
+    result = build(tmp_path, "Data{{ p.q('open_government_data_portal').cite }}.\n", answers)
     blocks = result.document.sections[1].blocks
     assert [type(b).__name__ for b in blocks] == ["Heading", "SourceList"]
 
@@ -181,7 +182,7 @@ def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
 
 def test_untranslated_answer_text_is_marked_and_counted(tmp_path: Path) -> None:
     answers = "  13:\n    text: A sentence nobody translated.\n"
-    result = build(tmp_path, "{{ p.q(13).summary }}\n", answers, lang="es")
+    result = build(tmp_path, "{{ p.q('lead_agency').summary }}\n", answers, lang="es")
     paragraph = result.document.sections[0].blocks[0]
     assert m.plain_text(paragraph.children) == "A sentence nobody translated. (en inglés)"
     assert any("1 answer texts untranslated" in w for w in result.warnings)
@@ -190,7 +191,7 @@ def test_untranslated_answer_text_is_marked_and_counted(tmp_path: Path) -> None:
 def test_strict_refuses_untranslated_text(tmp_path: Path) -> None:
     answers = "  13:\n    text: A sentence nobody translated.\n"
     with pytest.raises(PublicationError, match="--strict"):
-        build(tmp_path, "{{ p.q(13).summary }}\n", answers, lang="es", strict=True)
+        build(tmp_path, "{{ p.q('lead_agency').summary }}\n", answers, lang="es", strict=True)
 
 
 def test_a_new_language_is_data(tmp_path: Path) -> None:
@@ -251,8 +252,9 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
 
 
 def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
-    result = build(tmp_path, "Law and decree{{ p.q(37).cite }}{{ p.q(33).cite }}. Plan{{ p.q(63).cite }}.\n",
-                   CITED_ANSWERS)
+    body = ("Law and decree{{ p.q('access_to_information_law').cite }}{{ p.q('crisis_strategy').cite }}. "
+            "Plan{{ p.q('national_development_alignment').cite }}.\n")
+    result = build(tmp_path, body, CITED_ANSWERS)
     calls = m.citations(result.document)
     assert [(c.note, c.number, c.first) for c in calls] == [(1, 1, True), (1, 2, True), (2, 2, False)]
     assert [[c.number for c in group] for group in m.note_groups(result.document)] == [[1, 2], [2]]
@@ -262,7 +264,7 @@ def test_adjacent_calls_share_one_footnote(tmp_path: Path) -> None:
     "p.options.templates.joinpath('../pyproject.toml').read_text()",
     "p._options",
     "p._responses.respondent.email",
-    "p.q(14)._answer",
+    "p.q('national_cio')._answer",
 ])
 def test_templates_cannot_reach_files_or_private_state(tmp_path: Path, expression: str) -> None:
     with pytest.raises(TemplateError, match=r"body\.md\.j2"):
@@ -272,15 +274,16 @@ def test_templates_cannot_reach_files_or_private_state(tmp_path: Path, expressio
 def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Path) -> None:
     locales = tmp_path / "locales"
     (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
+    templates = make_templates(tmp_path, "{{ p.q('national_portal').label }}\n", sources=False)
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=make_templates(tmp_path, "{{ p.q(7).label }}\n", sources=False)))
+                            Options(templates=templates))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
 
 
 def test_source_details_name_items_and_the_answer_date_in_the_language(tmp_path: Path) -> None:
     answers = "  10:\n    sources:\n      - url: https://www.datos.gov.py/\n"
-    templates = make_templates(tmp_path, "Data{{ p.q(10).cite }}.\n")
+    templates = make_templates(tmp_path, "Data{{ p.q('open_government_data_portal').cite }}.\n")
     text = minimal_yaml(extra_answers=answers).replace("submitted: null", "submitted: 2024-03-01")
     path = tmp_path / "PRY.yaml"
     path.write_text(text, encoding="utf-8")
