@@ -56,7 +56,8 @@ def set_aside_failed(out: Path, failed: list[TaskResult], formats: tuple[str, ..
             name = output_name(task.country, task.lang, fmt)
             path = folder / name
             entry = manifest["outputs"].get(name)
-            current = task.key and isinstance(entry, dict) and entry.get("key") == task.key
+            written = fmt in result.outputs  # complete, by this run, before another format failed
+            current = written or (task.key and isinstance(entry, dict) and entry.get("key") == task.key)
             if current or not path.is_file() or path.is_symlink():
                 continue
             target = out / SUPERSEDED / run / task.country / name
