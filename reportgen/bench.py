@@ -81,7 +81,9 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None, rep
              "Run with `make bench` (`reportgen bench`); `reportgen bench --help` sets the sizes and repeats. "
              "Sections say whether a figure is **whole process** (a command timed as a user runs it, started "
              "fresh each time) or **in-process** (a stage timed inside one warm Python process: useful to see "
-             "where time goes, not what a user waits for). Seconds unless noted.", ""]
+             "where time goes, not what a user waits for). Seconds unless noted.", "",
+             f"This run: `reportgen bench --countries {countries} --memory-countries "
+             f"{memory_countries or len(member_states())} --repeats {repeats}`.", ""]
     with tempfile.TemporaryDirectory() as scratch:
         lines += whole_process_figures(Path(scratch), countries, memory_countries or len(member_states()), repeats)
     paraguay_stages("en")  # warm imports and caches so the first row is not penalised
