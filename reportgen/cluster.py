@@ -245,7 +245,7 @@ def connect(scheduler: str, jobs: int) -> Iterator[Client]:
     if scheduler == LOCAL:
         # memory_limit: the nanny restarts a worker that passes 95 % of it (ours peak near 200 MB).
         with LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     try:

@@ -74,7 +74,7 @@ def client(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     os.environ["SOURCE_DATE_EPOCH"] = WORKER_EPOCH  # inherited by the worker processes
     try:
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=None, silence_logs=50)
+                                           dashboard_address=":0", silence_logs=50)
     finally:
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
