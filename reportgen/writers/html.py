@@ -158,13 +158,16 @@ LONG_WORD = 64
 _LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
 
 
+_LONG_OPEN = '<span class="long-word">'
+
+
 def _prose(text: str) -> str:
     """Running text: escaped, very long words marked as such."""
     parts: list[str] = []
     last = 0
     for match in _LONG_WORD.finditer(text):
         parts.append(_text(text[last:match.start()]))
-        parts.append(f'<span class="long-word">{_text(match.group())}</span>')
+        parts.append(f"{_LONG_OPEN}{_text(match.group())}</span>")
         last = match.end()
     parts.append(_text(text[last:]))
     return "".join(parts)
@@ -409,7 +412,15 @@ class _HtmlBuilder:
         url = safe_url(node.url)
         inner = self.inlines(node.children)
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
-        return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
+        if not url:
+            return inner
+        if _LONG_OPEN in inner:
+            # The link itself carries the class: a span inside <a> would own the
+            # PDF's link annotation (tagged /Span, not /Link). Escaped answer text
+            # holds no "<", so these tags are the ones _prose added.
+            inner = inner.replace(_LONG_OPEN, "").replace("</span>", "")
+            return f'<a class="long-word" href="{_attr(url)}">{inner}</a>'
+        return f'<a href="{_attr(url)}">{inner}</a>'
 
     def url(self, url: str) -> str:
         """A URL shown as itself, linked when its scheme is safe."""
