@@ -1,6 +1,6 @@
 # The two commands of the README's quickstart:
 #   make profile   build Paraguay's profile (English and Spanish, DOCX and PDF) into build/PRY/
-#   make test      run the linter and the whole test suite
+#   make test      run the linter and the test suite (make test-slow: the checks marked slow)
 # Each sets up what it needs: a virtual environment in .venv and the Debian packages.
 
 PYTHON ?= python3
@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 # make bench BENCH_ARGS='--countries 4 --memory-countries 20 --repeats 2' for a quick run.
-.PHONY: profile test lint bench clean
+.PHONY: profile test test-slow lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,17 @@ test: $(STAMP)
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+# The checks marked slow (> ~10 s each: archival PDF variants of Paraguay, the Nu HTML Checker).
+test-slow: $(STAMP)
+	scripts/system-deps.sh test
+	$(MAKE) $(AXE)
+	$(BIN)/pytest -q -m slow
 
 bench: $(STAMP)
 	scripts/system-deps.sh run
-	$(BIN)/reportgen bench $(BENCH_ARGS)
+	$(BIN)/reportgen dev bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from reportgen import questionnaire
 from reportgen.bench_hostile import hostile_input_figures
@@ -78,11 +80,11 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None, rep
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1732000000")
     lines = ["# Benchmarks", "", machine(), "",
-             "Run with `make bench` (`reportgen bench`); `reportgen bench --help` sets the sizes and repeats. "
+             "Run with `make bench` (`reportgen dev bench`); `reportgen dev bench --help` sets the sizes and repeats. "
              "Sections say whether a figure is **whole process** (a command timed as a user runs it, started "
              "fresh each time) or **in-process** (a stage timed inside one warm Python process: useful to see "
              "where time goes, not what a user waits for). Seconds unless noted.", "",
-             f"This run: `reportgen bench --countries {countries} --memory-countries "
+             f"This run: `reportgen dev bench --countries {countries} --memory-countries "
              f"{memory_countries or len(member_states())} --repeats {repeats}`.", ""]
     with tempfile.TemporaryDirectory() as scratch:
         lines += whole_process_figures(Path(scratch), countries, memory_countries or len(member_states()), repeats)
@@ -98,5 +100,60 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None, rep
     lines += ["", f"WeasyPrint itself, both PDFs: {weasy:.2f} s. Outside WeasyPrint (load, narrative, model, HTML, "
               "PDF tags) per PDF: " + ", ".join(f"{lang} {ours[lang] / stages[lang]['weasyprint']:.1%}"
                                                 for lang in ours) + " of WeasyPrint's time (in-process).", ""]
+    with tempfile.TemporaryDirectory() as scratch:
+        lines += preview_refresh(Path(scratch))
     lines += hostile_input_figures()
     return "\n".join(lines) + "\n"
+
+
+def preview_refresh(root: Path, samples: int = 7) -> list[str]:
+    """Edit-to-refresh of ``reportgen serve``: from saving a template to the
+    browser's event and the new page fetched, as a page's script sees it
+    (an SSE client and a GET over HTTP on 127.0.0.1)."""
+    import http.client
+    import shutil
+
+    from reportgen.serve import Preview, start
+
+    shutil.copytree(TEMPLATES, root / "preview" / "templates")
+    (root / "preview" / "responses").mkdir()
+    shutil.copy(PRY, root / "preview" / "responses" / "PRY.yaml")
+    server = start(Preview(root / "preview" / "responses" / "PRY.yaml", "en", root / "preview" / "templates"), port=0)
+    host, port = server.httpd.server_address[:2]
+    template = root / "preview" / "templates" / "sections" / "D-strategy.md.j2"
+    original = template.read_text(encoding="utf-8")
+    events = http.client.HTTPConnection(str(host), port, timeout=30)
+    events.request("GET", "/events")
+    stream = events.getresponse()
+    times = []
+    try:
+        _next_state(stream)  # the current state
+        for sample in range(samples):
+            start_time = time.perf_counter()
+            template.write_text(original + f"\nEdit number {sample}.\n", encoding="utf-8")
+            _next_state(stream)
+            page = http.client.HTTPConnection(str(host), port, timeout=30)
+            page.request("GET", "/")
+            body = page.getresponse().read()
+            page.close()
+            assert f"Edit number {sample}.".encode() in body
+            times.append(time.perf_counter() - start_time)
+    finally:
+        events.close()
+        server.close()
+    return ["## Live preview (`reportgen serve`), Paraguay in English", "",
+            "From saving a template to the page's event and the new HTML fetched "
+            f"({samples} edits; the browser's own layout comes on top).", "",
+            "| measure | seconds |", "|---|---:|",
+            f"| median edit-to-refresh | {statistics.median(times):.2f} |",
+            f"| slowest | {max(times):.2f} |", "", "Target: ≤ 1 s.", ""]
+
+
+def _next_state(stream: Any) -> str:
+    """The data line of the next ``state`` event of a server-sent event stream."""
+    while True:
+        line = stream.readline().decode("utf-8")
+        if line.startswith("data: "):
+            return line[6:].strip()
+        if not line:
+            raise RuntimeError("the event stream ended")

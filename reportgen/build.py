@@ -53,6 +53,7 @@ class BuildOptions:
     internal: bool = False
     force: bool = False
     pdf_variant: str | None = "pdf/ua-1"
+    docx_page_numbers: bool = False  # contents page numbers from a LibreOffice layout pass
     reference_docx: Path | None = None
     templates: Path = TEMPLATES
     locales: Path = LOCALES
@@ -252,7 +253,8 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant, limits=options.limits)
+                                   pdf_variant=options.pdf_variant, limits=options.limits,
+                                   docx_page_numbers=options.docx_page_numbers)
     for fmt in task.formats:
         data = get_writer(fmt)(built.document, writer_options)
         clock.lap(fmt)

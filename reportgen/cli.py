@@ -1,12 +1,18 @@
 """The ``reportgen`` command line: commands only, the work happens elsewhere.
 
 Exit codes: 0 clean, 1 problems found (or a build failed), 2 unusable input
-or usage. Every error is one line; no traceback reaches the user.
+or usage, 3 an internal error (a bug: please report it). Every error is one
+line; no traceback reaches the user. Results go to stdout, diagnostics
+(problems, warnings, progress) to stderr; ``--json`` makes stdout one JSON
+document; ``--quiet`` keeps only errors on stderr; nothing is wrapped when
+the output is not a terminal.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_INTERNAL = 3
+UNTRANSLATED = ": untranslated, shown in English: "  # one warning per missing string (narrative._warnings)
+UNTRANSLATED_SHOWN = 5
 
 
 def _fail(error: ReportgenError, code: int = EXIT_UNUSABLE) -> None:
@@ -36,15 +45,54 @@ def _say(message: str, err: bool = False) -> None:
     click.echo(safe(message), err=err)
 
 
+@dataclass
+class Ui:
+    """How much to say (``--quiet``/``--verbose``); handed to commands by click, never global."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+    def info(self, message: str) -> None:
+        """A diagnostic line on stderr (not with --quiet)."""
+        if not self.quiet:
+            _say(message, err=True)
+
+    def detail(self, message: str) -> None:
+        """A diagnostic line shown only with --verbose."""
+        if self.verbose:
+            _say(message, err=True)
+
+    @staticmethod
+    def console(stderr: bool) -> Console:
+        """A Rich console that does not wrap or cut lines when its stream is a pipe or a file."""
+        from rich.console import Console
+
+        stream = sys.stderr if stderr else sys.stdout
+        if stream.isatty():
+            return Console(stderr=stderr)
+        return Console(stderr=stderr, width=10_000, soft_wrap=True, color_system=None)
+
+
+pass_ui = click.make_pass_decorator(Ui, ensure=True)
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reportgen")
-def cli() -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr (no progress, warnings or notes).")
+@click.option("--verbose", "-v", is_flag=True, help="More detail on stderr (timings, each file written).")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn E-Government Survey questionnaire answers into country profiles."""
+    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet)
 
 
 def main() -> None:
     """The console entry point: a bug still ends in one line, not a traceback
-    (set REPORTGEN_DEBUG=1 to see it)."""
+    (set REPORTGEN_DEBUG=1 to see it), with its own exit code."""
     import os
 
     try:
@@ -55,48 +103,89 @@ def main() -> None:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
         _say(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        sys.exit(EXIT_INTERNAL)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings (review flags, unknown date) as errors.")
-def check(files: tuple[Path, ...], strict: bool) -> None:
-    """Validate responses files; print FILE:LINE: Qnn: message per problem."""
+@click.option("--templates", "check_templates", is_flag=True,
+              help="Check templates/sections/*.md.j2 instead (rendered with FILES, or a synthetic country).")
+@click.option("--json", "as_json", is_flag=True, help="Print every problem as JSON on stdout.")
+@pass_ui
+def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
+    """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
     from reportgen.responses import check_file
     from reportgen.settings import load_settings
 
+    if check_templates:
+        _check_templates(ui, files, as_json)
+    if not files:
+        raise click.UsageError("give responses files to check, or --templates")
     try:
         limits = load_settings().limits
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
+    report = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict, limits=limits)
         except ReportgenError as exc:
-            _say(str(exc), err=True)
+            report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
+            if not as_json:
+                _say(str(exc), err=True)
             worst = max(worst, EXIT_UNUSABLE)
             continue
-        for problem in problems:
-            _say(str(problem), err=problem.severity == "error")
         errors = sum(p.severity == "error" for p in problems)
-        warnings = len(problems) - errors
         status = "ok" if not errors else "FAILED"
-        _say(f"{path}: {status} ({errors} errors, {warnings} warnings)")
+        report.append({"path": str(path), "status": status.lower(), "problems": [_problem(p) for p in problems]})
         if errors:
             worst = max(worst, EXIT_PROBLEMS)
+        if as_json:
+            continue
+        for problem in problems:
+            if problem.severity == "error" or not ui.quiet:
+                _say(str(problem), err=True)
+        _say(f"{path}: {status} ({errors} errors, {len(problems) - errors} warnings)")
+    if as_json:
+        _emit_json({"files": report})
     sys.exit(worst)
+
+
+def _problem(problem: Any) -> dict[str, Any]:
+    return {"path": str(problem.path), "line": problem.line, "item": problem.item,
+            "severity": problem.severity, "message": problem.message}
+
+
+def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
+    from reportgen.settings import load_settings
+    from reportgen.templatecheck import check_templates
+    from reportgen.writers import TEMPLATES
+
+    try:
+        languages = tuple(load_settings().languages)
+        problems = check_templates(TEMPLATES, list(files) or None, languages)
+    except ReportgenError as exc:
+        _fail(exc)
+    if as_json:
+        _emit_json({"templates": [_problem(p) for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
+    sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
 @cli.command(name="import")
 @click.argument("export", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--out", "output", type=click.Path(path_type=Path),
               help="The responses YAML to write, e.g. responses/PRY.yaml (never overwritten without --force).")
+@click.option("--output", "output", type=click.Path(path_type=Path), hidden=True)
 @click.option("--merge", "merge_into", type=click.Path(path_type=Path),
               help="A reviewed responses YAML to take the export into, keeping the review.")
 @click.option("--dry-run", is_flag=True, help="With --merge: print the changes, write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite an existing --output file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @click.option("--partial", is_flag=True, help="Import an export that ends before the last item (flagged).")
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
 def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run: bool, force: bool,
@@ -111,7 +200,7 @@ def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run:
 
     try:
         if (output is None) == (merge_into is None):
-            raise ConfigError("give either -o/--output (a new file) or --merge (a reviewed file)")
+            raise ConfigError("give either -o/--out (a new file) or --merge (a reviewed file)")
         if dry_run and merge_into is None:
             raise ConfigError("--dry-run goes with --merge")
         if merge_into is not None:
@@ -148,66 +237,120 @@ def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
 # --- translation ---------------------------------------------------------------
 
 
+def _languages(value: str | None) -> list[str]:
+    """--lang as a comma list (default: every locales/<lang>/ but English)."""
+    from reportgen import catalogs
+
+    return list(_split(value) or catalogs.languages(_locales()))
+
+
+def _locales() -> Path:
+    """The catalogs folder given to ``reportgen i18n --locales`` (default: the project's locales/)."""
+    from reportgen.i18n import LOCALES
+
+    return click.get_current_context().meta.get("reportgen.locales") or LOCALES
+
+
 @cli.group()
-def i18n() -> None:
-    """Translation catalogs: extract, update, stats, check."""
+@click.option("--locales", type=click.Path(file_okay=False, path_type=Path),
+              help="The catalogs folder (default: the project's locales/).")
+@click.pass_context
+def i18n(ctx: click.Context, locales: Path | None) -> None:
+    """Translation catalogs: extract, init, update, stats, check (docs/translating.md)."""
+    ctx.meta["reportgen.locales"] = locales
 
 
 @i18n.command()
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), default=Path("responses"),
               show_default=True, help="Folder of country responses whose free text is extracted.")
 def extract(responses_dir: Path) -> None:
-    """Write locales/messages.pot and locales/responses-<COUNTRY>.pot."""
+    """Write locales/messages.pot, questionnaire.pot and responses-<COUNTRY>.pot."""
     from reportgen import catalogs
-    from reportgen.i18n import LOCALES
     from reportgen.responses import load_responses
 
     for name, catalog in (("messages", catalogs.extract_messages()),
                           ("questionnaire", catalogs.extract_questionnaire())):
-        catalogs.write_catalog(catalog, LOCALES / f"{name}.pot")
-        click.echo(str(LOCALES / f"{name}.pot"))
+        catalogs.write_catalog(catalog, _locales() / f"{name}.pot")
+        click.echo(str(_locales() / f"{name}.pot"))
     for path in sorted(responses_dir.glob("*.yaml")):
         try:
             responses, _ = load_responses(path)
         except ReportgenError as exc:
             _fail(exc)
-        target = LOCALES / f"responses-{responses.country}.pot"
+        target = _locales() / f"responses-{responses.country}.pot"
         catalogs.write_catalog(catalogs.extract_responses(responses), target)
         click.echo(str(target))
 
 
 @i18n.command()
-@click.option("--lang", "langs", multiple=True, help="Languages to update (default: every locales/<lang>/).")
-@click.option("--domain", "domains", multiple=True, help="Catalogs to update: messages, responses-PRY (default: all).")
-def update(langs: tuple[str, ...], domains: tuple[str, ...]) -> None:
-    """Merge the .pot templates into each language's .po (keeps translations, marks changes fuzzy)."""
+@click.option("--lang", "langs", required=True, help="The new languages, comma-separated: fr,pt.")
+@pass_ui
+def init(ui: Ui, langs: str) -> None:
+    """Start catalogs for new languages from the templates (then translate them)."""
     from reportgen import catalogs
-    from reportgen.i18n import LOCALES, read_catalog
+    from reportgen.files import write_atomic
 
-    for lang in langs or catalogs.languages():
-        for pot in sorted(LOCALES.glob("*.pot")):
-            if (domains and pot.stem not in domains) or not catalogs.needs_catalog(pot.stem, lang):
+    for lang in _split(langs) or ():
+        for pot in sorted(_locales().glob("*.pot")):
+            po = _locales() / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+            if not catalogs.needs_catalog(pot.stem, lang):
                 continue
-            template = read_catalog(pot)
-            assert template is not None
-            po = LOCALES / lang / "LC_MESSAGES" / f"{pot.stem}.po"
-            catalogs.write_catalog(catalogs.update_catalog(template, po, lang), po)
-            click.echo(f"{po}: {catalogs.stats(po).percent:.0f}% translated")
+            if po.exists():
+                ui.info(f"{po}: exists, left as it is (use `i18n update`)")
+                continue
+            write_atomic(po, catalogs.update_catalog(pot, po, lang, catalogs.compendia(po)))
+            click.echo(str(po))
 
 
 @i18n.command()
-def stats() -> None:
-    """Translated / fuzzy / untranslated messages per catalog."""
-    from rich.console import Console
-    from rich.table import Table
+@click.option("--lang", "langs", help="Languages to update, comma-separated (default: every locales/<lang>/).")
+@click.option("--domain", "domains", help="Catalogs to update, comma-separated: messages,responses-PRY (default: all).")
+def update(langs: str | None, domains: str | None) -> None:
+    """Merge the .pot templates into each language's .po with GNU msgmerge
+    (keeps translations, marks changes fuzzy with the previous msgid, offers
+    other countries' translations as fuzzy suggestions)."""
+    from reportgen import catalogs
+    from reportgen.files import write_atomic
 
+    wanted = _split(domains)
+    for lang in _languages(langs):
+        for pot in sorted(_locales().glob("*.pot")):
+            if (wanted and pot.stem not in wanted) or not catalogs.needs_catalog(pot.stem, lang):
+                continue
+            po = _locales() / lang / "LC_MESSAGES" / f"{pot.stem}.po"
+            data = catalogs.update_catalog(pot, po, lang, catalogs.compendia(po))
+            if not po.is_file() or po.read_bytes() != data:
+                write_atomic(po, data)
+            click.echo(f"{po}: {catalogs.stats(po).percent_text} translated")
+
+
+@i18n.command()
+@click.option("--lang", "langs", help="Languages, comma-separated (default: all).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 if a catalog is less translated (percent).")
+@click.option("--list", "list_entries", is_flag=True, help="List untranslated and fuzzy entries as FILE:LINE.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures (and entries) as JSON on stdout.")
+def stats(langs: str | None, fail_under: float | None, list_entries: bool, as_json: bool) -> None:
+    """Translated / fuzzy / untranslated messages per catalog (fuzzy is not translated)."""
     from reportgen import catalogs
 
-    table = Table("catalog", "translated", "fuzzy", "untranslated", "%")
-    for po in catalogs.po_files():
-        s = catalogs.stats(po)
-        table.add_row(_relative(po), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.percent:.0f}")
-    Console().print(table)
+    rows = [catalogs.stats(po) for po in catalogs.po_files(_locales()) if po.parent.parent.name in _languages(langs)]
+    below = [s for s in rows if fail_under is not None and s.percent < fail_under]
+    if as_json:
+        _emit_json({"catalogs": [s.as_dict(list_entries) for s in rows],
+                    "fail_under": fail_under, "below": [_relative(s.path) for s in below]})
+    else:
+        width = max((len(_relative(s.path)) for s in rows), default=7)
+        click.echo(f"{'catalog':<{width}}  translated  fuzzy  untranslated  percent")
+        for s in rows:
+            click.echo(f"{_relative(s.path):<{width}}  {s.translated:>10}  {s.fuzzy:>5}  {s.untranslated:>12}"
+                       f"  {s.percent_text:>7}")
+        if list_entries:
+            for s in rows:
+                for entry in s.entries:
+                    click.echo(f"{_relative(Path(entry.path))}:{entry.line}: {entry.state}: {entry.text}")
+    for s in below:
+        click.echo(f"{_relative(s.path)}: {s.percent_text} translated, under --fail-under {fail_under:g}%", err=True)
+    sys.exit(EXIT_PROBLEMS if below else 0)
 
 
 def _relative(path: Path) -> str:
@@ -218,14 +361,16 @@ def _relative(path: Path) -> str:
 
 
 @i18n.command(name="check")
-def check_catalogs() -> None:
-    """Placeholders match, plural forms are right, every catalog compiles."""
+@click.option("--lang", "langs", help="Languages, comma-separated (default: all).")
+def check_catalogs(langs: str | None) -> None:
+    """Placeholders match, plural forms are right, every catalog compiles (msgfmt --check)."""
     from reportgen import catalogs
 
-    problems = [p for po in catalogs.po_files() for p in catalogs.check(po)]
+    files = [po for po in catalogs.po_files(_locales()) if po.parent.parent.name in _languages(langs)]
+    problems = [p for po in files for p in catalogs.check(po)]
     for problem in problems:
         click.echo(problem, err=True)
-    click.echo(f"{len(catalogs.po_files())} catalogs checked, {len(problems)} problems")
+    click.echo(f"{len(files)} catalogs checked, {len(problems)} problems")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 
 
@@ -253,15 +398,19 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default build/).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("--docx-page-numbers", is_flag=True,
+              help="Page numbers in the DOCX contents, from a LibreOffice layout pass (needs LibreOffice).")
 @click.option("--site-index", is_flag=True,
               help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Run on a Dask cluster: tcp://HOST:8786, or 'local' for a LocalCluster of --jobs workers.")
-@click.option("--json", "as_json", is_flag=True, help="Print the run manifest (OUT/run.json) on standard output.")
-def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the run manifest (OUT/run.json) and each task's outcome as JSON on stdout.")
+@pass_ui
+def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
-          site_index: bool, scheduler: str | None, as_json: bool) -> None:
+          docx_page_numbers: bool, site_index: bool, scheduler: str | None, as_json: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -299,7 +448,7 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx, limits=settings.limits,
+        reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
     )
     try:
         builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
@@ -308,15 +457,18 @@ def build(countries: tuple[str, ...], all_countries: bool, lang: str | None, for
     jobs = os.cpu_count() or 1 if jobs is None else jobs
     scheduler = scheduler or settings.scheduler
     if scheduler:
-        summary = _run_on_cluster(builder, paths, options, jobs, scheduler)
+        summary = _run_on_cluster(ui, builder, paths, options, jobs, scheduler)
     else:
-        summary = _run_build(builder, paths, options, jobs)
-    if as_json and summary.manifest is not None:
-        click.echo(summary.manifest.read_text(encoding="utf-8"), nl=False)
+        summary = _run_build(ui, builder, paths, options, jobs)
+    if as_json:
+        record = json.loads(summary.manifest.read_text(encoding="utf-8")) if summary.manifest else {}
+        _emit_json({**_summary_json(summary, options), **record})
+    else:
+        _print_summary(ui, summary, options)
     if site_index:
         from reportgen.site import write_index
 
-        click.echo(f"site index: {write_index(options.out)}", err=True)
+        ui.info(f"site index: {write_index(options.out)}")
     sys.exit(0 if summary.ok else EXIT_PROBLEMS)
 
 
@@ -335,34 +487,36 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_on_cluster(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
                     scheduler: str) -> Summary:
     """The build with a ``distributed.Client`` as its executor."""
     from reportgen import cluster
 
     try:
         with cluster.connect(scheduler, jobs) as client:
-            return _run_build(builder, paths, options, jobs, client)
+            return _run_build(ui, builder, paths, options, jobs, client)
     except ReportgenError as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
 
 
-def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
                client: Any = None) -> Summary:
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    console = Console(stderr=True)
+    console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
     executor = client or pool
-    with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = getattr(item, "task", item)
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
+            timings = getattr(item, "timings", None)
+            if timings:
+                ui.detail(f"{task.country} {task.lang}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
 
         try:
             summary = builder.build(paths, options, executor, on_done)
@@ -374,13 +528,12 @@ def _run_build(builder: ModuleType, paths: list[Path], options: BuildOptions, jo
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-    _print_summary(console, summary, options)
     return summary
 
 
-def _print_summary(console: Console, summary: Summary, options: BuildOptions) -> None:
-    """A table of what was built or skipped; failures and warnings follow as
-    plain lines (a table would cut FILE:LINE of a long path), escaped."""
+def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
+    """The table of outcomes on stdout (the result); warnings and failures on stderr,
+    escaped (messages quote the answers)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -392,18 +545,25 @@ def _print_summary(console: Console, summary: Summary, options: BuildOptions) ->
     for task in summary.skipped:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
-        table.add_row(Text(result.task.country), result.task.lang, "[red]failed", "see below")
-    console.print(table)
-    # One failure (a file with two problems is one failure per language) and
-    # one warning about the answers (it comes once per language) said once.
-    failures = dict.fromkeys(f"{r.task.country}: {r.error}" for r in summary.failed)
-    for failure in failures:
-        _say(f"failed: {failure}", err=True)
+        table.add_row(result.task.country, result.task.lang, "[red]failed", Text("see below"))
+    ui.console(stderr=False).print(table)
+    for result in summary.failed:
+        # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
+        for line in (result.error or "").splitlines():
+            _say(f"{result.task.country} {result.task.lang}: {line}", err=True)
+    # A warning about the answers comes once per language: say it once. Untranslated
+    # strings come one per string: a few unless --verbose (manifest.json has them all).
     warnings = dict.fromkeys(f"{r.task.country}: {w}" for r in summary.built for w in r.warnings)
+    untranslated = [w for w in warnings if UNTRANSLATED in w]
+    shown = untranslated if ui.verbose else untranslated[:UNTRANSLATED_SHOWN]
     for warning in warnings:
-        _say(f"warning: {warning}", err=True)
-    console.print(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-                  f" -> {safe(str(options.out))}/", markup=False, highlight=False)
+        if UNTRANSLATED not in warning or warning in shown:
+            ui.info(f"warning: {warning}")
+    if len(shown) < len(untranslated):
+        ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
+                "(--verbose lists them; manifest.json has them all)")
+    _say(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
+         f" -> {options.out}/")
 
 
 # --- data -------------------------------------------------------------------------
@@ -444,13 +604,72 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
     click.echo(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
 
 
-# --- scale ------------------------------------------------------------------------
+def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
+    def task(t: Task) -> dict[str, Any]:
+        return {"country": t.country, "lang": t.lang}
+
+    return {
+        "ok": summary.ok, "seconds": round(summary.seconds, 3), "out": str(options.out),
+        "built": [{**task(r.task), "outputs": {f: o.path for f, o in r.outputs.items()},
+                   "warnings": r.warnings, "timings": r.timings} for r in summary.built],
+        "skipped": [task(t) for t in summary.skipped],
+        "failed": [{**task(r.task), "error": r.error} for r in summary.failed],
+    }
+
+
+# --- preview ---------------------------------------------------------------------------
 
 
 @cli.command()
+@click.argument("country", required=False)
+@click.option("--lang", default="en", show_default=True, help="The profile's language.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@pass_ui
+def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path | None) -> None:
+    """Preview one profile in the browser; it refreshes on every change of templates/, responses/, locales/."""
+    import time
+
+    from reportgen.i18n import available_languages
+    from reportgen.serve import Preview, start
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ReportgenError as exc:
+        _fail(exc)
+    paths = _responses_paths(responses_dir or settings.responses, (country,) if country else (), False)
+    if not paths:
+        _fail(ReportgenError(f"{responses_dir or settings.responses}: no responses to preview"))
+    if lang not in available_languages():
+        _fail(ReportgenError(f"--lang {lang}: no catalog in locales/{lang}/"))
+    try:
+        server = start(Preview(paths[0], lang), port)
+    except OSError as exc:
+        _fail(ReportgenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
+    click.echo(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")
+    if server.preview.state.error:
+        ui.info(server.preview.state.error)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.close()
+
+
+# --- developers ------------------------------------------------------------------------
+
+
+@cli.group()
+def dev() -> None:
+    """Developer commands: synthetic data, benchmarks, generated docs."""
+
+
+@dev.command()
 @click.option("--countries", default="all", show_default=True,
               help="'all' (the 193 UN Member States), a number N (the first N), or codes: ARG,BRA.")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("-o", "--out", "output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write <CODE>.yaml files into.")
 @click.option("--seed", default=2024, show_default=True, help="Random seed; the same seed gives the same files.")
 def synth(countries: str, output: Path, seed: int) -> None:
@@ -470,17 +689,28 @@ def synth(countries: str, output: Path, seed: int) -> None:
     click.echo(f"{len(written)} synthetic responses written to {output}/")
 
 
-@cli.command()
+@dev.command()
 @click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
 @click.option("--repeats", default=3, show_default=True, type=click.IntRange(1),
               help="Runs of each whole-process measure (median and spread are reported).")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
+@click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
 def bench(countries: int, memory_countries: int, repeats: int, output: Path) -> None:
-    """Measure build speed and memory; print figures and keep them in docs/benchmarks.md."""
+    """Measure build speed, memory and the preview's edit-to-refresh; keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
     report = run_benchmarks(countries, memory_countries or None, repeats)
     click.echo(report)
     output.write_text(report, encoding="utf-8")
+
+
+@dev.command(name="template-docs")
+@click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/templates.md"),
+              show_default=True, help="The authors' guide whose reference part is rewritten.")
+def template_docs(output: Path) -> None:
+    """Regenerate the reference part of docs/templates.md from the code."""
+    from reportgen import templatedoc
+
+    changed = templatedoc.write(output)
+    click.echo(f"{output}: {'updated' if changed else 'up to date'}")

@@ -49,7 +49,12 @@ class ConfigError(ReportgenError):
 
 
 class TemplateError(ReportgenError):
-    """A narrative template that fails to render (names the template and line)."""
+    """A narrative template that fails to render: ``FILE:LINE: message`` per
+    problem when the template and line are known (``problems``)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        self.problems = problems or []
+        super().__init__(message)
 
 
 class WriterError(ReportgenError):

@@ -10,7 +10,10 @@ in ``missing`` so the build can warn (or fail with ``--strict``).
 from __future__ import annotations
 
 import gettext as _gettext
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,7 +24,7 @@ import babel
 import pycountry
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 from babel.numbers import (
     format_compact_decimal,
@@ -44,10 +47,23 @@ FORMAT_LOCALES = {"en": "en_GB", "es": "es"}
 class Missing:
     domain: str
     msgid: str
+    context: str | None = None
+
+
+def _usable(message: Message | None) -> str | tuple[str, ...] | None:
+    """A message's translation if it is complete and not fuzzy."""
+    if message is None or message.fuzzy or not message.string or (
+        isinstance(message.string, tuple) and not all(message.string)
+    ):
+        return None
+    return message.string
 
 
 @cache
 def _read_catalog(path: Path, mtime_ns: int) -> Catalog:
+    refused = msgfmt_refusal(path)
+    if refused:
+        raise InputError(*refused)
     try:
         with path.open("rb") as handle:
             return read_po(handle, abort_invalid=False)
@@ -55,11 +71,37 @@ def _read_catalog(path: Path, mtime_ns: int) -> Catalog:
         raise InputError(path, 1, f"cannot read catalog: {exc}") from None
 
 
+def msgfmt_refusal(path: Path) -> tuple[Path | str, int, str] | None:
+    """Where and why GNU msgfmt refuses a catalog (syntax, format strings), or
+    None. A catalog msgfmt refuses would break every translator's tool, so a
+    build refuses it too rather than guess what Babel's lenient reader made of it."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return None
+    run = subprocess.run([msgfmt, "--check-format", "-o", os.devnull, str(path)],
+                         capture_output=True, text=True, check=False)
+    if run.returncode == 0:
+        return None
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    for line in lines:
+        match = re.match(r"(.+?):(\d+): (.*)", line)
+        if match and not match.group(1).startswith("msgfmt"):
+            return match.group(1), int(match.group(2)), f"msgfmt refuses the catalog: {match.group(3)}"
+    return path, 1, "msgfmt refuses the catalog: " + (lines[0] if lines else "unknown error")
+
+
 def read_catalog(path: Path) -> Catalog | None:
     """A parsed ``.po`` file, cached until the file changes; None if absent."""
     if not path.is_file():
         return None
     return _read_catalog(path, path.stat().st_mtime_ns)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def available_languages(locales_dir: Path = LOCALES) -> list[str]:
@@ -88,45 +130,73 @@ class Locale:
             return None
         return read_catalog(self.locales_dir / self.lang / "LC_MESSAGES" / f"{domain}.po")
 
-    def _lookup(self, domain: str, msgid: str | tuple[str, str]) -> str | tuple[str, ...] | None:
+    def _lookup(self, domain: str, msgid: str | tuple[str, str],
+                context: str | None = None) -> str | tuple[str, ...] | None:
+        """The translation in ``context``; for answer texts (``any_context``
+        domains) also the same English translated in another place."""
         catalog = self._catalog(domain)
-        message = catalog.get(msgid) if catalog is not None else None
-        if message is None or message.fuzzy or not message.string or (
-            isinstance(message.string, tuple) and not all(message.string)
-        ):
+        if catalog is None:
             return None
-        return message.string
+        found = _usable(catalog.get(msgid, context))
+        if found is None and domain.startswith("responses-"):
+            key = msgid[0] if isinstance(msgid, tuple) else msgid
+            found = next((_usable(m) for m in catalog if m.id == key and _usable(m) is not None), None)
+        return found
 
-    def translate(self, msgid: str, domain: str = "messages") -> str | None:
+    def translate(self, msgid: str, domain: str = "messages", context: str | None = None) -> str | None:
         """The translation, or None (recorded as missing) for a non-English language."""
         if self.lang == SOURCE_LANG or not msgid:
             return msgid
-        found = self._lookup(domain, msgid)
+        found = self._lookup(domain, msgid, context)
         if found is None:
-            self.missing.append(Missing(domain, msgid))
+            self.missing.append(Missing(domain, msgid, context))
             return None
         return str(found)
 
     def gettext(self, msgid: str) -> str:
         return self.translate(msgid) or msgid
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if self.lang != SOURCE_LANG:
-            found = self._lookup("messages", (singular, plural))
-            catalog = self._catalog("messages")
-            if found is not None and catalog is not None:
-                index = _gettext.c2py(catalog.plural_expr)(n)
-                return found[min(index, len(found) - 1)]
-            self.missing.append(Missing("messages", singular))
-        return singular if n == 1 else plural
+    def pgettext(self, context: str, msgid: str) -> str:
+        return self.translate(msgid, context=context) or msgid
 
-    def answer_text(self, text: str) -> tuple[str, bool]:
+    def ngettext(self, singular: str, plural: str, n: int, context: str | None = None) -> str:
+        found = self.translate_plural(singular, plural, n, context)
+        return found if found is not None else singular if n == 1 else plural
+
+    def translate_plural(self, singular: str, plural: str, n: int, context: str | None = None) -> str | None:
+        """The plural form for ``n``, or None (recorded as missing) for a non-English language."""
+        if self.lang == SOURCE_LANG:
+            return singular if n == 1 else plural
+        found = self._lookup("messages", (singular, plural), context)
+        catalog = self._catalog("messages")
+        if found is not None and catalog is not None:
+            index = _gettext.c2py(catalog.plural_expr)(n)
+            return found[min(index, len(found) - 1)]
+        self.missing.append(Missing("messages", singular, context))
+        return None
+
+    def answer_text(self, text: str, context: str | None = None) -> tuple[str, bool]:
         """Free text from the answers: (text, translated?). English answers
-        are the source; other languages use ``responses-<COUNTRY>.po``."""
+        are the source; other languages use ``responses-<COUNTRY>.po``,
+        where ``context`` names the item and field (``Q13 summary``)."""
         if self.lang == SOURCE_LANG or not text:
             return text, True
-        found = self.translate(text, f"responses-{self.country}")
+        found = self.translate(text, f"responses-{self.country}", context)
         return (found, True) if found is not None else (text, False)
+
+    def where(self, domain: str, msgid: str, context: str | None = None) -> str:
+        """``FILE:LINE`` of a message's entry: in the language's catalog, else in
+        the template (``locales/<domain>.pot``), else the catalog's path."""
+        po = self.locales_dir / self.lang / "LC_MESSAGES" / f"{domain}.po"
+        for path in (po, self.locales_dir / f"{domain}.pot"):
+            catalog = read_catalog(path) if path.is_file() else None
+            message = catalog.get(msgid, context) if catalog is not None else None
+            if message is None and catalog is not None:
+                message = next((m for m in catalog if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) == msgid),
+                               None)
+            if message is not None:
+                return f"{_display(path)}:{message.lineno}"
+        return f"{_display(po)}:1"
 
     # -- formatting (always Babel) --
 

@@ -16,9 +16,10 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 
 from reportgen import model as m
+from reportgen.errors import TemplateError
 from reportgen.urls import is_safe_link
 
 CITATION = re.compile(r"\[@([A-Za-z0-9_.:-]+)(?:,\s*([^\]\[]*?))?\s*\]")
@@ -44,6 +45,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").use(attrs_block_plugin)
+    # [text]{lang=en}: a span in another language (narrative.in_english); nothing else inline.
+    md.use(attrs_plugin, after=("span_close",), spans=True, allowed=["lang"])
     md.disable("image")  # images come from Figure blocks with alt text, never from answers
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
@@ -139,8 +142,22 @@ class _Blocks:
             elif token.type == "inline":
                 (header if in_head else rows[-1]).append(inlines(token))
         caption = str(open_token.attrs.get("caption", ""))
-        widths = [float(w) for w in str(open_token.attrs.get("widths", "")).split()]
+        widths = _widths(str(open_token.attrs.get("widths", "")), len(header) or len(rows[0] if rows else []))
         return m.Table(header, rows, parse_inline(caption) if caption else [], widths)
+
+
+def _widths(text: str, columns: int) -> list[float]:
+    """Relative column widths; a template that gives words or the wrong count is refused
+    (``reportgen check --templates`` reports literal ones at their line)."""
+    try:
+        widths = [float(w) for w in text.split()]
+    except ValueError:
+        widths = []
+    if text.strip() and (not widths or any(w <= 0 for w in widths)):
+        raise TemplateError(f'table widths="{text}": give one positive number per column, e.g. widths="2 5"')
+    if widths and len(widths) != columns:
+        raise TemplateError(f'table widths="{text}" gives {len(widths)} widths for a table of {columns} columns')
+    return widths
 
 
 def parse_inline(text: str) -> list[m.Inline]:
@@ -165,10 +182,10 @@ def inlines(token: Token) -> list[m.Inline]:
             stack[-1].append(m.LineBreak())
         elif kind == "citation":
             stack[-1].append(m.Citation(child.meta["id"], child.meta["locator"]))
-        elif kind in ("strong_open", "em_open", "link_open"):
-            openers.append((kind, str(child.attrs.get("href", ""))))
+        elif kind in ("strong_open", "em_open", "link_open", "span_open"):
+            openers.append((kind, str(child.attrs.get("href", child.attrs.get("lang", "")))))
             stack.append([])
-        elif kind in ("strong_close", "em_close", "link_close"):
+        elif kind in ("strong_close", "em_close", "link_close", "span_close"):
             kind_open, href = openers.pop()
             children = stack.pop()
             stack[-1].extend(_close(kind_open, href, children))
@@ -180,6 +197,8 @@ def _close(kind: str, href: str, children: list[m.Inline]) -> list[m.Inline]:
         return [m.Strong(children)]
     if kind == "em_open":
         return [m.Emph(children)]
+    if kind == "span_open":
+        return [m.Span(href, children)] if href else children
     return [m.Link(href, children)] if is_safe_link(href) else children
 
 

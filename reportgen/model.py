@@ -51,6 +51,15 @@ class Link:
 
 
 @dataclass
+class Span:
+    """Text in another language than the document's (a sentence shown in
+    English for want of a translation): writers tag it with ``lang``."""
+
+    lang: str
+    children: list[Inline]
+
+
+@dataclass
 class Citation:
     """A citation call ``[@source-id, locator]``.
 
@@ -69,7 +78,7 @@ class Citation:
     first: bool = False
 
 
-Inline = Text | Strong | Emph | Code | LineBreak | Link | Citation
+Inline = Text | Strong | Emph | Code | LineBreak | Link | Span | Citation
 
 # --- block nodes ------------------------------------------------------------
 
@@ -196,7 +205,7 @@ def plain_text(inlines: list[Inline]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
-        elif isinstance(node, (Strong, Emph, Link)):
+        elif isinstance(node, (Strong, Emph, Link, Span)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 
@@ -205,7 +214,7 @@ def walk_inlines(inlines: list[Inline]):
     """Yield every inline node, depth first, in reading order."""
     for node in inlines:
         yield node
-        if isinstance(node, (Strong, Emph, Link)):
+        if isinstance(node, (Strong, Emph, Link, Span)):
             yield from walk_inlines(node.children)
 
 
@@ -249,7 +258,7 @@ def _groups_in(run: list[Inline]) -> list[list[Citation]]:
     for node in with_note_groups(run):
         if isinstance(node, list):
             groups.append(node)
-        elif isinstance(node, (Strong, Emph, Link)):
+        elif isinstance(node, (Strong, Emph, Link, Span)):
             groups.extend(_groups_in(node.children))
     return groups
 
@@ -294,6 +303,8 @@ def _dump_inlines(inlines: list[Inline]) -> str:
             out.append(f"_{_dump_inlines(node.children)}_")
         elif isinstance(node, Link):
             out.append(f"[{_dump_inlines(node.children)}]<{node.url}>")
+        elif isinstance(node, Span):
+            out.append(f"[{_dump_inlines(node.children)}]{{lang={node.lang}}}")
         elif isinstance(node, Citation):
             loc = f", {node.locator}" if node.locator else ""
             out.append(f"^{node.note}[{node.number}{loc}]")

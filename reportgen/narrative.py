@@ -23,11 +23,11 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import markup, templating, urls
+from reportgen import markup, templatecheck, templating, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
-from reportgen.errors import PublicationError, TemplateError
-from reportgen.i18n import Locale
+from reportgen.errors import Problem, PublicationError, ReportgenError, TemplateError
+from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.limits import Limits
 from reportgen.prose import prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
@@ -39,6 +39,7 @@ BRIEF_CHARS = 280  # the concise body shows an answer's first whole sentences up
 
 TRANSLATED_FIELDS = ("title", "organization")  # contact fields offered to translators
 QUESTIONNAIRE_DOMAIN = "questionnaire"  # labels for languages the questionnaire YAML lacks
+SOURCE_TITLE = "source title"  # msgctxt of the sources registry's titles in responses catalogs
 
 
 def N_(message: str) -> str:
@@ -74,14 +75,84 @@ class Md(str):
     """Markdown made by this module or written in a template (trusted):
     ``finalize`` leaves it alone. Formatting an Md (``_("... %(x)s", x=...)``)
     escapes the values it takes in, so a translated sentence can hold answer
-    text and citation calls side by side."""
+    text and citation calls side by side.
+
+    Like ``Phrase``, an Md may carry its English ``source`` and a ``fallback``
+    flag (it is that English, for want of a translation): see ``Sentence``."""
+
+    source: Any = None
+    fallback: bool = False
+    marker: str | None = None  # "(in English)" in the profile's language, for a fallen-back sentence
 
     def __mod__(self, values: Any) -> Md:
-        if isinstance(values, dict):
-            return Md(str.__mod__(self, {key: _escape_value(v) for key, v in values.items()}))
-        if isinstance(values, tuple):
-            return Md(str.__mod__(self, tuple(_escape_value(v) for v in values)))
-        return Md(str.__mod__(self, _escape_value(values)))
+        return Md(str.__mod__(self, _map_values(values, _escape_value)))
+
+
+class Phrase(str):
+    """Plain text in the profile's language that remembers its English
+    ``source`` (a country name, a formatted amount, a questionnaire label),
+    and whether it *is* that English for want of a translation (``fallback``).
+    A sentence that takes in a fallen-back phrase falls back as a whole."""
+
+    source: Any = None
+    fallback: bool = False
+
+
+def phrase(text: str, source: str, fallback: bool = False) -> Phrase:
+    value = Phrase(text)
+    value.source, value.fallback = source, fallback
+    return value
+
+
+def _md(text: str, source: Any = None, fallback: bool = False, marker: str | None = None) -> Md:
+    value = Md(text)
+    value.source, value.fallback, value.marker = source, fallback, marker
+    return value
+
+
+def source_of(value: Any) -> Any:
+    """The English form of a value (itself when it has none)."""
+    source = getattr(value, "source", None)
+    return value if source is None else source
+
+
+def is_fallback(value: Any) -> bool:
+    return bool(getattr(value, "fallback", False))
+
+
+def _map_values(values: Any, function: Callable[[Any], Any]) -> Any:
+    if isinstance(values, dict):
+        return {key: function(v) for key, v in values.items()}
+    if isinstance(values, tuple):
+        return tuple(function(v) for v in values)
+    return function(values)
+
+
+def _values(values: Any) -> list[Any]:
+    if isinstance(values, dict):
+        return list(values.values())
+    return list(values) if isinstance(values, tuple) else [values]
+
+
+class Sentence(Md):
+    """A template sentence from the catalog (``_()``, ``{% trans %}``): the
+    translation, or the English ``source`` when there is none. Formatted as a
+    whole: if it or any value it takes in is English for want of a
+    translation, the whole sentence is the English one with English values,
+    so no sentence mixes languages; ``finalize`` then tags it as English and
+    marks it "(in English)"."""
+
+    def __mod__(self, values: Any) -> Md:
+        english = str.__mod__(str(self.source), _map_values(values, lambda v: _escape_value(source_of(v))))
+        if self.fallback or any(is_fallback(v) for v in _values(values)):
+            return _md(english, english, fallback=True, marker=self.marker)
+        return _md(str.__mod__(self, _map_values(values, _escape_value)), english)
+
+
+def sentence(translated: str | None, english: str, marker: str | None) -> Sentence:
+    value = Sentence(english if translated is None else translated)
+    value.source, value.fallback, value.marker = english, translated is None, marker
+    return value
 
 
 def _escape_value(value: Any) -> Any:
@@ -106,9 +177,25 @@ def escape_md(value: Any) -> Md:
     return Md(_MD_SPECIAL.sub(r"\\\1", text))
 
 
+# A sentence ends the text; a lead-in ending with ":" is followed by what it introduces.
+_SENTENCE_END = re.compile(r"[.!?…][\W]*$")
+
+
+def in_english(text: Md, marker: str | None) -> Md:
+    """English text in a profile of another language: tagged as English (so
+    hyphenation follows it) and, when it is a sentence, marked "(in English)".
+    Headings, labels and table cells are tagged, not marked."""
+    tagged = f"[{text}]{{lang={SOURCE_LANG}}}"
+    if marker and _SENTENCE_END.search(text):
+        tagged += f" _{escape_md(marker)}_"
+    return Md(tagged)
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         raise TemplateError("a template printed None; test the answer with `answered` first")
+    if is_fallback(value):  # shown in its English form (a joined list: with "and", not "e")
+        return in_english(escape_md(source_of(value)), getattr(value, "marker", None))
     return value if isinstance(value, Md) else escape_md(value)
 
 
@@ -233,7 +320,9 @@ class AnswerView:
         value = self.value
         if not isinstance(value, str):
             return Md("")
-        return self._profile.free_text(value) if self._item.field in TRANSLATED_FIELDS else escape_md(value)
+        if self._item.field not in TRANSLATED_FIELDS:
+            return escape_md(value)
+        return self._profile.free_text(value, context=f"Q{self.number} {self._item.field}")
 
     @property
     def option(self) -> str:
@@ -275,7 +364,8 @@ class AnswerView:
     @property
     def instrument(self) -> Md:
         """The law, decree or plan a legal-framework answer names (translated), or ""."""
-        return self._profile.free_text(self._answer.instrument or "") if self._answer else Md("")
+        instrument = self._answer.instrument if self._answer else None
+        return self._profile.free_text(instrument or "", context=f"Q{self.number} instrument")
 
     @property
     def has_text(self) -> bool:
@@ -284,7 +374,7 @@ class AnswerView:
     @property
     def text(self) -> Md:
         """The full free text, translated (for the annex)."""
-        return self._profile.free_text(self._answer.text if self._answer else "")
+        return self._profile.free_text(self._answer.text if self._answer else "", context=f"Q{self.number} text")
 
     @property
     def summary(self) -> Md:
@@ -293,8 +383,8 @@ class AnswerView:
         if not self._answer:
             return Md("")
         if self._answer.summary:
-            return self._profile.free_text(self._answer.summary)
-        return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS)
+            return self._profile.free_text(self._answer.summary, context=f"Q{self.number} summary")
+        return self._profile.free_text(self._answer.text or "", shorten=SUMMARY_CHARS, context=f"Q{self.number} text")
 
     @property
     def brief(self) -> Md:
@@ -303,9 +393,8 @@ class AnswerView:
         "is planned" that qualifies it). The annex has the full text."""
         if not self._answer:
             return Md("")
-        if self._answer.summary:
-            return self._profile.free_text(self._answer.summary, shorten=BRIEF_CHARS, whole=True)
-        return self._profile.free_text(self._answer.text or "", shorten=BRIEF_CHARS, whole=True)
+        field, text = ("summary", self._answer.summary) if self._answer.summary else ("text", self._answer.text)
+        return self._profile.free_text(text or "", shorten=BRIEF_CHARS, context=f"Q{self.number} {field}", whole=True)
 
     @property
     def sources(self) -> list[SourceView]:
@@ -331,6 +420,12 @@ class AnswerView:
         return self._answer.period if self._answer else None
 
     @property
+    def budget_basis(self) -> Md:
+        """What the Government counts as its budget (``budget.basis``), translated, or ""."""
+        basis = self._answer.budget.basis if self._answer and self._answer.budget else None
+        return self._profile.free_text(basis or "", context=f"Q{self.number} budget basis")
+
+    @property
     def budget(self) -> Any:
         return self._answer.budget if self._answer else None
 
@@ -350,8 +445,9 @@ class ProfileView:
         self.untranslated: set[str] = set()  # answer texts shown in English
 
     @property
-    def country(self) -> str:
-        return self._locale.territory(self._responses.country)
+    def country(self) -> Phrase:
+        english = Locale(SOURCE_LANG, self._locale.locales_dir).territory(self._responses.country)
+        return phrase(self._locale.territory(self._responses.country), english)
 
     @property
     def code(self) -> str:
@@ -375,6 +471,10 @@ class ProfileView:
     def final(self) -> bool:
         return self._options.status == "final"
 
+    def with_locale(self, locale: Locale) -> ProfileView:
+        """The same profile in another locale (a cover re-rendered in English)."""
+        return ProfileView(self._responses, self._catalog, locale, self._registry, self._options)
+
     @property
     def values_inferred(self) -> bool:
         """Whether any Yes/No value was read from the details given (the export
@@ -389,14 +489,15 @@ class ProfileView:
         views = [self._at(item.number) for item in items if item.kind in closed]
         return [view for view in views if view.status == status]
 
-    def localized(self, text: Localized) -> str:
+    def localized(self, text: Localized) -> Phrase:
         """A questionnaire label in the profile's language: from the catalog
         when it has the language, else from ``locales/<lang>/.../questionnaire.po``
         (English, counted as untranslated, when missing)."""
         own = getattr(text, self._locale.lang, None)
         if isinstance(own, str):
-            return own
-        return self._locale.translate(text.en, QUESTIONNAIRE_DOMAIN) or text.en
+            return phrase(own, text.en)
+        found = self._locale.translate(text.en, QUESTIONNAIRE_DOMAIN)
+        return phrase(found or text.en, text.en, fallback=found is None)
 
     def q(self, key: str) -> AnswerView:
         """An item's answer by its stable key (``p.q("ethical_ai_law")``), so
@@ -426,7 +527,7 @@ class ProfileView:
         return self._view(self._registry.get(source_id(url)), locator)
 
     def _view(self, source: Source, locator: str = "") -> SourceView:
-        return SourceView(source.id, source.url, self.source_title(source), locator, source.title is not None)
+        return SourceView(source.id, source.url, self.source_phrase(source), locator, source.title is not None)
 
     def most_cited(self, section_id: str) -> MostCited | None:
         """The source that most answers of a section give (e.g. the strategy
@@ -439,20 +540,20 @@ class ProfileView:
                 best = (count, source)
         return MostCited(self._view(best[1]), best[0]) if best else None
 
-    def free_text(self, text: str, shorten: int | None = None, whole: bool = False) -> Md:
+    def free_text(self, text: str, shorten: int | None = None, context: str | None = None,
+                  whole: bool = False) -> Md:
         """Answer text in the profile's language, escaped, optionally cut to its
         first sentences; English text in a non-English profile is marked
-        visibly and counted."""
+        visibly and counted. ``context`` is its msgctxt (``Q13 summary``)."""
         if not text:
             return Md("")
-        translated, ok = self._locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text, context)
         if shorten:
             translated = first_sentences(translated, shorten, whole=whole)
         if ok:
             return escape_md(translated)
         self.untranslated.add(text)
-        marker = self._locale.gettext(LABELS["in_english"])
-        return Md(f"{escape_md(translated)} _{escape_md(marker)}_")
+        return in_english(escape_md(translated), self._locale.gettext(LABELS["in_english"]))
 
     def source_title(self, source: Source) -> str:
         """A source's title in the profile's language; an untitled source is
@@ -461,9 +562,22 @@ class ProfileView:
             return self.plain_text(source.title)
         return self._locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(source.url)}
 
+    def source_phrase(self, source: Source) -> Phrase:
+        """A source's title for templates: in the profile's language, or the English
+        one flagged as a fallback (a sentence that quotes it then falls back whole)."""
+        if source.title:
+            translated, ok = self._locale.answer_text(source.title, SOURCE_TITLE)
+            if not ok:
+                self.untranslated.add(source.title)
+            return phrase(translated, source.title, fallback=not ok)
+        values = {"domain": urls.domain(source.url)}
+        found = self._locale.translate(LABELS["untitled_source"])
+        return phrase((found or LABELS["untitled_source"]) % values, LABELS["untitled_source"] % values,
+                      fallback=found is None)
+
     def plain_text(self, text: str) -> str:
         """Like ``free_text`` for places that take plain text (source titles)."""
-        translated, ok = self._locale.answer_text(text)
+        translated, ok = self._locale.answer_text(text, SOURCE_TITLE)
         if ok:
             return translated
         self.untranslated.add(text)
@@ -498,7 +612,7 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
     env = templating.LimitedSandbox(
         max_chars=(limits or Limits()).template_chars,
         loader=templating.ConfinedLoader(templates / "sections", templates),
-        undefined=jinja2.StrictUndefined,
+        undefined=templatecheck.AuthorUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=_finalize,
         autoescape=False,
@@ -507,34 +621,89 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
         keep_trailing_newline=True,
     )
     env.policies["ext.i18n.trimmed"] = True
+    marker = locale.gettext(LABELS["in_english"]) if locale.lang != SOURCE_LANG else None
+
+    def plural(singular: str, plural_: str, n: int, context: str | None = None) -> Sentence:
+        english = singular if n == 1 else plural_
+        found = locale.translate_plural(singular, plural_, n, context)
+        return sentence(found, english, marker)
+
     # Template sentences (and their translations) are Markdown like the rest of
-    # the template; the values formatted into them are escaped by Md.__mod__.
+    # the template; the values formatted into them are escaped by Sentence.__mod__.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: Md(locale.gettext(message)),
-        lambda singular, plural, n: Md(locale.ngettext(singular, plural, n)),
+        lambda message: sentence(locale.translate(message), message, marker),
+        plural,
         newstyle=True,
+        pgettext=lambda context, message: sentence(locale.translate(message, context=context), message, marker),
+        npgettext=lambda context, singular, plural_, n: plural(singular, plural_, n, context),
     )
     env.filters.update(_filters(locale))
     return env
 
 
+# What each filter does, for docs/templates.md (a test keeps it in step with ``_filters``).
+FILTER_HELP = {
+    "money": '`b.dedicated.amount|money(b.dedicated.currency)`: "PYG 326,688,810,687" in the locale\'s order',
+    "compact": '`usd|compact`: a rounded reading, "46 million"',
+    "currency_name": '`"USD"|currency_name`: "US dollars" (`count` chooses the plural)',
+    "percent": '`share|percent`: "0.31%" from 0.31 (`digits`, default 2)',
+    "number": '`n|number`: "1,234" in the locale\'s digits (`digits` for decimals)',
+    "date": '`p.submitted|date`: "28 November 2024"',
+    "join_list": '`names|join_list`: "a, b and c" in the language (`style="or"` for "or")',
+    "commas": '`names|commas`: "a, b, c"',
+    "lower": "lower case (Jinja's, keeping the English form for a sentence that falls back)",
+    "lower_first": '`label|lower_first`: a label inside a sentence, "ethical use of AI" (acronyms and names kept)',
+    "md": "escape a string for Markdown (values are escaped anyway; for building Md by hand)",
+    "link": '`url|link` or `url|link("text")`: a safe link, by site name unless text is given',
+}
+
+
 def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
+    """Every filter gives its result in the profile's language and remembers
+    the English one, for a sentence that falls back as a whole."""
+    english = locale if locale.lang == SOURCE_LANG else Locale(SOURCE_LANG, locale.locales_dir)
+
     def as_decimal(value: Any) -> Decimal:
         return value if isinstance(value, Decimal) else Decimal(str(value))
 
+    def both(method: str, *args: Any) -> Phrase:
+        return phrase(getattr(locale, method)(*args), getattr(english, method)(*args))
+
+    def join(items: Any, style: str = "standard") -> Md:
+        items = list(items)
+        return _md(locale.list([escape_md(i) for i in items], style),
+                   Md(english.list([escape_md(source_of(i)) for i in items], style)),
+                   fallback=any(is_fallback(i) for i in items))
+
+    def commas(items: Any) -> Md:
+        items = list(items)
+        return _md(", ".join(escape_md(i) for i in items), Md(", ".join(escape_md(source_of(i)) for i in items)),
+                   fallback=any(is_fallback(i) for i in items))
+
+    def lower(value: Any) -> Any:
+        result = phrase(str(value).lower(), str(source_of(value)).lower(), is_fallback(value))
+        return Md(result) if isinstance(value, Md) else result
+
     return {
-        "money": lambda amount, currency: locale.money(as_decimal(amount), currency),
-        "compact": lambda value: locale.compact(as_decimal(value)),
-        "currency_name": lambda code, count=2: locale.currency_name(code, count),
-        "percent": lambda value, digits=2: locale.percent(as_decimal(value) / 100, digits),
-        "number": lambda value, digits=None: locale.number(as_decimal(value), digits),
-        "date": lambda value: locale.date(value),
-        "join_list": lambda items, style="standard": Md(locale.list([escape_md(i) for i in items], style)),
-        "commas": lambda items: Md(", ".join(escape_md(i) for i in items)),
+        "money": lambda amount, currency: both("money", as_decimal(amount), currency),
+        "compact": lambda value: both("compact", as_decimal(value)),
+        "currency_name": lambda code, count=2: both("currency_name", code, count),
+        "percent": lambda value, digits=2: both("percent", as_decimal(value) / 100, digits),
+        "number": lambda value, digits=None: both("number", as_decimal(value), digits),
+        "date": lambda value: both("date", value),
+        "join_list": join,
+        "commas": commas,
+        "lower": lower,
         "md": escape_md,
-        "lower_first": _lower_first,
+        "lower_first": lambda value: _keep_source(value, _lower_first),
         "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
     }
+
+
+def _keep_source(value: Any, function: Callable[[str], str]) -> Any:
+    """``function`` applied to a value and to its English form alike (fallback kept)."""
+    result = phrase(function(str(value)), function(str(source_of(value))), is_fallback(value))
+    return Md(result) if isinstance(value, Md) else result
 
 
 def _lower_first(text: str) -> str:
@@ -580,23 +749,86 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
     env = make_environment(options.templates, locale, options.limits)
+    check_static(env, options.templates)
     start = time.perf_counter()
     parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
-    texts = [_render_part(env, part, profile, options.limits) for part in parts]
+    texts = _render_parts(env, parts, profile, options.limits)
+    english_parts = _english_units(parts, texts, locale, options, profile)
     narrated = time.perf_counter()
-    sections = [_to_section(part, text, locale) for part, text in zip(parts, texts, strict=True)]
-    document = m.Document(_meta(responses, locale, options, profile.edition), sections)
+    labels, labels_in_english = fixed_labels(locale)
+    sections = [_to_section(part, text, labels, SOURCE_LANG if part.id in english_parts else None)
+                for part, text in zip(parts, texts, strict=True)]
+    meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
+    document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
     for entry in document.sources:
-        entry.details = _source_details(entry, locale)
+        entry.details = _source_details(entry, labels, locale)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
 
+# Parts that are one unit of language: if any of their words is untranslated, the
+# whole part is shown in English (a cover never mixes an English title with a
+# translated country name).
+UNIT_KINDS = ("cover",)
+
+
+def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, options: Options,
+                   profile: ProfileView) -> set[str]:
+    """Re-render in English the unit parts (the cover) that have an untranslated
+    template word; returns their ids (their blocks are tagged English)."""
+    if locale.lang == SOURCE_LANG:
+        return set()
+    english: set[str] = set()
+    for index, part in enumerate(parts):
+        if part.kind not in UNIT_KINDS or part.template is None:
+            continue
+        probe = Locale(locale.lang, locale.locales_dir, country=locale.country)
+        _render_part(make_environment(options.templates, probe, options.limits), part, profile.with_locale(probe),
+                     options.limits)
+        if not any(miss.domain in ("messages", QUESTIONNAIRE_DOMAIN) for miss in probe.missing):
+            continue
+        source = Locale(SOURCE_LANG, locale.locales_dir, country=locale.country)
+        texts[index] = _render_part(make_environment(options.templates, source, options.limits), part,
+                                    profile.with_locale(source), options.limits)
+        english.add(part.id)
+    return english
+
+
+def fixed_labels(locale: Locale) -> tuple[dict[str, str], bool]:
+    """The fixed words (``LABELS``) in the profile's language, as a unit: if any
+    is untranslated they are all English ("Page 3 of 9", never "Página 3 of 9"),
+    and the flag says so."""
+    found = {key: locale.translate(value) for key, value in LABELS.items()}
+    if all(value is not None for value in found.values()):
+        return {key: str(value) for key, value in found.items()}, False
+    return dict(LABELS), locale.lang != SOURCE_LANG
+
+
+def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: ProfileView,
+                  limits: Limits) -> list[str | None]:
+    """Every part's Markdown; the problems of all parts at once if any fails
+    (a limit exceeded stops at once: its message names the template)."""
+    texts: list[str | None] = []
+    problems: list[Problem] = []
+    for part in parts:
+        try:
+            texts.append(_render_part(env, part, profile, limits))
+        except TemplateError as exc:
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+    if problems:
+        raise TemplateError("\n".join(str(p) for p in problems), problems)
+    return texts
+
+
 def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, limits: Limits) -> str | None:
-    """The part's Markdown, or None for a part without a template (contents)."""
+    """The part's Markdown, or None for a part without a template (contents).
+    Any failure becomes a TemplateError at the template line that caused it."""
     if part.template is None:
         return None
+    templates = profile._options.templates
     try:
         return templating.render(env.get_template(part.template), {"p": profile, "labels": LABELS}, limits)
     except templating.LimitExceeded as exc:
@@ -605,34 +837,64 @@ def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, li
         raise TemplateError(f"templates/sections/{part.template}: {type(exc).__name__} (a template that "
                             "calls itself or builds a huge value)") from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"templates/sections/{exc.name}:{exc.lineno}: {exc.message}") from None
+        name = exc.name or part.template
+        problem = Problem(templatecheck.display_path(templates, name), exc.lineno or 1,
+                          templatecheck._syntax_message(exc))
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: {exc.message}") from None
+        problem = templatecheck.located(exc, templates, part.template, exc.message or "undefined")
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: refused by the sandbox: {exc}") from None
-    except jinja2.TemplateError as exc:
-        raise TemplateError(f"templates/sections/{part.template}: {exc}") from None
-    except (TypeError, ValueError, KeyError) as exc:
-        # Typically a translation whose %-placeholders do not match the template's.
-        raise TemplateError(f"templates/sections/{part.template}: {type(exc).__name__}: {exc} "
-                            "(check the placeholders of its translations with `reportgen i18n check`)") from None
+        problem = templatecheck.located(exc, templates, part.template, f"refused by the sandbox: {exc}")
+    except (jinja2.TemplateError, ReportgenError) as exc:
+        problem = templatecheck.located(exc, templates, part.template, str(exc))
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:
+        # Typically a translation whose %-placeholders do not match the template's,
+        # or a filter given the wrong kind of value.
+        problem = templatecheck.located(
+            exc, templates, part.template,
+            f"{type(exc).__name__}: {exc} (check the values given to filters, and the placeholders "
+            "of its translations with `reportgen i18n check`)")
+    raise TemplateError(str(problem), [problem])
 
 
-def _to_section(part: Part, text: str | None, locale: Locale) -> m.Section:
+def check_static(env: SandboxedEnvironment, templates: Path) -> None:
+    """Refuse templates with syntax or block-attribute problems, listing every one."""
+    problems = templatecheck.static_problems(env, templates)
+    if problems:
+        raise TemplateError("\n".join(str(p) for p in problems), problems)
+
+
+def _to_section(part: Part, text: str | None, labels: dict[str, str], lang: str | None = None) -> m.Section:
+    """The part's blocks; ``lang`` tags all their text (a unit shown in English)."""
     if text is None:
-        return m.Section(part.id, part.kind, [m.Contents(locale.gettext(LABELS["contents"]))])
+        return m.Section(part.id, part.kind, [m.Contents(labels["contents"])])
     blocks = markup.parse(text)
     _assign_heading_ids(part.id, blocks)
+    if lang:
+        for block in blocks:
+            _tag(block, lang)
     return m.Section(part.id, part.kind, blocks)
 
 
-def _source_details(entry: m.SourceEntry, locale: Locale) -> str:
+def _tag(block: m.Block, lang: str) -> None:
+    """Wrap every inline run of a block in a span of ``lang``."""
+    if isinstance(block, (m.Heading, m.Paragraph, m.Figure)):
+        attr = "caption" if isinstance(block, m.Figure) else "children"
+        setattr(block, attr, [m.Span(lang, getattr(block, attr))])
+    elif isinstance(block, m.BulletList):
+        block.items = [[m.Span(lang, item)] for item in block.items]
+    elif isinstance(block, m.Table):
+        block.caption = [m.Span(lang, block.caption)] if block.caption else []
+        block.header = [[m.Span(lang, cell)] for cell in block.header]
+        block.rows = [[[m.Span(lang, cell)] for cell in row] for row in block.rows]
+
+
+def _source_details(entry: m.SourceEntry, labels: dict[str, str], locale: Locale) -> str:
     details = []
     if entry.items:
         items = ", ".join(f"Q{item}" for item in entry.items)
-        details.append(f"{locale.gettext(LABELS['items'])}: {items}")
+        details.append(f"{labels['items']}: {items}")
     if entry.accessed:
-        details.append(f"{locale.gettext(LABELS['accessed'])} {locale.date(entry.accessed)}")
+        details.append(f"{labels['accessed']} {locale.date(entry.accessed)}")
     return "; ".join(details)
 
 
@@ -644,10 +906,12 @@ def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
             first = False
 
 
-def _meta(responses: Responses, locale: Locale, options: Options, edition: str) -> m.Meta:
-    title = locale.gettext(LABELS["title"])
-    country = locale.territory(responses.country)
-    labels = {key: locale.gettext(value) for key, value in LABELS.items()}
+def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: Options,
+          edition: str) -> m.Meta:
+    """The document's metadata; ``words`` names the country in the language of
+    the fixed labels (English when they fell back), ``locale`` is the document's."""
+    title = labels["title"]
+    country = words.territory(responses.country)
     return m.Meta(
         title=title,
         country=country,
@@ -677,14 +941,28 @@ def document_date(responses: Responses) -> date:
 
 
 def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[str]:
+    """A summary per kind, then one warning per missing string at its catalog entry."""
     warnings: list[str] = []
-    template_missing = sorted({m.msgid for m in locale.missing if m.domain in ("messages", QUESTIONNAIRE_DOMAIN)})
+    template_missing = {(miss.msgid, miss.context) for miss in locale.missing
+                        if miss.domain in ("messages", QUESTIONNAIRE_DOMAIN)}
     if template_missing:
         warnings.append(f"{locale.lang}: {len(template_missing)} template strings untranslated "
-                        f"(shown in English), e.g. {template_missing[0][:60]!r}")
+                        "(shown in English, whole sentences)")
     if profile.untranslated:
         warnings.append(f"{locale.lang}: {len(profile.untranslated)} answer texts untranslated in "
                         f"responses-{profile.code}.po (shown in English, marked)")
     if warnings and options.strict:
         raise PublicationError("; ".join(warnings) + " (--strict)")
+    seen = dict.fromkeys((miss.domain, miss.msgid, miss.context) for miss in locale.missing)
+    for domain, msgid, context in seen:
+        where = locale.where(domain, msgid, context)
+        warnings.append(f"{where}: {locale.lang}: untranslated, shown in English: {_quote(msgid)}")
     return warnings
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """Text for a one-line message: whole words, "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + "…"
+    return repr(text)

@@ -34,29 +34,130 @@ def test_extract_trims_template_whitespace(tmp_path: Path) -> None:
     assert "E-Government Country Profile" in catalog  # fixed words marked in the code
 
 
+def write_pot(path: Path, *msgids: str) -> Path:
+    template = Catalog(domain=path.stem)
+    for msgid in msgids:
+        template.add(msgid)
+    catalogs.write_catalog(template, path)
+    return path
+
+
 def test_update_keeps_translations_and_marks_changes_fuzzy(tmp_path: Path) -> None:
     po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po",
                   'msgid "Hello world"\nmsgstr "Hola mundo"\n\nmsgid "Kept"\nmsgstr "Guardado"\n')
-    template = Catalog(domain="messages")
-    template.add("Hello world!")
-    template.add("Kept")
-    template.add("New")
-    updated = catalogs.update_catalog(template, po, "es")
+    pot = write_pot(tmp_path / "messages.pot", "Hello world!", "Kept", "New")
+    po.write_bytes(catalogs.update_catalog(pot, po, "es"))
+    updated = read_catalog(po)
+    assert updated is not None
     assert updated["Kept"].string == "Guardado" and not updated["Kept"].fuzzy
     assert updated["Hello world!"].fuzzy and updated["Hello world!"].string == "Hola mundo"
     assert not updated["New"].string
-    catalogs.write_catalog(updated, po)
     stats = catalogs.stats(po)
     assert (stats.translated, stats.fuzzy, stats.untranslated) == (1, 1, 1)
+    assert stats.percent_text == "33.3%"
 
 
 def test_new_catalog_is_not_fuzzy_as_a_whole(tmp_path: Path) -> None:
-    template = Catalog(domain="messages")
-    template.add("Sources")
+    pot = write_pot(tmp_path / "messages.pot", "Sources")
     po = tmp_path / "fr" / "LC_MESSAGES" / "messages.po"
-    catalogs.write_catalog(catalogs.update_catalog(template, po, "fr"), po)
-    assert "#, fuzzy" not in po.read_text(encoding="utf-8").split("msgid \"Sources\"")[0]
+    po.parent.mkdir(parents=True)
+    po.write_bytes(catalogs.update_catalog(pot, po, "fr"))
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text.split('msgid "Sources"')[0]
+    assert "EMAIL@ADDRESS" not in text and "FIRST AUTHOR" not in text and "LL@li.org" not in text
+    assert '"Language-Team: French\\n"' in text
     assert catalogs.check(po) == []
+
+
+def test_an_english_edit_gives_a_fuzzy_entry_with_a_previous_msgid_gnu_tools_keep(tmp_path: Path) -> None:
+    """extract + update after an English edit: fuzzy with a well-formed "#| msgid" (not Babel's "# |")
+    that msgfmt accepts, msgcat keeps, and a second update leaves alone."""
+    long = "The Government reports that there are sectoral, ministry or local CIOs or equivalent positions"
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po",
+                  f'msgid "{long}."\nmsgstr "El Gobierno informa de que hay CIO sectoriales."\n')
+    pot = write_pot(tmp_path / "messages.pot", long + " across government.")
+    po.write_bytes(catalogs.update_catalog(pot, po, "es"))
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy" in text and '#| msgid ""\n#| "The Government reports' in text
+    assert "# |" not in text
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    assert subprocess.run(["msgcat", str(po)], capture_output=True, text=True, check=True).stdout == text
+    assert catalogs.update_catalog(pot, po, "es").decode("utf-8") == text
+
+
+def test_babel_misread_previous_msgids_are_repaired(tmp_path: Path) -> None:
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po",
+                  '# | msgid "" "The Government reports that there are sectoral, ministry or\n# local\n'
+                  '# | CIOs."\n#: templates/sections/A.md.j2:54\nmsgid "Text"\nmsgstr "Texto"\n')
+    pot = write_pot(tmp_path / "messages.pot", "Text")
+    text = catalogs.update_catalog(pot, po, "es").decode("utf-8")
+    assert "# |" not in text and "# local" not in text and 'msgstr "Texto"' in text
+
+
+def test_a_gnu_rewrap_then_update_gives_no_diff(tmp_path: Path) -> None:
+    """What Poedit or Weblate would save (GNU wrapping; msgcat stands in) survives an update byte for byte."""
+    for po in sorted(Path("locales/es/LC_MESSAGES").glob("*.po")):
+        copy = tmp_path / "es" / "LC_MESSAGES" / po.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["msgcat", "-o", str(copy), str(po)], check=True)
+        saved = copy.read_bytes()
+        assert saved == po.read_bytes(), f"{po} is not in GNU layout: run `reportgen i18n update`"
+        assert catalogs.update_catalog(Path("locales") / f"{po.stem}.pot", copy, "es") == saved
+
+
+def test_update_keeps_the_translators_header(tmp_path: Path) -> None:
+    header = HEADER + "".join(f'"{line}\\n"\n' for line in (
+        "PO-Revision-Date: 2025-03-04 10:20+0100", "Last-Translator: Ana Pérez <ana@example.org>",
+        "Language-Team: Spanish <es@example.org>", "X-Generator: Poedit 3.5"))
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po", '\nmsgid "a"\nmsgstr "b"\n',
+                  header.rstrip("\n") + "\n")
+    pot = write_pot(tmp_path / "messages.pot", "a", "c")
+    text = catalogs.update_catalog(pot, po, "es").decode("utf-8")
+    for line in ("PO-Revision-Date: 2025-03-04 10:20+0100", "Last-Translator: Ana Pérez <ana@example.org>",
+                 "Language-Team: Spanish <es@example.org>", "X-Generator: Poedit 3.5"):
+        assert line in text
+
+
+def test_a_context_only_change_keeps_the_translation(tmp_path: Path) -> None:
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "responses-PRY.po", 'msgid "Ministry"\nmsgstr "Ministerio"\n')
+    template = Catalog(domain="responses-PRY")
+    template.add("Ministry", context="Q13 summary")
+    template.add("Ministry", context="Q17 organization")
+    pot = tmp_path / "responses-PRY.pot"
+    catalogs.write_catalog(template, pot)
+    po.write_bytes(catalogs.update_catalog(pot, po, "es"))
+    updated = read_catalog(po)
+    assert updated is not None
+    for context in ("Q13 summary", "Q17 organization"):
+        message = updated.get("Ministry", context)
+        assert message is not None and message.string == "Ministerio" and not message.fuzzy
+
+
+def test_other_countries_translations_are_offered_fuzzy(tmp_path: Path) -> None:
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    write_po(folder / "responses-ARG.po", 'msgctxt "Q13 summary"\nmsgid "Ministry of Modernization"\n'
+             'msgstr "Ministerio de Modernización"\n')
+    template = Catalog(domain="responses-URY")
+    template.add("Ministry of Modernization", context="Q13 summary")
+    template.add("Ministry of Industry", context="Q17 organization")
+    pot = tmp_path / "responses-URY.pot"
+    catalogs.write_catalog(template, pot)
+    po = folder / "responses-URY.po"
+    assert catalogs.compendia(po) == [folder / "responses-ARG.po"]
+    po.write_bytes(catalogs.update_catalog(pot, po, "es", catalogs.compendia(po)))
+    updated = read_catalog(po)
+    assert updated is not None
+    offered = updated.get("Ministry of Modernization", "Q13 summary")
+    assert offered is not None and offered.string == "Ministerio de Modernización" and offered.fuzzy
+    assert catalogs.stats(po).fuzzy == 1 and catalogs.stats(po).percent_text == "0%"
+
+
+def test_stats_lists_what_is_left_with_its_line(tmp_path: Path) -> None:
+    po = write_po(tmp_path / "es" / "LC_MESSAGES" / "messages.po",
+                  'msgid "a"\nmsgstr "b"\n\n#, fuzzy\nmsgid "c"\nmsgstr "d"\n\nmsgid "e"\nmsgstr ""\n')
+    stats = catalogs.stats(po)
+    assert [(e.line, e.state, e.text) for e in stats.entries] == [(11, "fuzzy", "c"), (14, "untranslated", "e")]
+    assert stats.percent_text == "33.3%"
 
 
 def test_check_finds_placeholder_mismatch(tmp_path: Path) -> None:
@@ -108,3 +209,20 @@ def test_check_plural_count_for_a_language_with_one_form(tmp_path: Path) -> None
                                                                     "nplurals=1; plural=0")
     po = write_po(tmp_path / "ja" / "LC_MESSAGES" / "messages.po", 'msgid "a"\nmsgstr "b"\n', header)
     assert catalogs.check(po) == []
+
+
+def test_a_context_separates_the_same_english(tmp_path: Path) -> None:
+    """pgettext in a template: one msgid, two contexts, two translations (msgfmt agrees)."""
+    from reportgen.i18n import Locale
+
+    sections = tmp_path / "sections"
+    sections.mkdir()
+    (sections / "x.md.j2").write_text('{{ pgettext("table header", "Source") }} / {{ _("Source") }}\n',
+                                      encoding="utf-8")
+    catalog = catalogs.extract_messages(tmp_path)
+    assert catalog.get("Source", "table header") is not None and catalog.get("Source") is not None
+    po = write_po(tmp_path / "locales" / "de" / "LC_MESSAGES" / "messages.po",
+                  'msgctxt "table header"\nmsgid "Source"\nmsgstr "Quelle"\n\nmsgid "Source"\nmsgstr "Herkunft"\n')
+    subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po)], check=True)
+    locale = Locale("de", tmp_path / "locales")
+    assert (locale.pgettext("table header", "Source"), locale.gettext("Source")) == ("Quelle", "Herkunft")

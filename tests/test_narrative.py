@@ -97,7 +97,7 @@ def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
 
 
 def test_undefined_names_fail_loudly(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match=r"body\.md\.j2: 'nothing' is undefined"):
+    with pytest.raises(TemplateError, match=r"body\.md\.j2:1: 'nothing' is undefined"):
         build(tmp_path, "{{ nothing }}\n")
 
 

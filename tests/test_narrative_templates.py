@@ -125,21 +125,6 @@ def test_spanish_catalog_covers_every_template_string():
     assert {message.id for message in template if message.id} <= translated
 
 
-def test_french_is_data_and_falls_back_to_english(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    responses, _ = load_responses(PRY)
-    locale = Locale("fr", country="PRY")
-    result = build_document(responses, load("msq-2024"), locale, Options())
-    missing = {miss.msgid for miss in locale.missing if miss.domain in ("messages", "questionnaire")}
-    assert f"fr: {len(missing)} template strings untranslated" in result.warnings[0]
-    assert len(missing) > 100
-    assert not {"Contents", "Sources"} & missing  # the two French strings are used
-    contents = next(b for s in result.document.sections for b in s.blocks if isinstance(b, m.Contents))
-    assert contents.title == "Sommaire"
-    assert "At a glance" in text_of(body(result.document))  # the rest is English
-    assert catalogs.check(LOCALES / "fr" / "LC_MESSAGES" / "messages.po") == []
-
-
 # ------------------------------------------------------------------ content
 
 

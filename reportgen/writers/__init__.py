@@ -22,6 +22,9 @@ class WriterOptions:
     pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
     html_standalone: bool = True  # --format html: CSS inline, fonts embedded
     limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
+    docx_page_numbers: bool = False  # page numbers in the DOCX contents from LibreOffice's layout
+    # DOCX contents: heading bookmark -> page number, when a layout pass knows them
+    toc_pages: dict[str, str] = field(default_factory=dict)
 
 
 Writer = Callable[[Document, WriterOptions], bytes]

@@ -274,6 +274,7 @@ class _HtmlBuilder:
             m.LineBreak: lambda node: "<br>",
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
             m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
+            m.Span: lambda node: f'<span lang="{_attr(node.lang)}">{self.inlines(node.children)}</span>',
             m.Link: self.link,
         }
 

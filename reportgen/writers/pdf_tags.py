@@ -29,7 +29,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,8 +84,8 @@ def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], cla
         if claim_ua:
             _claim_pdfua(pdf)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=False,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        # qpdf compresses the rewritten streams but never the XMP packet (PDF/A)
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()
 
 
@@ -164,7 +163,7 @@ def _rewrite_artifacts(state: _State) -> None:
     for page in state.pdf.pages:
         mcids = by_page.get(page.obj.objgen)
         if mcids:
-            page.obj.Contents = _compressed_stream(state.pdf, _content_with_artifacts(page, mcids))
+            page.obj.Contents = state.pdf.make_stream(_content_with_artifacts(page, mcids))
 
 
 # WeasyPrint writes each marked-content start as "/Tag\n<</MCID n>>\nBDC" on lines
@@ -190,14 +189,6 @@ def _content_with_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
     # Any other layout: the general (slower) way through pikepdf's parser.
     ops = pikepdf.parse_content_stream(page)
     return pikepdf.unparse_content_stream([_as_artifact(operands, op, mcids) for operands, op in ops])
-
-
-def _compressed_stream(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
-    """A Flate stream written by us: the file is saved without recompressing
-    anything, so that the XMP packet stays unfiltered as PDF/A wants."""
-    stream = pdf.make_stream(b"")
-    stream.write(zlib.compress(data, 6), filter=Name.FlateDecode)
-    return stream
 
 
 def _as_artifact(operands: list[Any], op: pikepdf.Operator, mcids: set[int]) -> tuple[list[Any], pikepdf.Operator]:

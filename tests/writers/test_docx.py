@@ -483,3 +483,29 @@ def test_libreoffice_converts_to_pdf(pdf_from_libreoffice: Path) -> None:
     assert "Page 2 of" in pages[1] and "Contents" in pages[1]
     assert "[1] Presidential Decree No. 8942" in text  # a footnote's text
     assert "<b>markup</b> & {{ 7*7 }}" in text
+
+
+# --- contents page numbers from a LibreOffice layout pass --------------------------
+
+
+def test_contents_page_numbers_from_libreoffice(sample: m.Document, tmp_path: Path) -> None:
+    """--docx-page-numbers: each contents entry's PAGEREF field carries the page
+    LibreOffice lays the heading on; converted again by LibreOffice, the contents
+    page shows those numbers, and they are the pages the headings are on."""
+    from reportgen.writers.docx.pages import bookmark_pages, libreoffice
+
+    office = libreoffice()
+    if office is None:
+        pytest.skip("LibreOffice not installed")
+    data = write_docx(sample, WriterOptions(docx_page_numbers=True))
+    result = docx.Document(io.BytesIO(data))
+    entries = [p for p in result.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
+    numbers = [p.text.rsplit("\t", 1)[-1] for p in entries]
+    assert all(n.isdigit() for n in numbers), [p.text for p in entries]
+    expected = bookmark_pages(data, office)  # the layout of the finished file
+    anchors = [p._p.find(f".//{W}hyperlink").get(qn("w:anchor")) for p in entries]
+    assert numbers == [expected[a] for a in anchors]
+    assert int(numbers[0]) >= 3  # after the cover and the contents
+    plain = write_docx(sample, WriterOptions())
+    assert not any("\t" in p.text for p in docx.Document(io.BytesIO(plain)).paragraphs
+                   if p.style.name in ("TOC 1", "TOC 2"))  # without the pass: no numbers

@@ -20,8 +20,6 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTHS = (320, 1280)
 MAX_BYTES = 400_000
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
@@ -127,6 +125,7 @@ def test_site_index_in_chromium(browser, paraguay_html: Path) -> None:
 VNU = Path(__file__).parents[1] / "browser" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+@pytest.mark.slow
 def test_nu_html_checker_finds_no_error(paraguay_html: Path, tmp_path: Path) -> None:
     """The Nu HTML Checker (vnu-jar from npm, on Debian's Java): no error in the
     profile or the site index, and it does report a planted one (one JVM run)."""

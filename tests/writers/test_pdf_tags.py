@@ -116,6 +116,8 @@ def test_archival_variant_claims_pdfa_and_pdfua(tmp_path: Path) -> None:
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
     assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp  # declared, as PDF/A requires
     assert problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert "/Filter" not in pdf.Root.Metadata  # PDF/A: the XMP packet stays readable
 
 
 # --- planted faults -------------------------------------------------------------

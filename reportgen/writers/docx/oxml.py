@@ -360,6 +360,12 @@ def set_language(document: DocxDocument, tag: str) -> None:
     _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), val=tag)
 
 
+def set_run_lang(run: Element, tag: str) -> None:
+    """``w:lang`` on one run: text in another language than the document's."""
+    rpr = run.get_or_add_rPr()
+    _set(child(rpr, "w:lang", RPR_ORDER), val=tag)
+
+
 def drop_update_fields(document: DocxDocument) -> None:
     """No ``w:updateFields``: with it Word asks on every open whether to update
     the fields, which makes the document look unfinished."""

@@ -72,6 +72,7 @@ class Look:
     bold: bool = False
     italic: bool = False
     style: str | None = None
+    lang: str | None = None  # a span in another language (w:lang)
 
 
 @dataclass
@@ -302,10 +303,11 @@ class Translator:
         each a hyperlink to its heading's bookmark.
 
         No ``w:updateFields``: Word and LibreOffice open the document without a
-        prompt and show the cached entries as they are, without page numbers
-        (only a layout engine knows them). Word adds them when the field is
-        updated (F9, "Update Field", or printing with "Update fields before
-        printing"); LibreOffice with Tools > Update > Update All."""
+        prompt and show the cached entries as they are. Page numbers only when
+        a layout pass gave them (``--docx-page-numbers``, LibreOffice);
+        otherwise Word adds them when the field is updated (F9, "Update
+        Field", or printing with "Update fields before printing"), LibreOffice
+        with Tools > Update > Update All."""
         self.paragraph("TOC Heading").add_run(block.title)
         entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:
@@ -317,8 +319,14 @@ class Translator:
             paragraph = self.paragraph(f"TOC {heading.level}")
             if index == 0:
                 oxml.begin_field(paragraph._p, TOC_FIELD)
-            link = oxml.add_hyperlink(paragraph, anchor=self.bookmarks[id(heading)])
+            bookmark = self.bookmarks[id(heading)]
+            link = oxml.add_hyperlink(paragraph, anchor=bookmark)
             Run(oxml.append_run(link), paragraph).text = m.plain_text(heading.children)
+            page = self.options.toc_pages.get(bookmark)
+            if page:  # known from a layout pass (pages.py): as Word writes its own entries,
+                # a tab to the dotted right tab stop and the page as a PAGEREF field
+                Run(oxml.append_run(link), paragraph).add_tab()
+                oxml.add_field(link, f"PAGEREF {bookmark} \\h", page)
             if index == len(entries) - 1:
                 oxml.end_field(paragraph._p)
 
@@ -354,6 +362,8 @@ class Translator:
             target.run().add_break()
         elif isinstance(node, m.Strong):
             self.inlines(target, node.children, replace(look, bold=True))
+        elif isinstance(node, m.Span):
+            self.inlines(target, node.children, replace(look, lang=node.lang))
         elif isinstance(node, m.Emph):
             self.inlines(target, node.children, replace(look, italic=True))
         elif isinstance(node, m.Link):
@@ -370,6 +380,8 @@ class Translator:
             run.italic = True
         if look.style:
             run.style = self.docx.styles[look.style]
+        if look.lang:
+            oxml.set_run_lang(run._r, language_tag(look.lang))
 
     def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
         if target.element is not None:  # a link inside a link: Word cannot nest them
