@@ -8,6 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# make bench BENCH_ARGS='--countries 4 --memory-countries 20 --repeats 2' for a quick run.
 .PHONY: profile test test-slow lint bench clean
 
 $(STAMP): pyproject.toml
@@ -40,7 +41,7 @@ test-slow: $(STAMP)
 
 bench: $(STAMP)
 	scripts/system-deps.sh run
-	$(BIN)/reportgen dev bench
+	$(BIN)/reportgen dev bench $(BENCH_ARGS)
 
 clean:
 	rm -rf build

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -95,6 +95,8 @@ class Summary:
     skipped: list[Task] = field(default_factory=list)
     failed: list[TaskResult] = field(default_factory=list)
     seconds: float = 0.0
+    set_aside: list[dict[str, str]] = field(default_factory=list)  # outputs of failed documents moved away
+    manifest: Path | None = None  # the run manifest written at the end
 
     @property
     def ok(self) -> bool:
@@ -116,7 +118,7 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
     return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
 
 
-def shared_fingerprint(options: BuildOptions) -> str:
+def shared_fingerprint(options: BuildOptions, epoch: int | str | None = "env") -> str:
     """What every output depends on: templates (sections, HTML, fonts,
     reference.docx), the questionnaire catalogs, reportgen's version and code,
     SOURCE_DATE_EPOCH, and the options that change the bytes of an output.
@@ -130,7 +132,8 @@ def shared_fingerprint(options: BuildOptions) -> str:
             digest.update(hashlib.file_digest(stream, "sha256").digest())
     ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx", "limits")
     settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
-    epoch = source_date_epoch()
+    if epoch == "env":  # resolved here unless the caller resolved it once for the whole build
+        epoch = source_date_epoch()
     digest.update(json.dumps([__version__, settings, epoch], sort_keys=True).encode())
     return digest.hexdigest()
 
@@ -221,13 +224,26 @@ def run_task(task: Task, options: BuildOptions) -> TaskResult:
 
 
 def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
+    folder = options.out / task.country
+    for fmt, data in render_outputs(task.responses, task, options, result):
+        path = folder / output_name(task.country, task.lang, fmt)
+        write_atomic(path, data)
+        result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
+
+
+def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
+                   result: TaskResult) -> Iterator[tuple[str, bytes]]:
+    """The bytes of each requested format of one country in one language,
+    read from ``responses_path``, ``options.templates`` and ``options.locales``
+    only (a Dask worker points these at its copy of the inputs); warnings and
+    timings go into ``result``. Writes nothing."""
     from reportgen.i18n import Locale
     from reportgen.narrative import Options, build_document
     from reportgen.responses import load_responses
     from reportgen.writers import WriterOptions, get_writer
 
     clock = _Clock(result.timings)
-    responses, problems = load_responses(task.responses, strict=options.strict, limits=options.limits)
+    responses, problems = load_responses(responses_path, strict=options.strict, limits=options.limits)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
@@ -240,15 +256,12 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant, docx_page_numbers=options.docx_page_numbers,
-                                   limits=options.limits)
-    folder = options.out / task.country
+                                   pdf_variant=options.pdf_variant, limits=options.limits,
+                                   docx_page_numbers=options.docx_page_numbers)
     for fmt in task.formats:
         data = get_writer(fmt)(built.document, writer_options)
-        path = folder / output_name(task.country, task.lang, fmt)
-        write_atomic(path, data)
-        result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
         clock.lap(fmt)
+        yield fmt, data
 
 
 class _Clock:
@@ -263,9 +276,16 @@ class _Clock:
 
 
 def _peak_rss_mb() -> float:
-    import resource
+    """This process's own peak resident memory (``VmHWM``). Not ``ru_maxrss``:
+    a child process's starts at its parent's peak (issue 16)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:  # not Linux: ru_maxrss (kilobytes on Linux, bytes on macOS) is the best there is
+        import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return round(kilobytes / 1024, 1)
 
 
 # --- planning and running -----------------------------------------------------------
@@ -309,9 +329,10 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
             raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
 
 
-def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list[Task]]:
+def plan(responses: list[Path], options: BuildOptions, epoch: int | str | None = "env"
+         ) -> tuple[list[Task], list[Task]]:
     """Split the work into tasks to run and tasks whose outputs are current."""
-    shared = shared_fingerprint(options)
+    shared = shared_fingerprint(options, epoch)
     to_run: list[Task] = []
     skipped: list[Task] = []
     for path in responses:
@@ -351,6 +372,7 @@ class WorkerPool(Executor):
 
         # "spawn", as CPython's pool used with recycling: forking a process that
         # runs pebble's threads is unsafe (and deprecated from Python 3.12).
+        self.jobs = jobs
         self._pool = ProcessPool(max_workers=jobs, max_tasks=max_tasks, initializer=_exit_with_parent,
                                  initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
 
@@ -385,27 +407,50 @@ def default_executor(jobs: int) -> Executor:
     return WorkerPool(jobs)
 
 
-def build(responses: list[Path], options: BuildOptions, executor: Executor | None = None,
+def build(responses: list[Path], options: BuildOptions, executor: Executor | Any | None = None,
           on_done: Callable[[TaskResult | Task, int, int], None] | None = None) -> Summary:
-    """Build every task not current; ``executor=None`` runs in this process."""
+    """Build every task not current; ``executor=None`` runs in this process.
+    ``executor`` may be any ``concurrent.futures`` executor or a
+    ``distributed.Client`` (tasks then run on the cluster, outputs are written here).
+    Ends by writing the run manifest (``run.json``) at the top of ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
+    epoch = source_date_epoch()  # once: keys (here) and bytes (in workers) use the same build date
     usable, unusable = country_files(responses, options)
-    to_run, skipped = plan(usable, options)
+    to_run, skipped = plan(usable, options, epoch)
     summary = Summary(skipped=skipped, failed=unusable)
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
-    results = _results(to_run, options, executor)
+    results = _results(to_run, options, executor, epoch)
     for done, result in enumerate(results, start=len(skipped) + 1):
         if not result.error:
             _record_or_fail(options.out, result)
         (summary.failed if result.error else summary.built).append(result)
         if on_done:
             on_done(result, done, total)
+    from reportgen import runrecord
+
+    summary.set_aside = runrecord.set_aside_failed(options.out, summary.failed, options.formats)
     summary.seconds = time.perf_counter() - start
+    try:  # a record, never a reason for the build to fail
+        summary.manifest = runrecord.write_run_manifest(options, summary, _engine(executor))
+    except (ReportgenError, OSError):
+        summary.manifest = None
     return summary
+
+
+def _engine(executor: Executor | Any | None) -> str:
+    if executor is None:
+        return "in-process"
+    if isinstance(executor, WorkerPool):
+        return f"local pool ({executor.jobs} workers)"
+    from reportgen import cluster
+
+    if cluster.is_client(executor):
+        return f"dask ({executor.scheduler.address})"
+    return type(executor).__name__
 
 
 def _record_or_fail(out: Path, result: TaskResult) -> None:
@@ -417,9 +462,15 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: BuildOptions, executor: Executor | None) -> Iterable[TaskResult]:
+def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None,
+             epoch: int | None) -> Iterable[TaskResult]:
     if executor is None:
         yield from (run_task(task, options) for task in tasks)
+        return
+    from reportgen import cluster
+
+    if cluster.is_client(executor):
+        yield from cluster.results(tasks, options, executor, epoch)
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
     retried: set[Task] = set()

@@ -104,8 +104,7 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("REPORTGEN_DEBUG"):
             raise
-        _say(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)",
-                   err=True)
+        _say(f"reportgen: internal error: {type(exc).__name__}: {exc} (REPORTGEN_DEBUG=1 shows more)", err=True)
         sys.exit(EXIT_INTERNAL)
 
 
@@ -405,12 +404,15 @@ def _split(value: str | None) -> tuple[str, ...] | None:
               help="Page numbers in the DOCX contents, from a LibreOffice layout pass (needs LibreOffice).")
 @click.option("--site-index", is_flag=True,
               help="Also write OUT/index.html linking every country and language's HTML, PDF and DOCX.")
-@click.option("--json", "as_json", is_flag=True, help="Print the outcome of each task as JSON on stdout.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://HOST:8786, or 'local' for a LocalCluster of --jobs workers.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the run manifest (OUT/run.json) and each task's outcome as JSON on stdout.")
 @pass_ui
 def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | None, formats: str | None,
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
-          docx_page_numbers: bool, site_index: bool, as_json: bool) -> None:
+          docx_page_numbers: bool, site_index: bool, scheduler: str | None, as_json: bool) -> None:
     """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
     import os
 
@@ -449,16 +451,21 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
         status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx, docx_page_numbers=docx_page_numbers, limits=settings.limits,
+        reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
     )
     try:
         builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
-    summary = _run_build(ui, builder, paths, options, jobs)
+    scheduler = scheduler or settings.scheduler
+    if scheduler:
+        summary = _run_on_cluster(ui, builder, paths, options, jobs, scheduler)
+    else:
+        summary = _run_build(ui, builder, paths, options, jobs)
     if as_json:
-        _emit_json(_summary_json(summary, options))
+        record = json.loads(summary.manifest.read_text(encoding="utf-8")) if summary.manifest else {}
+        _emit_json({**_summary_json(summary, options), **record})
     else:
         _print_summary(ui, summary, options)
     if site_index:
@@ -483,12 +490,27 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int) -> Summary:
+def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+                    scheduler: str) -> Summary:
+    """The build with a ``distributed.Client`` as its executor."""
+    from reportgen import cluster
+
+    try:
+        with cluster.connect(scheduler, jobs) as client:
+            return _run_build(ui, builder, paths, options, jobs, client)
+    except ReportgenError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+
+
+def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+               client: Any = None) -> Summary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    executor = builder.default_executor(jobs) if jobs > 0 else None
+    pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
+    executor = client or pool
     with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
 
@@ -502,18 +524,19 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
         try:
             summary = builder.build(paths, options, executor, on_done)
         except KeyboardInterrupt:
-            if executor is not None:
-                executor.shutdown(wait=False, cancel_futures=True)
-            console.print("interrupted: finished outputs are kept; the next build resumes")
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            console.print("interrupted: finished outputs are kept; the next build resumes", markup=False)
             sys.exit(130)
         finally:
-            if executor is not None:
-                executor.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
     return summary
 
 
 def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
-    """The table of outcomes on stdout (the result); warnings and failures on stderr."""
+    """The table of outcomes on stdout (the result); warnings and failures on stderr,
+    escaped (messages quote the answers)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -543,7 +566,45 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
         ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
                 "(--verbose lists them; manifest.json has them all)")
     _say(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-               f" -> {options.out}/")
+         f" -> {options.out}/")
+
+
+# --- data -------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("countries", nargs=-1)
+@click.option("--responses", "responses_dir", type=click.Path(path_type=Path), help="Folder of responses.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write: .csv or .json (or say --format).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: from the output's suffix.")
+def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path, fmt: str | None) -> None:
+    """Export the answers as CSV or JSON: one row per country and item, with statuses and sources."""
+    from reportgen import export as exporter
+    from reportgen.files import write_atomic
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except ReportgenError as exc:
+        _fail(exc)
+    fmt = fmt or output.suffix.lstrip(".").lower()
+    if fmt not in ("csv", "json"):
+        _fail(ReportgenError(f"{output}: say --format csv or json (or name the file .csv or .json)"))
+    paths = _responses_paths(responses_dir or settings.responses, countries, not countries)
+    loaded, errors = exporter.load_all(paths)
+    for problem in errors:
+        _say(str(problem), err=True)
+    if errors:
+        _say(f"reportgen: nothing exported: {len(errors)} problems (run reportgen check)", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    table = [row for responses in loaded for row in exporter.rows(responses)]
+    text = exporter.to_csv(table) if fmt == "csv" else exporter.to_json(table)
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except ReportgenError as exc:
+        _fail(exc)
+    _say(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
 
 
 def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
@@ -634,13 +695,15 @@ def synth(countries: str, output: Path, seed: int) -> None:
 @dev.command()
 @click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
+@click.option("--repeats", default=3, show_default=True, type=click.IntRange(1),
+              help="Runs of each whole-process measure (median and spread are reported).")
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
-def bench(countries: int, memory_countries: int, output: Path) -> None:
+def bench(countries: int, memory_countries: int, repeats: int, output: Path) -> None:
     """Measure build speed, memory and the preview's edit-to-refresh; keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
-    report = run_benchmarks(countries, memory_countries or None)
+    report = run_benchmarks(countries, memory_countries or None, repeats)
     _say(report)
     output.write_text(report, encoding="utf-8")
 

@@ -976,7 +976,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     check_static(env, options.templates)
     start = time.perf_counter()
     parts = [part for part in read_parts(options.templates) if options.annex or not part.only_with_annex]
-    texts = _render_parts(env, parts, profile)
+    texts = _render_parts(env, parts, profile, options.limits)
     english_parts = _english_units(parts, texts, locale, options, profile)
     narrated = time.perf_counter()
     labels, labels_in_english = fixed_labels(locale)
@@ -1010,12 +1010,13 @@ def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, o
         if part.kind not in UNIT_KINDS or part.template is None:
             continue
         probe = Locale(locale.lang, locale.locales_dir, country=locale.country)
-        _render_part(make_environment(options.templates, probe, options.limits), part, profile.with_locale(probe))
+        _render_part(make_environment(options.templates, probe, options.limits), part, profile.with_locale(probe),
+                     options.limits)
         if not any(miss.domain in ("messages", QUESTIONNAIRE_DOMAIN) for miss in probe.missing):
             continue
         source = Locale(SOURCE_LANG, locale.locales_dir, country=locale.country)
         texts[index] = _render_part(make_environment(options.templates, source, options.limits), part,
-                                    profile.with_locale(source))
+                                    profile.with_locale(source), options.limits)
         english.add(part.id)
     return english
 
@@ -1030,21 +1031,25 @@ def fixed_labels(locale: Locale) -> tuple[dict[str, str], bool]:
     return dict(LABELS), locale.lang != SOURCE_LANG
 
 
-def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: ProfileView) -> list[str | None]:
-    """Every part's Markdown; the problems of all parts at once if any fails."""
+def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: ProfileView,
+                  limits: Limits) -> list[str | None]:
+    """Every part's Markdown; the problems of all parts at once if any fails
+    (a limit exceeded stops at once: its message names the template)."""
     texts: list[str | None] = []
     problems: list[Problem] = []
     for part in parts:
         try:
-            texts.append(_render_part(env, part, profile))
+            texts.append(_render_part(env, part, profile, limits))
         except TemplateError as exc:
+            if not exc.problems:
+                raise
             problems.extend(exc.problems)
     if problems:
         raise TemplateError("\n".join(str(p) for p in problems), problems)
     return texts
 
 
-def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView) -> str | None:
+def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, limits: Limits) -> str | None:
     """The part's Markdown, or None for a part without a template (contents).
     Any failure becomes a TemplateError at the template line that caused it."""
     if part.template is None:

@@ -33,6 +33,9 @@ class Settings(BaseModel):
     pdf_variant: str = "pdf/ua-1"
     responses: Path = Path("responses")
     out: Path = Path("build")
+    # A Dask scheduler's address (tcp://host:8786) to build on a cluster, or
+    # "local" for a LocalCluster of --jobs workers; None: the local pool.
+    scheduler: str | None = None
     limits: Limits = Field(default_factory=Limits)
 
     @field_validator("formats")

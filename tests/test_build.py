@@ -225,7 +225,7 @@ def test_a_killed_worker_fails_its_tasks_and_the_next_build_resumes(tmp_path: Pa
     with _KillsItsFirstWorker(1) as pool:
         summary = builder.build(paths, opts, executor=pool)
     assert summary.failed and all("worker failed" in (r.error or "") for r in summary.failed)
-    leftovers = [p.name for p in opts.out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+    leftovers = [p.name for p in opts.out.rglob("*") if p.is_file() and p.name not in ("manifest.json", "run.json")]
     assert all(name.endswith(".docx") for name in leftovers)  # whole outputs only, never a temporary
     again = builder.build(paths, opts)
     assert again.ok and len(again.built) + len(again.skipped) == 2

@@ -214,7 +214,7 @@ def test_errors_keep_file_and_line_when_the_path_is_long(tmp_path: Path) -> None
     (responses / "PRY.yaml").write_text(minimal_yaml("  14:\n    value: maybe\n", drop={14}))
     result = run("build", "PRY", "--format", "html", "--responses", str(responses), "--out", str(tmp_path / "o"))
     assert result.returncode == 1
-    assert f"PRY en: {responses / 'PRY.yaml'}:" in result.stderr
+    assert f"PRY en: {responses / 'PRY.yaml'}:" in result.stderr  # main's format: country, language, message
     assert "Q14: 'maybe' is not a valid yes_no value" in result.stderr
 
 

@@ -21,10 +21,10 @@ class WriterOptions:
     reference_docx: Path | None = None  # overrides templates/reference.docx
     pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
     html_standalone: bool = True  # --format html: CSS inline, fonts embedded
+    limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
     docx_page_numbers: bool = False  # page numbers in the DOCX contents from LibreOffice's layout
     # DOCX contents: heading bookmark -> page number, when a layout pass knows them
     toc_pages: dict[str, str] = field(default_factory=dict)
-    limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
 
 
 Writer = Callable[[Document, WriterOptions], bytes]

@@ -197,6 +197,7 @@ _LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
 
 
 _LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
+_LONG_OPEN = '<span class="long-word">'
 
 
 def _prose(text: str) -> str:
@@ -205,7 +206,7 @@ def _prose(text: str) -> str:
     last = 0
     for match in _LONG_WORD.finditer(text):
         parts.append(_text(text[last:match.start()]))
-        parts.append(f'<span class="long-word">{_text(match.group())}</span>')
+        parts.append(f"{_LONG_OPEN}{_text(match.group())}</span>")
         last = match.end()
     parts.append(_text(text[last:]))
     return "".join(parts)
@@ -484,7 +485,15 @@ class _HtmlBuilder:
         # span, and a span would put the link's tag under /Span in a PDF.
         inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines(node.children))
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
-        return f'<a href="{_attr(url)}">{inner}</a>' if url else inner
+        if not url:
+            return inner
+        if _LONG_OPEN in inner:
+            # The link itself carries the class: a span inside <a> would own the
+            # PDF's link annotation (tagged /Span, not /Link). Escaped answer text
+            # holds no "<", so these tags are the ones _prose added.
+            inner = inner.replace(_LONG_OPEN, "").replace("</span>", "")
+            return f'<a class="long-word" href="{_attr(url)}">{inner}</a>'
+        return f'<a href="{_attr(url)}">{inner}</a>'
 
     def url(self, url: str, shown: str = "") -> str:
         """An address shown (as ``shown``, else itself) with a break

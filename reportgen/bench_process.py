@@ -1,0 +1,196 @@
+"""Whole-process figures: commands timed as a user runs them (issue 16).
+
+Each measure starts a fresh process (``reportgen build ...``, or WeasyPrint's
+own command line on the same HTML), repeats it and reports the median and the
+spread (min-max) of wall time and of CPU time (user + system of the process
+and every child it waited for, workers included). Worker memory is each
+worker's own peak (``VmHWM``, recorded per document in ``run.json``), not
+``ru_maxrss``, which a spawned child inherits from its parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.synth import member_states, write_synthetic
+
+PRY = Path("responses/PRY.yaml")
+
+
+@dataclass
+class Timing:
+    walls: list[float]
+    cpus: list[float]
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+    def spread(self, values: list[float]) -> str:
+        return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def _reportgen() -> str:
+    return str(Path(sys.executable).parent / "reportgen")
+
+
+def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one command, children included; a failure raises."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):  # 1: some documents failed, still a measured run
+        raise RuntimeError(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.strip()[-400:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def repeat(command: list[str], repeats: int, before: list[str] | None = None) -> Timing:
+    walls, cpus = [], []
+    for _ in range(repeats):
+        if before:
+            subprocess.run(before, capture_output=True, check=False)
+        wall, cpu = run_process(command)
+        walls.append(wall)
+        cpus.append(cpu)
+    return Timing(walls, cpus)
+
+
+def _row(label: str, timing: Timing, reference: Timing | None) -> str:
+    ratio = f"{timing.cpu / reference.cpu:.2f}" if reference else "—"
+    return (f"| {label} | {timing.wall:.2f} ({timing.spread(timing.walls)}) | "
+            f"{timing.cpu:.2f} ({timing.spread(timing.cpus)}) | {ratio} |")
+
+
+def _weasyprint_inputs(folder: Path) -> list[list[str]]:
+    """Paraguay's two HTML sources as the PDF writer gives them to WeasyPrint,
+    and the commands that run WeasyPrint's own CLI on them."""
+    from reportgen import questionnaire
+    from reportgen.i18n import Locale
+    from reportgen.narrative import Options, build_document
+    from reportgen.responses import load_responses
+    from reportgen.writers import TEMPLATES
+    from reportgen.writers.html import font_face_css, render_html
+
+    responses, _ = load_responses(PRY)
+    catalog = questionnaire.load(responses.questionnaire)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "faces.css").write_text(font_face_css(TEMPLATES.resolve(), embed=False), encoding="utf-8")
+    if not (folder / "fonts").exists():
+        (folder / "fonts").symlink_to(TEMPLATES.resolve() / "fonts")
+    commands = []
+    for lang in ("en", "es"):
+        document = build_document(responses, catalog, Locale(lang, country="PRY"), Options()).document
+        source = folder / f"PRY-{lang}.html"
+        source.write_text(render_html(document, TEMPLATES.resolve(), standalone=False), encoding="utf-8")
+        commands.append([str(Path(sys.executable).parent / "weasyprint"), "-u", TEMPLATES.resolve().as_uri() + "/",
+                         "-s", str(folder / "faces.css"), str(source), str(folder / f"PRY-{lang}.pdf")])
+    return commands
+
+
+def paraguay(root: Path, repeats: int) -> list[str]:
+    """The four documents against WeasyPrint alone; the no-op rebuild."""
+    commands = _weasyprint_inputs(root / "weasy")
+    script = "; ".join(f"subprocess.run({c!r}, check=True)" for c in commands)
+    weasy = repeat([sys.executable, "-c", f"import subprocess; {script}"], repeats)
+    out = str(root / "pry")
+    base = [_reportgen(), "build", "PRY", "--out", out]
+    serial = repeat([*base, "--jobs", "0", "--force"], repeats)
+    pool = repeat([*base, "--jobs", "2", "--force"], repeats)
+    noop = repeat([*base, "--jobs", "0"], repeats)
+    return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
+            f"Median of {repeats} runs (min–max). CPU: the process and its children (workers).", "",
+            "| command | wall s | CPU s | CPU ratio |", "|---|---:|---:|---:|",
+            _row("`weasyprint` CLI on the same two HTML files", weasy, None),
+            _row("`reportgen build PRY --jobs 0 --force`", serial, weasy),
+            _row("`reportgen build PRY --jobs 2 --force`", pool, weasy),
+            _row("`reportgen build PRY --jobs 0` (no-op: nothing changed)", noop, None), "",
+            f"No-op rebuild: {noop.wall / serial.wall:.1%} of the one-process build's wall time "
+            f"(target ≤ 2 %). Four documents: {serial.cpu / weasy.cpu:.2f}× WeasyPrint's CPU in one process, "
+            f"{pool.cpu / weasy.cpu:.2f}× with 2 workers (target ≤ 1.3×; WeasyPrint's CLI builds the two PDFs "
+            "only, reportgen also the two DOCX).", ""]
+
+
+def engines(root: Path, countries: int, repeats: int) -> list[str]:
+    """1 and 2 local workers, and a 2-worker LocalCluster, on the same synthetic countries."""
+    folder = root / f"synth-{countries}"
+    write_synthetic(member_states()[:countries], folder)
+    common = ["build", "--all", "--responses", str(folder), "--lang", "en", "--format", "docx,pdf", "--force"]
+    runs = {
+        "local pool, 1 worker": ["--jobs", "1"],
+        "local pool, 2 workers": ["--jobs", "2"],
+        "Dask LocalCluster, 2 workers (`--scheduler local`)": ["--jobs", "2", "--scheduler", "local"],
+    }
+    timings: dict[str, Timing] = {}
+    memory: dict[str, list[float]] = {}
+    for label, extra in runs.items():
+        out = root / f"engine-{len(timings)}"
+        timings[label] = repeat([_reportgen(), *common, "--out", str(out), *extra], repeats)
+        memory[label] = _worker_peaks(out)
+    docs = countries * 2
+    one, pool, dask = (timings[label] for label in runs)
+    lines = [f"## Throughput: {countries} synthetic countries, en, docx + pdf ({docs} documents), whole process",
+             "", f"Median of {repeats} runs (min–max); the LocalCluster's start-up is included.", "",
+             "| engine | wall s | CPU s | documents / minute | worker peak MB (max) |", "|---|---:|---:|---:|---:|"]
+    for label, timing in timings.items():
+        peak = max(memory[label], default=0)
+        lines.append(f"| {label} | {timing.wall:.1f} ({timing.spread(timing.walls)}) | "
+                     f"{timing.cpu:.1f} ({timing.spread(timing.cpus)}) | {docs / timing.wall * 60:.0f} | {peak:.0f} |")
+    lines += ["", f"2 workers against 1: {one.wall / pool.wall:.2f}×. LocalCluster against the pool with the same "
+              f"2 workers: throughput {pool.wall / dask.wall:.2f}× (target ≥ 0.9×).", ""]
+    return lines
+
+
+def _worker_peaks(out: Path) -> list[float]:
+    """Each built document's worker peak (VmHWM) from the run manifest, in build order."""
+    try:
+        run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [d["worker_peak_rss_mb"] for d in run.get("documents", []) if d.get("worker_peak_rss_mb")]
+
+
+def memory(root: Path, countries: int) -> list[str]:
+    """Every country (193 by default) on 2 local workers: does a worker grow?"""
+    folder = root / f"synth-{countries}"
+    codes = member_states()[:countries]
+    write_synthetic(codes, folder)
+    out = root / "memory"
+    wall, cpu = run_process([_reportgen(), "build", "--all", "--responses", str(folder), "--lang", "en",
+                             "--format", "docx,pdf", "--jobs", "2", "--out", str(out), "--force"])
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    built = [d for d in run["documents"] if d["result"] == "built"]
+    built.sort(key=lambda d: codes.index(d["country"]))
+    peaks = [d["worker_peak_rss_mb"] for d in built]
+    tenth = max(1, len(peaks) // 10)
+    first, last = statistics.mean(peaks[:tenth]), statistics.mean(peaks[-tenth:])
+    from reportgen.build import RECYCLE_AFTER
+
+    return [f"## Worker memory over {countries} synthetic countries, whole process", "",
+            f"{len(built)} built, {run['counts']['failed']} failed in {wall:.0f} s wall, {cpu:.0f} s CPU, "
+            f"2 workers recycled every {RECYCLE_AFTER} tasks. Each worker's own peak (VmHWM) after each task:", "",
+            "| measure | MB |", "|---|---:|", f"| highest | {max(peaks):.0f} |",
+            f"| mean, first tenth of countries | {first:.0f} |", f"| mean, last tenth of countries | {last:.0f} |",
+            "", f"Target: ≤ 300 MB per worker, no growth (last/first = {last / first:.2f}).", ""]
+
+
+def whole_process_figures(root: Path, countries: int, memory_countries: int, repeats: int) -> list[str]:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1732000000")
+    lines = paraguay(root, repeats) + engines(root, countries, repeats) + memory(root, memory_countries)
+    shutil.rmtree(root / "memory", ignore_errors=True)
+    return lines

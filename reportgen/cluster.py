@@ -1,0 +1,256 @@
+"""Build on a Dask ``distributed`` cluster: one task per country and language,
+on machines that share no disk with the client.
+
+A worker needs reportgen installed, nothing else. What a task reads is sent to
+it: the responses file's bytes with the task, and a *bundle* — the templates/
+tree, the language's catalogs and the reference.docx — as a task of its own
+whose key is the bundle's content hash. Each worker fetches a bundle once,
+keeps it while the build holds it, and unpacks it once into a temporary folder
+named by that hash. The task returns the documents' bytes; the client writes
+them atomically and records them in the manifests, as for the local pool.
+
+Tasks are pure (same inputs, same bytes), so a task whose worker died is simply
+run again elsewhere by the scheduler. ``SOURCE_DATE_EPOCH`` is resolved once on
+the client and set on the worker around each task: WeasyPrint's font subsetting
+reads it from the environment, which is why workers must run one thread each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen.errors import ConfigError, ReportgenError
+from reportgen.files import write_atomic
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from reportgen.build import BuildOptions, Task, TaskResult
+
+LOCAL = "local"  # --scheduler local: a LocalCluster of --jobs worker processes on this machine
+BUNDLE_CACHE = "reportgen-bundles"
+LOCAL_MEMORY = "1GiB"  # per worker of --scheduler local
+
+
+def is_client(executor: object) -> bool:
+    """Whether ``executor`` is a ``distributed.Client`` (without importing Dask for the local pool)."""
+    distributed = sys.modules.get("distributed")
+    return distributed is not None and isinstance(executor, distributed.Client)
+
+
+# --- the bundle: what every task of one language reads ------------------------------
+
+
+@dataclass(frozen=True)
+class Bundle:
+    digest: str
+    files: dict[str, bytes] = field(repr=False)  # POSIX path inside the bundle -> bytes
+
+
+def _add_tree(files: dict[str, bytes], root: Path, prefix: str) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[f"{prefix}/{path.relative_to(root).as_posix()}"] = path.read_bytes()
+
+
+def make_bundle(options: BuildOptions, lang: str) -> Bundle:
+    """templates/, ``locales/<lang>/``, the reference.docx and the project's own
+    questionnaire editions (``questionnaires/*.yaml``), keyed by content."""
+    from reportgen.questionnaire import PROJECT_FOLDER
+
+    files: dict[str, bytes] = {}
+    _add_tree(files, options.templates, "templates")
+    if PROJECT_FOLDER.is_dir():
+        for edition in sorted(PROJECT_FOLDER.glob("*.yaml")):
+            files[f"questionnaires/{edition.name}"] = edition.read_bytes()
+    catalogs = options.locales / lang
+    if catalogs.is_dir():
+        _add_tree(files, catalogs, f"locales/{lang}")
+    if options.reference_docx:
+        files["reference.docx"] = options.reference_docx.read_bytes()
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return Bundle(digest.hexdigest(), files)
+
+
+def unpack(bundle: Bundle) -> Path:
+    """The bundle's folder on this worker, unpacked on first use (into a
+    temporary folder renamed into place, so concurrent workers never see half)."""
+    cache = Path(tempfile.gettempdir()) / BUNDLE_CACHE
+    target = cache / bundle.digest
+    if target.is_dir():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=cache, prefix=f".{bundle.digest[:12]}."))
+    for name, data in bundle.files.items():
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (staging / "locales").mkdir(exist_ok=True)
+    try:
+        staging.rename(target)
+    except OSError:  # another worker process on this machine was first
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+# --- one task, on a worker -------------------------------------------------------------
+
+
+@dataclass
+class RemoteResult:
+    result: TaskResult
+    data: dict[str, bytes] = field(default_factory=dict, repr=False)
+
+
+@contextlib.contextmanager
+def _build_date(epoch: int | None) -> Iterator[None]:
+    """The client's SOURCE_DATE_EPOCH in this (single-threaded) worker while a task runs."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def run_remote(task: Task, responses: bytes, bundle: Bundle, options: BuildOptions, epoch: int | None) -> RemoteResult:
+    """Build one task from the bytes sent with it; paths in messages are the client's."""
+    from reportgen.build import TaskResult, _peak_rss_mb, render_outputs
+
+    root = unpack(bundle)
+    local = replace(options, templates=root / "templates", locales=root / "locales",
+                    reference_docx=root / "reference.docx" if options.reference_docx else None)
+    remote = RemoteResult(TaskResult(task))
+    # In the bundle's folder: a project's own editions are looked up in ./questionnaires/
+    # (workers run one thread, so changing the folder for the task is safe).
+    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, _build_date(epoch), \
+            contextlib.chdir(root):
+        path = Path(folder) / task.responses.name
+        path.write_bytes(responses)
+        try:
+            remote.data = dict(render_outputs(path, task, local, remote.result))
+        except ReportgenError as exc:
+            remote.result.error = str(exc)
+        except Exception as exc:  # one country's bug must not stop the others
+            remote.result.error = f"internal error: {type(exc).__name__}: {exc}"
+        _client_paths(remote.result, {str(path): str(task.responses), str(root): "<bundle>"})
+    remote.result.peak_rss_mb = _peak_rss_mb()
+    return remote
+
+
+def _client_paths(result: TaskResult, paths: dict[str, str]) -> None:
+    """Messages name the client's files, not the worker's temporary copies."""
+
+    def fix(text: str) -> str:
+        for worker_path, client_path in paths.items():
+            text = text.replace(worker_path, client_path)
+        return text
+
+    result.warnings = [fix(w) for w in result.warnings]
+    if result.error:
+        result.error = fix(result.error)
+
+
+# --- the client side -----------------------------------------------------------------
+
+
+def check_workers(client: Client) -> None:
+    """Refuse workers with more than one thread: a task sets the process's
+    SOURCE_DATE_EPOCH while it renders."""
+    threads = client.nthreads()
+    crowded = sorted(address for address, count in threads.items() if count > 1)
+    if crowded:
+        raise ConfigError(f"Dask worker {crowded[0]} runs {threads[crowded[0]]} threads: start workers with "
+                          "--nthreads 1 (use --nworkers for more processes)")
+
+
+def results(tasks: list[Task], options: BuildOptions, client: Client, epoch: int | None) -> Iterable[TaskResult]:
+    """Run ``tasks`` on the cluster; write each output here, as it arrives."""
+    from distributed import as_completed
+
+    from reportgen.build import TaskResult
+
+    if not tasks:
+        return
+    check_workers(client)
+    bundles: dict[str, Any] = {}
+    futures = []
+    for task in tasks:
+        if task.lang not in bundles:
+            bundle = make_bundle(options, task.lang)
+            # A task holding the bundle (not scattered data): a worker that dies
+            # with the only copy does not lose it, the scheduler recomputes it.
+            bundles[task.lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
+        futures.append(client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
+                                     options, epoch, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}"))
+    by_future = dict(zip(futures, tasks, strict=True))
+    try:
+        for future in as_completed(futures):
+            task = by_future[future]
+            try:
+                remote: RemoteResult = future.result()
+            except Exception as exc:  # KilledWorker after repeated deaths, a lost scheduler
+                yield TaskResult(task, error=f"Dask task failed: {type(exc).__name__}: {exc}")
+                continue
+            yield _write(remote, options)
+    finally:
+        for future in futures:
+            future.cancel()
+        for bundle in bundles.values():
+            bundle.cancel()
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _write(remote: RemoteResult, options: BuildOptions) -> TaskResult:
+    from reportgen.build import Output, output_name
+
+    result, task = remote.result, remote.result.task
+    for fmt, data in remote.data.items():
+        path = options.out / task.country / output_name(task.country, task.lang, fmt)
+        try:
+            write_atomic(path, data)
+        except ReportgenError as exc:
+            result.error = str(exc)
+            break
+        result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
+    return result
+
+
+@contextlib.contextmanager
+def connect(scheduler: str, jobs: int) -> Iterator[Client]:
+    """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or of a
+    LocalCluster of ``jobs`` single-threaded worker processes for ``local``."""
+    from distributed import Client, LocalCluster
+
+    if scheduler == LOCAL:
+        # memory_limit: the nanny restarts a worker that passes 95 % of it (ours peak near 200 MB).
+        with LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY,
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
+    with client:
+        yield client

@@ -1,0 +1,147 @@
+"""The record of a whole build: ``<out>/run.json``, and failed documents set aside.
+
+A batch is handed over as a folder; ``run.json`` at its top says what the last
+run did for every document (paths relative to the folder, status, variant,
+language, hashes, warnings, timings, failures) so a publication team can check
+it without the build's console output. ``reportgen build --json`` prints it.
+
+When a document fails, none of its earlier files may pass for current: each
+``<CODE>-profile-<lang>.<format>`` of that country and language that was not
+built from this run's exact inputs is moved to ``superseded/<run>/<CODE>/``,
+dropped from the country's manifest, and listed under ``set_aside``. (After a
+failed ``--final`` run, no Draft of that document stays among the outputs.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportgen import __version__
+from reportgen.files import write_atomic
+
+if TYPE_CHECKING:
+    from reportgen.build import BuildOptions, Summary, TaskResult
+
+RUN_MANIFEST = "run.json"
+SUPERSEDED = "superseded"
+FORMATS = ("docx", "pdf", "html")
+
+
+def _relative(out: Path, path: str | Path) -> str:
+    try:
+        return Path(path).relative_to(out).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path, out)).as_posix()
+
+
+def set_aside_failed(out: Path, failed: list[TaskResult], formats: tuple[str, ...]) -> list[dict[str, str]]:
+    """Move the stale files of every failed document out of the current outputs."""
+    from reportgen.build import COUNTRY_CODE, manifest_path, output_name, read_manifest
+
+    run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    moved: list[dict[str, str]] = []
+    for result in failed:
+        task = result.task
+        folder = out / task.country
+        if not COUNTRY_CODE.fullmatch(task.country) or not folder.is_dir() or folder.is_symlink():
+            continue
+        manifest = read_manifest(out, task.country)
+        changed = False
+        for fmt in FORMATS:
+            name = output_name(task.country, task.lang, fmt)
+            path = folder / name
+            entry = manifest["outputs"].get(name)
+            written = fmt in result.outputs  # complete, by this run, before another format failed
+            current = written or (task.key and isinstance(entry, dict) and entry.get("key") == task.key)
+            if current or not path.is_file() or path.is_symlink():
+                continue
+            target = out / SUPERSEDED / run / task.country / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            changed |= manifest["outputs"].pop(name, None) is not None
+            reason = (result.error or "failed").splitlines()[0]
+            moved.append({"path": _relative(out, path), "moved_to": _relative(out, target), "reason": reason})
+        if changed:
+            write_atomic(manifest_path(out, task.country),
+                         (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    return moved
+
+
+def _output_entry(out: Path, fmt: str, lang: str, options: BuildOptions, sha256: str, size: int,
+                  path: str | Path) -> dict[str, Any]:
+    return {"path": _relative(out, path), "format": fmt, "language": lang,
+            "status": options.status.capitalize(),
+            "variant": (options.pdf_variant or "none") if fmt == "pdf" else None,
+            "sha256": sha256, "size": size}
+
+
+def _documents(summary: Summary, options: BuildOptions) -> list[dict[str, Any]]:
+    from reportgen.build import output_name, read_manifest
+
+    out = options.out
+    documents: list[dict[str, Any]] = []
+    for result in summary.built:
+        outputs = [_output_entry(out, fmt, result.task.lang, options, o.sha256, o.size, o.path)
+                   for fmt, o in result.outputs.items()]
+        documents.append(_document(result.task, "built", outputs, result))
+    for task in summary.skipped:
+        recorded = read_manifest(out, task.country)
+        outputs = []
+        for fmt in task.formats:
+            name = output_name(task.country, task.lang, fmt)
+            entry = recorded["outputs"].get(name, {})
+            outputs.append(_output_entry(out, fmt, task.lang, options, entry.get("sha256", ""),
+                                         entry.get("size", 0), out / task.country / name))
+        timings = recorded.get("timings", {}).get(task.lang, {})
+        documents.append({**_document(task, "skipped", outputs, None),
+                          "warnings": recorded.get("warnings", {}).get(task.lang, []), "timings": timings})
+    for result in summary.failed:
+        documents.append(_document(result.task, "failed", [], result))
+    return sorted(documents, key=lambda d: (d["country"], d["language"]))
+
+
+def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: TaskResult | None) -> dict[str, Any]:
+    return {"country": task.country, "language": task.lang, "result": outcome, "outputs": outputs,
+            "warnings": list(result.warnings) if result else [],
+            "timings": dict(result.timings) if result else {},
+            # The peak memory of the process that built it (its own VmHWM): a worker's, or the build's.
+            "worker_peak_rss_mb": result.peak_rss_mb if result and result.peak_rss_mb else None,
+            "error": result.error if result else None}
+
+
+def run_manifest(options: BuildOptions, summary: Summary, engine: str) -> dict[str, Any]:
+    """What the run did, as data (see the module's docstring)."""
+    documents = _documents(summary, options)
+    settings = {k: str(v) for k, v in asdict(options).items()
+                if k in ("organisation", "edition", "annex", "internal", "strict", "force")}
+    return {
+        "reportgen": __version__,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "status": options.status.capitalize(),
+        "pdf_variant": options.pdf_variant or "none",
+        "languages": list(options.languages),
+        "formats": list(options.formats),
+        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") or None,
+        "engine": engine,
+        "settings": settings,
+        "seconds": round(summary.seconds, 3),
+        "ok": summary.ok,
+        "counts": {"built": len(summary.built), "skipped": len(summary.skipped), "failed": len(summary.failed),
+                   "set_aside": len(summary.set_aside)},
+        "documents": documents,
+        "failures": [{"country": d["country"], "language": d["language"], "error": d["error"]}
+                     for d in documents if d["result"] == "failed"],
+        "set_aside": summary.set_aside,
+    }
+
+
+def write_run_manifest(options: BuildOptions, summary: Summary, engine: str) -> Path:
+    path = options.out / RUN_MANIFEST
+    data = run_manifest(options, summary, engine)
+    write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,180 @@
+"""Building on a Dask cluster (reportgen.cluster) against the in-process build.
+
+One ``distributed.LocalCluster`` (2 worker processes, one thread each) serves
+the module. Its workers run in a folder of their own and record every file or
+folder they open under the project copy the client builds from, or under the
+repository's templates/, locales/ and responses/: a worker must read only what
+the client sent it. They start with a SOURCE_DATE_EPOCH different from the
+client's: the bytes must still follow the client's build date.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reportgen import build as builder
+from reportgen.build import BuildOptions
+from reportgen.errors import ConfigError
+from reportgen.i18n import LOCALES
+from reportgen.synth import write_synthetic
+from reportgen.writers import TEMPLATES
+
+distributed = pytest.importorskip("distributed")
+
+CLIENT_EPOCH = "1732000000"
+WORKER_EPOCH = "1600000000"  # what the workers' own environment says: must not be used
+COUNTRIES = ["AND", "DZA"]  # a few, to keep make test fast: 2 x 2 languages = 4 tasks
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _watch_opens(dask_worker: object, roots: list[str], cwd: str) -> None:
+    """Worker side: move to ``cwd`` and record opens and listings under ``roots``."""
+    opened: list[str] = []
+
+    def hook(event: str, args: tuple) -> None:
+        if event not in ("open", "os.listdir", "os.scandir") or not args:
+            return
+        target = args[0]
+        if isinstance(target, bytes):
+            target = os.fsdecode(target)
+        if isinstance(target, str | os.PathLike):
+            path = os.path.abspath(os.fspath(target))
+            if any(path == root or path.startswith(root + os.sep) for root in roots):
+                opened.append(path)
+
+    os.chdir(cwd)
+    dask_worker.reportgen_opened = opened  # type: ignore[attr-defined]
+    sys.addaudithook(hook)
+
+
+def _opened(dask_worker: object) -> list[str]:
+    return list(getattr(dask_worker, "reportgen_opened", []))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of what the client builds from: templates/, locales/, responses/."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(TEMPLATES, root / "templates")
+    shutil.copytree(LOCALES, root / "locales")
+    write_synthetic(COUNTRIES, root / "responses")
+    return root
+
+
+@pytest.fixture(scope="module")
+def client(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[distributed.Client]:
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = WORKER_EPOCH  # inherited by the worker processes
+    try:
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                           dashboard_address=":0", silence_logs=50)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    elsewhere = tmp_path_factory.mktemp("worker-cwd")
+    roots = [str(project), *(str(REPO / name) for name in ("templates", "locales", "responses"))]
+    with cluster, distributed.Client(cluster) as dask_client:
+        dask_client.run(_watch_opens, roots=roots, cwd=str(elsewhere))
+        yield dask_client
+
+
+@pytest.fixture(autouse=True)
+def _client_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", CLIENT_EPOCH)
+
+
+def _options(project: Path, out: Path, **changes: object) -> BuildOptions:
+    base: dict[str, object] = {"out": out, "templates": project / "templates", "locales": project / "locales",
+                               "formats": ("html", "docx"), "languages": ("en", "es")}
+    return BuildOptions(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def _responses(project: Path, countries: list[str] = COUNTRIES) -> list[Path]:
+    return [project / "responses" / f"{code}.yaml" for code in countries]
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.glob("*/*-profile-*"))}
+
+
+@pytest.fixture(scope="module")
+def reference(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The in-process build of the same countries, at the client's build date."""
+    out = tmp_path_factory.mktemp("reference")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", CLIENT_EPOCH)
+        summary = builder.build(_responses(project), _options(project, out))
+    assert summary.ok, [r.error for r in summary.failed]
+    return _files(out)
+
+
+def test_cluster_builds_the_same_bytes_without_seeing_the_project(
+        client: distributed.Client, project: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = builder.build(_responses(project), _options(project, out), executor=client)
+    assert summary.ok, [r.error for r in summary.failed]
+    assert len(summary.built) == 2 * len(COUNTRIES)
+    built = _files(out)
+    assert sorted(built) == sorted(reference) and len(built) == 4 * len(COUNTRIES)
+    assert [name for name in built if built[name] != reference[name]] == []
+    assert client.run(_opened) == {address: [] for address in client.scheduler_info()["workers"]}
+    # Warnings name the client's file, not a worker's temporary copy.
+    warnings = [w for result in summary.built for w in result.warnings if ".yaml:" in w]
+    assert warnings and all(w.startswith(str(project / "responses")) for w in warnings)
+    # The manifests are the client's: the next build skips everything.
+    again = builder.build(_responses(project), _options(project, out), executor=client)
+    assert again.built == [] and len(again.skipped) == 2 * len(COUNTRIES)
+
+
+def test_a_pdf_from_the_cluster_is_the_local_pdf(client: distributed.Client, project: Path, tmp_path: Path) -> None:
+    options = {"formats": ("pdf",), "languages": ("en",)}
+    local = builder.build(_responses(project, ["AND"]), _options(project, tmp_path / "local", **options))
+    remote = builder.build(_responses(project, ["AND"]), _options(project, tmp_path / "dask", **options),
+                           executor=client)
+    assert local.ok and remote.ok, [r.error for r in local.failed + remote.failed]
+    pdf = "AND/AND-profile-en.pdf"
+    assert (tmp_path / "dask" / pdf).read_bytes() == (tmp_path / "local" / pdf).read_bytes()
+
+
+def test_the_build_completes_when_a_worker_is_killed(
+        client: distributed.Client, project: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
+    pids = client.run(os.getpid)
+    killed: list[str] = []
+
+    def kill_a_busy_worker(item: object, done: int, total: int) -> None:
+        if killed:
+            return
+        busy = [address for address, keys in client.processing().items() if keys and address in pids]
+        if busy:
+            killed.append(busy[0])
+            os.kill(pids[busy[0]], signal.SIGKILL)
+
+    out = tmp_path / "out"
+    summary = builder.build(_responses(project), _options(project, out, formats=("html",)), executor=client,
+                            on_done=kill_a_busy_worker)
+    assert killed, "no worker was busy when the first document came back"
+    assert summary.ok, [r.error for r in summary.failed]
+    built = _files(out)
+    assert len(built) == 2 * len(COUNTRIES)
+    assert all(built[name] == reference[name] for name in built)
+
+
+class _Crowded:
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://10.0.0.5:40000": 4}
+
+
+def test_workers_with_several_threads_are_refused() -> None:
+    from reportgen.cluster import check_workers
+
+    with pytest.raises(ConfigError, match="--nthreads 1"):
+        check_workers(_Crowded())  # type: ignore[arg-type]

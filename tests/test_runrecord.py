@@ -1,0 +1,90 @@
+"""The run manifest (OUT/run.json, build --json) and failed documents set aside."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportgen import build as builder
+from reportgen.build import BuildOptions
+from reportgen.synth import write_synthetic
+
+PRY = Path("responses/PRY.yaml").resolve()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+
+
+def _run(out: Path) -> dict:
+    return json.loads((out / "run.json").read_text(encoding="utf-8"))
+
+
+def test_the_run_manifest_records_every_document(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    options = BuildOptions(out=out, formats=("html", "docx"), languages=("en",))
+    summary = builder.build([PRY], options)
+    assert summary.ok and summary.manifest == out / "run.json"
+    run = _run(out)
+    assert (run["status"], run["pdf_variant"], run["ok"], run["counts"]["built"]) == ("Draft", "pdf/ua-1", True, 1)
+    [document] = run["documents"]
+    assert (document["country"], document["language"], document["result"]) == ("PRY", "en", "built")
+    for output in document["outputs"]:
+        path = out / output["path"]
+        assert not Path(output["path"]).is_absolute() and path.is_file()
+        assert output["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert output["size"] == path.stat().st_size and output["status"] == "Draft"
+    assert {o["format"] for o in document["outputs"]} == {"html", "docx"}
+    assert set(document["timings"]) >= {"load", "narrative", "html", "docx"}
+    # A second run skips the document and still lists its files, hashes and timings.
+    builder.build([PRY], options)
+    [again] = _run(out)["documents"]
+    assert again["result"] == "skipped"
+    assert sorted(o["sha256"] for o in again["outputs"]) == sorted(o["sha256"] for o in document["outputs"])
+
+
+def test_a_failed_final_run_leaves_no_draft_among_the_outputs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    [responses] = write_synthetic(["AND"], tmp_path / "responses")
+    draft = builder.build([responses], BuildOptions(out=out, formats=("html", "docx"), languages=("en", "es")))
+    assert draft.ok and len(list(out.glob("AND/*-profile-*"))) == 4
+    # Final implies --strict: the Spanish profile has untranslated answers and fails.
+    final = builder.build([responses], BuildOptions(out=out, formats=("html", "docx"), languages=("en", "es"),
+                                                    status="final", strict=True))
+    failed = {r.task.lang for r in final.failed}
+    assert "es" in failed
+    current = sorted(p.name for p in out.glob("AND/*-profile-*"))
+    assert not any(f"-{lang}." in name for lang in failed for name in current)
+    for html in out.glob("AND/*.html"):
+        assert "Draft" not in html.read_text(encoding="utf-8")
+    run = _run(out)
+    assert run["status"] == "Final" and not run["ok"]
+    assert {(f["country"], f["language"]) for f in run["failures"]} == {("AND", lang) for lang in failed}
+    moved = {entry["path"]: entry for entry in run["set_aside"]}
+    assert "AND/AND-profile-es.html" in moved and "AND/AND-profile-es.docx" in moved
+    for entry in moved.values():
+        kept = out / entry["moved_to"]
+        assert kept.is_file() and entry["moved_to"].startswith("superseded/") and entry["reason"]
+    manifest = json.loads((out / "AND" / "manifest.json").read_text(encoding="utf-8"))
+    assert not any(name in manifest["outputs"] for name in (Path(p).name for p in moved))
+    # The site index does not list what was set aside.
+    from reportgen.site import profiles
+
+    assert {p.lang for p in profiles(out)} == {"en", "es"} - failed
+
+
+def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    exe = Path(sys.executable).parent / "reportgen"
+    done = subprocess.run([str(exe), "build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
+                           "--out", str(out), "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
+    assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-en.html"
