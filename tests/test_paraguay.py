@@ -490,3 +490,22 @@ def test_spanish_metadata_is_spanish(built: Path) -> None:
     assert "e-government" not in keywords
     props = docx.Document(str(built / "PRY-profile-es.docx")).core_properties
     assert "gobierno electrónico" in props.keywords and "e-government" not in props.keywords
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_plan_fits_ten_pages_with_a_six_page_body(built: Path, documents, lang: str) -> None:
+    """Issue 10's target, read from the PDF itself: at most 10 A4 pages, and
+    At a glance to section G on at most six of them."""
+    path = str(built / f"PRY-profile-{lang}.pdf")
+    info = dict(line.split(":", 1) for line in tool("pdfinfo", path).splitlines() if ":" in line)
+    pages = tool("pdftotext", "-enc", "UTF-8", path, "-").split("\f")
+    assert int(info["Pages"]) <= 10
+    titles = h1_titles(documents[lang])
+    glance, sources = titles[0], titles[-1]
+
+    def first_page_with(title: str) -> int:
+        return next(i for i, page in enumerate(pages, start=1)
+                    if any(line.strip() == title for line in page.splitlines()[2:]))
+
+    body_pages = first_page_with(sources) - first_page_with(glance)
+    assert body_pages <= 6, (lang, first_page_with(glance), first_page_with(sources))
