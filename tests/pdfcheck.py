@@ -21,16 +21,16 @@ class InternalLink:
     dest_text: str  # the text of the line the destination points at
 
 
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float]]:
-    """name -> (0-based page, y from the top) of every named destination."""
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, tuple[int, float, float]]:
+    """name -> (0-based page, y from the top, x) of every named destination."""
     names = pikepdf.NameTree(pdf.Root.Names.Dests)
     pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
-    found: dict[str, tuple[int, float]] = {}
+    found: dict[str, tuple[int, float, float]] = {}
     for name, dest in names.items():
         array = dest.D if isinstance(dest, pikepdf.Dictionary) else dest
         page = pages[array[0].objgen]
         top = float(pdf.pages[page].MediaBox[3]) - float(array[3])
-        found[str(name)] = (page, top)
+        found[str(name)] = (page, top, float(array[2]))
     return found
 
 
@@ -63,9 +63,11 @@ def internal_links(path: Path) -> list[InternalLink]:
                 xa, ya, xb, yb = (float(v) for v in annot.Rect)
                 x0, x1, y0, y1 = min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
                 name = str(annot.Dest)
-                dest_page, top = dests[name]
-                links.append(InternalLink(index, pages[index].text_in(x0, height - y1, x1, height - y0), name,
-                                          pages[dest_page].text_in(0, top - 2, 10_000, top + 14)))
+                dest_page, top, left = dests[name]
+                # The line at the destination, in its own column (the source list has two):
+                # from the destination's x across one column's width.
+                line = pages[dest_page].text_in(left - 21, top - 1, left + 235, top + 8)
+                links.append(InternalLink(index, pages[index].text_in(x0, height - y1, x1, height - y0), name, line))
     return links
 
 
