@@ -33,9 +33,11 @@ def charts() -> dict[str, dict[str, m.Figure]]:
     return found
 
 
-def test_three_figures_and_an_overview_per_profile(charts) -> None:
+def test_three_figures_per_profile(charts) -> None:
+    """The overview (legislation, principles and sectors at a glance), then legislation
+    by status and the principles, each beside the text it illustrates."""
     for lang in ("en", "es"):
-        assert set(charts[lang]) == {"overview", "sectors", "legislation", "principles"}
+        assert set(charts[lang]) == {"overview", "legislation", "principles"}
 
 
 def test_same_data_same_bytes() -> None:

@@ -143,5 +143,5 @@ def test_dev_zero_gives_one_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False, timeout=60,
                             env={**os.environ, "REPORTGEN_DEBUG": ""})
     assert result.returncode == 2
-    assert result.stderr == "reportgen: /dev/zero:1: file is too large (over 5,242,880 bytes; limit: max_file_bytes)\n"
+    assert result.stderr == "reportgen: /dev/zero:1: file is too large (more than 5,242,880 bytes, the limit)\n"
     assert not (tmp_path / "out.yaml").exists()

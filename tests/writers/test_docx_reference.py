@@ -93,7 +93,7 @@ def test_a_figure_outside_templates_is_refused(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates, ignore=shutil.ignore_patterns("fonts"))
     outside = tmp_path / "private.png"
-    shutil.copy(Path(__file__).resolve().parents[2] / "docs" / "paraguay-at-a-glance.png", outside)
+    shutil.copy(Path(__file__).resolve().parents[2] / "docs" / "after-at-a-glance-en.png", outside)
     (templates / "html" / "chart.png").symlink_to(outside)
     for src in ("../private.png", str(outside), "html/chart.png"):
         document = sample_document()
