@@ -24,7 +24,7 @@ def _line(name: str, text: str) -> int:
     return next(i for i, line in enumerate(lines, start=1) if text in line)
 
 
-TABLE_ATTRS = _line(C, 'widths="3 1 6"')
+TABLE_ATTRS = _line(C, 'widths="5 2 9"')
 STRATEGY_IF = _line(D, "{% if strategy.no %}")
 SET_BUDGET = _line(D, '{% set budget_yes, budget = p.q("digital_government_budget")')
 
@@ -48,16 +48,16 @@ FAULTS = [
      "template asks for item 'digital_goverment_budget', which msq-2024 does not have; "
      "did you mean 'digital_government_budget' or 'digital_government_budget_details' or "
      "'digital_services_target'?"),
-    (C, TABLE_ATTRS, replace('widths="3 1 6"}', 'widths="3 1 6"'),
-     "unterminated attribute block '{caption=\"{{ caption }}\" widths=\"3 1 6\"': "
+    (C, TABLE_ATTRS, replace('widths="5 2 9"}', 'widths="5 2 9"'),
+     "unterminated attribute block '{caption=\"{{ caption }}\" widths=\"5 2 9\"': "
      "it must end with '}' on the same line"),
     (C, TABLE_ATTRS, replace("{caption", "{.leda caption"),
      "unknown role '.leda' (did you mean '.lead'?)"),
-    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="3 1 6" colour="red"'),
+    (C, TABLE_ATTRS, replace('widths="5 2 9"', 'widths="5 2 9" colour="red"'),
      "unknown attribute 'colour' (known: alt, caption, src, widths)"),
-    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="4 2"'),
+    (C, TABLE_ATTRS, replace('widths="5 2 9"', 'widths="4 2"'),
      'widths="4 2" gives 2 widths for a table of 3 columns'),
-    (C, TABLE_ATTRS, replace('widths="3 1 6"', 'widths="two five"'),
+    (C, TABLE_ATTRS, replace('widths="5 2 9"', 'widths="two five"'),
      'widths="two five": give one positive number per column, e.g. widths="2 5"'),
     (C, TABLE_ATTRS, lambda line: '{.figure src="html/chart.png" alt="A chart"}',
      "figure 'html/chart.png' not found in templates/"),
