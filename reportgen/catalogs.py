@@ -186,8 +186,12 @@ def update_catalog(pot: Path, po: Path, lang: str, compendia: list[Path] | tuple
         compendium = _compendium([c for c in compendia if c.is_file()], Path(tmp))
         if compendium is not None:
             args += ["--compendium", str(compendium)]
-        merged = gnu("msgmerge", *args, "-o", "-", str(old), str(pot)).decode("utf-8")
-    return canonical(keep_context_only_changes(merged).encode("utf-8"))
+        merged = gnu("msgmerge", *args, "-o", "-", str(old), str(pot))
+    # Obsolete entries go: msgmerge writes their previous msgids as "#~|",
+    # which Babel (our checker) cannot read, and the compendium keeps their
+    # translations on offer anyway.
+    current = gnu("msgattrib", "--no-obsolete", "-o", "-", "-", data=merged).decode("utf-8")
+    return canonical(keep_context_only_changes(current).encode("utf-8"))
 
 
 def _compendium(paths: list[Path], tmp: Path) -> Path | None:
