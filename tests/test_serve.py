@@ -15,26 +15,16 @@ from typing import Any
 import pytest
 
 from reportgen.serve import Preview, Server, start
+from tests.chromium import chrome_driver
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
 class Browser:
     """A headless Chromium page (Selenium), as an author's browser shows the preview."""
 
     def __init__(self) -> None:
-        webdriver = pytest.importorskip("selenium.webdriver")
-        if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-            pytest.skip("chromium and chromium-driver are not installed (make test installs them)")
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"):
-            options.add_argument(flag)
-        self.driver = webdriver.Chrome(options=options,
-                                       service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+        self.driver = chrome_driver()
 
     def open(self, url: str) -> None:
         self.driver.get(url)

@@ -365,14 +365,8 @@ def _match_misplaced_heading(line: str, expected: int, questionnaire: Questionna
     match the prompt as well as a heading found ahead must, and there must be
     at least two of them (numbered paragraphs in answers, such as "2.
     Infocenters.", do not pass)."""
-    if not line.strip():
-        return None
-    for fragment in _heading_fragments(line):
-        match = _NUMBERED.match(fragment.lstrip("* "))
-        if match is None:
-            continue
-        number, rest = int(match.group(1)), _clean_heading(match.group(2))
-        if expected <= number < expected + LOOKAHEAD or not questionnaire.has_item(number):
+    for number, rest in _numbered_fragments(line, questionnaire):
+        if expected <= number < expected + LOOKAHEAD:
             continue
         words = [w for w in _words(rest) if w not in _STOP_WORDS]
         if len(words) >= 2 and _prompt_score(rest, questionnaire.item(number)) >= MATCH_AHEAD:
@@ -386,6 +380,17 @@ def _number_beyond(line: str, last_item: int) -> int | None:
     plain = _plain_line(line)
     match = re.match(r"(\d{1,4})\.\s+\S", plain)
     return int(match.group(1)) if match and int(match.group(1)) > last_item else None
+
+
+def _numbered_fragments(line: str, questionnaire: Questionnaire) -> Iterator[tuple[int, str]]:
+    """(number, heading text) for each place in ``line`` where a questionnaire
+    item's number starts a heading."""
+    if not line.strip():
+        return
+    for fragment in _heading_fragments(line):
+        match = _NUMBERED.match(fragment.lstrip("* "))
+        if match is not None and questionnaire.has_item(int(match.group(1))):
+            yield int(match.group(1)), _clean_heading(match.group(2))
 
 
 def _heading_fragments(line: str) -> Iterator[str]:
@@ -404,14 +409,10 @@ def _match_heading(line: str, expected: int, questionnaire: Questionnaire) -> tu
     ahead, when an item is missing) and the words after it match the
     catalog's prompt; numbered paragraphs inside answers fail one of the two.
     """
-    if not line.strip() or not questionnaire.has_item(expected):
+    if not questionnaire.has_item(expected):
         return None
-    for fragment in _heading_fragments(line):
-        match = _NUMBERED.match(fragment.lstrip("* "))
-        if match is None:
-            continue
-        number, rest = int(match.group(1)), _clean_heading(match.group(2))
-        if not expected <= number < expected + LOOKAHEAD or not questionnaire.has_item(number):
+    for number, rest in _numbered_fragments(line, questionnaire):
+        if not expected <= number < expected + LOOKAHEAD:
             continue
         score = _prompt_score(rest, questionnaire.item(number))
         if (number == expected and score >= MATCH_EXPECTED) or score >= MATCH_AHEAD:

@@ -12,28 +12,19 @@ import pytest
 
 from reportgen.writers import WriterOptions
 from reportgen.writers.html import write_html
+from tests.chromium import chrome_driver
 from tests.writers.test_html import hostile_document
 
 AXE = Path(__file__).parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTHS = (320, 1280)
 MAX_BYTES = 400_000
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("chromium and chromium-driver are not installed (make test installs them)")
     if not AXE.is_file():
         pytest.skip("axe-core is not installed (make test runs npm install in tests/browser)")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    driver = chrome_driver()
     driver.set_script_timeout(60)
     try:
         yield driver
