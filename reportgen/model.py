@@ -51,13 +51,27 @@ class Link:
     children: list[Inline]
 
 
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur"})  # primary subtags written right to left
+
+
+def direction(lang: str) -> str:
+    """"rtl" or "ltr" for a BCP 47 tag (only the primary subtag decides)."""
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
 @dataclass
 class Span:
     """Text in another language than the document's (a sentence shown in
-    English for want of a translation): writers tag it with ``lang``."""
+    English for want of a translation, a Spanish source title inside Arabic
+    text): writers tag it with ``lang`` and isolate it in its own direction
+    (``dir``), so that right-to-left text never reorders it."""
 
     lang: str
     children: list[Inline]
+
+    @property
+    def dir(self) -> str:
+        return direction(self.lang)
 
 
 @dataclass
@@ -227,6 +241,11 @@ class Meta:
     internal: bool = False  # "Not for publication" on every page
     internal_label: str = ""
     labels: dict[str, str] = field(default_factory=dict)  # fixed words: "page", "of", "contents", ...
+
+    @property
+    def dir(self) -> str:
+        """The document's base direction: "rtl" for Arabic, else "ltr"."""
+        return direction(self.lang)
 
     @property
     def document_title(self) -> str:
