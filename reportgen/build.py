@@ -237,6 +237,7 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     read from ``responses_path``, ``options.templates`` and ``options.locales``
     only (a Dask worker points these at its copy of the inputs); warnings and
     timings go into ``result``. Writes nothing."""
+    from reportgen import glyphs
     from reportgen.i18n import Locale
     from reportgen.narrative import Options, build_document
     from reportgen.responses import load_responses
@@ -255,6 +256,12 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     built = build_document(responses, catalog, locale, narrative_options)
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
+    # Before any writer: a character no font can draw fails every format (no tofu).
+    glyphs.check(built.document, options.templates.resolve(),
+                 glyphs.input_files(responses_path, task.lang, responses.country, options.locales,
+                                    options.templates),
+                 fallback=output_name(task.country, task.lang, "*"))
+    clock.lap("glyphs")
     writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
                                    pdf_variant=options.pdf_variant, limits=options.limits,
                                    docx_page_numbers=options.docx_page_numbers)

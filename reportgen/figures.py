@@ -220,7 +220,7 @@ def _svg(canvas: _Canvas, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width:.2f}pt" height="{canvas.height:.2f}pt" '
         f'viewBox="0 0 {canvas.width:.2f} {canvas.height:.2f}" role="img">',
         f"<title>{escape(title, quote=False)}</title>",
-        f'<g font-family="{FONT_FAMILY}, Noto Sans, sans-serif">',
+        f'<g font-family="{FONT_FAMILY}, Profile Arabic, Profile CJK SC, Noto Sans, sans-serif">',
     ]
     for s in canvas.shapes:
         if s.kind == "rect":

@@ -16,14 +16,13 @@ import base64
 import mimetypes
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
 
+from reportgen import fonts, urls
 from reportgen import model as m
-from reportgen import urls
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions, html_fonts
 
@@ -33,23 +32,11 @@ SCREEN_CSS = "html/screen.css"
 GENERATOR = "reportgen"  # no version: a release must not change the bytes of a PDF
 
 
-@dataclass(frozen=True)
-class FontFace:
-    family: str
-    weight: int
-    style: str
-    file: str  # relative to templates/
+# The families and faces per script are in reportgen.fonts; kept here under
+# their old names for the writers' callers.
+FONT_FAMILY = fonts.FONT_FAMILY
+FONT_FACES: tuple[fonts.FontFace, ...] = fonts.NOTO_SANS
 
-
-# A family name no system has: if the bundled files were not used, pdffonts
-# would show another font, never a same-named copy installed on the machine.
-FONT_FAMILY = "Profile Sans"
-FONT_FACES: tuple[FontFace, ...] = (
-    FontFace(FONT_FAMILY, 400, "normal", "fonts/NotoSans-Regular.ttf"),
-    FontFace(FONT_FAMILY, 700, "normal", "fonts/NotoSans-Bold.ttf"),
-    FontFace(FONT_FAMILY, 400, "italic", "fonts/NotoSans-Italic.ttf"),
-    FontFace(FONT_FAMILY, 700, "italic", "fonts/NotoSans-BoldItalic.ttf"),
-)
 
 # Mime types the standard library may not know on every platform.
 MIME_TYPES = {
@@ -81,7 +68,7 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
         "root_attributes": _root_attributes(meta),
         "title": _text(document_title(meta)),
         "metadata": _metadata(meta),
-        "styles": _standalone_styles(templates, body) if standalone else _linked_styles(),
+        "styles": _standalone_styles(templates, body, meta.lang) if standalone else _linked_styles(),
         "body": body,
     }
     try:
@@ -95,30 +82,56 @@ def document_title(meta: m.Meta) -> str:
     return meta.document_title
 
 
-def font_face_css(templates: Path, embed: bool, body: str | None = None) -> str:
-    """``@font-face`` rules for the bundled fonts.
+def font_faces(templates: Path, lang: str, embed: bool, characters: set[str] | None = None,
+               styles: set[tuple[int, str]] | None = None) -> list[tuple[fonts.FontFace, str]]:
+    """Each face of ``lang``'s font stack (:mod:`reportgen.fonts`) with the URL
+    its ``@font-face`` rule loads.
 
-    ``embed`` gives ``data:`` URIs (standalone HTML): with the page's ``body``,
-    only the faces it can use, subset to its characters as WOFF2
-    (:mod:`html_fonts`). Otherwise URLs relative to ``templates/``, fetched by
-    the PDF writer's fetcher (WeasyPrint subsets the fonts it embeds itself).
+    ``embed`` gives ``data:`` URIs (standalone HTML): with ``characters``, each
+    face subset to them as WOFF2 (:mod:`html_fonts`), and only the ``styles``
+    the markup can use. Otherwise a bundled face is a URL relative to
+    ``templates/``, fetched by the PDF writer's fetcher (WeasyPrint subsets the
+    fonts it embeds itself); a system face (CJK, 16 MB) is given to WeasyPrint
+    already subset to ``characters``, as a ``data:`` URI of OpenType, because
+    reading the whole collection costs more than cutting it down (measured in
+    docs/fonts.md).
     """
-    rules = []
-    styles = html_fonts.used_styles(body) if body is not None else None
-    characters = html_fonts.page_characters(body) if body is not None else None
-    for face in FONT_FACES:
-        path = template_file(templates, face.file)  # a missing font fails here, not silently later
-        if styles is not None and (face.weight, face.style) not in styles:
-            continue
-        if embed and characters is not None:
-            url = html_fonts.woff2_data_uri(path, characters)
-        else:
-            url = data_uri(path) if embed else quote(face.file)
-        rules.append(
-            f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-            f'font-style: {face.style}; src: url("{url}"); }}'
-        )
-    return "\n".join(rules)
+    faces: list[tuple[fonts.FontFace, str]] = []
+    for family in fonts.stack(lang):
+        for face in family:
+            path = face.path(templates) if face.system else template_file(templates, face.file)
+            if styles is not None and (face.weight, face.style) not in styles:
+                continue
+            if face.system and characters is None:
+                raise WriterError(f"{path}: a system font is only used subset to the page's characters")
+            if embed and characters is not None:
+                url = html_fonts.woff2_data_uri(face, templates, characters)
+            elif embed:
+                url = data_uri(path)
+            elif face.system:
+                assert characters is not None
+                url = "data:font/otf;base64," + base64.b64encode(
+                    fonts.subset_bytes(face, templates, characters)).decode("ascii")
+            else:
+                url = quote(face.file)
+            faces.append((face, url))
+    return faces
+
+
+def font_face_css(templates: Path, embed: bool, body: str | None = None, lang: str = "en",
+                  faces: list[tuple[fonts.FontFace, str]] | None = None) -> str:
+    """``@font-face`` rules for the fonts of ``lang`` (see :func:`font_faces`;
+    with the page's ``body``, only the faces it can use, subset to its
+    characters); ``faces`` when the caller has made them already."""
+    if faces is None:
+        styles = html_fonts.used_styles(body) if body is not None else None
+        characters = html_fonts.page_characters(body) if body is not None else None
+        faces = font_faces(templates, lang, embed, characters, styles)
+    return "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+        f'font-style: {face.style}; src: url("{url}"); }}'
+        for face, url in faces
+    )
 
 
 def template_file(templates: Path, relative: str) -> Path:
@@ -151,18 +164,22 @@ def _svg_uri(svg: str) -> str:
 _SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
-def chart_font_style(svgs: list[str], templates: Path) -> str:
-    """A ``<style>`` with ``@font-face`` rules for the bundled regular and
-    bold faces, subset (WOFF2, as the page's own fonts: :mod:`html_fonts`) to
-    the characters the charts' text uses; made once per document, since
-    subsetting costs far more than the bytes it is embedded in."""
+def chart_font_style(svgs: list[str], templates: Path, lang: str = "en") -> str:
+    """A ``<style>`` with ``@font-face`` rules for the regular and bold faces
+    of ``lang``'s stack, subset (WOFF2, as the page's own fonts:
+    :mod:`html_fonts`) to the characters the charts' text uses; made once per
+    document, since subsetting costs far more than the bytes it is embedded in."""
     chars = {c for svg in svgs for text in _SVG_TEXT.findall(svg) for c in unescape(text)} | {" "}
     rules = []
-    for face in FONT_FACES:
-        if face.style != "normal":
-            continue
-        uri = html_fonts.woff2_data_uri(template_file(templates, face.file), chars)
-        rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; src: url("{uri}"); }}')
+    for family in fonts.stack(lang):
+        for face in family:
+            if face.style != "normal":
+                continue
+            if not face.system:
+                template_file(templates, face.file)  # a missing font fails here, not silently later
+            uri = html_fonts.woff2_data_uri(face, templates, chars)
+            rules.append(f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+                         f'src: url("{uri}"); }}')
     return "<style>" + " ".join(rules) + "</style>"
 
 
@@ -259,9 +276,9 @@ def _linked_styles() -> str:
     )
 
 
-def _standalone_styles(templates: Path, body: str) -> str:
+def _standalone_styles(templates: Path, body: str, lang: str) -> str:
     css_path = template_file(templates, SCREEN_CSS)
-    css = font_face_css(templates, embed=True, body=body) + "\n" + _inline_css_urls(
+    css = font_face_css(templates, embed=True, body=body, lang=lang) + "\n" + _inline_css_urls(
         css_path.read_text(encoding="utf-8"), css_path.parent, templates
     )
     # "</style" inside the CSS would end the element early; "<\/" means the same in CSS.
@@ -424,7 +441,7 @@ class _HtmlBuilder:
         """The charts' font rules, made at the first chart of the document."""
         if self._chart_style is None:
             svgs = [b.chart.svg for b in self.document.blocks() if isinstance(b, m.Figure) and b.chart]
-            self._chart_style = chart_font_style(svgs, self.templates)
+            self._chart_style = chart_font_style(svgs, self.templates, self.document.meta.lang)
         return self._chart_style
 
     def contents(self, block: m.Contents) -> str:

@@ -11,13 +11,12 @@ left out. A few tens of kB instead of megabytes.
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Iterable
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from lxml import html as lxml_html
+
+from reportgen import fonts
 
 # Elements whose text the stylesheets set in bold or italic.
 BOLD_TAGS = {"strong", "b", "h1", "h2", "h3", "h4", "h5", "h6", "th", "cite", "caption", "dt"}
@@ -46,24 +45,8 @@ def page_characters(body: str) -> set[str]:
     return set(text) | set(text.upper()) | set(text.lower()) | ALWAYS
 
 
-def subset_woff2(path: Path, characters: Iterable[str]) -> bytes:
-    """The font at ``path`` with only ``characters`` (and the glyphs their
-    shaping needs), as WOFF2 bytes; the same input gives the same bytes."""
-    options = subset.Options()
-    options.flavor = "woff2"
-    # fontTools' default layout features (kerning, ligatures, marks...): a third
-    # smaller than keeping every feature, and the text looks as in the PDF
-    options.name_IDs = ["*"]  # keeps the copyright and licence (OFL) names
-    options.notdef_outline = True
-    font = TTFont(str(path), recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes={ord(c) for c in characters})
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.flavor = "woff2"
-    font.save(out, reorderTables=False)
-    return out.getvalue()
-
-
-def woff2_data_uri(path: Path, characters: Iterable[str]) -> str:
-    return "data:font/woff2;base64," + base64.b64encode(subset_woff2(path, characters)).decode("ascii")
+def woff2_data_uri(face: fonts.FontFace, templates: Path, characters: Iterable[str]) -> str:
+    """``face`` subset to ``characters`` as a WOFF2 ``data:`` URI (the same
+    input gives the same bytes: :func:`reportgen.fonts.subset_bytes`)."""
+    data = fonts.subset_bytes(face, templates, characters, flavor="woff2")
+    return "data:font/woff2;base64," + base64.b64encode(data).decode("ascii")

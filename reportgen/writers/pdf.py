@@ -30,10 +30,11 @@ with warnings.catch_warnings():
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
+from reportgen import glyphs
 from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions, pdf_tags
-from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, render_html
+from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, font_faces, render_html
 
 # Marks our refusals in WeasyPrint's log messages, which quote the exception.
 REFUSED = "refused by reportgen"
@@ -189,6 +190,12 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
     templates = options.templates.resolve()
     # The document's own charts are data: URIs of SVG it made; nothing else is.
     fetcher.allowed_data = fetcher.allowed_data | frozenset(chart_uris(document))
+    # The language's font stack; a system font (CJK) comes subset to the
+    # characters of the page and its charts, as a data: URI allowed here.
+    characters = set(source) | glyphs.document_characters(document)
+    characters |= {c.upper() for c in characters} | {c.lower() for c in characters}
+    declared = font_faces(templates, document.meta.lang, embed=False, characters=characters)
+    fetcher.allowed_data = fetcher.allowed_data | {url for _, url in declared if url.startswith("data:")}
     base_url = path2url(str(templates) + "/")
     # One FontConfiguration for the @font-face rules and the layout, or the
     # bundled fonts would be unknown when the text is shaped.
@@ -198,7 +205,7 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
     with _quiet_expected(), _fixed_timestamps(document.meta.date), warnings.catch_warnings():
         # WeasyPrint 70 never closes its own sRGB profile (PDF/A output intent).
         warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
-        faces = CSS(string=font_face_css(templates, embed=False), base_url=base_url,
+        faces = CSS(string=font_face_css(templates, embed=False, faces=declared), base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
         html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
         laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
