@@ -109,12 +109,14 @@ def stack_names(lang: str) -> list[str]:
     return [family[0].name for family in stack(lang)]
 
 
-def load(face: FontFace, templates: Path, lazy: bool = True) -> TTFont:
-    """The face as a fontTools font (the right member of a collection)."""
+def load(face: FontFace, templates: Path, lazy: bool | None = None) -> TTFont:
+    """The face as a fontTools font (the right member of a collection), read
+    from the file's bytes so that no file stays open behind a lazy font."""
     path = face.path(templates)
+    data = io.BytesIO(path.read_bytes())
     if path.suffix.lower() not in (".ttc", ".otc"):
-        return TTFont(str(path), lazy=lazy, recalcTimestamp=False)
-    collection = TTCollection(str(path), lazy=lazy, recalcTimestamp=False)
+        return TTFont(data, lazy=lazy, recalcTimestamp=False)
+    collection = TTCollection(data, lazy=lazy, recalcTimestamp=False)
     for font in collection.fonts:
         if font["name"].getDebugName(1) == face.face_name:
             return font
@@ -123,7 +125,7 @@ def load(face: FontFace, templates: Path, lazy: bool = True) -> TTFont:
 
 @lru_cache(maxsize=32)
 def _cmap(face: FontFace, templates: Path) -> frozenset[int]:
-    return frozenset(load(face, templates).getBestCmap())
+    return frozenset(load(face, templates, lazy=True).getBestCmap())
 
 
 def cmap(face: FontFace, templates: Path) -> frozenset[int]:
@@ -148,7 +150,7 @@ def subset_bytes(face: FontFace, templates: Path, characters: Iterable[str], fla
     # joining forms...): a third smaller than keeping every feature.
     options.name_IDs = ["*"]  # keeps the copyright and licence (OFL) names
     options.notdef_outline = True
-    font = load(face, templates, lazy=False)
+    font = load(face, templates)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes={ord(c) for c in characters})
     subsetter.subset(font)

@@ -1,0 +1,93 @@
+"""No tofu, ever: a character no font of the document's language can draw
+fails the build with the input file and line it comes from; a missing CJK
+font says how to install it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportgen import fonts, glyphs
+from reportgen.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+NAME = "Fernando Saguier"  # the CIO's name: in the answers once, printed in every format
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a user runs it."""
+    exe = Path(sys.executable).parent / "reportgen"
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=ROOT, check=False,
+                          env={**os.environ, "REPORTGEN_DEBUG": ""})
+
+
+def planted(tmp_path: Path, text: str) -> tuple[Path, int]:
+    """Paraguay's answers with ``text`` inside the CIO's name; the folder and
+    the line of the first occurrence."""
+    lines = (ROOT / "responses" / "PRY.yaml").read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(number for number, content in enumerate(lines, start=1) if NAME in content)
+    folder = tmp_path / "responses"
+    folder.mkdir()
+    changed = "".join(lines).replace(NAME, NAME.replace(" ", f" {text} "))
+    (folder / "PRY.yaml").write_text(changed, encoding="utf-8")
+    return folder, line
+
+
+@pytest.mark.parametrize(("lang", "text", "character"), [
+    ("en", "\U0001F600", "U+1F600 GRINNING FACE ('\U0001F600')"),
+    ("en", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')"),  # Han is only in Chinese's stack
+    ("ar", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')"),
+    ("zh", "ح", "U+062D ARABIC LETTER HAH ('ح')"),
+])
+def test_a_character_without_a_glyph_fails_the_build_with_its_file_and_line(
+        tmp_path: Path, lang: str, text: str, character: str) -> None:
+    folder, line = planted(tmp_path, text)
+    out = tmp_path / "out"
+    result = run("build", "PRY", "--responses", str(folder), "--lang", lang, "--format", "pdf,docx,html",
+                 "--out", str(out), "-j", "0")
+    names = ", ".join(fonts.stack_names(lang))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    expected = f"{folder / 'PRY.yaml'}:{line}: character {character} has no glyph in the fonts for {lang} ({names})"
+    assert [x for x in result.stderr.splitlines() if "no glyph" in x] == [f"PRY {lang}: {expected}"], result.stderr
+    assert not list(out.glob("PRY/PRY-profile-*")), "no output may be left"
+
+
+def test_characters_that_are_not_drawn_need_no_glyph() -> None:
+    # first strong isolate, pop directional isolate, right-to-left mark, soft
+    # hyphen, zero-width joiner, no-break and ideographic spaces, a tab
+    assert not glyphs.missing("\u2068\u2069\u200f\u00ad\u200d\u00a0\u3000\t", "en", TEMPLATES)
+    assert glyphs.missing("a\u3001", "en", TEMPLATES) == ["\u3001"]  # ideographic comma is drawn
+    assert not glyphs.missing("\u3001\u201c\u00e9\u0416", "zh", TEMPLATES)
+    assert not glyphs.missing("\u060c\u0644\u0627\u064b", "ar", TEMPLATES)  # Arabic comma, lam, alef, fathatan
+
+
+def test_the_line_comes_from_the_catalog_when_the_answers_lack_the_character(tmp_path: Path) -> None:
+    po = tmp_path / "messages.po"
+    po.write_text('msgid "Portal"\nmsgstr "Portal \U0001F600"\n', encoding="utf-8")
+    answers = tmp_path / "PRY.yaml"
+    answers.write_text("country: PRY\n", encoding="utf-8")
+    assert glyphs.locate("\U0001F600", [answers, po]) == (po, 2)
+    assert glyphs.locate("\U0001F600", [answers]) is None
+
+
+def test_a_missing_cjk_font_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "SYSTEM_FONT_DIR", tmp_path / "no-fonts")
+    fonts._cmap.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["build", "PRY", "--lang", "zh", "--format", "pdf", "--out",
+                                          str(tmp_path / "out"), "-j", "0"])
+    finally:
+        fonts._cmap.cache_clear()
+    assert result.exit_code == 1
+    lines = [x for x in result.output.splitlines() if "fonts-noto-cjk" in x]
+    assert lines == [f"PRY zh: {tmp_path / 'no-fonts' / 'NotoSansCJK-Regular.ttc'}: font Noto Sans CJK SC is not "
+                     "installed; install Debian's fonts-noto-cjk package (sudo apt-get install fonts-noto-cjk, "
+                     "or scripts/system-deps.sh run)"], result.output
+    assert not list((tmp_path / "out").glob("PRY/PRY-profile-*"))
