@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages reportgen needs, only those that are missing.
 #   scripts/system-deps.sh run    what building profiles needs (Pango and HarfBuzz-subset for
-#                                 WeasyPrint, gettext)
+#                                 WeasyPrint, gettext, Noto Sans CJK for Chinese: docs/fonts.md)
 #   scripts/system-deps.sh test   plus the independent readers the tests use
 #                                 (poppler-utils, pandoc, LibreOffice Writer, Chromium and
 #                                 chromedriver for the browser test, npm for axe-core)
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
   want+=(chromium chromium-driver)
