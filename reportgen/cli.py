@@ -439,7 +439,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
     variant = pdf_variant or settings.pdf_variant
     if "pdf" in fmts and variant != "none":
-        from reportgen.writers.pdf import pdf_variant as check_variant
+        from reportgen.writers.pdf_variants import pdf_variant as check_variant
 
         try:
             check_variant(variant)

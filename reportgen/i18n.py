@@ -36,9 +36,9 @@ from babel.numbers import (
 
 from reportgen.countries import un_name
 from reportgen.errors import InputError
+from reportgen.paths import LOCALES
 
 SOURCE_LANG = "en"
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
 # Babel locale used for formatting each language: British English writes
 # "28 November 2026" as the UN style guide wants.
 FORMAT_LOCALES = {"en": "en_GB", "es": "es"}
