@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from reportgen import __version__
 from reportgen.errors import ConfigError, ReportgenError
@@ -34,6 +34,9 @@ from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.limits import Limits
 from reportgen.paths import LOCALES, PACKAGE, TEMPLATES
 from reportgen.settings import source_date_epoch
+
+if TYPE_CHECKING:
+    import distributed
 
 RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
 
@@ -457,7 +460,8 @@ def _engine(executor: Executor | Any | None) -> str:
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        return f"dask ({executor.scheduler.address})"
+        client: Any = executor
+        return f"dask ({client.scheduler.address})"
     return type(executor).__name__
 
 
@@ -480,7 +484,7 @@ def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any 
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        yield from cluster.results(tasks, options, executor, epoch)
+        yield from cluster.results(tasks, options, cast("distributed.Client", executor), epoch)
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
     retried: set[Task] = set()

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -129,7 +129,7 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
-    report = []
+    report: list[dict[str, Any]] = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict, limits=limits)
@@ -515,7 +515,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
-            task = getattr(item, "task", item)
+            task = cast("Task", getattr(item, "task", item))
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
             timings = getattr(item, "timings", None)
             if timings:

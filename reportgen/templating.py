@@ -78,9 +78,9 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         self.root = root.resolve()
 
     def get_source(self, environment: jinja2.Environment, template: str
-                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+                   ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename or "").resolve()
+        real = Path(filename).resolve()
         if self.root not in real.parents:
             raise TemplateError(f"templates/sections/{template}: refused: it resolves to {real}, "
                                 f"outside {self.root}")
