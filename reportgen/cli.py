@@ -607,6 +607,24 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
     _say(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
 
 
+@cli.command()
+@click.option("--lang", "languages", help="Comma-separated languages (default from settings).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The build's output folder.")
+def combine(languages: str | None, out: Path | None) -> None:
+    """One PDF per language of every country the last build made, with a bookmark
+    per country, in OUT/combined/ (for printing and review: untagged)."""
+    from reportgen import combine as combiner
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+        for lang in _split(languages) or tuple(settings.languages):
+            path = combiner.combine(out or settings.out, lang)
+            _say(f"{path}: {len(combiner.recorded_pdfs(out or settings.out, lang))} countries", err=True)
+    except ReportgenError as exc:
+        _fail(exc)
+
+
 def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
     def task(t: Task) -> dict[str, Any]:
         return {"country": t.country, "lang": t.lang}
