@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from reportgen.build import BuildOptions, Summary, Task, TaskResult
     from reportgen.importers.forms import ImportResult
+    from reportgen.project import Project
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -163,11 +164,11 @@ def _problem(problem: Any) -> dict[str, Any]:
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
     from reportgen.settings import load_settings
     from reportgen.templatecheck import check_templates
-    from reportgen.writers import TEMPLATES
 
+    project = _open_project()
     try:
         languages = tuple(load_settings().languages)
-        problems = check_templates(TEMPLATES, list(files) or None, languages)
+        problems = check_templates(project.templates, list(files) or None, languages)
     except ReportgenError as exc:
         _fail(exc)
     if as_json:
@@ -247,10 +248,26 @@ def _languages(value: str | None) -> list[str]:
 
 
 def _locales() -> Path:
-    """The catalogs folder given to ``reportgen i18n --locales`` (default: the project's locales/)."""
-    from reportgen.i18n import LOCALES
+    """The catalogs folder given to ``reportgen i18n --locales``; by default the
+    project's locales/ (in reportgen's checkout, the default catalogs), else the
+    installed defaults."""
+    from reportgen.paths import LOCALES
 
-    return click.get_current_context().meta.get("reportgen.locales") or LOCALES
+    here = Path("locales")
+    return click.get_current_context().meta.get("reportgen.locales") or (here if here.is_dir() else LOCALES)
+
+
+def _open_project() -> Project:
+    """The templates and catalogs of the project in the current folder (the
+    defaults with its own files over them), cleaned up when the command ends."""
+    from reportgen.project import open_project
+
+    try:
+        project = open_project()
+    except OSError as exc:
+        _fail(ReportgenError(f"cannot read the project's templates or locales: {exc}"))
+    click.get_current_context().call_on_close(project.close)
+    return project
 
 
 @cli.group()
@@ -270,7 +287,8 @@ def extract(responses_dir: Path) -> None:
     from reportgen import catalogs
     from reportgen.responses import load_responses
 
-    for name, catalog in (("messages", catalogs.extract_messages()),
+    templates = _open_project().templates  # a project's own templates too
+    for name, catalog in (("messages", catalogs.extract_messages(templates)),
                           ("questionnaire", catalogs.extract_questionnaire())):
         catalogs.write_catalog(catalog, _locales() / f"{name}.pot")
         _say(str(_locales() / f"{name}.pot"))
@@ -428,8 +446,9 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         _fail(exc)
     folder = responses_dir or settings.responses
     paths = _responses_paths(folder, countries, all_countries)
+    project = _open_project()
     languages = _split(lang) or tuple(settings.languages)
-    known = available_languages()
+    known = available_languages(project.locales)
     for language in languages:
         if language not in known:
             _fail(ReportgenError(f"--lang {language}: no catalog in locales/{language}/ (have: {', '.join(known)})"))
@@ -452,9 +471,11 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
+        templates=project.templates, locales=project.locales,
     )
     try:
-        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
+        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder,
+                                               *(o.project for o in project.overlays)])
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
@@ -638,6 +659,22 @@ def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
     }
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new(folder: Path) -> None:
+    """Start a report project in FOLDER: reportgen.toml, responses/, and templates/
+    and locales/ whose files override the defaults file by file (docs/projects.md)."""
+    from reportgen.project import create_project
+
+    try:
+        written = create_project(folder)
+    except (ReportgenError, OSError) as exc:
+        _fail(exc if isinstance(exc, ReportgenError) else ReportgenError(f"{folder}: {exc}"))
+    for path in written:
+        _say(f"created {path}", err=True)
+    _say(f"next: cd {folder}; reportgen import EXPORT.md -o responses/CODE.yaml; reportgen build", err=True)
+
+
 # --- preview ---------------------------------------------------------------------------
 
 
@@ -663,10 +700,11 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
     paths = _responses_paths(responses_dir or settings.responses, (country,) if country else (), False)
     if not paths:
         _fail(ReportgenError(f"{responses_dir or settings.responses}: no responses to preview"))
-    if lang not in available_languages():
+    project = _open_project()
+    if lang not in available_languages(project.locales):
         _fail(ReportgenError(f"--lang {lang}: no catalog in locales/{lang}/"))
     try:
-        server = start(Preview(paths[0], lang), port)
+        server = start(Preview(paths[0], lang, project.templates, project.locales, project.overlays), port)
     except OSError as exc:
         _fail(ReportgenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
     _say(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")
