@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -129,7 +129,7 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
-    report = []
+    report: list[dict[str, Any]] = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict, limits=limits)
@@ -439,7 +439,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
     variant = pdf_variant or settings.pdf_variant
     if "pdf" in fmts and variant != "none":
-        from reportgen.writers.pdf import pdf_variant as check_variant
+        from reportgen.writers.pdf_variants import pdf_variant as check_variant
 
         try:
             check_variant(variant)
@@ -515,7 +515,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
-            task = getattr(item, "task", item)
+            task = cast("Task", getattr(item, "task", item))
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
             timings = getattr(item, "timings", None)
             if timings:
@@ -605,6 +605,24 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
     except ReportgenError as exc:
         _fail(exc)
     _say(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
+
+
+@cli.command()
+@click.option("--lang", "languages", help="Comma-separated languages (default from settings).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The build's output folder.")
+def combine(languages: str | None, out: Path | None) -> None:
+    """One PDF per language of every country the last build made, with a bookmark
+    per country, in OUT/combined/ (for printing and review: untagged)."""
+    from reportgen import combine as combiner
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+        for lang in _split(languages) or tuple(settings.languages):
+            path = combiner.combine(out or settings.out, lang)
+            _say(f"{path}: {len(combiner.recorded_pdfs(out or settings.out, lang))} countries", err=True)
+    except ReportgenError as exc:
+        _fail(exc)
 
 
 def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
