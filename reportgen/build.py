@@ -38,7 +38,11 @@ from reportgen.settings import source_date_epoch
 if TYPE_CHECKING:
     import distributed
 
-RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
+# Tasks per worker process before it is replaced. A worker's peak grows about
+# 2 MB per document from ~140 MB (WeasyPrint's caches; docs/benchmarks.md), so
+# 40 documents stay near 220 MB, under the 300 MB aim, while replacing a worker
+# (spawn + imports, ~1.5 s CPU) costs ~1% of its work instead of 5-10% at 6.
+RECYCLE_AFTER = 40
 
 
 @dataclass(frozen=True)
