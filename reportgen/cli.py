@@ -464,12 +464,14 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             check_variant(variant)
         except ReportgenError as exc:
             _fail(exc)
-    status = "final" if final else settings.status  # a Final profile is always built --strict
+    from reportgen.policy import Policy
+
+    policy = Policy.of("final" if final else settings.status, strict, internal)
     options = builder.BuildOptions(
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
-        status=status, strict=strict or status == "final", annex=annex,
-        internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
+        status=policy.status, strict=policy.strict, annex=annex,
+        internal=policy.internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
         templates=project.templates, locales=project.locales,
     )
