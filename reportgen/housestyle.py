@@ -7,7 +7,13 @@ run (answers included: house style is not markup), never on code or addresses:
 - curly apostrophes ("Government’s", "States’");
 - a no-break space after "No." / "N.º" before a number ("Law No. 5282",
   "Ley N.º 5282") and, in Spanish, before "%" ("0,31 %");
-- no double punctuation ("?." -> "?", "!." -> "!", ".." -> "." but "..." stays).
+- no double punctuation ("?." -> "?", "!." -> "!", ".." -> "." but "..." stays);
+- French: a no-break space before ":" and a narrow one before ";", "!", "?"
+  and inside guillemets ("« oui »"), as French typography has it;
+- Chinese: no space between Chinese characters or around full-width
+  punctuation (an assembled "A; B" of Chinese titles becomes "A；B"), and a
+  reference marker goes before the sentence's 。 ("……机构[3]。"), where English
+  puts it after the full stop.
 
 The helpers put numbers into words the way the UN Editorial Manual and its
 Spanish counterpart ask: "per cent" in English running text ("%" stays in
@@ -18,6 +24,7 @@ guaraníes (unos 46,0 millones de dólares de los Estados Unidos)").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
@@ -26,10 +33,34 @@ from reportgen import model as m
 
 # --- typography ---------------------------------------------------------------
 
-_APOSTROPHE = re.compile(r"(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])|(?<=s)'(?=\s|[,.;:)]|$)")
+# Between two letters of any script ("Government's", "l'État", "Кот-д'Ивуар").
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=s)'(?=\s|[,.;:)]|$)")
 _NUMBER_SIGN = re.compile(r"\b(No\.|Nos\.|N\.º|N\.°|Nº|núm\.) (?=\d)")
 _DOUBLE = re.compile(r"([?!…])\.(?!\.)|(?<!\.)\.\.(?!\.)")
 _SPANISH_PERCENT = re.compile(r"(?<=\d) ?%")
+
+
+# French: the space before a two-part mark, when the mark ends a phrase (not
+# "https://", "10:30", "?q=").
+_FRENCH_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]?:(?=\s|$)")
+_FRENCH_TALL = re.compile(r"(?<=[^\s«])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
+_GUILLEMET_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
+_GUILLEMET_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
+
+# Chinese: Han characters, kana, CJK and full-width punctuation.
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_FULL_WIDTH_PUNCTUATION = "\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff09\u300d\u300f\u300b\u3011"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])|(?<=[{_FULL_WIDTH_PUNCTUATION}])[ \u00a0]+"
+                        f"|[ \u00a0]+(?=[{_FULL_WIDTH_PUNCTUATION}])")
+_CJK_SEPARATOR = re.compile(f"(?<=[{_CJK}])([;,])[ \u00a0]*(?=[{_CJK}])")
+_FULL_WIDTH = {";": "\uff1b", ",": "\uff0c"}
+# A sentence-final mark a reference moves in front of.
+_CJK_FINAL = ("\u3002", "\uff01", "\uff1f")
+
+
+def is_cjk(char: str) -> bool:
+    """A Chinese (or Japanese) character or full-width mark: no spaces around it."""
+    return bool(char) and re.fullmatch(f"[{_CJK}]", char) is not None
 
 
 def typography(text: str, lang: str) -> str:
@@ -39,6 +70,14 @@ def typography(text: str, lang: str) -> str:
     text = _DOUBLE.sub(lambda match: match[1] or ".", text)
     if lang == "es":
         text = _SPANISH_PERCENT.sub("\u00a0%", text)
+    elif lang == "fr":
+        text = _FRENCH_COLON.sub("\u00a0:", text)
+        text = _FRENCH_TALL.sub("\u202f\\1", text)
+        text = _GUILLEMET_OPEN.sub("«\u202f", text)
+        text = _GUILLEMET_CLOSE.sub("\u202f»", text)
+    elif lang.startswith("zh"):
+        text = _CJK_SEPARATOR.sub(lambda match: _FULL_WIDTH[match[1]], text)
+        text = _CJK_SPACE.sub("", text)
     return text
 
 
@@ -65,6 +104,40 @@ def _apply_run(run: list[m.Inline], lang: str) -> None:
             run[index] = m.Text(typography(node.text, lang))
         elif isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
             _apply_run(node.children, span_lang(node, lang))
+    if lang.startswith("zh"):
+        _join_cjk_runs(run)
+        _reference_before_full_stop(run)
+
+
+def _join_cjk_runs(run: list[m.Inline]) -> None:
+    """No space where one text node meets another between Chinese characters
+    ("机构 " + **"委员会"**): a space there is a gap a Chinese reader sees."""
+    for left, right in itertools.pairwise(run):
+        if isinstance(left, m.Text) and left.text.endswith(" ") and is_cjk(left.text.rstrip()[-1:]) \
+                and is_cjk(_first_char(right)):
+            left.text = left.text.rstrip(" ")
+
+
+def _first_char(node: m.Inline) -> str:
+    if isinstance(node, m.Text):
+        return node.text[:1]
+    children = getattr(node, "children", None)
+    return _first_char(children[0]) if children else ""
+
+
+def _reference_before_full_stop(run: list[m.Inline]) -> None:
+    """Chinese puts a reference marker before the sentence's 。 ("机构[3]。");
+    templates write it after the full stop as English does."""
+    for index in range(1, len(run)):
+        before, node = run[index - 1], run[index]
+        if isinstance(node, m.Reference) and isinstance(before, m.Text) and before.text.endswith(_CJK_FINAL):
+            mark = before.text[-1]
+            before.text = before.text[:-1]
+            after = run[index + 1] if index + 1 < len(run) else None
+            if isinstance(after, m.Text):
+                after.text = mark + after.text.lstrip(" ")
+            else:
+                run.insert(index + 1, m.Text(mark))
 
 
 # --- numbers in words -----------------------------------------------------------
@@ -82,10 +155,14 @@ def count_text(value: int, words: list[str], number: Callable[[int], str]) -> st
 
 
 def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int], str], digits: int = 2) -> str:
-    """A share in running text: "0.31 per cent" in English, "0,31 %" in Spanish."""
+    """A share in running text: "0.31 per cent" in English, "0.31 في المائة"
+    in Arabic (both UN style), "0,31 %" in Spanish, French and Russian (no-break
+    space), "0.31%" in Chinese."""
     shown = percent(fraction, digits)
     if lang == "en":
         return shown.replace("%", "").strip() + " per cent"
+    if lang == "ar":
+        return shown.replace("%", "").strip() + " في المائة"
     return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang == "es" else shown
 
 
@@ -100,13 +177,17 @@ _SCALES_EN = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (D
 
 
 def amount_words(amount: Decimal, currency: str, lang: str, number: Callable[[Decimal, int | None], str],
-                 currency_name: Callable[[str], str]) -> str:
+                 currency_name: Callable[[str], str], money: Callable[[Decimal, str], str] | None = None) -> str:
     """A large amount a reader can take in.
 
     English (UN style): "$46.0 million" for US dollars, "PYG 326.7 billion"
     for other currencies, one decimal. Spanish: in millions with thousands
     separators, "326.688 millones de guaraníes", one decimal under 100 millions.
-    Amounts under a million are written in full."""
+    Amounts under a million are written in full. Other languages: the exact
+    amount with its ISO code in the locale's order (``money``: "326 688 810 687
+    PYG"), until their editors settle the words for scales and currencies."""
+    if lang not in ("en", "es") and money is not None:
+        return money(amount, currency)
     if lang == "en":
         for scale, word in _SCALES_EN:
             if abs(amount) >= scale:
@@ -127,11 +208,22 @@ def amount_words(amount: Decimal, currency: str, lang: str, number: Callable[[De
 
 def amount_with_dollars(amount: Decimal, currency: str, usd: Decimal | None, lang: str,
                         number: Callable[[Decimal, int | None], str], currency_name: Callable[[str], str],
-                        about: str) -> str:
+                        about: str, money: Callable[[Decimal, str], str] | None = None) -> str:
     """ "PYG 326.7 billion (about $46.0 million)"; ``about`` is the translated
     pattern with ``%(amount)s`` ("about %(amount)s", "unos %(amount)s")."""
-    main = amount_words(amount, currency, lang, number, currency_name)
+    main = amount_words(amount, currency, lang, number, currency_name, money)
     if usd is None or currency == "USD":
         return main
-    dollars = amount_words(usd, "USD", lang, number, currency_name)
+    dollars = amount_words(usd, "USD", lang, number, currency_name, money)
     return f"{main} ({about % {'amount': dollars}})"
+
+
+# --- joining ---------------------------------------------------------------------
+
+# The comma of an enumeration: Chinese 、 with no space, Arabic ، .
+_ENUMERATION_COMMA = {"zh": "\u3001", "ar": "\u060c "}
+
+
+def enumeration_comma(lang: str) -> str:
+    """What separates the items of a plain enumeration ("a, b, c")."""
+    return _ENUMERATION_COMMA.get(lang.split("-")[0], ", ")

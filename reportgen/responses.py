@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import pycountry
 from babel.numbers import list_currencies
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
@@ -41,6 +41,9 @@ def _printable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_printable)]
+# A BCP 47 language tag ("en", "es", "zh-Hans"): the language answers or a
+# quoted title are written in.
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
 class _Strict(BaseModel):
@@ -50,6 +53,7 @@ class _Strict(BaseModel):
 class SourceRef(_Strict):
     url: str
     title: Text | None = None
+    lang: Language | None = None  # a title quoted as given, in another language than the answers
     locator: Text | None = None  # "p. 31", "pp. 32, 95"
 
 
@@ -58,6 +62,7 @@ class RegistrySource(_Strict):
 
     url: str
     title: Text
+    lang: Language | None = None  # a title quoted as given, in another language than the answers
 
 
 class Flags(_Strict):
@@ -154,6 +159,7 @@ class Respondent(_Strict):
 class Responses(_Strict):
     country: str
     questionnaire: str
+    language: Language = "en"  # the language the Government answered in
     submitted: date | None = None
     respondent: Respondent = Field(default_factory=Respondent)
     consent: str | None = None
@@ -170,6 +176,11 @@ class Responses(_Strict):
     def source_title(self, url: str) -> str | None:
         key = urls.normalize(url)
         return next((s.title for s in self.sources if urls.normalize(s.url) == key), None)
+
+    def source_lang(self, url: str) -> str | None:
+        """The language of a registered source's title when it is quoted in another language."""
+        key = urls.normalize(url)
+        return next((s.lang for s in self.sources if urls.normalize(s.url) == key), None)
 
     @property
     def consents(self) -> bool:
