@@ -13,7 +13,9 @@ run (answers included: house style is not markup), never on code or addresses:
 - Chinese: no space between Chinese characters or around full-width
   punctuation (an assembled "A; B" of Chinese titles becomes "A；B"), and a
   reference marker goes before the sentence's 。 ("……机构[3]。"), where English
-  puts it after the full stop.
+  puts it after the full stop;
+- Arabic: the Arabic comma and semicolon ("،" "؛") where ", " or "; " joins
+  Arabic words.
 
 The helpers put numbers into words the way the UN Editorial Manual and its
 Spanish counterpart ask: "per cent" in English running text ("%" stays in
@@ -24,7 +26,6 @@ guaraníes (unos 46,0 millones de dólares de los Estados Unidos)").
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
@@ -52,8 +53,13 @@ _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 _FULL_WIDTH_PUNCTUATION = "\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff09\u300d\u300f\u300b\u3011"
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])|(?<=[{_FULL_WIDTH_PUNCTUATION}])[ \u00a0]+"
                         f"|[ \u00a0]+(?=[{_FULL_WIDTH_PUNCTUATION}])")
-_CJK_SEPARATOR = re.compile(f"(?<=[{_CJK}])([;,])[ \u00a0]*(?=[{_CJK}])")
+_CJK_SEPARATOR = re.compile(f"(?<=\\S)([;,])[ \u00a0]*(?=[{_CJK}])")
 _FULL_WIDTH = {";": "\uff1b", ",": "\uff0c"}
+# Arabic: the Arabic comma and semicolon between Arabic words.
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+_ARABIC_SEPARATOR = {";": "\u061b ", ",": "\u060c "}
+_ARABIC_INNER = re.compile(r"(?<=\S)[ \u00a0]*([;,])[ \u00a0]+(?=[\u0600-\u06ff])")
+
 # A sentence-final mark a reference moves in front of.
 _CJK_FINAL = ("\u3002", "\uff01", "\uff1f")
 
@@ -78,6 +84,8 @@ def typography(text: str, lang: str) -> str:
     elif lang.startswith("zh"):
         text = _CJK_SEPARATOR.sub(lambda match: _FULL_WIDTH[match[1]], text)
         text = _CJK_SPACE.sub("", text)
+    elif lang == "ar":
+        text = _ARABIC_INNER.sub(lambda match: _ARABIC_SEPARATOR[match[1]], text)
     return text
 
 
@@ -105,24 +113,72 @@ def _apply_run(run: list[m.Inline], lang: str) -> None:
         elif isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
             _apply_run(node.children, span_lang(node, lang))
     if lang.startswith("zh"):
-        _join_cjk_runs(run)
+        _assemble_chinese(run)
         _reference_before_full_stop(run)
+    elif lang == "ar":
+        _assemble_arabic(run)
 
 
-def _join_cjk_runs(run: list[m.Inline]) -> None:
-    """No space where one text node meets another between Chinese characters
-    ("机构 " + **"委员会"**): a space there is a gap a Chinese reader sees."""
-    for left, right in itertools.pairwise(run):
-        if isinstance(left, m.Text) and left.text.endswith(" ") and is_cjk(left.text.rstrip()[-1:]) \
-                and is_cjk(_first_char(right)):
-            left.text = left.text.rstrip(" ")
+def _visible(node: m.Inline) -> str:
+    """A node's text as assembled next to its neighbours; reference markers
+    are left out (a separator after "[3]" belongs to the text before it)."""
+    if isinstance(node, (m.Text, m.Code)):
+        return node.text
+    return m.plain_text(node.children) if isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)) else ""
 
 
-def _first_char(node: m.Inline) -> str:
-    if isinstance(node, m.Text):
-        return node.text[:1]
-    children = getattr(node, "children", None)
-    return _first_char(children[0]) if children else ""
+def _neighbours(run: list[m.Inline], index: int) -> tuple[str, str]:
+    """The last visible character before ``run[index]`` and the first after it."""
+    before = "".join(_visible(node) for node in run[:index]).rstrip(" ")
+    after = "".join(_visible(node) for node in run[index + 1:]).lstrip(" ")
+    return before[-1:], after[:1]
+
+
+_LEADING_SEPARATOR = re.compile(r"^[ \u00a0]*([;,])[ \u00a0]*")
+_CJK_FULL_STOP = re.compile(f"(?<=[{_CJK}])\\.(?=\\s|$)")
+
+
+def _assemble_chinese(run: list[m.Inline]) -> None:
+    """Where template text meets Chinese answer text across nodes
+    ("标题" [3] "; " "标题"): no space between Chinese characters,
+    full-width "；" and "，" before Chinese text, "。" for a Latin full stop
+    after a Chinese character."""
+    for index, node in enumerate(run):
+        if not isinstance(node, m.Text):
+            continue
+        before, after = _neighbours(run, index)
+        text = _CJK_FULL_STOP.sub("\u3002", node.text)
+        if text.startswith(".") and is_cjk(before):
+            text = "\u3002" + text[1:]
+        inner = text.strip(" ")
+        first, last = (inner[:1] or after), (inner[-1:] or before)
+        separator = _LEADING_SEPARATOR.match(text)
+        if separator and (is_cjk(text[separator.end():separator.end() + 1] or after)):
+            text = _FULL_WIDTH[separator[1]] + text[separator.end():]
+        elif text.startswith(" ") and is_cjk(before) and is_cjk(first):
+            text = text.lstrip(" ")
+        if text.endswith(" ") and is_cjk(last) and is_cjk(after):
+            text = text.rstrip(" ")
+        node.text = text
+
+
+def _is_arabic(char: str) -> bool:
+    return bool(char) and _ARABIC_LETTER.match(char) is not None
+
+
+def _assemble_arabic(run: list[m.Inline]) -> None:
+    """The Arabic comma and semicolon (، ؛) where a template's ", " or "; "
+    joins Arabic text ("عنوان" [3] "; " "عنوان")."""
+    for index, node in enumerate(run):
+        if not isinstance(node, m.Text):
+            continue
+        before, after = _neighbours(run, index)
+        text = node.text
+        separator = _LEADING_SEPARATOR.match(text)
+        if separator and (_is_arabic(before) or before == ")") and \
+                _is_arabic(text[separator.end():separator.end() + 1] or after):
+            text = _ARABIC_SEPARATOR[separator[1]] + text[separator.end():]
+        node.text = text
 
 
 def _reference_before_full_stop(run: list[m.Inline]) -> None:
