@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import pycountry
 from babel.numbers import list_currencies
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
@@ -41,9 +41,18 @@ def _printable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_printable)]
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _language(tag: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a language tag (BCP 47: en, es, fr, ru, ar, zh)")
+    return tag
+
+
 # A BCP 47 language tag ("en", "es", "zh-Hans"): the language answers or a
 # quoted title are written in.
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+Language = Annotated[str, AfterValidator(_language)]
 
 
 class _Strict(BaseModel):
