@@ -885,11 +885,13 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
       currency_name(count) "US dollars", "dólares estadounidenses" (CLDR)
       percent(digits=2)    "0.31%", "0,31 %" — for tables and figures
       number(digits)       "1,250", "1250"
-      date                 "28 November 2026", "28 de noviembre de 2026"
-      join_list(style)     "a, b and c", "a, b y c"
-      commas               "a, b, c"
+      date                 "28 November 2026", "28 de noviembre de 2026", "2026年11月28日",
+                           "28 تشرين الثاني/نوفمبر 2026" (UN Arabic months, Western digits)
+      join_list(style)     "a, b and c", "a, b y c", "a、b和c" (Babel's list patterns)
+      commas               "a, b, c"; "a、b、c" in Chinese, "a، b" in Arabic
     UN house style for running text (housestyle.py):
-      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, no-break space)
+      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, French, Russian: no-break
+                               space), "0.31 في المائة" (Arabic), "0.31%" (Chinese)
       amount(currency, usd)    "PYG 326.7 billion (about $46.0 million)",
                                "326.688 millones de guaraníes (unos 46,0 millones de dólares de los
                                Estados Unidos)"; ``usd`` optional

@@ -175,7 +175,7 @@ def _split(paragraph: str) -> list[str]:
         after = paragraph[end.end():end.end() + 1]
         if end.start() < start or not after:
             continue
-        word = paragraph[start:end.start() + 1].rsplit(" ", 1)[-1]
+        word = paragraph[max(start, paragraph.rfind(" ", start, end.start()) + 1):end.start() + 1]
         abbreviation = word in _ABBREVIATIONS or (len(word) == 2 and word[0].isupper() and word[1] == ".")
         if end.group()[0] in "。！？" or (_starts_sentence(after) and not abbreviation):
             pieces.append(paragraph[start:end.end()].rstrip())
