@@ -53,8 +53,9 @@ _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 _FULL_WIDTH_PUNCTUATION = "\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\uff09\u300d\u300f\u300b\u3011"
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}])[ \u00a0]+(?=[{_CJK}])|(?<=[{_FULL_WIDTH_PUNCTUATION}])[ \u00a0]+"
                         f"|[ \u00a0]+(?=[{_FULL_WIDTH_PUNCTUATION}])")
-_CJK_SEPARATOR = re.compile(f"(?<=\\S)([;,])[ \u00a0]*(?=[{_CJK}])")
-_FULL_WIDTH = {";": "\uff1b", ",": "\uff0c"}
+_CJK_SEPARATOR = re.compile(f"(?<=\\S)([;,])[ \u00a0]*(?=[{_CJK}])|(?<=[{_CJK}])([;,:])(?:[ \u00a0]+|$)")
+_CJK_FULL_STOP = re.compile(f"(?<=[{_CJK}])\\.(?=\\s|$)")
+_FULL_WIDTH = {";": "\uff1b", ",": "\uff0c", ":": "\uff1a"}
 # Arabic: the Arabic comma and semicolon between Arabic words.
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _ARABIC_SEPARATOR = {";": "\u061b ", ",": "\u060c "}
@@ -82,7 +83,8 @@ def typography(text: str, lang: str) -> str:
         text = _GUILLEMET_OPEN.sub("«\u202f", text)
         text = _GUILLEMET_CLOSE.sub("\u202f»", text)
     elif lang.startswith("zh"):
-        text = _CJK_SEPARATOR.sub(lambda match: _FULL_WIDTH[match[1]], text)
+        text = _CJK_SEPARATOR.sub(lambda match: _FULL_WIDTH[match[1] or match[2]], text)
+        text = _CJK_FULL_STOP.sub("\u3002", text)
         text = _CJK_SPACE.sub("", text)
     elif lang == "ar":
         text = _ARABIC_INNER.sub(lambda match: _ARABIC_SEPARATOR[match[1]], text)
@@ -98,7 +100,8 @@ def apply(document: m.Document) -> None:
         if isinstance(block, m.Figure):
             block.alt = typography(block.alt, lang)
     for entry in document.sources:
-        entry.title = typography(entry.title, lang)
+        entry.title = typography(entry.title, entry.lang or lang)
+        entry.details = typography(entry.details, lang)  # "Questions : Q62" in French
 
 
 def span_lang(node: m.Inline, lang: str) -> str:
@@ -135,7 +138,6 @@ def _neighbours(run: list[m.Inline], index: int) -> tuple[str, str]:
 
 
 _LEADING_SEPARATOR = re.compile(r"^[ \u00a0]*([;,])[ \u00a0]*")
-_CJK_FULL_STOP = re.compile(f"(?<=[{_CJK}])\\.(?=\\s|$)")
 
 
 def _assemble_chinese(run: list[m.Inline]) -> None:
@@ -183,17 +185,29 @@ def _assemble_arabic(run: list[m.Inline]) -> None:
 
 def _reference_before_full_stop(run: list[m.Inline]) -> None:
     """Chinese puts a reference marker before the sentence's 。 ("机构[3]。");
-    templates write it after the full stop as English does."""
-    for index in range(1, len(run)):
-        before, node = run[index - 1], run[index]
-        if isinstance(node, m.Reference) and isinstance(before, m.Text) and before.text.endswith(_CJK_FINAL):
-            mark = before.text[-1]
-            before.text = before.text[:-1]
+    templates write it after the full stop as English does, also after a
+    bold label ("**计划：一致。**[19]" -> "**计划：一致**[19]。")."""
+    index = 1
+    while index < len(run):
+        last = _last_text(run[index - 1])
+        if isinstance(run[index], m.Reference) and last is not None and last.text.endswith(_CJK_FINAL):
+            mark = last.text[-1]
+            last.text = last.text[:-1]
             after = run[index + 1] if index + 1 < len(run) else None
             if isinstance(after, m.Text):
                 after.text = mark + after.text.lstrip(" ")
             else:
                 run.insert(index + 1, m.Text(mark))
+        index += 1
+
+
+def _last_text(node: m.Inline) -> m.Text | None:
+    """The Text a node ends with (inside bold or italics too), if it ends with one."""
+    if isinstance(node, m.Text):
+        return node
+    if isinstance(node, (m.Strong, m.Emph)) and node.children:
+        return _last_text(node.children[-1])
+    return None
 
 
 # --- numbers in words -----------------------------------------------------------

@@ -10,10 +10,12 @@ in ``missing`` so the build can warn (or fail with ``--strict``).
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +27,7 @@ import pycountry
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
     format_compact_decimal,
@@ -36,9 +39,9 @@ from babel.numbers import (
 
 from reportgen.countries import un_name
 from reportgen.errors import InputError
+from reportgen.paths import LOCALES
 
 SOURCE_LANG = "en"
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
 # Babel locale used for formatting each language: British English writes
 # "28 November 2026" as the UN style guide wants; Chinese is Simplified.
 FORMAT_LOCALES = {"en": "en_GB", "es": "es", "zh": "zh_Hans_CN"}
@@ -114,6 +117,22 @@ def read_catalog(path: Path) -> Catalog | None:
     return _read_catalog(path, path.stat().st_mtime_ns)
 
 
+@cache
+def plural_index(plural_forms: str) -> Callable[[int], int]:
+    """The plural form index for ``n`` under a catalog's ``Plural-Forms``
+    header, through gettext's public API (GNUTranslations reads the header of a
+    one-entry .mo that Babel writes), not its private expression compiler."""
+    header = Catalog(header_comment="")
+    header.mime_headers = [("Content-Type", "text/plain; charset=UTF-8"), ("Plural-Forms", plural_forms)]
+    singular, plural = "one", "other"
+    header.add((singular, plural), tuple(str(i) for i in range(header.num_plurals)))
+    buffer = io.BytesIO()
+    write_mo(buffer, header)
+    buffer.seek(0)
+    translations = _gettext.GNUTranslations(buffer)
+    return lambda n: int(translations.ngettext(singular, plural, n))
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
@@ -187,7 +206,7 @@ class Locale:
         found = self._lookup("messages", (singular, plural), context)
         catalog = self._catalog("messages")
         if found is not None and catalog is not None:
-            index = _gettext.c2py(catalog.plural_expr)(n)
+            index = plural_index(catalog.plural_forms)(n)
             return found[min(index, len(found) - 1)]
         self.missing.append(Missing("messages", singular, context))
         return None
@@ -221,15 +240,18 @@ class Locale:
         pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return format_decimal(value, format=pattern, locale=self.babel, numbering_system=NUMBERING_SYSTEM)
 
-    def money(self, amount: int | float | Decimal, currency: str) -> str:
+    def money(self, amount: int | float | Decimal, currency: str, whole: bool = False) -> str:
         """The amount with its ISO 4217 code in the locale's own order
         ("PYG 326,688,810,687", "326.688.810.687 PYG"); Babel's currency
-        digits drop the decimals of currencies without a minor unit (PYG)."""
+        digits drop the decimals of currencies without a minor unit (PYG).
+        ``whole``: no decimals at all (an amount in running text)."""
         pattern = self.babel.currency_formats["standard"].pattern.split(";")[0]
+        if whole:
+            pattern = re.sub(r"0\.0+", "0", pattern)
         pattern = pattern.replace("\xa4", "\xa4\xa4")
         pattern = re.sub(r"\xa4\xa4(?=[#0])", "\xa4\xa4\xa0", pattern)
         pattern = re.sub(r"(?<=[#0])\xa4\xa4", "\xa0\xa4\xa4", pattern)
-        shown = format_currency(amount, currency, format=pattern, locale=self.babel, currency_digits=True,
+        shown = format_currency(amount, currency, format=pattern, locale=self.babel, currency_digits=not whole,
                                 numbering_system=NUMBERING_SYSTEM)
         return _BIDI_MARKS.sub("", shown)
 
