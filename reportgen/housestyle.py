@@ -120,6 +120,20 @@ def _apply_run(run: list[m.Inline], lang: str) -> None:
         _reference_before_full_stop(run)
     elif lang == "ar":
         _assemble_arabic(run)
+    elif lang == "fr":
+        _assemble_french(run)
+
+
+_FRENCH_LEADING = re.compile(r"^([;!?:])(?=\s|$)")
+
+
+def _assemble_french(run: list[m.Inline]) -> None:
+    """The space before "; : ! ?" where the mark opens a text node after a
+    reference marker or a bold label ("électronique[2] ; Paraguay")."""
+    for index, node in enumerate(run):
+        if index and isinstance(node, m.Text) and not isinstance(run[index - 1], m.LineBreak):
+            node.text = _FRENCH_LEADING.sub(lambda match: ("\u00a0" if match[1] == ":" else "\u202f") + match[1],
+                                            node.text)
 
 
 def _visible(node: m.Inline) -> str:
@@ -285,6 +299,8 @@ def amount_with_dollars(amount: Decimal, currency: str, usd: Decimal | None, lan
     if usd is None or currency == "USD":
         return main
     dollars = amount_words(usd, "USD", lang, number, currency_name, money)
+    if lang.startswith("zh"):  # full-width brackets, no space
+        return f"{main}（{about % {'amount': dollars}}）"
     return f"{main} ({about % {'amount': dollars}})"
 
 

@@ -200,7 +200,7 @@ def test_chinese_lists_have_no_spaces_between_han_characters() -> None:
 
 @pytest.mark.parametrize(("lang", "expected"), [
     ("fr", "326\u202f688\u202f810\u202f687\u00a0PYG (about 46\u202f012\u202f345\u00a0USD)"),
-    ("zh", "PYG\u00a0326,688,810,687 (about USD\u00a046,012,345)"),
+    ("zh", "PYG\u00a0326,688,810,687（about USD\u00a046,012,345）"),
 ])
 def test_other_languages_give_amounts_in_full_not_in_spanish_words(lang: str, expected: str) -> None:
     """Not "326.688 millones de guaraníes" in a French profile: the exact
@@ -217,6 +217,13 @@ def _reference_document(text: str, lang: str) -> m.Document:
     meta = m.Meta(title="t", country="c", country_code="PRY", lang=lang, subject="s", author="a", keywords=[],
                   edition="2024", status="Draft", date=date(2026, 11, 30))
     return m.Document(meta, [m.Section("s", "body", [paragraph])])
+
+
+def test_french_space_before_a_semicolon_after_a_reference() -> None:
+    document = _reference_document("MITIC – Administration électronique", "fr")
+    document.sections[0].blocks[0].children[2] = m.Text("; Paraguay – Portail : accueil")
+    apply(document)
+    assert document.sections[0].blocks[0].children[2].text == "\u202f; Paraguay – Portail\u00a0: accueil"
 
 
 def test_chinese_reference_goes_before_the_full_stop() -> None:
