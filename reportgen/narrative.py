@@ -703,8 +703,8 @@ class ProfileView:
     def source_title(self, source: Source) -> str:
         """A source's title in the profile's language; an untitled source is
         named after its site ("Web page of mitic.gov.py"), never by its bare address.
-        A quoted title is as given (its entry carries the language: ``entry_lang``)."""
-        if self.quoted_lang(source) and source.title:
+        A quoted title is as given (its entry carries the language: ``_entry_lang``)."""
+        if self._quoted_lang(source) and source.title:
             return source.title
         if source.title:
             return self.plain_text(source.title)
@@ -715,7 +715,7 @@ class ProfileView:
         """The language the Government answered in (``language:`` in the responses)."""
         return self._responses.language
 
-    def quoted_lang(self, source: Source) -> str | None:
+    def _quoted_lang(self, source: Source) -> str | None:
         """The language of a source title quoted as the Government gave it (a
         Spanish law's name in English answers): never translated, always
         shown as given; None for a title in the answers' language."""
@@ -726,7 +726,7 @@ class ProfileView:
         one flagged as a fallback (a sentence that quotes it then falls back whole).
         A title quoted in another language is itself, tagged with that language
         unless it is the profile's (the same in the English form of a sentence)."""
-        quoted = self.quoted_lang(source)
+        quoted = self._quoted_lang(source)
         if quoted and source.title:
             tagged = in_language(escape_md(source.title), quoted)
             if quoted == self._locale.lang:  # untagged here, tagged in an English fallback
@@ -742,10 +742,10 @@ class ProfileView:
         return phrase((found or LABELS["untitled_source"]) % values, LABELS["untitled_source"] % values,
                       fallback=found is None)
 
-    def entry_lang(self, source: Source) -> str:
+    def _entry_lang(self, source: Source) -> str:
         """The language of a sources-list entry's title when it is not the
         profile's (model.SourceEntry.lang), else ""."""
-        quoted = self.quoted_lang(source)
+        quoted = self._quoted_lang(source)
         return quoted if quoted and quoted != self._locale.lang else ""
 
     def plain_text(self, text: str) -> str:
@@ -1034,7 +1034,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
     for entry in document.sources:
-        entry.lang = profile.entry_lang(registry.get(entry.id))
+        entry.lang = profile._entry_lang(registry.get(entry.id))
     for entry in document.sources:
         entry.details = _source_details(entry, labels)
     housestyle.apply(document)
