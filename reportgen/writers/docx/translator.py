@@ -351,7 +351,7 @@ class Translator:
         otherwise Word adds them when the field is updated (F9, "Update
         Field", or printing with "Update fields before printing"), LibreOffice
         with Tools > Update > Update All."""
-        self.paragraph("TOC Heading").add_run(block.title)
+        self.text(self.target(self.paragraph("TOC Heading")), block.title, Look())
         entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:
             paragraph = self.paragraph("TOC 1")
@@ -438,14 +438,13 @@ class Translator:
         every reader honours (ECMA-376 Part 1, Annex I.7, keeps LRM/RLM as
         text). Not ``w:dir``, Open XML's embedding element: pandoc, python-docx
         and LibreOffice drop or ignore what is inside it."""
-        mark = LRM if direction == "ltr" else RLM
+        mark, around = (LRM, RLM) if direction == "ltr" else (RLM, LRM)
         inner = replace(look, dir=direction, style=None if look.style == "Hyperlink" else look.style)
-        self.run(target, mark, inner, rtl=direction == "rtl")
+        # Inside, the marks keep the span's first number and final full stop
+        # with it; outside, the surrounding direction's marks keep the text
+        # around out of it ("Date: 30 نوفمبر 2026" stays in Arabic order).
+        self.run(target, around + mark, inner, rtl=direction == "rtl")
         yield replace(look, dir=direction)
-        # the mark again keeps the span's final full stop inside it; then the
-        # surrounding direction's mark, so that a number right after the span
-        # is not drawn into it ("Date: 30 نوفمبر 2026" stays in Arabic order)
-        around = RLM if direction == "ltr" else LRM
         self.run(target, mark + around, inner, rtl=direction == "rtl")
 
     def phrase(self, target: Target, text: str, look: Look) -> None:
