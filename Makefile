@@ -9,12 +9,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 # make bench BENCH_ARGS='--countries 4 --memory-countries 20 --repeats 2' for a quick run.
-.PHONY: profile test test-slow lint bench clean
+.PHONY: profile test test-slow lint bench clean constraints
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
 profile: $(STAMP)
@@ -45,3 +45,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build
+
+# The exact versions of every dependency, resolved afresh from pyproject.toml's ranges
+# in a throw-away environment (review the diff before committing it).
+constraints:
+	rm -rf .venv-constraints && $(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/pip install -q --upgrade pip
+	.venv-constraints/bin/pip install -q '.[test]'
+	{ sed -n '1,2p' constraints.txt; .venv-constraints/bin/pip freeze --exclude-editable | grep -v '^reportgen'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt && rm -rf .venv-constraints

@@ -14,6 +14,7 @@ import platform
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf
 PRY = Path("responses/PRY.yaml")
 
 
-def _timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     value = function(*args, **kwargs)
     return value, time.perf_counter() - start

@@ -26,18 +26,23 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from reportgen import __version__, questionnaire
+from reportgen import __version__
 from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
-from reportgen.i18n import LOCALES
 from reportgen.limits import Limits
+from reportgen.paths import LOCALES, PACKAGE, TEMPLATES
 from reportgen.settings import source_date_epoch
-from reportgen.writers import TEMPLATES
 
-RECYCLE_AFTER = 6  # tasks per worker process before it is replaced
-PACKAGE = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    import distributed
+
+# Tasks per worker process before it is replaced. A worker's peak grows about
+# 2 MB per document from ~140 MB (WeasyPrint's caches; docs/benchmarks.md), so
+# 40 documents stay near 220 MB, under the 300 MB aim, while replacing a worker
+# (spawn + imports, ~1.5 s CPU) costs ~1% of its work instead of 5-10% at 6.
+RECYCLE_AFTER = 40
 
 
 @dataclass(frozen=True)
@@ -237,6 +242,7 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     read from ``responses_path``, ``options.templates`` and ``options.locales``
     only (a Dask worker points these at its copy of the inputs); warnings and
     timings go into ``result``. Writes nothing."""
+    from reportgen import questionnaire
     from reportgen.i18n import Locale
     from reportgen.narrative import Options, build_document
     from reportgen.responses import load_responses
@@ -366,20 +372,29 @@ class WorkerPool(Executor):
     """
 
     def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER):
-        import multiprocessing
-
-        from pebble import ProcessPool
-
-        # "spawn", as CPython's pool used with recycling: forking a process that
-        # runs pebble's threads is unsafe (and deprecated from Python 3.12).
         self.jobs = jobs
-        self._pool = ProcessPool(max_workers=jobs, max_tasks=max_tasks, initializer=_exit_with_parent,
-                                 initargs=(os.getpid(),), context=multiprocessing.get_context("spawn"))
+        self.max_tasks = max_tasks
+        self._pool: Any = None  # started by the first task: a no-op rebuild spawns nothing
+
+    def _started(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+
+            from pebble import ProcessPool
+
+            # "spawn", as CPython's pool used with recycling: forking a process that
+            # runs pebble's threads is unsafe (and deprecated from Python 3.12).
+            self._pool = ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks,
+                                     initializer=_exit_with_parent, initargs=(os.getpid(),),
+                                     context=multiprocessing.get_context("spawn"))
+        return self._pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return self._pool.schedule(fn, args=args, kwargs=kwargs)
+        return self._started().schedule(fn, args=args, kwargs=kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is None:
+            return
         if cancel_futures:
             self._pool.stop()
         else:
@@ -449,7 +464,8 @@ def _engine(executor: Executor | Any | None) -> str:
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        return f"dask ({executor.scheduler.address})"
+        client: Any = executor
+        return f"dask ({client.scheduler.address})"
     return type(executor).__name__
 
 
@@ -464,13 +480,15 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
 
 def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None,
              epoch: int | None) -> Iterable[TaskResult]:
-    if executor is None:
+    # One document is built here: spawning a worker (and importing everything
+    # again in it) would cost more than the parallelism it cannot have.
+    if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
         yield from (run_task(task, options) for task in tasks)
         return
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        yield from cluster.results(tasks, options, executor, epoch)
+        yield from cluster.results(tasks, options, cast("distributed.Client", executor), epoch)
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
     retried: set[Task] = set()

@@ -26,6 +26,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
@@ -72,7 +73,7 @@ def extract_messages(templates: Path = TEMPLATES) -> Catalog:
     return catalog
 
 
-def _extract(catalog: Catalog, path: Path, method: object, options: dict[str, str], name: str) -> None:
+def _extract(catalog: Catalog, path: Path, method: Any, options: dict[str, str], name: str) -> None:
     with path.open("rb") as handle:
         for lineno, message, comments, context in extract(
             method, handle, keywords=PYTHON_KEYWORDS, options=options,
@@ -365,27 +366,37 @@ def stats(path: Path) -> Stats:
     catalog = read_catalog(path)
     assert catalog is not None
     messages = [message for message in catalog if message.id]
-    entries = [Entry(str(path), message.lineno, "fuzzy" if message.fuzzy else "untranslated", _first(message.id))
+    entries = [Entry(str(path), message.lineno or 1, "fuzzy" if message.fuzzy else "untranslated",
+                     _first(message.id))
                for message in messages if message.fuzzy or not _is_translated(message.string)]
     fuzzy = sum(1 for message in messages if message.fuzzy)
     translated = sum(1 for message in messages if not message.fuzzy and _is_translated(message.string))
     template_path = path.parent.parent.parent / f"{path.stem}.pot"
     template = read_catalog(template_path)
     if template:
-        entries += [Entry(str(template_path), message.lineno, "not in catalog (run i18n update)", _first(message.id))
+        entries += [Entry(str(template_path), message.lineno or 1, "not in catalog (run i18n update)",
+                          _first(message.id))
                     for message in template if message.id and catalog.get(message.id, message.context) is None]
     absent = len(entries) - fuzzy - (len(messages) - translated - fuzzy)
     return Stats(path, translated, fuzzy, len(messages) - translated - fuzzy + absent, entries)
 
 
-def _first(msgid: str | tuple[str, ...]) -> str:
-    text = msgid[0] if isinstance(msgid, tuple) else msgid
+def _texts(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A message's id or string as a tuple (Babel gives a str, or a tuple or
+    list for plural forms, or None)."""
+    if value is None:
+        return ("",)
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _first(msgid: str | tuple[str, ...] | list[str]) -> str:
+    text = _texts(msgid)[0]
     text = " ".join(text.split())
     return text if len(text) <= 70 else text[:69] + "…"
 
 
-def _is_translated(string: str | tuple[str, ...]) -> bool:
-    return all(string) if isinstance(string, tuple) else bool(string)
+def _is_translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    return all(_texts(string))
 
 
 def check(path: Path) -> list[str]:
@@ -424,8 +435,8 @@ def _placeholder_problems(message: Message, formatted: bool) -> list[str]:
     """Placeholders that differ from the msgid's; with ``formatted`` (template
     sentences, which Jinja always %-formats) also a translation that cannot
     be formatted, such as a lone "%" written for "%%"."""
-    ids = message.id if isinstance(message.id, tuple) else (message.id,)
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    ids = _texts(message.id)
+    strings = _texts(message.string)
     wanted = sorted(set(PLACEHOLDER.findall(ids[-1])))
     problems = []
     for string in strings:

@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from reportgen.build import BuildOptions, Summary, Task, TaskResult
     from reportgen.importers.forms import ImportResult
+    from reportgen.project import Project
 
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
@@ -129,7 +130,7 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
-    report = []
+    report: list[dict[str, Any]] = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict, limits=limits)
@@ -163,11 +164,11 @@ def _problem(problem: Any) -> dict[str, Any]:
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
     from reportgen.settings import load_settings
     from reportgen.templatecheck import check_templates
-    from reportgen.writers import TEMPLATES
 
+    project = _open_project()
     try:
         languages = tuple(load_settings().languages)
-        problems = check_templates(TEMPLATES, list(files) or None, languages)
+        problems = check_templates(project.templates, list(files) or None, languages)
     except ReportgenError as exc:
         _fail(exc)
     if as_json:
@@ -247,10 +248,26 @@ def _languages(value: str | None) -> list[str]:
 
 
 def _locales() -> Path:
-    """The catalogs folder given to ``reportgen i18n --locales`` (default: the project's locales/)."""
-    from reportgen.i18n import LOCALES
+    """The catalogs folder given to ``reportgen i18n --locales``; by default the
+    project's locales/ (in reportgen's checkout, the default catalogs), else the
+    installed defaults."""
+    from reportgen.paths import LOCALES
 
-    return click.get_current_context().meta.get("reportgen.locales") or LOCALES
+    here = Path("locales")
+    return click.get_current_context().meta.get("reportgen.locales") or (here if here.is_dir() else LOCALES)
+
+
+def _open_project() -> Project:
+    """The templates and catalogs of the project in the current folder (the
+    defaults with its own files over them), cleaned up when the command ends."""
+    from reportgen.project import open_project
+
+    try:
+        project = open_project()
+    except OSError as exc:
+        _fail(ReportgenError(f"cannot read the project's templates or locales: {exc}"))
+    click.get_current_context().call_on_close(project.close)
+    return project
 
 
 @cli.group()
@@ -270,7 +287,8 @@ def extract(responses_dir: Path) -> None:
     from reportgen import catalogs
     from reportgen.responses import load_responses
 
-    for name, catalog in (("messages", catalogs.extract_messages()),
+    templates = _open_project().templates  # a project's own templates too
+    for name, catalog in (("messages", catalogs.extract_messages(templates)),
                           ("questionnaire", catalogs.extract_questionnaire())):
         catalogs.write_catalog(catalog, _locales() / f"{name}.pot")
         _say(str(_locales() / f"{name}.pot"))
@@ -428,8 +446,9 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         _fail(exc)
     folder = responses_dir or settings.responses
     paths = _responses_paths(folder, countries, all_countries)
+    project = _open_project()
     languages = _split(lang) or tuple(settings.languages)
-    known = available_languages()
+    known = available_languages(project.locales)
     for language in languages:
         if language not in known:
             _fail(ReportgenError(f"--lang {language}: no catalog in locales/{language}/ (have: {', '.join(known)})"))
@@ -439,7 +458,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
     variant = pdf_variant or settings.pdf_variant
     if "pdf" in fmts and variant != "none":
-        from reportgen.writers.pdf import pdf_variant as check_variant
+        from reportgen.writers.pdf_variants import pdf_variant as check_variant
 
         try:
             check_variant(variant)
@@ -452,9 +471,11 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         status=status, strict=strict or status == "final", annex=annex,
         internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
+        templates=project.templates, locales=project.locales,
     )
     try:
-        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder])
+        builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder,
+                                               *(o.project for o in project.overlays)])
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
@@ -515,7 +536,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
-            task = getattr(item, "task", item)
+            task = cast("Task", getattr(item, "task", item))
             progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
             timings = getattr(item, "timings", None)
             if timings:
@@ -607,6 +628,24 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
     _say(f"{output}: {len(table)} rows, {len(loaded)} countries", err=True)
 
 
+@cli.command()
+@click.option("--lang", "languages", help="Comma-separated languages (default from settings).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The build's output folder.")
+def combine(languages: str | None, out: Path | None) -> None:
+    """One PDF per language of every country the last build made, with a bookmark
+    per country, in OUT/combined/ (for printing and review: untagged)."""
+    from reportgen import combine as combiner
+    from reportgen.settings import load_settings
+
+    try:
+        settings = load_settings()
+        for lang in _split(languages) or tuple(settings.languages):
+            path = combiner.combine(out or settings.out, lang)
+            _say(f"{path}: {len(combiner.recorded_pdfs(out or settings.out, lang))} countries", err=True)
+    except ReportgenError as exc:
+        _fail(exc)
+
+
 def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
     def task(t: Task) -> dict[str, Any]:
         return {"country": t.country, "lang": t.lang}
@@ -618,6 +657,22 @@ def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
         "skipped": [task(t) for t in summary.skipped],
         "failed": [{**task(r.task), "error": r.error} for r in summary.failed],
     }
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new(folder: Path) -> None:
+    """Start a report project in FOLDER: reportgen.toml, responses/, and templates/
+    and locales/ whose files override the defaults file by file (docs/projects.md)."""
+    from reportgen.project import create_project
+
+    try:
+        written = create_project(folder)
+    except (ReportgenError, OSError) as exc:
+        _fail(exc if isinstance(exc, ReportgenError) else ReportgenError(f"{folder}: {exc}"))
+    for path in written:
+        _say(f"created {path}", err=True)
+    _say(f"next: cd {folder}; reportgen import EXPORT.md -o responses/CODE.yaml; reportgen build", err=True)
 
 
 # --- preview ---------------------------------------------------------------------------
@@ -645,10 +700,11 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
     paths = _responses_paths(responses_dir or settings.responses, (country,) if country else (), False)
     if not paths:
         _fail(ReportgenError(f"{responses_dir or settings.responses}: no responses to preview"))
-    if lang not in available_languages():
+    project = _open_project()
+    if lang not in available_languages(project.locales):
         _fail(ReportgenError(f"--lang {lang}: no catalog in locales/{lang}/"))
     try:
-        server = start(Preview(paths[0], lang), port)
+        server = start(Preview(paths[0], lang, project.templates, project.locales, project.overlays), port)
     except OSError as exc:
         _fail(ReportgenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}"))
     _say(f"{paths[0].stem} ({lang}): {server.url}  (PDF: {server.url}pdf; Ctrl+C stops)")

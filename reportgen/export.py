@@ -41,7 +41,8 @@ def status(item: Item, answer: Answer | None) -> str:
     if item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
         if answer.value in (None, "", []):
             return NOT_STATED
-        return answer.value if answer.value in YES_NO_STATUSES else "other"
+        value = answer.value
+        return value if isinstance(value, str) and value in YES_NO_STATUSES else "other"
     return "answered"
 
 

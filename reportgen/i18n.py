@@ -10,10 +10,12 @@ in ``missing`` so the build can warn (or fail with ``--strict``).
 from __future__ import annotations
 
 import gettext as _gettext
+import io
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +27,7 @@ import pycountry
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
     format_compact_decimal,
@@ -36,9 +39,9 @@ from babel.numbers import (
 
 from reportgen.countries import un_name
 from reportgen.errors import InputError
+from reportgen.paths import LOCALES
 
 SOURCE_LANG = "en"
-LOCALES = Path(__file__).resolve().parents[1] / "locales"
 # Babel locale used for formatting each language: British English writes
 # "28 November 2026" as the UN style guide wants.
 FORMAT_LOCALES = {"en": "en_GB", "es": "es"}
@@ -96,6 +99,22 @@ def read_catalog(path: Path) -> Catalog | None:
     if not path.is_file():
         return None
     return _read_catalog(path, path.stat().st_mtime_ns)
+
+
+@cache
+def plural_index(plural_forms: str) -> Callable[[int], int]:
+    """The plural form index for ``n`` under a catalog's ``Plural-Forms``
+    header, through gettext's public API (GNUTranslations reads the header of a
+    one-entry .mo that Babel writes), not its private expression compiler."""
+    header = Catalog(header_comment="")
+    header.mime_headers = [("Content-Type", "text/plain; charset=UTF-8"), ("Plural-Forms", plural_forms)]
+    singular, plural = "one", "other"
+    header.add((singular, plural), tuple(str(i) for i in range(header.num_plurals)))
+    buffer = io.BytesIO()
+    write_mo(buffer, header)
+    buffer.seek(0)
+    translations = _gettext.GNUTranslations(buffer)
+    return lambda n: int(translations.ngettext(singular, plural, n))
 
 
 def _display(path: Path) -> str:
@@ -171,7 +190,7 @@ class Locale:
         found = self._lookup("messages", (singular, plural), context)
         catalog = self._catalog("messages")
         if found is not None and catalog is not None:
-            index = _gettext.c2py(catalog.plural_expr)(n)
+            index = plural_index(catalog.plural_forms)(n)
             return found[min(index, len(found) - 1)]
         self.missing.append(Missing("messages", singular, context))
         return None

@@ -781,6 +781,7 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
     env = templating.LimitedSandbox(
         limits=limits or Limits(),
         loader=templating.ConfinedLoader(templates / "sections", templates),
+        bytecode_cache=templating.compiled_templates(locale.lang),
         undefined=templatecheck.AuthorUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=_finalize,

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import pycountry
 from babel.numbers import list_currencies
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
@@ -261,7 +262,7 @@ class _Checker:
         self.problems += inputchecks.number_problems(self.path, self.located, responses.answers)
         self.problems += inputchecks.date_problems(self.path, self.located, responses.submitted)
 
-    def _report_schema_error(self, error: dict[str, Any]) -> None:
+    def _report_schema_error(self, error: ErrorDetails) -> None:
         loc = tuple(p for p in error["loc"] if p != "[key]")
         item = _as_item(loc[1]) if len(loc) >= 2 and loc[0] == "answers" else None
         if len(loc) >= 2 and loc[0] == "answers" and item is None:

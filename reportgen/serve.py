@@ -23,7 +23,8 @@ from pathlib import Path
 
 from reportgen import model as m
 from reportgen.errors import ReportgenError
-from reportgen.i18n import LOCALES
+from reportgen.paths import LOCALES
+from reportgen.project import Overlay
 from reportgen.writers import TEMPLATES, WriterOptions
 
 KEEPALIVE_SECONDS = 15.0
@@ -69,6 +70,9 @@ class Preview:
     lang: str
     templates: Path = TEMPLATES
     locales: Path = LOCALES
+    # A report project's own templates/ and locales/, laid over the defaults
+    # into ``templates``/``locales``: watched, and copied again on a change.
+    overlays: list[Overlay] = field(default_factory=list)
     state: State = field(default_factory=State)
     page: bytes = b""
     document: m.Document | None = None
@@ -148,7 +152,15 @@ class Preview:
         return self.state is not seen or stop.is_set()
 
     def watched(self) -> list[Path]:
-        return [p for p in (self.templates, self.responses.parent, self.locales) if p.exists()]
+        folders = [self.templates, self.responses.parent, self.locales]
+        overlaid = {o.path for o in self.overlays}
+        folders = [p for p in folders if p not in overlaid] + [o.project for o in self.overlays]
+        return [p for p in folders if p.exists()]
+
+    def sync(self) -> None:
+        """Lay the project's changed files over the defaults again."""
+        for overlay in self.overlays:
+            overlay.sync()
 
 
 def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> None:
@@ -160,6 +172,7 @@ def watch(preview: Preview, stop: threading.Event, ready: threading.Event) -> No
                                yield_on_timeout=True):
         ready.set()
         if changes:
+            preview.sync()
             preview.rebuild()
 
 
@@ -221,7 +234,7 @@ class Server:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}/"
 
     def close(self) -> None:
         self.stop.set()

@@ -24,7 +24,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     organisation: str = Field("United Nations Department of Economic and Social Affairs", min_length=1)
     languages: list[str] = Field(default_factory=lambda: ["en", "es"], min_length=1)
-    formats: list[Format] = Field(default_factory=lambda: ["docx", "pdf"], min_length=1)
+    formats: list[Format] = Field(default_factory=lambda: list[Format](["docx", "pdf"]), min_length=1)
     edition: str | None = None  # None: the edition of each country's questionnaire
     # The imprint's disclaimer and copyright line; unset = the UN wording, translated.
     disclaimer: str | None = Field(None, min_length=1)

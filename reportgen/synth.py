@@ -55,7 +55,10 @@ def member_states() -> list[str]:
 def synthesize(code: str, catalog: Questionnaire, seed: int = 2024) -> dict:
     """One country's responses document (a dict in the responses format)."""
     rng = random.Random(f"{seed}-{code}")
-    alpha2 = pycountry.countries.get(alpha_3=code).alpha_2
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        raise ValueError(f"{code}: not an ISO 3166-1 alpha-3 code")
+    alpha2 = country.alpha_2
     name = un_name(code, "en") or Locale("en").territories.get(alpha2, code)
     domain = f"gov.{alpha2.lower()}"
     answers: dict[int, dict | None] = {}

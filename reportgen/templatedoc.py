@@ -52,7 +52,7 @@ HELP = {
     "MostCited.count": "How many answers in the range give it.",
     "MostCited.source": "The source (see *A source*).",
 }
-CLASSES = (
+CLASSES: tuple[tuple[str, type, list[str]], ...] = (
     ("`p`, the profile", narrative.ProfileView, []),
     ("An answer, `p.q(\"key\")`", narrative.AnswerView, ["number"]),
     ("A source, `q.sources[i]`, `top.source`", narrative.SourceView, ["id", "url", "title", "locator", "titled"]),

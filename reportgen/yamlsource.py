@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -43,6 +43,11 @@ class Located:
         return self.lines.get((), 1)
 
 
+def _mark(event: yaml.Event) -> yaml.error.Mark:
+    """The event's position (this pure-Python loader's events carry pure-Python marks)."""
+    return cast(yaml.error.Mark, event.start_mark)
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """Refuses anchors and aliases: responses never need them, and an alias
     bomb ("billion laughs") would otherwise expand in memory. Refuses nesting
@@ -53,12 +58,12 @@ class _NoAliasLoader(yaml.SafeLoader):
         self.max_depth = max_depth
         self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if self.depth >= self.max_depth:
                 raise yaml.MarkedYAMLError(None, None, f"nested deeper than {self.max_depth} levels "
-                                           "(limit: yaml_depth)", event.start_mark)
+                                           "(limit: yaml_depth)", _mark(event))
             self.depth += 1
             try:
                 return self._compose_checked(parent, index)
@@ -66,13 +71,13 @@ class _NoAliasLoader(yaml.SafeLoader):
                 self.depth -= 1
         return self._compose_checked(parent, index)
 
-    def _compose_checked(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def _compose_checked(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, "YAML aliases are not allowed", _mark(event))
         event = self.peek_event()
         if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(None, None, "YAML anchors are not allowed", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, "YAML anchors are not allowed", _mark(event))
         return super().compose_node(parent, index)
 
 

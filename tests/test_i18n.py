@@ -48,3 +48,35 @@ def test_two_languages_in_one_process_do_not_interfere() -> None:
 def test_unknown_language_is_an_input_error() -> None:
     with pytest.raises(InputError, match="unknown language 'zz-nope'"):
         Locale("zz-nope")
+
+
+@pytest.mark.parametrize(("plural_forms", "expected"), [
+    # n:                                              0  1  2  3  5 11 21 22 25 101 111
+    ("nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+     [2, 0, 1, 1, 2, 2, 0, 1, 2, 0, 2]),  # Russian: 1 источник, 2 источника, 5 источников
+    ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5);",
+     [0, 1, 2, 3, 3, 4, 4, 4, 4, 5, 4]),  # Arabic
+    ("nplurals=1; plural=0;", [0] * 11),  # Chinese
+    ("nplurals=2; plural=(n > 1);", [0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1]),  # French (gettext's classic rule)
+])
+def test_plural_index_follows_the_catalogs_plural_forms(plural_forms: str, expected: list[int]) -> None:
+    from reportgen.i18n import plural_index
+
+    rule = plural_index(plural_forms)
+    assert [rule(n) for n in (0, 1, 2, 3, 5, 11, 21, 22, 25, 101, 111)] == expected
+
+
+def test_a_russian_catalog_chooses_each_plural_form_by_number(tmp_path) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="ru")
+    catalog.add(("%(num)s source", "%(num)s sources"), ("%(num)s источник", "%(num)s источника", "%(num)s источников"))
+    folder = tmp_path / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.po").open("wb") as out:
+        write_po(out, catalog)
+    locale = Locale("ru", tmp_path)
+    forms = {n: locale.translate_plural("%(num)s source", "%(num)s sources", n) for n in (1, 3, 5, 21, 111)}
+    assert forms == {1: "%(num)s источник", 3: "%(num)s источника", 5: "%(num)s источников",
+                     21: "%(num)s источник", 111: "%(num)s источников"}

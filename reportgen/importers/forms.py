@@ -45,7 +45,7 @@ from reportgen import urls
 from reportgen.errors import ConfigError, InputError, Problem
 from reportgen.files import write_atomic
 from reportgen.importers.inference import infer
-from reportgen.questionnaire import RESPONDENT_GROUP, Item, Kind, Questionnaire
+from reportgen.questionnaire import RESPONDENT_GROUP, Group, Item, Kind, Questionnaire, Section
 from reportgen.yamlsource import read_text
 
 QUESTIONNAIRE_ID = "msq-2024"
@@ -456,7 +456,8 @@ _FORM_PATTERNS = [
 
 def _form_titles(questionnaire: Questionnaire) -> frozenset[str]:
     titles: set[str] = set()
-    for entry in [*questionnaire.sections, *questionnaire.groups]:
+    entries: list[Section | Group] = [*questionnaire.sections, *questionnaire.groups]
+    for entry in entries:
         titles.update({_plain(entry.title.en), _plain(entry.title.es)})
     return frozenset(titles)
 
@@ -817,7 +818,7 @@ class _Builder:
     def _consent(self, item: Item, options: _Options) -> None:
         """Consent to publish is never guessed: only a marked option counts."""
         choice = _marked_choice(options)
-        self.consent = None if choice.evidence else choice.value
+        self.consent = None if choice.evidence or not isinstance(choice.value, str) else choice.value
         if self.consent is None:
             self.review_items.add(item.number)
             self.notes.append(f"consent to publish (Q{item.number}) not marked")

@@ -112,4 +112,5 @@ def clip(text: str) -> str:
 def _first_line(text: str) -> str | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     labels = [line for line in lines if is_heading(line)]
-    return (labels or lines or [None])[0]
+    found = labels or lines
+    return found[0] if found else None

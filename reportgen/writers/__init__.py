@@ -11,8 +11,7 @@ from pathlib import Path
 
 from reportgen.limits import Limits
 from reportgen.model import Document
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from reportgen.paths import TEMPLATES
 
 
 @dataclass(frozen=True)

@@ -26,29 +26,17 @@ from urllib.request import url2pathname
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
     from weasyprint import CSS, HTML
-    from weasyprint.pdf import VARIANTS
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from reportgen import model as m
-from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions, pdf_tags
 from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, render_html
+from reportgen.writers.pdf_variants import COMBINED_VARIANTS, pdf_variant
 
 # Marks our refusals in WeasyPrint's log messages, which quote the exception.
 REFUSED = "refused by reportgen"
 LOGGER_NAME = "weasyprint"
-
-
-# Archival variants that are both PDF/A (accessible level "a": tagged) and
-# PDF/UA-1: WeasyPrint writes the PDF/A file, pdf_tags adds the UA identifier.
-COMBINED_VARIANTS = {"pdf/a-2a+pdf/ua-1": "pdf/a-2a", "pdf/a-3a+pdf/ua-1": "pdf/a-3a"}
-
-
-def supported_variants() -> list[str]:
-    """The PDF variants of the installed WeasyPrint (not its "debug" variant),
-    and the PDF/A + PDF/UA combinations reportgen makes."""
-    return sorted([name for name in VARIANTS if name.startswith("pdf/")] + list(COMBINED_VARIANTS))
 
 
 class RefusedURL(ValueError):
@@ -141,24 +129,6 @@ def _quiet_expected() -> Iterator[_DropExpected]:
         yield dropped
     finally:
         logger.removeFilter(dropped)
-
-
-def pdf_variant(variant: str | None) -> str | None:
-    """The normalised name of a PDF variant (``None``: plain PDF), or WriterError.
-
-    Besides WeasyPrint's variants, ``pdf/a-2a+pdf/ua-1`` and ``pdf/a-3a+pdf/ua-1``
-    claim both standards; no other combination is offered (PDF/UA needs the
-    tagged, accessible level "a" of PDF/A).
-    """
-    if variant is None:
-        return None
-    name = variant.strip().lower().replace(" ", "")
-    if name in supported_variants():
-        return name
-    known = ", ".join(supported_variants())
-    combined = "; combinations other than pdf/a-2a or pdf/a-3a with pdf/ua-1 cannot be made" if (
-        "+" in name or "," in name) else ""
-    raise WriterError(f"PDF variant {variant!r} is not supported{combined} (choose one of: {known})")
 
 
 def _weasyprint_variant(variant: str | None) -> tuple[str | None, bool]:

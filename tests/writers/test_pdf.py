@@ -16,7 +16,8 @@ from reportgen.citations import make_references
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
 from reportgen.writers.html import chart_uris
-from reportgen.writers.pdf import SafeURLFetcher, pdf_variant, render_pdf, supported_variants, write_pdf
+from reportgen.writers.pdf import SafeURLFetcher, render_pdf, write_pdf
+from reportgen.writers.pdf_variants import WEASYPRINT_VARIANTS, pdf_variant, supported_variants
 from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.writers.sample import sample_document
 from tests.writers.test_html import HOSTILE, hostile_document
@@ -348,6 +349,13 @@ def test_supported_variants_include_ua_and_a() -> None:
     assert {"pdf/ua-1", "pdf/a-3u", "pdf/a-3a"} <= set(supported_variants())
     assert pdf_variant(" PDF/UA-1 ") == "pdf/ua-1"
     assert pdf_variant(None) is None
+
+
+def test_variant_list_is_the_installed_weasyprints() -> None:
+    """The command line checks variants without importing WeasyPrint; the copy must match."""
+    from weasyprint.pdf import VARIANTS
+
+    assert sorted(WEASYPRINT_VARIANTS) == sorted(name for name in VARIANTS if name != "debug")
 
 
 def test_internal_label_on_every_page(tmp_path: Path) -> None:

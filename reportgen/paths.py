@@ -1,0 +1,29 @@
+"""Where reportgen's default templates and catalogs are.
+
+In a checkout they are ``templates/`` and ``locales/`` beside the package,
+where authors and translators edit them; an installed wheel carries them as
+package data, ``reportgen/defaults/templates`` and ``reportgen/defaults/locales``
+(pyproject.toml maps the two folders into the package). A report project's
+own ``templates/`` and ``locales/`` override them file by file (project.py).
+
+A module of its own, importing nothing heavy, so that the build can plan
+(and a no-op rebuild can finish) without loading Babel, Jinja or WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _default(name: str) -> Path:
+    """The packaged folder, or the checkout's. Real paths, not Traversables:
+    WeasyPrint, fontTools and GNU gettext read files by name."""
+    packaged = resources.files("reportgen") / "defaults" / name
+    return Path(str(packaged)) if packaged.is_dir() else PACKAGE.parent / name
+
+
+TEMPLATES = _default("templates")
+LOCALES = _default("locales")
