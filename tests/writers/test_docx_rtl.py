@@ -26,6 +26,7 @@ from reportgen.writers.docx.bidi import segments
 from reportgen.writers.docx.translator import LRM, RLM, language_slots
 from tests.writers.office import convert_to_pdf
 from tests.writers.sample import sample_document
+from tests.writers.test_docx import audit_errors
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -192,6 +193,15 @@ def test_bold_and_size_reach_arabic_text(arabic_bytes: bytes) -> None:
             if has(rpr, plain):
                 assert has(rpr, complex_script), (name, complex_script)
                 assert rpr.find(f"{W}{plain}").attrib == rpr.find(f"{W}{complex_script}").attrib, name
+
+
+def test_openxml_audit_finds_no_error(arabic_bytes: bytes, chinese_bytes: bytes, tmp_path: Path) -> None:
+    """The direction and language markup in schema order (Word refuses files
+    whose pPr, rPr, tblPr or sectPr children are out of order)."""
+    for name, data in (("ar.docx", arabic_bytes), ("zh.docx", chinese_bytes)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert audit_errors(path) == [], name
 
 
 # --- fonts and languages ---------------------------------------------------------------
