@@ -431,7 +431,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
           docx_page_numbers: bool, site_index: bool, scheduler: str | None, as_json: bool) -> None:
-    """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
+    """Build country profiles: build/<CODE>/<CODE>-profile-<edition>-<lang>[-draft].<format>, manifest.json."""
     import os
 
     from reportgen import build as builder
@@ -464,12 +464,14 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             check_variant(variant)
         except ReportgenError as exc:
             _fail(exc)
-    status = "final" if final else settings.status  # a Final profile is always built --strict
+    from reportgen.policy import Policy
+
+    policy = Policy.of("final" if final else settings.status, strict, internal)
     options = builder.BuildOptions(
         languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
         edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
-        status=status, strict=strict or status == "final", annex=annex,
-        internal=internal, force=force, pdf_variant=None if variant == "none" else variant,
+        status=policy.status, strict=policy.strict, annex=annex,
+        internal=policy.internal, force=force, pdf_variant=None if variant == "none" else variant,
         reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
         templates=project.templates, locales=project.locales,
     )

@@ -27,9 +27,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from reportgen import figures, housestyle, markup, templatecheck, templating, urls
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, number_citations
-from reportgen.errors import Problem, PublicationError, ReportgenError, TemplateError
+from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.limits import Limits
+from reportgen.policy import Policy
 from reportgen.prose import prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
@@ -266,6 +267,10 @@ class Options:
     internal: bool = False
     strict: bool = False
     limits: Limits = field(default_factory=Limits)  # template_seconds, template_chars
+
+    @property
+    def policy(self) -> Policy:
+        return Policy.of(self.status, self.strict, self.internal)
 
 
 @dataclass
@@ -527,7 +532,7 @@ class ProfileView:
 
     @property
     def final(self) -> bool:
-        return self._options.status == "final"
+        return self._options.policy.final
 
     def with_locale(self, locale: Locale) -> ProfileView:
         """The same profile in another locale (a cover re-rendered in English)."""
@@ -966,11 +971,7 @@ def read_parts(templates: Path) -> list[Part]:
 def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
                    options: Options = Options()) -> Result:
     """Narrate, parse and number one profile in one language."""
-    if not responses.consents and not options.internal:
-        raise PublicationError(
-            f"{responses.country}: consent to publish is not Yes; "
-            "build with --internal for a copy marked 'Not for publication'"
-        )
+    options.policy.require_consent(responses.country, responses.consents)
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
     env = make_environment(options.templates, locale, options.limits)
@@ -1160,7 +1161,7 @@ def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str,
         author=labels["organisation"] if options.organisation == LABELS["organisation"] else options.organisation,
         keywords=[country, labels["keyword_egov"], labels["keyword_survey"], edition],
         edition=edition,
-        status=labels["final" if options.status == "final" else "draft"],
+        status=labels[options.policy.status],
         date=document_date(responses),
         internal=options.internal,
         internal_label=labels["not_for_publication"],
@@ -1192,8 +1193,7 @@ def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[st
     if profile.untranslated:
         warnings.append(f"{locale.lang}: {len(profile.untranslated)} answer texts untranslated in "
                         f"responses-{profile.code}.po (shown in English, marked)")
-    if warnings and options.strict:
-        raise PublicationError("; ".join(warnings) + " (--strict)")
+    options.policy.refuse_warnings(warnings)
     seen = dict.fromkeys((miss.domain, miss.msgid, miss.context) for miss in locale.missing)
     for domain, msgid, context in seen:
         where = locale.where(domain, msgid, context)

@@ -137,8 +137,17 @@ def test_i18n_commands_take_comma_lists_and_a_translator_can_script_them(tmp_pat
 
 
 def test_i18n_stats_lists_entries_and_speaks_json(tmp_path: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
     locales = copy_locales(tmp_path)
     po = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    singular = [message for message in catalog if message.id and isinstance(message.id, str)]
+    singular[0].string = ""  # one untranslated, one fuzzy
+    singular[1].flags.add("fuzzy")
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
     result = run("i18n", "--locales", str(locales), "stats", "--lang", "fr", "--list")
     assert result.returncode == 0
     pot = locales / "messages.pot"
@@ -174,7 +183,7 @@ def test_json_for_check_and_build(tmp_path: Path) -> None:
     result = run("build", "PRY", "--lang", "en", "--format", "html", "--out", str(tmp_path), "--json", "-j", "0")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["ok"] and data["built"][0]["outputs"]["html"] == f"{tmp_path}/PRY/PRY-profile-en.html"
+    assert data["ok"] and data["built"][0]["outputs"]["html"] == f"{tmp_path}/PRY/PRY-profile-2024-en-draft.html"
 
 
 def test_quiet_keeps_stderr_for_errors_only() -> None:
