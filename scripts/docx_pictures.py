@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
                         "--format", "docx", "--out", str(work / "build"), "--force", "-j", "0"],
                        cwd=ROOT, check=True, capture_output=True)
         for lang in LANGS:
-            docx = work / "build" / "PRY" / f"PRY-profile-{lang}.docx"
+            docx = next((work / "build" / "PRY").glob(f"PRY-profile*-{lang}*.docx"))  # name has edition, status
             picture(office, docx, work / lang, output / f"docx-{lang}-at-a-glance.png")
     return 0
 
