@@ -30,6 +30,8 @@ import re
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
+import babel
+
 from reportgen import model as m
 
 # --- typography ---------------------------------------------------------------
@@ -238,15 +240,24 @@ def count_text(value: int, words: list[str], number: Callable[[int], str]) -> st
     return number(value)
 
 
+# Russian "per cent" by the number's plural category (CLDR): "1 процент",
+# "3 процента", "5 процентов", "0,31 процента" (a fraction takes the genitive singular).
+_RUSSIAN_PERCENT = {"one": "процент", "few": "процента", "many": "процентов", "other": "процента"}
+
+
 def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int], str], digits: int = 2) -> str:
-    """A share in running text: "0.31 per cent" in English, "0.31 في المائة"
-    in Arabic (both UN style), "0,31 %" in Spanish, French and Russian (no-break
-    space), "0.31%" in Chinese."""
+    """A share in running text, in words where UN documents write it so:
+    "0.31 per cent" (English), "0.31 في المائة" (Arabic), "0,31 процента"
+    (Russian); "0,31 %" in Spanish and French (no-break space), "0.31%" in Chinese."""
     shown = percent(fraction, digits)
+    figure = shown.replace("%", "").strip(" \u00a0\u202f")
     if lang == "en":
-        return shown.replace("%", "").strip() + " per cent"
+        return figure + " per cent"
     if lang == "ar":
-        return shown.replace("%", "").strip() + " في المائة"
+        return figure + " في المائة"
+    if lang == "ru":
+        value = (fraction * 100).quantize(Decimal(1).scaleb(-digits))
+        return f"{figure}\u00a0{_RUSSIAN_PERCENT[babel.Locale('ru').plural_form(value)]}"
     return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang == "es" else shown
 
 

@@ -896,8 +896,8 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
       join_list(style)     "a, b and c", "a, b y c", "a、b和c" (Babel's list patterns)
       commas               "a, b, c"; "a、b、c" in Chinese, "a، b" in Arabic
     UN house style for running text (housestyle.py):
-      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, French, Russian: no-break
-                               space), "0.31 في المائة" (Arabic), "0.31%" (Chinese)
+      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, French: no-break space),
+                               "0,31 процента" (Russian), "0.31 في المائة" (Arabic), "0.31%" (Chinese)
       amount(currency, usd)    "PYG 326.7 billion (about $46.0 million)",
                                "326.688 millones de guaraníes (unos 46,0 millones de dólares de los
                                Estados Unidos)"; ``usd`` optional

@@ -115,13 +115,21 @@ def test_large_amounts_in_words(lang: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "0.31 per cent"), ("es", "0,31\u00a0%"), ("fr", "0,31\u00a0%"), ("ru", "0,31\u00a0%"),
+    ("en", "0.31 per cent"), ("es", "0,31\u00a0%"), ("fr", "0,31\u00a0%"), ("ru", "0,31\u00a0процента"),
     ("ar", "0.31 في المائة"), ("zh", "0.31%"),
 ])
 def test_percent_in_running_text(lang: str, expected: str) -> None:
     filters = _filters(Locale(lang))
     assert filters["percent_text"](Decimal("0.31")) == expected
     assert "%" in filters["percent"](Decimal("0.31"))  # tables and figures keep the sign
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (1, 0, "1\u00a0процент"), (3, 0, "3\u00a0процента"), (5, 0, "5\u00a0процентов"), (21, 0, "21\u00a0процент"),
+    (11, 0, "11\u00a0процентов"), (Decimal("1.5"), 1, "1,5\u00a0процента"),
+])
+def test_russian_per_cent_agrees_with_the_number(value: Decimal, digits: int, expected: str) -> None:
+    assert _filters(Locale("ru"))["percent_text"](value, digits) == expected
 
 
 @pytest.mark.parametrize(("lang", "seven", "twelve", "item"),
