@@ -15,7 +15,7 @@ follows is lower case or a figure ("т. е. следит", "p. ex. pour", "p. 31
 Cased scripts (Latin, Cyrillic) also want a capital or an opening mark next;
 Arabic has no capitals, so any letter starts a sentence after ". ؟ !";
 Chinese ends a sentence at 。！？ with no space after it. English and Spanish
-keep the original rule byte for byte. Why not a library: docs/translation.md.
+keep the original rule byte for byte. Why not a library: docs/text-processing.md.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import re
 # "3.1.2.", "9.4.1", "10.4.12." and "a." / "b)": the numbering of a document's headings.
 _MULTI_LEVEL_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?\s")
 _FINAL_PUNCTUATION = (".", "!", "?", "…", ":", ";", '"', "”", "»", ")",
-                      "。", "！", "？", "：", "；", "”", "」", "）", "؟", "؛")
+                      "。", "！", "？", "：", "；", "」", "）", "؟", "؛")
 # A short line without final punctuation is a label or a title, not a sentence.
 SHORT_LINE_WORDS = 6
 # A longer one still is, when most of its longer words are capitalised (Title Case).
