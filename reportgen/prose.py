@@ -55,9 +55,13 @@ def _letters(text: str) -> str:
 
 
 def is_all_caps(line: str) -> bool:
-    """"LEGAL FRAMEWORK", "9.4.5. STATE TRANSPARENCY" (a few letters at least)."""
+    """"LEGAL FRAMEWORK", "9.4.5. STATE TRANSPARENCY" (a few letters at least).
+    Only a line written in a cased script can be: Arabic or Chinese text with
+    a Latin acronym in it ("... (MITIC) ...") is a sentence, not a heading
+    (``str.isupper`` alone says yes, since it ignores uncased letters)."""
     letters = _letters(line)
-    return len(letters) >= 4 and letters.isupper()
+    cased = all(c.isupper() or c.islower() for c in letters)
+    return len(letters) >= 4 and cased and letters.isupper()
 
 
 def _is_title_case(line: str) -> bool:

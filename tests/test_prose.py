@@ -171,3 +171,14 @@ def test_lead_sentence_and_headings_in_chinese_and_arabic() -> None:
     assert not is_heading("وتتولى اللجنة التنسيق بين المؤسسات العامة؟")
     assert lead_sentence("الإطار القانوني\n\nتتولى الوزارة التنسيق. وهي تضع المعايير.", "ar") == \
         "تتولى الوزارة التنسيق."
+
+
+def test_text_in_an_uncased_script_with_a_latin_acronym_is_not_a_heading() -> None:
+    """Arabic summaries naming MITIC or CONACYT were dropped as headings."""
+    from reportgen.prose import is_all_caps, is_heading
+
+    arabic = "تدير وزارة تكنولوجيا المعلومات والاتصالات (MITIC) البوابة الوطنية."
+    chinese = "信通部（MITIC）负责国家门户网站。"
+    assert not is_all_caps(arabic) and not is_heading(arabic)
+    assert not is_all_caps(chinese)
+    assert is_all_caps("9.4.5. TRANSPARENCIA DEL ESTADO")
