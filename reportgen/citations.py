@@ -31,6 +31,7 @@ class Source:
     url: str
     title: str | None  # None: the answers give no title (the narrative names the site)
     items: list[int] = field(default_factory=list)
+    lang: str | None = None  # the title is quoted as given in this language (not the answers')
 
 
 def source_id(url: str) -> str:
@@ -46,13 +47,16 @@ class SourceRegistry:
         for number in sorted(responses.answers):
             answer = responses.answers[number]
             for ref in answer.sources if answer else []:
-                self._add(ref.url, ref.title or responses.source_title(ref.url), number)
+                if ref.title:
+                    self._add(ref.url, ref.title, number, ref.lang)
+                else:
+                    self._add(ref.url, responses.source_title(ref.url), number, responses.source_lang(ref.url))
 
-    def _add(self, url: str, title: str | None, item: int) -> None:
+    def _add(self, url: str, title: str | None, item: int, lang: str | None = None) -> None:
         sid = source_id(url)
-        source = self.sources.setdefault(sid, Source(sid, url, title))
+        source = self.sources.setdefault(sid, Source(sid, url, title, lang=lang))
         if source.title is None:  # a later answer may title what an earlier one did not
-            source.title = title
+            source.title, source.lang = title, lang
         if item not in source.items:
             source.items.append(item)
 

@@ -43,8 +43,24 @@ from reportgen.paths import LOCALES
 
 SOURCE_LANG = "en"
 # Babel locale used for formatting each language: British English writes
-# "28 November 2026" as the UN style guide wants.
-FORMAT_LOCALES = {"en": "en_GB", "es": "es"}
+# "28 November 2026" as the UN style guide wants; Chinese is Simplified.
+FORMAT_LOCALES = {"en": "en_GB", "es": "es", "zh": "zh_Hans_CN"}
+# UN documents in every language, Arabic included, write Western digits 0-9
+# (CLDR's default for "ar" too, but not for ar_EG, ar_SA...): asked explicitly.
+NUMBERING_SYSTEM = "latn"
+# Bidi marks CLDR puts into some patterns (Arabic money: U+200F first): the
+# writers isolate every run by its direction, so the marks add nothing but an
+# invisible character to copy, search and check for a glyph.
+_BIDI_MARKS = re.compile("[\u200e\u200f\u061c]")
+# Month names in UN Arabic documents: the Levantine name, then the Egyptian
+# one after a slash ("30 تشرين الثاني/نوفمبر 2026"); CLDR has only the latter.
+UN_ARABIC_MONTHS = (
+    "كانون الثاني/يناير", "شباط/فبراير", "آذار/مارس", "نيسان/أبريل", "أيار/مايو", "حزيران/يونيه",
+    "تموز/يوليه", "آب/أغسطس", "أيلول/سبتمبر", "تشرين الأول/أكتوبر", "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر",
+)
+# The languages whose formats were settled before the other four (their
+# goldens must not move): percentages with their plain "#,##0.00%" pattern.
+_SETTLED = frozenset({"en", "es"})
 
 
 @dataclass(frozen=True)
@@ -222,32 +238,50 @@ class Locale:
 
     def number(self, value: int | float | Decimal, digits: int | None = None) -> str:
         pattern = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(value, format=pattern, locale=self.babel)
+        return format_decimal(value, format=pattern, locale=self.babel, numbering_system=NUMBERING_SYSTEM)
 
-    def money(self, amount: int | float | Decimal, currency: str) -> str:
+    def money(self, amount: int | float | Decimal, currency: str, whole: bool = False) -> str:
         """The amount with its ISO 4217 code in the locale's own order
         ("PYG 326,688,810,687", "326.688.810.687 PYG"); Babel's currency
-        digits drop the decimals of currencies without a minor unit (PYG)."""
+        digits drop the decimals of currencies without a minor unit (PYG).
+        ``whole``: no decimals at all (an amount in running text)."""
         pattern = self.babel.currency_formats["standard"].pattern.split(";")[0]
+        if whole:
+            pattern = re.sub(r"0\.0+", "0", pattern)
         pattern = pattern.replace("\xa4", "\xa4\xa4")
         pattern = re.sub(r"\xa4\xa4(?=[#0])", "\xa4\xa4\xa0", pattern)
         pattern = re.sub(r"(?<=[#0])\xa4\xa4", "\xa0\xa4\xa4", pattern)
-        return format_currency(amount, currency, format=pattern, locale=self.babel, currency_digits=True)
+        shown = format_currency(amount, currency, format=pattern, locale=self.babel, currency_digits=not whole,
+                                numbering_system=NUMBERING_SYSTEM)
+        return _BIDI_MARKS.sub("", shown)
 
     def compact(self, value: int | float | Decimal) -> str:
         """A rounded reading: "46 million", "46 millones"."""
-        return format_compact_decimal(value, format_type="long", locale=self.babel)
+        return format_compact_decimal(value, format_type="long", locale=self.babel, numbering_system=NUMBERING_SYSTEM)
 
     def currency_name(self, currency: str, count: int | float | Decimal = 2) -> str:
         return get_currency_name(currency, count=count, locale=self.babel)
 
     def percent(self, value: float | Decimal, digits: int = 2) -> str:
-        """``value`` is a fraction (0.0031 -> "0.31%")."""
-        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
-        return format_percent(value, format=pattern, locale=self.babel)
+        """``value`` is a fraction (0.0031 -> "0.31%"); French and Russian keep
+        their locale's no-break space before the sign ("0,31 %")."""
+        number = "#,##0." + "0" * digits if digits else "#,##0"
+        pattern = number + "%"
+        if self.lang not in _SETTLED:
+            pattern = self.babel.percent_formats[None].pattern.split(";")[0].replace("#,##0", number, 1)
+        shown = format_percent(value, format=pattern, locale=self.babel, numbering_system=NUMBERING_SYSTEM)
+        return _BIDI_MARKS.sub("", shown)
 
     def date(self, value: date) -> str:
-        return format_date(value, format="long", locale=self.babel)
+        """A date as UN documents write it: "30 November 2026", "30 de noviembre
+        de 2026", "1er décembre 2026", "30 ноября 2026 г.",
+        "30 تشرين الثاني/نوفمبر 2026", "2026年11月30日"."""
+        if self.lang == "ar":
+            return f"{value.day} {UN_ARABIC_MONTHS[value.month - 1]} {value.year}"
+        shown = format_date(value, format="long", locale=self.babel)
+        if self.lang == "fr" and value.day == 1:  # "le 1er décembre": the first day is an ordinal
+            shown = "1er" + shown[1:]
+        return shown
 
     def list(self, items: list[str], style: str = "standard") -> str:
         return format_list(list(items), style=style, locale=self.babel) if items else ""

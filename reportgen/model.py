@@ -204,6 +204,9 @@ class SourceEntry:
     # The address as printed: no scheme, text fragment or long query
     # (urls.display); the link always keeps the full ``url``.
     display: str = ""
+    # The title's language when it is not the document's (a title quoted as
+    # the Government gave it, in Spanish): writers mark it like a Span.
+    lang: str = ""
 
 
 @dataclass

@@ -31,7 +31,7 @@ from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.limits import Limits
 from reportgen.policy import Policy
-from reportgen.prose import prose_paragraphs, sentences
+from reportgen.prose import join_sentences, joins_without_space, prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
@@ -237,14 +237,22 @@ def escape_md(value: Any) -> Md:
 _SENTENCE_END = re.compile(r"[.!?…][\W]*$")
 
 
-def in_english(text: Md, marker: str | None) -> Md:
+def in_english(text: Md, marker: str | None, lang: str = SOURCE_LANG) -> Md:
     """English text in a profile of another language: tagged as English (so
     hyphenation follows it) and, when it is a sentence, marked "(in English)".
-    Headings, labels and table cells are tagged, not marked."""
-    tagged = f"[{text}]{{lang={SOURCE_LANG}}}"
+    Headings, labels and table cells are tagged, not marked. ``lang`` tags
+    text in another language still (answers given in Spanish), for which the
+    caller gives no marker."""
+    tagged = in_language(text, lang)
     if marker and _SENTENCE_END.search(text):
         tagged += f" _{escape_md(marker)}_"
     return Md(tagged)
+
+
+def in_language(text: Md, lang: str) -> Md:
+    """Markdown text tagged with its language: a ``model.Span`` once parsed,
+    which the writers mark (lang) and isolate (dir) in the document."""
+    return Md(f"[{text}]{{lang={lang}}}")
 
 
 def _finalize(value: Any) -> Any:
@@ -684,22 +692,46 @@ class ProfileView:
             return Md("")
         translated, ok = self._locale.answer_text(text, context)
         if shorten:
-            translated = first_sentences(translated, shorten, whole=whole)
+            lang = self._locale.lang if ok else self.answers_lang
+            translated = first_sentences(translated, shorten, whole=whole, lang=lang)
         if ok:
             return escape_md(translated)
         self.untranslated.add(text)
-        return in_english(escape_md(translated), self._locale.gettext(LABELS["in_english"]))
+        marker = self._locale.gettext(LABELS["in_english"]) if self.answers_lang == SOURCE_LANG else None
+        return in_english(escape_md(translated), marker, self.answers_lang)
 
     def source_title(self, source: Source) -> str:
         """A source's title in the profile's language; an untitled source is
-        named after its site ("Web page of mitic.gov.py"), never by its bare address."""
+        named after its site ("Web page of mitic.gov.py"), never by its bare address.
+        A quoted title is as given (its entry carries the language: ``_entry_lang``)."""
+        if self._quoted_lang(source) and source.title:
+            return source.title
         if source.title:
             return self.plain_text(source.title)
         return self._locale.gettext(LABELS["untitled_source"]) % {"domain": urls.domain(source.url)}
 
-    def source_phrase(self, source: Source) -> Phrase:
+    @property
+    def answers_lang(self) -> str:
+        """The language the Government answered in (``language:`` in the responses)."""
+        return self._responses.language
+
+    def _quoted_lang(self, source: Source) -> str | None:
+        """The language of a source title quoted as the Government gave it (a
+        Spanish law's name in English answers): never translated, always
+        shown as given; None for a title in the answers' language."""
+        return source.lang if source.title and source.lang and source.lang != self.answers_lang else None
+
+    def source_phrase(self, source: Source) -> Phrase | Md:
         """A source's title for templates: in the profile's language, or the English
-        one flagged as a fallback (a sentence that quotes it then falls back whole)."""
+        one flagged as a fallback (a sentence that quotes it then falls back whole).
+        A title quoted in another language is itself, tagged with that language
+        unless it is the profile's (the same in the English form of a sentence)."""
+        quoted = self._quoted_lang(source)
+        if quoted and source.title:
+            tagged = in_language(escape_md(source.title), quoted)
+            if quoted == self._locale.lang:  # untagged here, tagged in an English fallback
+                return phrase(source.title, tagged)
+            return _md(tagged, tagged)
         if source.title:
             translated, ok = self._locale.answer_text(source.title, SOURCE_TITLE)
             if not ok:
@@ -710,6 +742,12 @@ class ProfileView:
         return phrase((found or LABELS["untitled_source"]) % values, LABELS["untitled_source"] % values,
                       fallback=found is None)
 
+    def _entry_lang(self, source: Source) -> str:
+        """The language of a sources-list entry's title when it is not the
+        profile's (model.SourceEntry.lang), else ""."""
+        quoted = self._quoted_lang(source)
+        return quoted if quoted and quoted != self._locale.lang else ""
+
     def plain_text(self, text: str) -> str:
         """Like ``free_text`` for places that take plain text (source titles)."""
         translated, ok = self._locale.answer_text(text, SOURCE_TITLE)
@@ -719,24 +757,27 @@ class ProfileView:
         return f"{translated} {self._locale.gettext(LABELS['in_english'])}"
 
 
-def first_sentences(text: str, limit: int, whole: bool = False) -> str:
+def first_sentences(text: str, limit: int, whole: bool = False, lang: str = SOURCE_LANG) -> str:
     """The first prose paragraph's sentences that fit in ``limit`` characters
     (at least one sentence; a single over-long sentence is cut at a word with
     "…"). Headings, titles and source labels ("Presidential decree N° 8942",
     "3.1.2. MAIN ACTORS") are never run into the sentences. A text of one
     short line is its own summary (a name, a title, "2022-2030"); several
-    heading lines and nothing else give none rather than a made-up sentence."""
+    heading lines and nothing else give none rather than a made-up sentence.
+    ``lang`` is the text's language: how its sentences end and join (Chinese:
+    at 。 with no space; a long sentence is cut at a character, not a word)."""
     paragraphs = prose_paragraphs(text)
     if not paragraphs:
         lines = [line for line in text.splitlines() if line.strip()]
         return " ".join(lines[0].split()) if len(lines) == 1 and len(lines[0]) <= limit else ""
     out = ""
-    for sentence in sentences(paragraphs[0]):
+    for sentence in sentences(paragraphs[0], lang):
         if out and len(out) + 1 + len(sentence) > limit:
             break
-        out = f"{out} {sentence}".strip()
+        out = join_sentences([out, sentence], lang).strip() if out else sentence
     if len(out) > limit * 1.5 and not whole:
-        out = out[: limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+        cut = out[: limit] if joins_without_space(lang) else out[: limit].rsplit(" ", 1)[0]
+        out = cut.rstrip(",;:，；：、،؛") + "…"
     return out
 
 
@@ -850,11 +891,13 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
       currency_name(count) "US dollars", "dólares estadounidenses" (CLDR)
       percent(digits=2)    "0.31%", "0,31 %" — for tables and figures
       number(digits)       "1,250", "1250"
-      date                 "28 November 2026", "28 de noviembre de 2026"
-      join_list(style)     "a, b and c", "a, b y c"
-      commas               "a, b, c"
+      date                 "28 November 2026", "28 de noviembre de 2026", "2026年11月28日",
+                           "28 تشرين الثاني/نوفمبر 2026" (UN Arabic months, Western digits)
+      join_list(style)     "a, b and c", "a, b y c", "a、b和c" (Babel's list patterns)
+      commas               "a, b, c"; "a、b、c" in Chinese, "a، b" in Arabic
     UN house style for running text (housestyle.py):
-      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, no-break space)
+      percent_text(digits=2)   "0.31 per cent" (English), "0,31 %" (Spanish, French: no-break space),
+                               "0,31 процента" (Russian), "0.31 في المائة" (Arabic), "0.31%" (Chinese)
       amount(currency, usd)    "PYG 326.7 billion (about $46.0 million)",
                                "326.688 millones de guaraníes (unos 46,0 millones de dólares de los
                                Estados Unidos)"; ``usd`` optional
@@ -876,7 +919,8 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         def amount(value: Any, currency: str, usd: Any = None) -> str:
             dollars = None if usd is None else as_decimal(usd)
             return housestyle.amount_with_dollars(as_decimal(value), currency, dollars, loc.lang, number,
-                                                  lambda code: loc.currency_name(code, 2), loc.gettext(ABOUT))
+                                                  lambda code: loc.currency_name(code, 2), loc.gettext(ABOUT),
+                                                  lambda value, code: loc.money(value, code, whole=True))
 
         words = [loc.gettext(word) for word in NUMBER_WORDS]
         return {
@@ -903,7 +947,8 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
 
     def commas(items: Any) -> Md:
         items = list(items)
-        return _md(", ".join(escape_md(i) for i in items), Md(", ".join(escape_md(source_of(i)) for i in items)),
+        comma = housestyle.enumeration_comma(locale.lang)
+        return _md(comma.join(escape_md(i) for i in items), Md(", ".join(escape_md(source_of(i)) for i in items)),
                    fallback=any(is_fallback(i) for i in items))
 
     def lower(value: Any) -> Any:
@@ -988,6 +1033,8 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title)
+    for entry in document.sources:
+        entry.lang = profile._entry_lang(registry.get(entry.id))
     for entry in document.sources:
         entry.details = _source_details(entry, labels)
     housestyle.apply(document)

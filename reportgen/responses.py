@@ -42,6 +42,18 @@ def _printable(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_printable)]
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+def _language(tag: str) -> str:
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a language tag (BCP 47: en, es, fr, ru, ar, zh)")
+    return tag
+
+
+# A BCP 47 language tag ("en", "es", "zh-Hans"): the language answers or a
+# quoted title are written in.
+Language = Annotated[str, AfterValidator(_language)]
 
 
 class _Strict(BaseModel):
@@ -51,6 +63,7 @@ class _Strict(BaseModel):
 class SourceRef(_Strict):
     url: str
     title: Text | None = None
+    lang: Language | None = None  # a title quoted as given, in another language than the answers
     locator: Text | None = None  # "p. 31", "pp. 32, 95"
 
 
@@ -59,6 +72,7 @@ class RegistrySource(_Strict):
 
     url: str
     title: Text
+    lang: Language | None = None  # a title quoted as given, in another language than the answers
 
 
 class Flags(_Strict):
@@ -155,6 +169,7 @@ class Respondent(_Strict):
 class Responses(_Strict):
     country: str
     questionnaire: str
+    language: Language = "en"  # the language the Government answered in
     submitted: date | None = None
     respondent: Respondent = Field(default_factory=Respondent)
     consent: str | None = None
@@ -171,6 +186,11 @@ class Responses(_Strict):
     def source_title(self, url: str) -> str | None:
         key = urls.normalize(url)
         return next((s.title for s in self.sources if urls.normalize(s.url) == key), None)
+
+    def source_lang(self, url: str) -> str | None:
+        """The language of a registered source's title when it is quoted in another language."""
+        key = urls.normalize(url)
+        return next((s.lang for s in self.sources if urls.normalize(s.url) == key), None)
 
     @property
     def consents(self) -> bool:

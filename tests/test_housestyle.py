@@ -4,6 +4,7 @@ and what the built profiles show of them (pdftotext, python-docx, pdfplumber).""
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from reportgen import model as m
 from reportgen.countries import un_codes, un_name
-from reportgen.housestyle import typography
+from reportgen.housestyle import apply, typography
 from reportgen.i18n import Locale
 from reportgen.narrative import Options, _filters, build_document
 from reportgen.questionnaire import load
@@ -85,6 +86,17 @@ def test_synthetic_profiles_name_the_official_names(synthetic, code: str, lang: 
     ("en", "in place.. Next", "in place. Next"),
     ("en", "and so on...", "and so on..."),
     ("en", "No. of items", "No. of items"),  # "No." not before a number: left alone
+    ("fr", "Réponse : oui; voir « Plan » !", "Réponse\u00a0: oui\u202f; voir «\u202fPlan\u202f»\u202f!"),
+    ("fr", "https://www.mitic.gov.py/?q=1 à 10:30", "https://www.mitic.gov.py/?q=1 à 10:30"),  # left alone
+    ("fr", "Éditeur:", "Éditeur\u00a0:"),  # a label's text in its Strong node
+    ("ru", "Кот-д'Ивуар", "Кот-д\u2019Ивуар"),
+    ("zh", "信通部 电子政务; 巴拉圭 门户网站。 The plan", "信通部电子政务；巴拉圭门户网站。The plan"),
+    ("zh", "Fernando Saguier, 信息和通信技术部部长", "Fernando Saguier，信息和通信技术部部长"),
+    ("zh", "Law No. 5282, 1,234", "Law No.\u00a05282, 1,234"),  # Latin text and figures keep theirs
+    ("zh", "国家发展计划: 一致. 出版者:", "国家发展计划：一致。出版者："),
+    ("zh", "https://www.gov.cn/ 10:30", "https://www.gov.cn/ 10:30"),
+    ("ar", "Fernando Saguier, وزير; باراغواي", "Fernando Saguier، وزير؛ باراغواي"),
+    ("ar", "باراغواي, 1,234", "باراغواي, 1,234"),  # before a figure: left alone
 ])
 def test_typography(lang: str, text: str, expected: str) -> None:
     assert typography(text, lang) == expected
@@ -102,11 +114,22 @@ def test_large_amounts_in_words(lang: str, expected: str) -> None:
     assert amount(Decimal("326688810687"), "PYG", Decimal("46012345")) == expected
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("en", "0.31 per cent"), ("es", "0,31\u00a0%")])
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "0.31 per cent"), ("es", "0,31\u00a0%"), ("fr", "0,31\u00a0%"), ("ru", "0,31\u00a0процента"),
+    ("ar", "0.31 في المائة"), ("zh", "0.31%"),
+])
 def test_percent_in_running_text(lang: str, expected: str) -> None:
     filters = _filters(Locale(lang))
     assert filters["percent_text"](Decimal("0.31")) == expected
     assert "%" in filters["percent"](Decimal("0.31"))  # tables and figures keep the sign
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (1, 0, "1\u00a0процент"), (3, 0, "3\u00a0процента"), (5, 0, "5\u00a0процентов"), (21, 0, "21\u00a0процент"),
+    (11, 0, "11\u00a0процентов"), (Decimal("1.5"), 1, "1,5\u00a0процента"),
+])
+def test_russian_per_cent_agrees_with_the_number(value: Decimal, digits: int, expected: str) -> None:
+    assert _filters(Locale("ru"))["percent_text"](value, digits) == expected
 
 
 @pytest.mark.parametrize(("lang", "seven", "twelve", "item"),
@@ -141,3 +164,81 @@ def test_profile_text_in_house_style(paraguay, lang: str) -> None:
     if lang == "es":
         assert not re.search(r"\d ?%", text.replace("\u00a0%", ""))
         assert "Preguntas: P" in text and "Q1" not in text
+
+
+
+# --- numbers, dates and lists in six languages (issue 13, item 4) ---------------------------
+
+
+@pytest.mark.parametrize(("lang", "number", "day", "first", "items"), [
+    ("en", "1,234,567.9", "30 November 2026", "1 December 2026", "A, B and C"),
+    ("es", "1.234.567,9", "30 de noviembre de 2026", "1 de diciembre de 2026", "A, B y C"),
+    ("fr", "1\u202f234\u202f567,9", "30 novembre 2026", "1er décembre 2026", "A, B et C"),
+    ("ru", "1\u00a0234\u00a0567,9", "30 ноября 2026\u202fг.", "1 декабря 2026\u202fг.", "A, B и C"),
+    ("ar", "1,234,567.9", "30 تشرين الثاني/نوفمبر 2026", "1 كانون الأول/ديسمبر 2026", "A وB وC"),
+    ("zh", "1,234,567.9", "2026年11月30日", "2026年12月1日", "A、B和C"),
+])
+def test_numbers_dates_and_lists_as_un_documents_write_them(lang: str, number: str, day: str, first: str,
+                                                            items: str) -> None:
+    filters = _filters(Locale(lang))
+    assert filters["number"](Decimal("1234567.891"), 1) == number
+    assert filters["date"](date(2026, 11, 30)) == day
+    assert filters["date"](date(2026, 12, 1)) == first
+    assert filters["join_list"](["A", "B", "C"]) == items
+
+
+def test_arabic_figures_are_western_digits() -> None:
+    """UN Arabic documents write 0-9; CLDR's Arabic-Indic digits (٠-٩) would
+    come with a locale such as ar_EG or an explicit numbering system."""
+    filters = _filters(Locale("ar"))
+    shown = " ".join([filters["number"](Decimal("1234567.5"), 1), filters["percent"](Decimal("0.31")),
+                      filters["percent_text"](Decimal("0.31")), filters["money"](Decimal("326688810687"), "PYG"),
+                      filters["date"](date(2026, 11, 30)), filters["count"](12), filters["compact"](46012509)])
+    assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", shown), shown
+    assert "1,234,567.5" in shown and "326,688,810,687" in shown and "2026" in shown
+    assert not re.search("[\u200e\u200f\u061c]", shown)  # no bidi marks: the writers isolate runs
+
+
+def test_chinese_lists_have_no_spaces_between_han_characters() -> None:
+    filters = _filters(Locale("zh"))
+    assert filters["join_list"](["信通部", "国会", "最高法院"]) == "信通部、国会和最高法院"
+    assert filters["commas"](["信通部", "国会", "最高法院"]) == "信通部、国会、最高法院"
+    assert _filters(Locale("ar"))["commas"](["أ", "ب"]) == "أ، ب"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fr", "326\u202f688\u202f810\u202f687\u00a0PYG (about 46\u202f012\u202f345\u00a0USD)"),
+    ("zh", "PYG\u00a0326,688,810,687（about USD\u00a046,012,345）"),
+])
+def test_other_languages_give_amounts_in_full_not_in_spanish_words(lang: str, expected: str) -> None:
+    """Not "326.688 millones de guaraníes" in a French profile: the exact
+    amount in the locale's order until editors settle the words ("about" is
+    the catalog's, English here for want of a translation in the test catalog)."""
+    amount = _filters(Locale(lang, locales_dir=Path("/nonexistent")))["amount"]
+    assert amount(Decimal("326688810687"), "PYG", Decimal("46012345")) == expected
+
+
+def _reference_document(text: str, lang: str) -> m.Document:
+    """A paragraph of ``text`` with a reference marker after it, as a template writes it."""
+    call = m.Citation("src-1", number=3)
+    paragraph = m.Paragraph([m.Text(text), m.Reference([call], [m.RefPart("[3]", 3)]), m.Text(" 下一句。")])
+    meta = m.Meta(title="t", country="c", country_code="PRY", lang=lang, subject="s", author="a", keywords=[],
+                  edition="2024", status="Draft", date=date(2026, 11, 30))
+    return m.Document(meta, [m.Section("s", "body", [paragraph])])
+
+
+def test_french_space_before_a_semicolon_after_a_reference() -> None:
+    document = _reference_document("MITIC – Administration électronique", "fr")
+    document.sections[0].blocks[0].children[2] = m.Text("; Paraguay – Portail : accueil")
+    apply(document)
+    assert document.sections[0].blocks[0].children[2].text == "\u202f; Paraguay – Portail\u00a0: accueil"
+
+
+def test_chinese_reference_goes_before_the_full_stop() -> None:
+    document = _reference_document("信通部负责协调。", "zh")
+    apply(document)
+    run = document.sections[0].blocks[0].children
+    assert [getattr(node, "text", None) for node in run] == ["信通部负责协调", "[3]", "。下一句。"]
+    english = _reference_document("The MITIC coordinates.", "en")
+    apply(english)
+    assert english.sections[0].blocks[0].children[0].text == "The MITIC coordinates."

@@ -34,7 +34,7 @@ def test_country_and_language_names() -> None:
     assert Locale("es").territory("DEU") == "Alemania"
     # the official UN short name, not CLDR's "South Korea" (tests/test_housestyle.py has more)
     assert Locale("en").territory("KOR") == "Republic of Korea"
-    assert Locale("fr").territory("KOR") == "Corée du Sud"  # no UN name for French in the table: CLDR
+    assert Locale("fr").territory("KOR") == "République de Corée"  # CLDR: "Corée du Sud"
     assert Locale("es").language_name("en") == "inglés"
 
 

@@ -11,7 +11,7 @@ import pytest
 from reportgen import questionnaire
 from reportgen.importers.forms import parse_export
 from reportgen.narrative import first_sentences
-from reportgen.prose import is_heading, strip_inline_headings
+from reportgen.prose import is_heading, lead_sentence, sentences, strip_inline_headings
 from reportgen.writers import WriterOptions
 from reportgen.writers.docx import write_docx
 from tests.test_narrative import build
@@ -121,3 +121,64 @@ def test_the_profile_summary_skips_the_heading_in_the_docx(tmp_path: Path) -> No
     paragraphs = [p.text for p in docx.Document(io.BytesIO(write_docx(result.document, WriterOptions()))).paragraphs]
     assert "Agency: The MITIC convenes the actors of the ICT ecosystem. It publishes the plan." in paragraphs
     assert not any("MAIN ACTORS" in text or "8942" in text for text in paragraphs)
+
+
+# --- sentences beyond Latin (issue 13, item 4) -----------------------------------
+
+
+def test_chinese_sentences_end_at_full_width_marks_with_no_space() -> None:
+    text = "巴拉圭设立了电子政务委员会。该委员会负责协调！是否有预算？有。网址为 www.mitic.gov.py。"
+    assert sentences(text, "zh") == ["巴拉圭设立了电子政务委员会。", "该委员会负责协调！", "是否有预算？", "有。",
+                                     "网址为 www.mitic.gov.py。"]
+    # the English rule finds no sentence end at all in the same text
+    assert sentences(text, "en") == [text]
+
+
+def test_arabic_sentences_end_at_full_stop_question_and_exclamation_marks() -> None:
+    text = ("أنشأت باراغواي لجنة للحكومة الإلكترونية. وتتولى اللجنة التنسيق؟ نعم! "
+            "وينص القانون رقم 5282 على ذلك؛ وهو ساري المفعول.")
+    assert sentences(text, "ar") == ["أنشأت باراغواي لجنة للحكومة الإلكترونية.", "وتتولى اللجنة التنسيق؟", "نعم!",
+                                     "وينص القانون رقم 5282 على ذلك؛ وهو ساري المفعول."]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("ru", "Парагвай создал комитет. Комитет координирует работу, т. е. следит за совместимостью. См. стр. 31. "
+           "Согласно ст. 5 Закона. Н. Иванов подписал.",
+     ["Парагвай создал комитет.", "Комитет координирует работу, т. е. следит за совместимостью.", "См. стр. 31.",
+      "Согласно ст. 5 Закона.", "Н. Иванов подписал."]),
+    ("fr", "Le Paraguay a créé un comité. M. Dupont le préside, p. ex. pour l’interopérabilité. "
+           "« Oui. » Voir p. 31. Élargi en 2022.",
+     ["Le Paraguay a créé un comité.", "M. Dupont le préside, p. ex. pour l’interopérabilité.", "« Oui. »",
+      "Voir p. 31.", "Élargi en 2022."]),
+])
+def test_cyrillic_and_french_sentences_keep_abbreviations_and_initials(lang: str, text: str,
+                                                                       expected: list[str]) -> None:
+    assert sentences(text, lang) == expected
+
+
+def test_a_chinese_summary_joins_sentences_without_a_space_and_cuts_at_a_character() -> None:
+    text = "信通部召集电子政务委员会。该委员会是一个机构间网络。它交流计划和项目。"
+    assert first_sentences(text, 30, lang="zh") == "信通部召集电子政务委员会。该委员会是一个机构间网络。"
+    long = "信通部" * 100 + "。"
+    cut = first_sentences(long, 20, lang="zh")
+    assert cut == "信通部" * 6 + "信通" + "…"  # 20 characters, then the ellipsis: no word boundary to look for
+
+
+def test_lead_sentence_and_headings_in_chinese_and_arabic() -> None:
+    assert lead_sentence("国家电子政务战略\n\n信通部负责。它协调。", "zh") == "信通部负责。"
+    assert not is_heading("信通部召集并主持电子政务协调和互操作性委员会。")
+    assert is_heading("国家信通技术计划")  # a short title without final punctuation
+    assert not is_heading("وتتولى اللجنة التنسيق بين المؤسسات العامة؟")
+    assert lead_sentence("الإطار القانوني\n\nتتولى الوزارة التنسيق. وهي تضع المعايير.", "ar") == \
+        "تتولى الوزارة التنسيق."
+
+
+def test_text_in_an_uncased_script_with_a_latin_acronym_is_not_a_heading() -> None:
+    """Arabic summaries naming MITIC or CONACYT were dropped as headings."""
+    from reportgen.prose import is_all_caps, is_heading
+
+    arabic = "تدير وزارة تكنولوجيا المعلومات والاتصالات (MITIC) البوابة الوطنية."
+    chinese = "信通部（MITIC）负责国家门户网站。"
+    assert not is_all_caps(arabic) and not is_heading(arabic)
+    assert not is_all_caps(chinese)
+    assert is_all_caps("9.4.5. TRANSPARENCIA DEL ESTADO")
