@@ -13,13 +13,21 @@ A chart is first laid out as a list of shapes in points (``_Shape``), then
 serialised twice: ``_svg`` (text stays text, in "Profile Sans", the PDF's own
 font) and ``_png`` (Pillow, 300 dpi, the same font files). Words come
 translated from the caller (catalogs), numbers formatted by Babel.
+
+Right to left (Arabic): the layout is mirrored (labels on the right, bars
+growing leftwards, the legend from the right) and Arabic words are measured
+and drawn with Noto Naskh Arabic. WeasyPrint draws SVG text letter by letter,
+without shaping or bidi (an Arabic word comes out unjoined and reversed), so
+a chart with right-to-left text goes to the PDF as its PNG, which Pillow draws
+through libraqm (HarfBuzz and FriBidi): see :func:`needs_raster`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from html import escape
 from pathlib import Path
@@ -31,6 +39,13 @@ from reportgen import model as m
 DPI = 300
 SCALE = DPI / 72  # pixels per point in the PNG
 FONT_FAMILY = "Profile Sans"  # the name the HTML/PDF writers give the bundled Noto Sans
+# The SVG's font stack, as the page's: Latin, Cyrillic and Greek in the bundled
+# Noto Sans, Arabic in Noto Naskh Arabic, Chinese in Noto Sans CJK SC.
+FONT_STACK = f"{FONT_FAMILY}, Noto Naskh Arabic, Noto Sans CJK SC, Noto Sans, sans-serif"
+ARABIC_FONTS = ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
+# Where Debian's fonts-noto-core puts them, until they are bundled in templates/fonts.
+SYSTEM_ARABIC = Path("/usr/share/fonts/truetype/noto")
+_RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 MAX_WIDTH_PT = 453  # 160 mm, inside the A4 text width of the PDF and the DOCX
 LABEL_SIZE = 8.0
 HEADER_SIZE = 7.5
@@ -108,9 +123,25 @@ def _font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), pixels)
 
 
+def is_rtl_text(text: str) -> bool:
+    """Whether ``text`` has letters of a right-to-left script (Arabic, Hebrew...)."""
+    return bool(_RTL_TEXT.search(text))
+
+
+def _face(text: str, fonts: Fonts, bold: bool) -> Path:
+    """The font file that has ``text``'s letters: Noto Naskh Arabic for Arabic
+    text (bundled beside Noto Sans, else Debian's), else the bundled Noto Sans."""
+    if is_rtl_text(text):
+        name = ARABIC_FONTS[1 if bold else 0]
+        for folder in (fonts.regular.parent, SYSTEM_ARABIC):
+            if (folder / name).is_file():
+                return folder / name
+    return fonts.bold if bold else fonts.regular
+
+
 def text_width(text: str, size: float, fonts: Fonts, bold: bool = False) -> float:
     """Advance width of ``text`` in points at ``size`` points."""
-    font = _font(fonts.bold if bold else fonts.regular, 200)
+    font = _font(_face(text, fonts, bold), 200)
     return font.getlength(text) * size / 200
 
 
@@ -209,9 +240,43 @@ def _text_colour(kind: str) -> str:
 # --- output -----------------------------------------------------------------
 
 
-def render(name: str, canvas: _Canvas, fonts: Fonts, title: str) -> m.Chart:
-    """The chart as SVG now and as PNG when the DOCX writer asks for it."""
+def render(name: str, canvas: _Canvas, fonts: Fonts, title: str, direction: str = "ltr") -> m.Chart:
+    """The chart as SVG now and as PNG when the DOCX writer asks for it;
+    mirrored when the document runs right to left."""
+    if direction == "rtl":
+        canvas = mirror(canvas)
     return m.Chart(name, _svg(canvas, title), canvas.width, canvas.height, raster=partial(_png, canvas, fonts))
+
+
+_MIRRORED_ANCHOR = {"start": "end", "middle": "middle", "end": "start"}
+
+
+def mirror(canvas: _Canvas) -> _Canvas:
+    """The canvas flipped left for right: where an Arabic reader starts
+    reading (labels, the bars' origin, the legend's first entry) is on the right.
+    Text itself is not flipped, only placed: a left-aligned label becomes
+    right-aligned at the mirrored point."""
+    width = canvas.width
+    shapes: list[_Shape] = []
+    for s in canvas.shapes:
+        if s.kind == "rect":
+            shapes.append(replace(s, x=round(width - s.x - s.w, 2)))
+        elif s.kind == "line":
+            shapes.append(replace(s, x=round(width - s.x, 2), w=round(width - s.w, 2)))
+        elif s.kind == "circle":
+            shapes.append(replace(s, x=round(width - s.x, 2)))
+        else:
+            shapes.append(replace(s, x=round(width - s.x, 2), anchor=_MIRRORED_ANCHOR[s.anchor]))
+    return _Canvas(canvas.width, canvas.height, shapes)
+
+
+def needs_raster(svg: str) -> bool:
+    """Whether WeasyPrint would draw this SVG's text wrongly: it places SVG
+    text letter by letter, unshaped and left to right, which breaks Arabic."""
+    return any(is_rtl_text(text) for text in _SVG_TEXT.findall(svg))
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
 def _svg(canvas: _Canvas, title: str) -> str:
@@ -220,7 +285,7 @@ def _svg(canvas: _Canvas, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width:.2f}pt" height="{canvas.height:.2f}pt" '
         f'viewBox="0 0 {canvas.width:.2f} {canvas.height:.2f}" role="img">',
         f"<title>{escape(title, quote=False)}</title>",
-        f'<g font-family="{FONT_FAMILY}, Noto Sans, sans-serif">',
+        f'<g font-family="{FONT_STACK}">',
     ]
     for s in canvas.shapes:
         if s.kind == "rect":
@@ -259,7 +324,8 @@ def _png(canvas: _Canvas, fonts: Fonts) -> bytes:
             draw.line([s.x * SCALE, s.y * SCALE, s.w * SCALE, s.h * SCALE], fill=s.stroke,
                       width=max(1, round(0.6 * SCALE)))
         else:
-            font = _font(fonts.bold if s.bold else fonts.regular, round(s.size * SCALE))
+            font = _font(_face(s.text, fonts, s.bold), round(s.size * SCALE))
+            # Pillow shapes and orders the text through libraqm (Arabic joins, bidi).
             draw.text((s.x * SCALE, s.y * SCALE), s.text, fill=s.fill, font=font, anchor=_PIL_ANCHORS[s.anchor])
     buffer = io.BytesIO()
     # zlib level 1: a fifth larger than level 9, ten times faster (docs/benchmarks.md)
