@@ -80,3 +80,32 @@ def test_counts_are_formatted_by_babel() -> None:
     texts = {lang: [s.text for s in figures.stacked_bars(bars, columns, FONTS, Locale(lang).number).shapes]
              for lang in ("en", "es")}
     assert "1,250" in texts["en"] and "1.250" in texts["es"]
+
+
+def test_right_to_left_chart_is_mirrored_and_rasterised_for_the_pdf() -> None:
+    """Arabic: labels right-aligned at the right edge, the first status
+    column at the right; Arabic words measured in Noto Naskh Arabic (its cmap
+    has them); the PDF gets the PNG (WeasyPrint's SVG text is unshaped),
+    an English chart keeps its SVG."""
+    from fontTools.ttLib import TTFont
+
+    from reportgen.writers.html import chart_uri
+
+    rows = [figures.Row("الأمن السيبراني", "positive"), figures.Row("الهوية الرقمية", "planned")]
+    columns = [figures.Column("positive", "نعم"), figures.Column("planned", "مخطط")]
+    canvas = figures.status_matrix(rows, columns, FONTS)
+    chart = figures.render("legislation", canvas, FONTS, "مجالات التشريع", direction="rtl")
+    svg = etree.fromstring(chart.svg.encode("utf-8"))
+    labels = {t.text: t for t in svg.iter(f"{SVG}text")}
+    label = labels["الأمن السيبراني"]
+    assert label.get("text-anchor") == "end" and float(label.get("x")) == pytest.approx(chart.width_pt)
+    assert float(labels["نعم (1)"].get("x")) > float(labels["مخطط (1)"].get("x"))
+    face = figures._face("نعم", FONTS, bold=False)
+    assert all(ord(c) in TTFont(face).getBestCmap() for c in "الأمن السيبراني" if c != " ")
+    assert figures.needs_raster(chart.svg) and chart_uri(chart).startswith("data:image/png;base64,")
+    english = figures.render("legislation", figures.status_matrix(
+        [figures.Row("Cybersecurity", "positive")], [figures.Column("positive", "In place")], FONTS), FONTS, "x")
+    assert not figures.needs_raster(english.svg) and chart_uri(english).startswith("data:image/svg+xml")
+    assert 'font-family="Profile Sans, Noto Naskh Arabic, Noto Sans CJK SC' in chart.svg
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.size == (round(chart.width_pt * figures.SCALE), round(chart.height_pt * figures.SCALE))

@@ -536,31 +536,42 @@ class _HtmlBuilder:
         parts.append(_prose(text[last:]))
         return "".join(parts)
 
-    def dir_attr(self, text: str) -> str:
-        """`` dir="ltr"`` (or rtl) when ``text`` runs against the document's
-        direction, else nothing: the isolation HTML's ``dir="auto"`` would
-        give, decided here because WeasyPrint does not know ``auto``."""
+    def against(self, text: str) -> str:
+        """``text``'s direction when it runs against the current one, else "":
+        the isolation HTML's ``dir="auto"`` would give, decided here because
+        WeasyPrint does not know ``auto``."""
         direction = text_direction(text)
-        return f' dir="{direction}"' if direction and direction != self.dir else ""
+        return direction if direction != self.dir else ""
+
+    def dir_attr(self, text: str) -> str:
+        """`` dir="ltr"`` (or rtl) when ``text`` runs against the current direction."""
+        direction = self.against(text)
+        return f' dir="{direction}"' if direction else ""
 
     def span(self, node: m.Span) -> str:
         """Text in another language: ``lang``, and ``dir`` (which isolates it
         in browsers and gives WeasyPrint its own base direction) when its
         direction differs from the document's."""
         direction = f' dir="{node.dir}"' if node.dir != self.dir else ""
-        outer, self.dir = self.dir, node.dir  # inside, the span's direction is the one to isolate against
+        inner = self.inlines_in(node.children, node.dir)
+        return f'<span lang="{_attr(html_lang(node.lang))}"{direction}>{inner}</span>'
+
+    def inlines_in(self, nodes: list[m.Inline], direction: str) -> str:
+        """``nodes`` inside an element of direction ``direction``: what runs
+        against it is isolated, what runs with it needs nothing more."""
+        outer, self.dir = self.dir, direction or self.dir
         try:
-            inner = self.inlines(node.children)
+            return self.inlines(nodes)
         finally:
             self.dir = outer
-        return f'<span lang="{_attr(html_lang(node.lang))}"{direction}>{inner}</span>'
 
     def link(self, node: m.Link) -> str:
         url = safe_url(node.url)
-        direction = self.dir_attr(m.plain_text(node.children))
+        against = self.against(m.plain_text(node.children))
+        direction = f' dir="{against}"' if against else ""
         # Links are never hyphenated (print.css): a long word in one needs no
         # span, and a span would put the link's tag under /Span in a PDF.
-        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines(node.children))
+        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines_in(node.children, against))
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
         if not url:
             return inner
