@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -74,6 +74,8 @@ class Task:
     lang: str
     formats: tuple[str, ...]
     key: str  # fingerprint of every input of this country and language
+    stem: str = ""  # the outputs' file name without suffix (document_stem); "" = the country-language default
+    pdf_tag: str = ""  # the PDF variant in the PDF's name, when not the default (variant_tag)
 
 
 @dataclass
@@ -100,7 +102,7 @@ class Summary:
     skipped: list[Task] = field(default_factory=list)
     failed: list[TaskResult] = field(default_factory=list)
     seconds: float = 0.0
-    set_aside: list[dict[str, str]] = field(default_factory=list)  # outputs of failed documents moved away
+    set_aside: list[dict[str, str]] = field(default_factory=list)  # outputs moved away (failed or superseded)
     manifest: Path | None = None  # the run manifest written at the end
 
     @property
@@ -153,8 +155,54 @@ def task_key(shared: str, responses: Path, country: str, lang: str, locales: Pat
     return digest.hexdigest()
 
 
-def output_name(country: str, lang: str, fmt: str) -> str:
-    return f"{country}-profile-{lang}.{fmt}"
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
+_QUESTIONNAIRE_LINE = re.compile(rb"^questionnaire:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.MULTILINE)
+_EDITION_LINE = re.compile(r"^edition:[ \t]*[\"']?([\w.-]+)", re.MULTILINE)
+
+
+def edition_of(responses: bytes) -> str:
+    """The edition of the questionnaire a responses file names, read from the
+    two files' text (planning, a no-op rebuild included, loads no model);
+    "unknown" when it cannot be read (the build then fails with the reason)."""
+    from reportgen.paths import PACKAGE
+
+    found = _QUESTIONNAIRE_LINE.search(responses)
+    if not found:
+        return "unknown"
+    name = found.group(1).decode() + ".yaml"
+    for folder in (Path("questionnaires"), PACKAGE / "questionnaires"):  # as questionnaire._folders
+        if (folder / name).is_file():
+            edition = _EDITION_LINE.search((folder / name).read_text(encoding="utf-8"))
+            return edition.group(1) if edition else "unknown"
+    return "unknown"
+
+
+def document_stem(country: str, lang: str, edition: str, options: BuildOptions) -> str:
+    """``PRY-profile-2024-en``, then ``-draft`` unless Final and ``-internal``
+    for a copy not for publication: what a printer or a web team must not
+    confuse is in the name (docs/batches.md)."""
+    parts = [country, "profile", edition, lang]
+    if options.status != "final":
+        parts.append("draft")
+    if options.internal:
+        parts.append("internal")
+    return "-".join(parts)
+
+
+def variant_tag(variant: str | None) -> str:
+    """The PDF variant as a file-name part: "" for the default (PDF/UA-1),
+    ``pdfa-3a-pdfua-1`` for pdf/a-3a+pdf/ua-1, ``untagged`` for none."""
+    if variant == DEFAULT_PDF_VARIANT:
+        return ""
+    if variant is None:
+        return "untagged"
+    return variant.replace("/", "").replace("+", "-")
+
+
+def output_name(task: Task, fmt: str) -> str:
+    stem = task.stem or f"{task.country}-profile-{task.lang}"
+    tag = f"-{task.pdf_tag}" if fmt == "pdf" and task.pdf_tag else ""
+    return f"{stem}{tag}.{fmt}"
 
 
 def sha256_file(path: Path) -> str:
@@ -195,7 +243,8 @@ def _record(out: Path, result: TaskResult) -> None:
     manifest["inputs"][task.lang] = {"responses": str(task.responses), "key": task.key,
                                      "responses_sha256": sha256_file(task.responses)}
     for fmt, output in result.outputs.items():
-        manifest["outputs"][output_name(task.country, task.lang, fmt)] = asdict(output)
+        name = output_name(task, fmt)
+        manifest["outputs"][name] = {**asdict(output), "language": task.lang, "format": fmt}
     manifest["warnings"][task.lang] = result.warnings
     manifest["timings"][task.lang] = result.timings
     write_atomic(manifest_path(out, task.country),
@@ -203,7 +252,7 @@ def _record(out: Path, result: TaskResult) -> None:
 
 
 def is_current(out: Path, task: Task, fmt: str, manifest: dict) -> bool:
-    name = output_name(task.country, task.lang, fmt)
+    name = output_name(task, fmt)
     entry = manifest.get("outputs", {}).get(name)
     path = out / task.country / name
     if not entry or entry.get("key") != task.key or not path.is_file():
@@ -231,7 +280,7 @@ def run_task(task: Task, options: BuildOptions) -> TaskResult:
 def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
     folder = options.out / task.country
     for fmt, data in render_outputs(task.responses, task, options, result):
-        path = folder / output_name(task.country, task.lang, fmt)
+        path = folder / output_name(task, fmt)
         write_atomic(path, data)
         result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
 
@@ -345,15 +394,17 @@ def plan(responses: list[Path], options: BuildOptions, epoch: int | str | None =
         country = path.stem.upper()
         manifest = read_manifest(options.out, country)
         remove_stale_temporaries(options.out / country, country)
+        edition = options.edition or edition_of(path.read_bytes())
         for lang in options.languages:
             key = task_key(shared, path, country, lang, options.locales)
-            task = Task(country, path, lang, tuple(options.formats), key)
+            task = Task(country, path, lang, tuple(options.formats), key,
+                        document_stem(country, lang, edition, options), variant_tag(options.pdf_variant))
             # --strict must see the warnings of the last build, so it redoes those tasks.
             warned = options.strict and bool(manifest.get("warnings", {}).get(lang))
             stale = [f for f in options.formats
                      if options.force or warned or not is_current(options.out, task, f, manifest)]
             if stale:
-                to_run.append(Task(country, path, lang, tuple(stale), key))
+                to_run.append(replace(task, formats=tuple(stale)))
             else:
                 skipped.append(task)
     return to_run, skipped
@@ -447,7 +498,7 @@ def build(responses: list[Path], options: BuildOptions, executor: Executor | Any
             on_done(result, done, total)
     from reportgen import runrecord
 
-    summary.set_aside = runrecord.set_aside_failed(options.out, summary.failed, options.formats)
+    summary.set_aside = runrecord.set_aside(options.out, summary)
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
         summary.manifest = runrecord.write_run_manifest(options, summary, _engine(executor))

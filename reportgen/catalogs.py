@@ -111,6 +111,18 @@ def extract_responses(responses: Responses) -> Catalog:
                             context=f"Q{number} source title")
     for source in responses.sources:
         catalog.add(source.title, None, auto_comments=[f"Source: {source.url}"], context=SOURCE_TITLE)
+    return _plain_text(catalog)
+
+
+def _plain_text(catalog: Catalog) -> Catalog:
+    """Mark every entry ``no-python-format``: answer texts are never %-formatted.
+    Babel flags any text with "100% of" as python-format, and msgfmt -c then
+    refuses the literal "%" a translator must keep, and msgmerge re-flags the
+    entries fuzzy at every update."""
+    for message in catalog:
+        if message.id:
+            message.flags.discard("python-format")
+            message.flags.add("no-python-format")
     return catalog
 
 

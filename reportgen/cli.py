@@ -431,7 +431,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
           jobs: int | None, strict: bool, annex: bool, internal: bool, final: bool, pdf_variant: str | None,
           reference_docx: Path | None, out: Path | None, force: bool, responses_dir: Path | None,
           docx_page_numbers: bool, site_index: bool, scheduler: str | None, as_json: bool) -> None:
-    """Build country profiles: build/<CODE>/<CODE>-profile-<lang>.<format> and manifest.json."""
+    """Build country profiles: build/<CODE>/<CODE>-profile-<edition>-<lang>[-draft].<format>, manifest.json."""
     import os
 
     from reportgen import build as builder

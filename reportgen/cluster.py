@@ -226,7 +226,7 @@ def _write(remote: RemoteResult, options: BuildOptions) -> TaskResult:
 
     result, task = remote.result, remote.result.task
     for fmt, data in remote.data.items():
-        path = options.out / task.country / output_name(task.country, task.lang, fmt)
+        path = options.out / task.country / output_name(task, fmt)
         try:
             write_atomic(path, data)
         except ReportgenError as exc:

@@ -6,10 +6,12 @@ language, hashes, warnings, timings, failures) so a publication team can check
 it without the build's console output. ``reportgen build --json`` prints it.
 
 When a document fails, none of its earlier files may pass for current: each
-``<CODE>-profile-<lang>.<format>`` of that country and language that was not
+output of that country and language (whatever its name) that was not
 built from this run's exact inputs is moved to ``superseded/<run>/<CODE>/``,
 dropped from the country's manifest, and listed under ``set_aside``. (After a
 failed ``--final`` run, no Draft of that document stays among the outputs.)
+Likewise a built document's files under an earlier name (its Draft once the
+Final is built, another PDF variant) are moved there, "superseded by" the new.
 """
 
 from __future__ import annotations
@@ -39,13 +41,25 @@ def _relative(out: Path, path: str | Path) -> str:
         return Path(os.path.relpath(path, out)).as_posix()
 
 
-def set_aside_failed(out: Path, failed: list[TaskResult], formats: tuple[str, ...]) -> list[dict[str, str]]:
-    """Move the stale files of every failed document out of the current outputs."""
+def _entry_of(name: str, entry: Any, lang: str, fmt: str) -> bool:
+    """Whether a manifest entry is an output of ``lang`` in ``fmt`` (entries of
+    older builds carry no language and format: read them from the name)."""
+    if isinstance(entry, dict) and "language" in entry and "format" in entry:
+        return bool(entry["language"] == lang and entry["format"] == fmt)
+    stem, _, suffix = name.rpartition(".")
+    return suffix == fmt and lang in stem.split("-")
+
+
+def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
+    """Move out of the current outputs every file of a document that this run
+    did not make current: all files of a failed document not built from this
+    run's exact inputs, and the files a built document replaced under another
+    name (a Draft once its Final is built, another PDF variant)."""
     from reportgen.build import COUNTRY_CODE, manifest_path, output_name, read_manifest
 
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     moved: list[dict[str, str]] = []
-    for result in failed:
+    for result in [*summary.failed, *summary.built]:
         task = result.task
         folder = out / task.country
         if not COUNTRY_CODE.fullmatch(task.country) or not folder.is_dir() or folder.is_symlink():
@@ -53,19 +67,27 @@ def set_aside_failed(out: Path, failed: list[TaskResult], formats: tuple[str, ..
         manifest = read_manifest(out, task.country)
         changed = False
         for fmt in FORMATS:
-            name = output_name(task.country, task.lang, fmt)
-            path = folder / name
-            entry = manifest["outputs"].get(name)
-            written = fmt in result.outputs  # complete, by this run, before another format failed
-            current = written or (task.key and isinstance(entry, dict) and entry.get("key") == task.key)
-            if current or not path.is_file() or path.is_symlink():
-                continue
-            target = out / SUPERSEDED / run / task.country / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            changed |= manifest["outputs"].pop(name, None) is not None
-            reason = (result.error or "failed").splitlines()[0]
-            moved.append({"path": _relative(out, path), "moved_to": _relative(out, target), "reason": reason})
+            current = output_name(task, fmt)
+            names = {current} | {name for name, entry in manifest["outputs"].items()
+                                 if _entry_of(name, entry, task.lang, fmt)}
+            for name in sorted(names):
+                path = folder / name
+                entry = manifest["outputs"].get(name)
+                if result.error:
+                    written = fmt in result.outputs  # complete, by this run, before another format failed
+                    keep = name == current and (written or (task.key and isinstance(entry, dict)
+                                                            and entry.get("key") == task.key))
+                    reason = (result.error or "failed").splitlines()[0]
+                else:
+                    keep = name == current or fmt not in result.outputs
+                    reason = f"superseded by {current}"
+                if keep or not path.is_file() or path.is_symlink():
+                    continue
+                target = out / SUPERSEDED / run / task.country / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                changed |= manifest["outputs"].pop(name, None) is not None
+                moved.append({"path": _relative(out, path), "moved_to": _relative(out, target), "reason": reason})
         if changed:
             write_atomic(manifest_path(out, task.country),
                          (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
@@ -93,7 +115,7 @@ def _documents(summary: Summary, options: BuildOptions) -> list[dict[str, Any]]:
         recorded = read_manifest(out, task.country)
         outputs = []
         for fmt in task.formats:
-            name = output_name(task.country, task.lang, fmt)
+            name = output_name(task, fmt)
             entry = recorded["outputs"].get(name, {})
             outputs.append(_output_entry(out, fmt, task.lang, options, entry.get("sha256", ""),
                                          entry.get("size", 0), out / task.country / name))

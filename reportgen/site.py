@@ -22,7 +22,9 @@ from reportgen.files import write_atomic
 INDEX = "index.html"
 FORMATS = ("html", "pdf", "docx")
 FORMAT_LABELS = {"html": "Web page (HTML)", "pdf": "PDF", "docx": "Word (DOCX)"}
-_PROFILE = re.compile(r"^(?P<code>[A-Z]{3})-profile-(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]+)?)\.(?P<fmt>html|pdf|docx)$")
+# CODE-profile[-EDITION]-LANG[-draft][-internal][-VARIANT].FORMAT (build.output_name)
+_PROFILE = re.compile(r"^(?P<code>[A-Z]{3})-profile-(?:\d[\w.]*-)?(?P<lang>[a-z]{2,3}(?:-[A-Z][A-Za-z0-9]+)?)"
+                      r"(?:-[a-z0-9][a-z0-9-]*)?\.(?P<fmt>html|pdf|docx)$")
 _STYLE = """body{font-family:sans-serif;color:#1A1A1A;max-width:46rem;margin:0 auto;padding:0 1rem 3rem;line-height:1.5}
 h1{color:#00689D}table{border-collapse:collapse;width:100%;table-layout:fixed}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #B3E0F5;overflow-wrap:anywhere;vertical-align:top}

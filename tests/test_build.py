@@ -34,12 +34,12 @@ def test_build_writes_outputs_and_manifest(tmp_path: Path) -> None:
     assert summary.ok and len(summary.built) == 2
     folder = opts.out / "PRY"
     names = sorted(p.name for p in folder.iterdir())
-    assert names == ["PRY-profile-en.docx", "PRY-profile-en.html", "PRY-profile-es.docx", "PRY-profile-es.html",
-                     "manifest.json"]
+    assert names == ["PRY-profile-2024-en-draft.docx", "PRY-profile-2024-en-draft.html",
+                     "PRY-profile-2024-es-draft.docx", "PRY-profile-2024-es-draft.html", "manifest.json"]
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    entry = manifest["outputs"]["PRY-profile-es.docx"]
-    assert entry["size"] == (folder / "PRY-profile-es.docx").stat().st_size
-    assert entry["sha256"] == builder.sha256_file(folder / "PRY-profile-es.docx")
+    entry = manifest["outputs"]["PRY-profile-2024-es-draft.docx"]
+    assert entry["size"] == (folder / "PRY-profile-2024-es-draft.docx").stat().st_size
+    assert entry["sha256"] == builder.sha256_file(folder / "PRY-profile-2024-es-draft.docx")
     assert manifest["inputs"]["en"]["responses_sha256"] == builder.sha256_file(PRY)
     assert set(manifest["timings"]["es"]) >= {"load", "narrative", "docx", "html"}
     assert "warnings" in manifest
@@ -69,7 +69,7 @@ def test_editing_spanish_catalog_rebuilds_only_spanish(tmp_path: Path) -> None:
 def test_a_damaged_output_is_rebuilt(tmp_path: Path) -> None:
     opts = options(tmp_path, languages=("en",))
     builder.build([PRY], opts)
-    output = opts.out / "PRY" / "PRY-profile-en.docx"
+    output = opts.out / "PRY" / "PRY-profile-2024-en-draft.docx"
     output.write_bytes(output.read_bytes()[:100])
     again = builder.build([PRY], opts)
     assert len(again.built) == 1
@@ -105,7 +105,7 @@ def test_a_writer_crash_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.
     summary = builder.build([PRY], opts)
     assert "internal error: RuntimeError: disk on fire" in summary.failed[0].error
     leftovers = sorted(p.name for p in (opts.out / "PRY").iterdir())
-    assert leftovers == ["PRY-profile-en.docx"]  # complete, and no temporary files
+    assert leftovers == ["PRY-profile-2024-en-draft.docx"]  # complete, and no temporary files
 
 
 def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
 
 def test_stale_temporaries_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
     opts = options(tmp_path, languages=("en",))
-    stale = opts.out / "PRY" / ".PRY-profile-en.docx.abc123.tmp"
+    stale = opts.out / "PRY" / ".PRY-profile-2024-en-draft.docx.abc123.tmp"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"half")
     builder.build([PRY], opts)
@@ -143,7 +143,7 @@ def test_same_inputs_give_identical_bytes(tmp_path: Path) -> None:
     second = options(tmp_path, out=tmp_path / "b", formats=("docx", "pdf"), languages=("es",))
     builder.build([PRY], first)
     builder.build([PRY], second)
-    for name in ("PRY-profile-es.docx", "PRY-profile-es.pdf"):
+    for name in ("PRY-profile-2024-es-draft.docx", "PRY-profile-2024-es-draft.pdf"):
         assert (first.out / "PRY" / name).read_bytes() == (second.out / "PRY" / name).read_bytes(), name
 
 
@@ -202,7 +202,7 @@ def test_final_is_strict_on_the_command_line(tmp_path: Path) -> None:
                                       "--responses", str(responses), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "submission date unknown" in result.output
-    assert not (tmp_path / "out" / "PRY" / "PRY-profile-en.html").exists()
+    assert not (tmp_path / "out" / "PRY" / "PRY-profile-2024-en-draft.html").exists()
 
 
 class _KillsItsFirstWorker(ProcessPoolExecutor):
@@ -250,4 +250,4 @@ def test_final_build_of_a_fresh_import_lists_every_open_problem(tmp_path: Path) 
     assert sum("was inferred from" in line for line in lines) >= 30  # each unconfirmed inference, one line each
     assert any("source without a title" in line for line in lines)
     assert any(line.rstrip().endswith("submission date unknown") for line in lines)
-    assert not (tmp_path / "out" / "PRY" / "PRY-profile-en.html").exists()
+    assert not (tmp_path / "out" / "PRY" / "PRY-profile-2024-en-draft.html").exists()

@@ -137,7 +137,7 @@ def test_a_manifest_of_the_wrong_shape_is_rewritten(tmp_path: Path, content: str
     manifest.write_text(content)
     summary = builder.build(paths, options(tmp_path))
     assert summary.ok and len(summary.built) == 1
-    assert "PER-profile-en.html" in json.loads(manifest.read_text())["outputs"]
+    assert "PER-profile-2024-en-draft.html" in json.loads(manifest.read_text())["outputs"]
 
 
 def test_an_unwritable_manifest_fails_only_its_country(tmp_path: Path) -> None:

@@ -183,7 +183,7 @@ def test_json_for_check_and_build(tmp_path: Path) -> None:
     result = run("build", "PRY", "--lang", "en", "--format", "html", "--out", str(tmp_path), "--json", "-j", "0")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["ok"] and data["built"][0]["outputs"]["html"] == f"{tmp_path}/PRY/PRY-profile-en.html"
+    assert data["ok"] and data["built"][0]["outputs"]["html"] == f"{tmp_path}/PRY/PRY-profile-2024-en-draft.html"
 
 
 def test_quiet_keeps_stderr_for_errors_only() -> None:

@@ -141,7 +141,7 @@ def test_a_pdf_from_the_cluster_is_the_local_pdf(client: distributed.Client, pro
     remote = builder.build(_responses(project, ["AND"]), _options(project, tmp_path / "dask", **options),
                            executor=client)
     assert local.ok and remote.ok, [r.error for r in local.failed + remote.failed]
-    pdf = "AND/AND-profile-en.pdf"
+    pdf = "AND/AND-profile-2024-en-draft.pdf"
     assert (tmp_path / "dask" / pdf).read_bytes() == (tmp_path / "local" / pdf).read_bytes()
 
 

@@ -35,7 +35,8 @@ def _combine(out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_every_country_in_un_order_with_its_bookmarks(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     combined = _combine(built, monkeypatch)
-    counts = {code: len(pikepdf.open(built / code / f"{code}-profile-en.pdf").pages) for code in ("PRY", "URY")}
+    counts = {code: len(pikepdf.open(built / code / f"{code}-profile-2024-en-draft.pdf").pages)
+              for code in ("PRY", "URY")}
     with pikepdf.open(combined) as pdf:
         assert len(pdf.pages) == counts["PRY"] + counts["URY"]
         assert str(pdf.Root.Lang) == "en"

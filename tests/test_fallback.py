@@ -111,7 +111,7 @@ def test_portuguese_pdf_has_no_sentence_that_mixes_languages(locales: Path, mode
                                    pdf_variant=None)
     summary = builder.build([PRY], options)
     assert summary.ok, [r.error for r in summary.failed]
-    pdf = tmp_path / "PRY" / "PRY-profile-pt.pdf"
+    pdf = tmp_path / "PRY" / "PRY-profile-2024-pt-draft-untagged.pdf"  # pdf_variant=None
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "Segundo a resposta, há legislação em vigor em" in " ".join(text.split())  # the translated sentence

@@ -74,7 +74,7 @@ def h1_titles(document: m.Document) -> list[str]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_text_has_every_section_title_and_cited_address(built: Path, documents, lang: str) -> None:
     # -raw: the content order, column by column (the source list has two columns)
-    text = tool("pdftotext", "-raw", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-")
+    text = tool("pdftotext", "-raw", "-enc", "UTF-8", str(built / f"PRY-profile-2024-{lang}-draft.pdf"), "-")
     flat = squeeze(text)
     for title in h1_titles(documents[lang]):
         assert squeeze(title) in flat, title
@@ -88,7 +88,7 @@ def test_pdf_text_has_every_section_title_and_cited_address(built: Path, documen
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdfinfo_and_pdffonts(built: Path, documents, lang: str) -> None:
-    path = str(built / f"PRY-profile-{lang}.pdf")
+    path = str(built / f"PRY-profile-2024-{lang}-draft.pdf")
     info = dict(line.split(":", 1) for line in tool("pdfinfo", path).splitlines() if ":" in line)
     assert info["Title"].strip() == f"{documents[lang].meta.title}: Paraguay"
     assert info["Tagged"].strip() == "yes"
@@ -117,7 +117,7 @@ def structure_roles(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_passes_the_pdfua_checker(built: Path, documents, lang: str) -> None:
-    path = built / f"PRY-profile-{lang}.pdf"
+    path = built / f"PRY-profile-2024-{lang}-draft.pdf"
     assert pdfua_problems(path) == []
     assert path.stat().st_size < 400_000  # a dotted border once made the contents page 3 MB
     roles = structure_roles(path)
@@ -135,21 +135,21 @@ def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) ->
                                    pdf_variant="pdf/a-3a+pdf/ua-1")
     summary = builder.build([Path("responses/PRY.yaml")], options)
     assert summary.ok, [r.error for r in summary.failed]
-    path = tmp_path / "PRY" / f"PRY-profile-{lang}.pdf"
+    path = tmp_path / "PRY" / f"PRY-profile-2024-{lang}-draft.pdf"
     assert pdfua_problems(path) == []
     assert "<pdfuaid:part>1</pdfuaid:part>" in tool("pdfinfo", "-meta", str(path))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_outline_has_one_entry_per_section(built: Path, documents, lang: str) -> None:
-    with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
         outline = [title for level, title, *_ in pdf.doc.get_outlines() if level == 1]
     assert outline == h1_titles(documents[lang])
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_character_outside_the_trim_box(built: Path, lang: str) -> None:
-    with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
         for page in pdf.pages:
             box = page.trimbox if hasattr(page, "trimbox") and page.trimbox else page.bbox
             x0, top, x1, bottom = box
@@ -170,12 +170,12 @@ def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, do
 
     expected = model_reference_numbers(documents[lang])
     assert len(expected) > 30
-    links = reference_links(built / f"PRY-profile-{lang}.pdf")
+    links = reference_links(built / f"PRY-profile-2024-{lang}-draft.pdf")
     assert [bracket_number(link.text) for link in links] == expected
     for link in links:  # each marker is a link that lands on its own entry of the list
         assert link.dest == f"src-{bracket_number(link.text)}"
         assert f"[{bracket_number(link.text)}] " in link.dest_text[:12], link  # the line it lands on
-    with zipfile.ZipFile(built / f"PRY-profile-{lang}.docx") as archive:
+    with zipfile.ZipFile(built / f"PRY-profile-2024-{lang}-draft.docx") as archive:
         body = etree.fromstring(archive.read("word/document.xml"))
     anchors = [a.get(f"{W}anchor") for a in body.iter(f"{W}hyperlink") if a.get(f"{W}anchor", "").startswith("src_")]
     assert anchors == [f"src_{n}" for n in expected]
@@ -186,7 +186,7 @@ def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, do
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_note_prints_two_numbers(built: Path, lang: str) -> None:
     # -raw: the content order, column by column (the source list has two columns)
-    text = tool("pdftotext", "-raw", str(built / f"PRY-profile-{lang}.pdf"), "-")
+    text = tool("pdftotext", "-raw", str(built / f"PRY-profile-2024-{lang}-draft.pdf"), "-")
     assert not re.search(r"^\s*\d+\.\s+\[\d+\]", text, re.MULTILINE)  # the old "9. [1] MITIC..."
     lines = text.splitlines()
     start = max(i for i, line in enumerate(lines) if line.strip() in ("Sources", "Fuentes"))
@@ -200,8 +200,8 @@ def test_figures_with_alt_text_in_every_format_and_language(built: Path, documen
 
     found: dict[str, list[str]] = {}
     for lang in LANGS:
-        pdf_alts = [a for a in figure_alts(built / f"PRY-profile-{lang}.pdf") if len(a) > 40]
-        document = docx.Document(str(built / f"PRY-profile-{lang}.docx"))
+        pdf_alts = [a for a in figure_alts(built / f"PRY-profile-2024-{lang}-draft.pdf") if len(a) > 40]
+        document = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
         docx_alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
         html = write_html(documents[lang], WriterOptions()).decode()
         html_alts = [unescape(a) for a in re.findall(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]*)"', html)]
@@ -216,7 +216,7 @@ def test_figures_with_alt_text_in_every_format_and_language(built: Path, documen
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_python_docx_reads_back_headings_tables_links(built: Path, documents, lang: str) -> None:
-    document = docx.Document(str(built / f"PRY-profile-{lang}.docx"))
+    document = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == h1_titles(documents[lang])
     assert len(document.tables) >= 4
@@ -226,7 +226,7 @@ def test_python_docx_reads_back_headings_tables_links(built: Path, documents, la
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pandoc_reads_headings_notes_and_links(built: Path, documents, lang: str) -> None:
-    ast = json.loads(tool("pandoc", "-f", "docx", "-t", "json", str(built / f"PRY-profile-{lang}.docx")))
+    ast = json.loads(tool("pandoc", "-f", "docx", "-t", "json", str(built / f"PRY-profile-2024-{lang}-draft.docx")))
     headers, notes, links = [], 0, set()
 
     def walk(node: object) -> None:
@@ -261,12 +261,12 @@ def _pandoc_text(inlines: list[dict]) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_docx_golden_parts(built: Path, lang: str, update_golden: bool) -> None:
-    data = (built / f"PRY-profile-{lang}.docx").read_bytes()
+    data = (built / f"PRY-profile-2024-{lang}-draft.docx").read_bytes()
     compare_docx_parts(data, GOLDEN / f"docx-PRY-{lang}", update_golden)
 
 
 def test_spanish_docx_is_spell_checked_as_spanish(built: Path) -> None:
-    with zipfile.ZipFile(built / "PRY-profile-es.docx") as archive:
+    with zipfile.ZipFile(built / "PRY-profile-2024-es-draft.docx") as archive:
         styles = archive.read("word/styles.xml").decode()
     assert 'w:val="es-ES"' in styles and 'w:val="en-GB"' not in styles
 
@@ -276,9 +276,9 @@ def test_libreoffice_converts_the_spanish_docx(built: Path, tmp_path: Path) -> N
     if soffice is None:
         pytest.skip("LibreOffice is not installed (make test installs it)")
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(built / "PRY-profile-es.docx")],
+                    "pdf", "--outdir", str(tmp_path), str(built / "PRY-profile-2024-es-draft.docx")],
                    check=True, capture_output=True, timeout=240)
-    converted = tmp_path / "PRY-profile-es.pdf"
+    converted = tmp_path / "PRY-profile-2024-es-draft.pdf"
     text = tool("pdftotext", str(converted), "-")
     assert "Paraguay" in text and "Fuentes" in text
     # opened as is (no field update), the contents page lists the sections
@@ -291,7 +291,7 @@ def test_docx_opens_finished(built: Path, lang: str) -> None:
     from tests.test_contrast import docx_colour_failures
     from tests.writers.test_docx import audit_errors
 
-    path = built / f"PRY-profile-{lang}.docx"
+    path = built / f"PRY-profile-2024-{lang}-draft.docx"
     document = docx.Document(str(path))
     assert document.settings.element.find(f"{W}updateFields") is None
     assert audit_errors(path) == []
@@ -307,8 +307,8 @@ def test_docx_opens_finished(built: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_respondent_never_appears(built: Path, lang: str) -> None:
-    text = tool("pdftotext", str(built / f"PRY-profile-{lang}.pdf"), "-")
-    with zipfile.ZipFile(built / f"PRY-profile-{lang}.docx") as archive:
+    text = tool("pdftotext", str(built / f"PRY-profile-2024-{lang}-draft.pdf"), "-")
+    with zipfile.ZipFile(built / f"PRY-profile-2024-{lang}-draft.docx") as archive:
         xml = b"".join(archive.read(name) for name in archive.namelist())
     for secret in ("Laura Salinas", "lsalinas@mitic.gov.py"):
         assert secret not in text and secret.encode() not in xml
@@ -319,7 +319,7 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
     from reportgen.writers.docx import write_docx
 
     again = write_docx(documents["en"], WriterOptions())
-    assert again == (built / "PRY-profile-en.docx").read_bytes()
+    assert again == (built / "PRY-profile-2024-en-draft.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
 
 
@@ -331,7 +331,7 @@ def lines(built: Path) -> dict[str, list[list[dict]]]:
     """The text lines of every page of each PDF, read once for the pagination tests."""
     found = {}
     for lang in LANGS:
-        with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+        with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
             found[lang] = [page.extract_text_lines() for page in pdf.pages]
     return found
 
@@ -401,9 +401,9 @@ def test_a_caption_never_ends_a_page_without_its_table(lines, documents, lang: s
 @pytest.mark.parametrize("lang", LANGS)
 def test_same_cover_and_imprint_in_pdf_and_docx(built: Path, documents, lang: str) -> None:
     document = documents[lang]
-    with pdfplumber.open(built / f"PRY-profile-{lang}.pdf") as pdf:
+    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
         cover_pdf, imprint_pdf = (squeeze(pdf.pages[i].extract_text() or "") for i in (0, 1))
-    paragraphs = [p.text for p in docx.Document(str(built / f"PRY-profile-{lang}.docx")).paragraphs]
+    paragraphs = [p.text for p in docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx")).paragraphs]
     for kind, page_text in (("cover", cover_pdf), ("imprint", imprint_pdf)):
         section = next(s for s in document.sections if s.kind == kind)
         texts = [m.plain_text(b.children) for b in section.blocks if isinstance(b, m.Paragraph)]
@@ -470,10 +470,10 @@ def docx_text(path: Path) -> str:
 def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
     """Planned stays planned and nothing is stated more strongly than the
     answer, in the text a reader gets from both formats."""
-    pages = tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-{lang}.pdf"), "-").split("\f")
+    pages = tool("pdftotext", "-enc", "UTF-8", str(built / f"PRY-profile-2024-{lang}-draft.pdf"), "-").split("\f")
     # without the page furniture (running head, folio), so a sentence that runs on to the next page reads whole
     pdf = " ".join(" ".join(_without_furniture(page) for page in pages).split())
-    word = " ".join(docx_text(built / f"PRY-profile-{lang}.docx").split())
+    word = " ".join(docx_text(built / f"PRY-profile-2024-{lang}-draft.docx").split())
     # WeasyPrint's automatic hyphens (U+2010 at a line end) are in the text
     # layer: compare the PDF without them and without line breaks.
     pdf_flat = pdf.replace("\u2010 ", "").replace("\u00ad", "")
@@ -486,11 +486,11 @@ def test_statuses_read_right_in_pdf_and_docx(built: Path, lang: str) -> None:
 
 
 def test_spanish_metadata_is_spanish(built: Path) -> None:
-    info = tool("pdfinfo", str(built / "PRY-profile-es.pdf"))
+    info = tool("pdfinfo", str(built / "PRY-profile-2024-es-draft.pdf"))
     keywords = next(line for line in info.splitlines() if line.startswith("Keywords:"))
     assert "gobierno electrónico" in keywords and "Encuesta de las Naciones Unidas" in keywords
     assert "e-government" not in keywords
-    props = docx.Document(str(built / "PRY-profile-es.docx")).core_properties
+    props = docx.Document(str(built / "PRY-profile-2024-es-draft.docx")).core_properties
     assert "gobierno electrónico" in props.keywords and "e-government" not in props.keywords
 
 
@@ -498,7 +498,7 @@ def test_spanish_metadata_is_spanish(built: Path) -> None:
 def test_page_plan_fits_ten_pages_with_a_six_page_body(built: Path, documents, lang: str) -> None:
     """Issue 10's target, read from the PDF itself: at most 10 A4 pages, and
     At a glance to section G on at most six of them."""
-    path = str(built / f"PRY-profile-{lang}.pdf")
+    path = str(built / f"PRY-profile-2024-{lang}-draft.pdf")
     info = dict(line.split(":", 1) for line in tool("pdfinfo", path).splitlines() if ":" in line)
     pages = tool("pdftotext", "-enc", "UTF-8", path, "-").split("\f")
     assert int(info["Pages"]) <= 10

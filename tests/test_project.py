@@ -61,7 +61,7 @@ def test_a_projects_template_replaces_the_default_of_the_same_path(tmp_path: Pat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
     result = CliRunner().invoke(cli, ["build", "URY", "--lang", "en", "--format", "html", "--jobs", "0"])
     assert result.exit_code == 0, result.output
-    page = lxml_html.parse(str(folder / "build" / "URY" / "URY-profile-en.html")).getroot()
+    page = lxml_html.parse(str(folder / "build" / "URY" / "URY-profile-2024-en-draft.html")).getroot()
     text = " ".join(page.text_content().split())
     assert "Prepared for the regional workshop in Montevideo." in text
     assert "A. Institutional framework" in text  # the other sections are the defaults
@@ -120,7 +120,7 @@ def test_an_installed_wheel_builds_a_profile_in_a_new_project(tmp_path: Path) ->
     project = tmp_path / "project"
     run(bin_ / "reportgen", "dev", "synth", "--countries", "URY", "-o", "responses", cwd=project)
     run(bin_ / "reportgen", "build", "URY", "--lang", "en,es", "--format", "pdf,html", cwd=project)
-    pdf = project / "build" / "URY" / "URY-profile-es.pdf"
+    pdf = project / "build" / "URY" / "URY-profile-2024-es-draft.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Uruguay" in text and "Marco institucional" in text
     assert str(CHECKOUT) not in run(bin_ / "python", "-c", "import reportgen.paths as p; print(p.TEMPLATES, p.LOCALES)")

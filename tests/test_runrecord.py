@@ -60,14 +60,15 @@ def test_a_failed_final_run_leaves_no_draft_among_the_outputs(tmp_path: Path) ->
     failed = {r.task.lang for r in final.failed}
     assert "es" in failed
     current = sorted(p.name for p in out.glob("AND/*-profile-*"))
-    assert not any(f"-{lang}." in name for lang in failed for name in current)
+    assert not any(f"-{lang}-" in name for lang in failed for name in current)
+    assert not any("-draft." in name for name in current)
     for html in out.glob("AND/*.html"):
         assert "Draft" not in html.read_text(encoding="utf-8")
     run = _run(out)
     assert run["status"] == "Final" and not run["ok"]
     assert {(f["country"], f["language"]) for f in run["failures"]} == {("AND", lang) for lang in failed}
     moved = {entry["path"]: entry for entry in run["set_aside"]}
-    assert "AND/AND-profile-es.html" in moved and "AND/AND-profile-es.docx" in moved
+    assert "AND/AND-profile-2024-es-draft.html" in moved and "AND/AND-profile-2024-es-draft.docx" in moved
     for entry in moved.values():
         kept = out / entry["moved_to"]
         assert kept.is_file() and entry["moved_to"].startswith("superseded/") and entry["reason"]
@@ -79,6 +80,32 @@ def test_a_failed_final_run_leaves_no_draft_among_the_outputs(tmp_path: Path) ->
     assert {p.lang for p in profiles(out)} == {"en", "es"} - failed
 
 
+def test_a_final_build_moves_the_draft_it_replaces_aside(tmp_path: Path) -> None:
+    """Names say Draft and Final apart; once the Final is built, the Draft is
+    moved to superseded/ and recorded, never left beside it."""
+    out = tmp_path / "out"
+    [responses] = write_synthetic(["AND"], tmp_path / "responses")
+    builder.build([responses], BuildOptions(out=out, formats=("html",), languages=("en",)))
+    assert [p.name for p in out.glob("AND/*.html")] == ["AND-profile-2024-en-draft.html"]
+    final = builder.build([responses], BuildOptions(out=out, formats=("html",), languages=("en",), status="final"))
+    assert final.ok and [p.name for p in out.glob("AND/*.html")] == ["AND-profile-2024-en.html"]
+    [moved] = _run(out)["set_aside"]
+    assert moved["path"] == "AND/AND-profile-2024-en-draft.html"
+    assert moved["reason"] == "superseded by AND-profile-2024-en.html" and (out / moved["moved_to"]).is_file()
+    manifest = json.loads((out / "AND" / "manifest.json").read_text(encoding="utf-8"))
+    assert list(manifest["outputs"]) == ["AND-profile-2024-en.html"]
+
+
+def test_names_carry_edition_status_and_variant() -> None:
+    task = builder.Task("PRY", Path("PRY.yaml"), "es", ("pdf",), "key",
+                        builder.document_stem("PRY", "es", "2024", BuildOptions(status="final", internal=True)),
+                        builder.variant_tag("pdf/a-3a+pdf/ua-1"))
+    assert builder.output_name(task, "pdf") == "PRY-profile-2024-es-internal-pdfa-3a-pdfua-1.pdf"
+    assert builder.output_name(task, "docx") == "PRY-profile-2024-es-internal.docx"
+    assert builder.variant_tag("pdf/ua-1") == "" and builder.variant_tag(None) == "untagged"
+    assert builder.edition_of(Path("responses/PRY.yaml").read_bytes()) == "2024"
+
+
 def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
     out = tmp_path / "out"
     exe = Path(sys.executable).parent / "reportgen"
@@ -87,4 +114,4 @@ def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
     assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
-    assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-en.html"
+    assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-2024-en-draft.html"

@@ -55,4 +55,4 @@ def test_cli_writes_the_index(tmp_path: Path) -> None:
                                        "--jobs", "0", "--site-index"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert 'href="PRY/PRY-profile-en.html"' in page
+    assert 'href="PRY/PRY-profile-2024-en-draft.html"' in page

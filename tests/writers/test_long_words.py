@@ -71,7 +71,7 @@ def test_a_220_character_cio_title_keeps_every_footnote(tmp_path: Path, monkeypa
     options = builder.BuildOptions(languages=("es",), formats=("pdf",), out=tmp_path / "out")
     summary = builder.build([responses / "PRY.yaml"], options)
     assert summary.ok, summary.failed[0].error
-    pdf = tmp_path / "out" / "PRY" / "PRY-profile-es.pdf"
+    pdf = tmp_path / "out" / "PRY" / "PRY-profile-2024-es-draft.pdf"
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "con valoración ciudadana" in " ".join(text.split())  # the source of note 73, in its footnote
