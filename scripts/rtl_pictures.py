@@ -40,7 +40,8 @@ def main(out: Path) -> None:
         subprocess.run([str(ROOT / ".venv" / "bin" / "reportgen"), "-q", "build", "PRY", "--lang", ",".join(LANGUAGES),
                         "--format", "pdf", "--out", tmp, "--force", "-j", "0"], cwd=ROOT, check=True)
         for lang in LANGUAGES:
-            pdf = Path(tmp) / "PRY" / f"PRY-profile-{lang}.pdf"
+            # the name carries the edition and the status: PRY-profile-2024-ar-draft.pdf
+            pdf = next((Path(tmp) / "PRY").glob(f"PRY-profile-*{lang}*.pdf"))
             page = str(first_outline_page(pdf))
             target = out / f"at-a-glance-{lang}"
             subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", page, "-l", page, "-singlefile",
