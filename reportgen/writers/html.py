@@ -92,13 +92,16 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
 
 
 # Tags HTML and PDF readers need more precise than the catalogs' ones: "zh" is
-# the Simplified Chinese of the UN, and the script subtag picks the SC glyphs
-# in a browser and becomes the PDF's /Lang.
-_HTML_LANG = {"zh": "zh-Hans"}
+# the Simplified Chinese of the UN. The region, not the script subtag: Pango
+# and fontconfig pick the SC face of Noto Sans CJK for "zh-CN" only ("zh",
+# "zh-Hans" and "zh-Hans-CN" get the JP face, checked with WeasyPrint 70);
+# browsers and screen readers read zh-CN as Simplified Chinese too. It also
+# becomes the PDF's /Lang.
+_HTML_LANG = {"zh": "zh-CN"}
 
 
 def html_lang(lang: str) -> str:
-    """The ``lang`` attribute for a catalog language ("zh" -> "zh-Hans")."""
+    """The ``lang`` attribute for a catalog language ("zh" -> "zh-CN")."""
     return _HTML_LANG.get(lang, lang)
 
 

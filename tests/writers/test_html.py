@@ -427,14 +427,14 @@ def test_spans_carry_lang_and_dir_only_against_the_document() -> None:
 
 
 def test_chinese_lang_tag_and_no_long_word_in_a_sentence() -> None:
-    """zh is written zh-Hans (the script picks SC glyphs, and becomes the
+    """zh is written zh-CN (fontconfig picks the SC glyphs for it; it becomes the
     PDF's /Lang); a Chinese sentence longer than 64 characters is not a
     "long word" (lines break between Han characters)."""
     document = sample_document(lang="zh")
     sentence = "巴拉圭信息和通信技术部负责电子政务" * 5
     document.sections[3].blocks.append(m.Paragraph([m.Text(sentence)]))
     root = lxml_tree(document)
-    assert root.get("lang") == "zh-Hans" and root.get("dir") is None
+    assert root.get("lang") == "zh-CN" and root.get("dir") is None
     paragraph = next(p for p in root.iter("p") if sentence in p.text_content())
     assert len(paragraph) == 0
     hostile = sample_document(lang="zh")

@@ -455,10 +455,19 @@ def test_arabic_pdf_language_and_spans(arabic_pdf: Path) -> None:
 def test_chinese_pdf_language(tmp_path: Path) -> None:
     import pikepdf
 
+    document = sample_document(lang="zh")
+    document.sections[3].blocks.append(m.Paragraph([m.Text("巴拉圭信息和通信技术部负责电子政务。")]))
     path = tmp_path / "zh.pdf"
-    path.write_bytes(write_pdf(sample_document(lang="zh"), OPTIONS))
+    path.write_bytes(write_pdf(document, OPTIONS))
     with pikepdf.open(path) as pdf:
-        assert str(pdf.Root.Lang) == "zh-Hans"
+        assert str(pdf.Root.Lang) == "zh-CN"
+    if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").is_file():
+        pytest.skip("fonts-noto-cjk is not installed")
+    # Han characters in the Simplified Chinese face: with lang "zh" or
+    # "zh-Hans" fontconfig falls back to the Japanese one (other glyph shapes).
+    with pdfplumber.open(path) as pdf:
+        faces = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if c["text"] == "巴"}
+    assert faces == {"Noto-Sans-CJK-SC"}
 
 
 def _struct_elements(node):
