@@ -46,8 +46,10 @@ class Margins:
     """Bands at the top and bottom of each page where only furniture is drawn
     (running head, folio), in points; defaults fit templates/html/print.css."""
 
+    # print.css: @page margins 20 mm (top) and 18 mm (bottom); a baseline of the
+    # last body line can sit just above the bottom one (19.9 mm seen).
     top: float = 22 * MM
-    bottom: float = 20 * MM
+    bottom: float = 18 * MM
 
 
 @dataclass
