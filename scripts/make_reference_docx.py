@@ -36,6 +36,15 @@ STAMP = date(2024, 1, 1)  # fixed: the file must not change when nothing changed
 # metric-compatible Carlito, so line and page breaks agree between the two.
 FONT = "Calibri"
 FONT_ALT = "Carlito"
+# The other scripts' slots (w:eastAsia, w:cs): the profile's Chinese and Arabic
+# faces, as in the PDF (docs/templates.md, "Right to left and fonts in the DOCX").
+# Calibri has neither script; without them Word and LibreOffice would fall back
+# to whatever the machine has.
+EAST_ASIAN_FONT = "Noto Sans CJK SC"
+COMPLEX_FONT = "Noto Naskh Arabic"
+# w:lang slots: Word picks one by each character's script (Latin, Chinese, Arabic);
+# the writer replaces the slot of the profile's own language.
+LANGS = {"val": "en-GB", "eastAsia": "zh-CN", "bidi": "ar-SA"}
 CODE_FONT = "Courier New"  # LibreOffice: metric-compatible Liberation Mono
 UN_BLUE = "009EDB"  # rules and borders only: 3.0:1 on white is too faint for text (WCAG 1.4.3)
 UN_BLUE_DARK = "00689D"  # text in blue and the fill behind white text: 6.0:1, as the PDF's CSS
@@ -59,8 +68,10 @@ def main(argv: list[str]) -> int:
     document = docx.Document()
     prune(document)
     set_up_page(document)
-    oxml.set_doc_defaults(document, FONT, 21, "en-GB")
+    oxml.set_doc_defaults(document, (FONT, EAST_ASIAN_FONT, COMPLEX_FONT), 21, LANGS)
     oxml.describe_font(document, FONT, FONT_ALT)
+    oxml.describe_font(document, EAST_ASIAN_FONT, charset="86")  # GB 2312
+    oxml.describe_font(document, COMPLEX_FONT, charset="B2", family="roman")  # Arabic; a Naskh has contrast
     oxml.replace_numbering(document, oxml.bullet_numbering_xml(FONT, UN_BLUE))
     oxml.tidy_settings(document, compatibility_mode=15)
     design_styles(document)
@@ -111,6 +122,8 @@ def design_styles(document: DocxDocument) -> None:
     for design in (base_styles, cover_styles, heading_styles, text_styles, table_styles,
                    note_styles, contents_styles, page_styles):
         design(document)
+    for designed in document.styles:
+        oxml.mirror_complex_script(designed)
 
 
 def style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE, based_on: str | None = None,

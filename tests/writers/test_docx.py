@@ -30,6 +30,7 @@ from reportgen.writers import TEMPLATES, WriterOptions
 from reportgen.writers.docx import REQUIRED_STYLES, write_docx
 from reportgen.writers.docx.translator import language_tag
 from tests.writers.docx_golden import compare_docx_parts
+from tests.writers.office import convert_to_pdf
 from tests.writers.sample import sample_document
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -453,18 +454,10 @@ def test_pandoc_reads_headings_notes_and_links(sample: m.Document, sample_bytes:
 @pytest.fixture(scope="module")
 def pdf_from_libreoffice(sample_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One LibreOffice conversion per test run (it takes seconds), in a private profile."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office is None:
-        pytest.skip("LibreOffice not installed")
     work = tmp_path_factory.mktemp("libreoffice")
     source = work / "sample.docx"
     source.write_bytes(sample_bytes)
-    command = [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(work), str(source)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
-    pdf = work / "sample.pdf"
-    assert result.returncode == 0 and pdf.is_file(), result.stderr
-    return pdf
+    return convert_to_pdf([source], work)[0]
 
 
 def test_libreoffice_converts_to_pdf(pdf_from_libreoffice: Path) -> None:

@@ -68,6 +68,12 @@ STYLE_ORDER = (
     "w:tcPr", "w:tblStylePr",
 )
 TBLSTYLEPR_ORDER = ("w:pPr", "w:rPr", "w:tblPr", "w:trPr", "w:tcPr")
+SECTPR_ORDER = (
+    "w:headerReference", "w:footerReference", "w:footnotePr", "w:endnotePr", "w:type", "w:pgSz",
+    "w:pgMar", "w:paperSrc", "w:pgBorders", "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt",
+    "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+    "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)
 SETTINGS_ORDER = (
     "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
     "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
@@ -149,15 +155,16 @@ def append_run(parent: Element) -> BaseOxmlElement:
     return run
 
 
-def add_hyperlink(paragraph: Paragraph, r_id: str = "", anchor: str = "") -> Element:
-    """A ``w:hyperlink`` at the end of ``paragraph``: external (``r_id``) or to a bookmark."""
+def add_hyperlink(parent: Element, r_id: str = "", anchor: str = "") -> Element:
+    """A ``w:hyperlink`` at the end of ``parent`` (a ``w:p``): external
+    (``r_id``) or to a bookmark."""
     link = OxmlElement("w:hyperlink")
     if r_id:
         link.set(qn("r:id"), r_id)
     if anchor:
         link.set(qn("w:anchor"), anchor)
     link.set(qn("w:history"), "1")
-    paragraph._p.append(link)
+    parent.append(link)
     return link
 
 
@@ -342,9 +349,14 @@ def set_table_alt_text(table: Table, title: str, description: str) -> None:
 # --- language and settings ---------------------------------------------------
 
 
-def set_language(document: DocxDocument, tag: str) -> None:
+def set_language(document: DocxDocument, slots: dict[str, str]) -> None:
     """``w:lang`` in the defaults and every style with run properties, so that Word
-    proofs the text in the document's language rather than the reference's."""
+    proofs the text in the document's language rather than the reference's.
+
+    ``slots`` maps ``w:lang`` attributes to tags: ``val`` (Latin, Cyrillic ...
+    text), ``eastAsia`` (Chinese) and ``bidi`` (Arabic, right-to-left text); Word
+    picks the slot by the script of each character, so the other slots keep the
+    reference's tags."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -355,15 +367,51 @@ def set_language(document: DocxDocument, tag: str) -> None:
     rprs += [s.find(qn("w:rPr")) for s in styles.findall(qn("w:style"))]
     for rpr in rprs:
         if rpr is not None:
-            _set(child(rpr, "w:lang", RPR_ORDER), val=tag)
+            _set(child(rpr, "w:lang", RPR_ORDER), **slots)
     settings = document.settings.element
-    _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), val=tag)
+    _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), **slots)
 
 
-def set_run_lang(run: Element, tag: str) -> None:
-    """``w:lang`` on one run: text in another language than the document's."""
+def set_run_lang(run: Element, slots: dict[str, str]) -> None:
+    """``w:lang`` on one run: text in another language than the document's
+    (``slots`` as in :func:`set_language`)."""
     rpr = run.get_or_add_rPr()
-    _set(child(rpr, "w:lang", RPR_ORDER), val=tag)
+    _set(child(rpr, "w:lang", RPR_ORDER), **slots)
+
+
+def set_run_rtl(run: Element) -> None:
+    """``w:rtl``: the run is right-to-left text. Word then formats it with the
+    complex-script properties, so bold and italic are given as ``w:bCs``/``w:iCs``
+    too (size comes from the styles' ``w:szCs``)."""
+    rpr = run.get_or_add_rPr()
+    for plain, complex_script in (("w:b", "w:bCs"), ("w:i", "w:iCs")):
+        if rpr.find(qn(plain)) is not None:
+            child(rpr, complex_script, RPR_ORDER)
+    child(rpr, "w:rtl", RPR_ORDER)
+
+
+def mirror(stories: list[Element], section: Element) -> None:
+    """Right to left: ``w:bidi`` on every paragraph of ``stories`` (body,
+    headers, footers), so alignment, indents and tab stops count from the right
+    edge; ``w:bidiVisual`` on every table, so its first column is on the right;
+    ``w:bidi`` on the section, so Word treats it as a right-to-left section
+    (its page-number and column order)."""
+    for story in stories:
+        for p in story.iter(qn("w:p")):
+            child(_first_child(p, "w:pPr"), "w:bidi", PPR_ORDER)
+        for tbl in story.iter(qn("w:tbl")):
+            child(_first_child(tbl, "w:tblPr"), "w:bidiVisual", TBLPR_ORDER)
+    child(section, "w:bidi", SECTPR_ORDER)
+
+
+def _first_child(parent: Element, tag: str) -> Element:
+    """The ``tag`` child that the schema puts first (``w:pPr`` in ``w:p`` ...),
+    created if missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        parent.insert(0, found)
+    return found
 
 
 def drop_update_fields(document: DocxDocument) -> None:
@@ -384,31 +432,61 @@ def reset_style(style: BaseStyle) -> None:
             style.element.remove(found)
 
 
-def set_fonts(rpr_parent: Element, font: str) -> None:
-    """One font for every script slot, replacing theme fonts (which are Word's Calibri
-    Light/Cambria and would win over an explicit ``w:ascii``)."""
+def set_fonts(rpr_parent: Element, latin: str, east_asian: str | None = None,
+              complex_script: str | None = None) -> None:
+    """The fonts of a style or of the defaults, replacing theme fonts (which are
+    Word's Calibri Light/Cambria and would win over an explicit ``w:ascii``).
+
+    Word draws each character with the font of its script's slot: ``w:ascii``
+    and ``w:hAnsi`` (Latin, Cyrillic, Greek), ``w:eastAsia`` (Chinese) and
+    ``w:cs`` (complex scripts: Arabic, and any run marked ``w:rtl``). A slot
+    left out inherits from the defaults."""
     rpr = child(rpr_parent, "w:rPr", STYLE_ORDER if rpr_parent.tag == qn("w:style") else ())
     fonts = child(rpr, "w:rFonts", RPR_ORDER)
     fonts.attrib.clear()
-    _set(fonts, ascii=font, hAnsi=font, eastAsia=font, cs=font)
+    _set(fonts, ascii=latin, hAnsi=latin)
+    if east_asian:
+        _set(fonts, eastAsia=east_asian)
+    if complex_script:
+        _set(fonts, cs=complex_script)
 
 
-def set_doc_defaults(document: DocxDocument, font: str, half_points: int, lang: str) -> None:
-    """Document-wide run and paragraph defaults (no API for ``w:docDefaults``)."""
+def set_doc_defaults(document: DocxDocument, fonts: tuple[str, str, str], half_points: int,
+                     langs: dict[str, str]) -> None:
+    """Document-wide run and paragraph defaults (no API for ``w:docDefaults``):
+    ``fonts`` for the Latin, East Asian and complex-script slots, the size in
+    half points for both ``w:sz`` and ``w:szCs`` (Arabic text is sized by the
+    latter), and the ``w:lang`` slots."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rpr_default = child(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
     for old in list(rpr_default):
         rpr_default.remove(old)
-    set_fonts(rpr_default, font)
+    set_fonts(rpr_default, *fonts)
     rpr = rpr_default.find(qn("w:rPr"))
     _set(child(rpr, "w:sz", RPR_ORDER), val=str(half_points))
     _set(child(rpr, "w:szCs", RPR_ORDER), val=str(half_points))
-    _set(child(rpr, "w:lang", RPR_ORDER), val=lang, eastAsia="zh-CN", bidi="ar-SA")
+    _set(child(rpr, "w:lang", RPR_ORDER), **langs)
     ppr_default = child(defaults, "w:pPrDefault")
     for old in list(ppr_default):
         ppr_default.remove(old)
     _set(child(child(ppr_default, "w:pPr"), "w:spacing", PPR_ORDER),
          after="0", line="240", lineRule="auto")
+
+
+def mirror_complex_script(style: BaseStyle) -> None:
+    """The style's bold, italic and size for complex-script text too
+    (``w:bCs``, ``w:iCs``, ``w:szCs``): Word and LibreOffice format Arabic with
+    those, so without them an Arabic heading is neither bold nor large."""
+    rpr = style.element.find(qn("w:rPr"))
+    if rpr is None:
+        return
+    for plain, complex_script in (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs")):
+        source = rpr.find(qn(plain))
+        if source is None:
+            continue
+        target = child(rpr, complex_script, RPR_ORDER)
+        target.attrib.clear()
+        target.attrib.update(source.attrib)
 
 
 def set_paragraph_border(style: BaseStyle, side: str, eighths: int, color: str, space: int) -> None:
@@ -497,18 +575,20 @@ def _shade_cells(condition: Element, fill: str) -> None:
     _set(child(tc_pr, "w:shd", TCPR_ORDER), val="clear", color="auto", fill=fill)
 
 
-def describe_font(document: DocxDocument, font: str, alt: str) -> None:
-    """A font-table entry: a sans family and an alternative name, so that a machine
-    without the font substitutes a sans of the same metrics rather than Times."""
+def describe_font(document: DocxDocument, font: str, alt: str = "", charset: str = "00",
+                  family: str = "swiss") -> None:
+    """A font-table entry: the family, character set and an alternative name, so
+    that a machine without the font substitutes a similar one rather than Times."""
     fonts_part = document.part.part_related_by(RT.FONT_TABLE)
     element = parse_xml(fonts_part.blob)
     for old in element.findall(qn("w:font")):
         if old.get(qn("w:name")) == font:
             element.remove(old)
     entry = _element("w:font", name=font)
-    entry.append(_element("w:altName", val=alt))
-    entry.append(_element("w:charset", val="00"))
-    entry.append(_element("w:family", val="swiss"))
+    if alt:
+        entry.append(_element("w:altName", val=alt))
+    entry.append(_element("w:charset", val=charset))
+    entry.append(_element("w:family", val=family))
     entry.append(_element("w:pitch", val="variable"))
     element.insert(0, entry)
     _replace_blob(fonts_part, etree.tostring(element, xml_declaration=True, encoding="UTF-8",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 
 # Bookmarks exported as PDF named destinations, nothing else changed.
-_EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+EXPORT = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
 TIMEOUT = 240  # seconds: a first start of LibreOffice on a busy machine is slow
 
 
@@ -40,7 +40,7 @@ def bookmark_pages(docx: bytes, office: str | None = None) -> dict[str, str]:
         source = work / "profile.docx"
         source.write_bytes(docx)
         command = [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                   "--convert-to", _EXPORT, "--outdir", str(work), str(source)]
+                   "--convert-to", EXPORT, "--outdir", str(work), str(source)]
         try:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=True)
             data = (work / "profile.pdf").read_bytes()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from typing import Any
@@ -29,7 +30,7 @@ from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions
-from reportgen.writers.docx import oxml
+from reportgen.writers.docx import bidi, oxml
 from reportgen.writers.html import template_file
 
 P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
@@ -57,8 +58,11 @@ TOC_FIELD = f'TOC \\o "1-{m.TOC_LEVELS}" \\h \\z \\u'
 HEADING_1 = "Heading 1"
 SPACE_AFTER_TABLE = Pt(9)
 
-# Word's own regional defaults for the two survey languages; others pass through.
-LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES"}
+# Word's own regional defaults for the UN languages (Arabic as Word's default,
+# Saudi Arabia; Chinese: Simplified, mainland); others pass through.
+LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES", "fr": "fr-FR", "ru": "ru-RU", "ar": "ar-SA", "zh": "zh-CN"}
+EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko"})
+LRM, RLM = "\u200e", "\u200f"  # left-to-right and right-to-left marks
 
 # Formats python-docx can embed; anything else (SVG) falls back to its alt text.
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
@@ -70,6 +74,18 @@ def language_tag(lang: str) -> str:
     return LANGUAGE_TAGS.get(lang, lang)
 
 
+def language_slots(lang: str) -> dict[str, str]:
+    """The ``w:lang`` attribute for ``lang``'s script: Word reads ``w:bidi`` for
+    right-to-left text, ``w:eastAsia`` for Chinese, ``w:val`` for the rest."""
+    if m.direction(lang) == "rtl":
+        slot = "bidi"
+    elif lang.split("-")[0].lower() in EAST_ASIAN_LANGUAGES:
+        slot = "eastAsia"
+    else:
+        slot = "val"
+    return {slot: language_tag(lang)}
+
+
 @dataclass(frozen=True)
 class Look:
     """Character formatting inherited by nested inlines (Strong inside Emph ...)."""
@@ -78,6 +94,7 @@ class Look:
     italic: bool = False
     style: str | None = None
     lang: str | None = None  # a span in another language (w:lang)
+    dir: str | None = None  # inside an isolated span or link: its direction; None: the text's own
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,7 @@ class Target:
     paragraph: Paragraph
     part: Part
     element: Any = None  # a w:hyperlink inside the paragraph, else the paragraph itself
+    linked: bool = False  # inside a w:hyperlink (Word cannot nest them)
 
     def run(self) -> Run:
         if self.element is None:
@@ -125,12 +143,22 @@ class Translator:
 
     def translate(self) -> None:
         oxml.clear_body(self.docx)
-        oxml.set_language(self.docx, language_tag(self.meta.lang))
+        oxml.set_language(self.docx, language_slots(self.meta.lang))
         oxml.drop_update_fields(self.docx)
         self.set_properties()
         self.set_page_furniture()
         for section in self.document.sections:
             self.visit_section(section)
+        if self.meta.dir == "rtl":
+            self.mirror()
+
+    def mirror(self) -> None:
+        """Right to left: every paragraph, table and the section (see :func:`oxml.mirror`)."""
+        section = self.docx.sections[0]
+        stories = [self.docx.element.body] + [
+            story._element for story in (section.header, section.footer, section.first_page_header,
+                                         section.first_page_footer)]
+        oxml.mirror(stories, section._sectPr)
 
     def set_properties(self) -> None:
         props = self.docx.core_properties
@@ -155,14 +183,27 @@ class Translator:
         self.internal_notice(header)
         # The country, then the current section's title: Word and LibreOffice fill
         # the STYLEREF field on each page with the last "Heading 1" text.
-        running = header.add_paragraph(f"{self.meta.country} — ", style="Header")
-        oxml.add_field(running._p, f'STYLEREF "{HEADING_1}"', self.meta.title)
-        footer = oxml.emptied(section.footer).add_paragraph(style="Footer")
+        running = header.add_paragraph(style="Header")
+        self.text(Target(running, header.part), f"{self.meta.country} — ", Look())
+        title = oxml.add_field(running._p, f'STYLEREF "{HEADING_1}"', self.meta.title)
+        if bidi.has_rtl(self.meta.title):
+            oxml.set_run_rtl(title)
+        footer_story = oxml.emptied(section.footer)
+        footer = footer_story.add_paragraph(style="Footer")
         labels = self.meta.labels
-        footer.add_run(f"{labels.get('page', 'Page')} ")
+        page, of = f"{labels.get('page', 'Page')} ", f" {labels.get('of', 'of')} "
+        # Latin words in a right-to-left footer (labels not yet translated): the
+        # line is marked left to right, else "Page 4 of 17" reads "17 Page 4 of"
+        latin = self.meta.dir == "rtl" and not bidi.has_rtl(page + of)
+        look = Look(dir="ltr") if latin else Look()
+        if latin:
+            self.run(Target(footer, footer_story.part), LRM, look, rtl=False)
+        self.text(Target(footer, footer_story.part), page, look)
         oxml.add_field(footer._p, "PAGE", "1")
-        footer.add_run(f" {labels.get('of', 'of')} ")
+        self.text(Target(footer, footer_story.part), of, look)
         oxml.add_field(footer._p, "NUMPAGES", "1")
+        if latin:
+            self.run(Target(footer, footer_story.part), LRM, look, rtl=False)
         cover_header = oxml.emptied(section.first_page_header)
         if not self.internal_notice(cover_header):
             cover_header.add_paragraph()  # Normal: no header rule on the cover
@@ -172,7 +213,8 @@ class Translator:
         """The red "Not for publication" line, on every page of an internal build."""
         if not self.meta.internal:
             return False
-        story.add_paragraph(self.meta.internal_label or "Not for publication", style="Internal Notice")
+        notice = story.add_paragraph(style="Internal Notice")
+        self.text(Target(notice, story.part), self.meta.internal_label or "Not for publication", Look())
         return True
 
     def visit_section(self, section: m.Section) -> None:
@@ -309,7 +351,7 @@ class Translator:
         otherwise Word adds them when the field is updated (F9, "Update
         Field", or printing with "Update fields before printing"), LibreOffice
         with Tools > Update > Update All."""
-        self.paragraph("TOC Heading").add_run(block.title)
+        self.text(self.target(self.paragraph("TOC Heading")), block.title, Look())
         entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:
             paragraph = self.paragraph("TOC 1")
@@ -321,8 +363,8 @@ class Translator:
             if index == 0:
                 oxml.begin_field(paragraph._p, TOC_FIELD)
             bookmark = self.bookmarks[id(heading)]
-            link = oxml.add_hyperlink(paragraph, anchor=bookmark)
-            Run(oxml.append_run(link), paragraph).text = m.plain_text(heading.children)
+            link = oxml.add_hyperlink(paragraph._p, anchor=bookmark)
+            self.text(Target(paragraph, self.docx.part, link, linked=True), m.plain_text(heading.children), Look())
             page = self.options.toc_pages.get(bookmark)
             if page:  # known from a layout pass (pages.py): as Word writes its own entries,
                 # a tab to the dotted right tab stop and the page as a PAGEREF field
@@ -340,11 +382,12 @@ class Translator:
         for entry in block.entries:
             paragraph = self.paragraph("Bibliography")
             target = self.target(paragraph)
-            target.run().text = f"[{entry.number}]\t{_sentence(entry.title)} " if block.numbered \
-                else f"{_sentence(entry.title)} "
+            number = f"[{entry.number}]\t" if block.numbered else ""
+            self.pieces(target, [(number, False), (_sentence(entry.title), True), (" ", False)])
             self.link(target, entry.url, [m.Text(urls.breakable(entry.display or urls.display(entry.url)))], Look())
             stop = "" if (entry.display or urls.display(entry.url)).endswith("…") else "."  # none after an ellipsis
-            target.run().text = f"{stop} {entry.details}." if entry.details else stop
+            self.pieces(target, [(stop, False), (" ", False), (f"{entry.details}.", True)] if entry.details
+                        else [(stop, False)])
             if block.numbered:
                 oxml.add_bookmark(paragraph, self.next_bookmark, source_bookmark(entry.number))
                 self.next_bookmark += 1
@@ -360,7 +403,7 @@ class Translator:
 
     def inline(self, target: Target, node: m.Inline, look: Look) -> None:
         if isinstance(node, m.Text):
-            self.text(target, node.text, look)
+            self.phrase(target, node.text, look)
         elif isinstance(node, m.Code):
             self.text(target, node.text, replace(look, style=look.style or "Code"))
         elif isinstance(node, m.LineBreak):
@@ -368,7 +411,7 @@ class Translator:
         elif isinstance(node, m.Strong):
             self.inlines(target, node.children, replace(look, bold=True))
         elif isinstance(node, m.Span):
-            self.inlines(target, node.children, replace(look, lang=node.lang))
+            self.span(target, node, look)
         elif isinstance(node, m.Emph):
             self.inlines(target, node.children, replace(look, italic=True))
         elif isinstance(node, m.Link):
@@ -376,9 +419,66 @@ class Translator:
         elif isinstance(node, m.Reference):
             self.reference(target, node, look)
 
+    def span(self, target: Target, node: m.Span, look: Look) -> None:
+        """Text in another language: ``w:lang`` on its runs and, when its
+        direction differs from the text around it, kept in its own direction
+        (an English sentence inside Arabic keeps its number at its start and its
+        full stop at its end): see :meth:`isolated`."""
+        look = replace(look, lang=node.lang)
+        if node.dir == (look.dir or self.meta.dir):
+            self.inlines(target, node.children, look)
+            return
+        with self.isolated(target, node.dir, look) as inner:
+            self.inlines(target, node.children, inner)
+
+    @contextmanager
+    def isolated(self, target: Target, direction: str, look: Look) -> Iterator[Look]:
+        """Runs written inside keep ``direction``: they are bracketed by
+        left-to-right (or right-to-left) marks, which the bidi algorithm of
+        every reader honours (ECMA-376 Part 1, Annex I.7, keeps LRM/RLM as
+        text). Not ``w:dir``, Open XML's embedding element: pandoc, python-docx
+        and LibreOffice drop or ignore what is inside it."""
+        mark, around = (LRM, RLM) if direction == "ltr" else (RLM, LRM)
+        inner = replace(look, dir=direction, style=None if look.style == "Hyperlink" else look.style)
+        # Inside, the marks keep the span's first number and final full stop
+        # with it; outside, the surrounding direction's marks keep the text
+        # around out of it ("Date: 30 نوفمبر 2026" stays in Arabic order).
+        self.run(target, around + mark, inner, rtl=direction == "rtl")
+        yield replace(look, dir=direction)
+        self.run(target, mark + around, inner, rtl=direction == "rtl")
+
+    def phrase(self, target: Target, text: str, look: Look) -> None:
+        """Text of the document: in right-to-left text, a piece with Latin letters
+        and no Arabic one (an untranslated phrase, a Spanish title) is kept left
+        to right as a whole, its final full stop included, like a span."""
+        if (look.dir or self.meta.dir) == "rtl" and bidi.has_ltr(text) and not bidi.has_rtl(text):
+            with self.isolated(target, "ltr", look) as inner:
+                self.text(target, text, inner)
+        else:
+            self.text(target, text, look)
+
+    def pieces(self, target: Target, pieces: list[tuple[str, bool]]) -> None:
+        """Written text made of pieces, ``True`` for a phrase (a title) that is
+        kept in its own direction inside right-to-left text; in left-to-right
+        text one run, as ever."""
+        if self.meta.dir == "ltr":
+            self.text(target, "".join(text for text, _ in pieces), Look())
+            return
+        for text, phrase in pieces:
+            (self.phrase if phrase else self.text)(target, text, Look())
+
     def text(self, target: Target, text: str, look: Look) -> None:
+        """Runs of ``text``: one, or in right-to-left text one per direction
+        (:mod:`bidi`), ``w:rtl`` on the right-to-left ones only."""
         if not text:
             return
+        if look.dir == "ltr" or (look.dir is None and self.meta.dir == "ltr" and not bidi.has_rtl(text)):
+            self.run(target, text, look, rtl=False)
+            return
+        for piece, rtl in bidi.segments(text):
+            self.run(target, piece, look, rtl)
+
+    def run(self, target: Target, text: str, look: Look, rtl: bool) -> None:
         run = target.run()
         run.text = text  # python-docx/lxml escape <, & ...: answers never become markup
         if look.bold:
@@ -387,26 +487,38 @@ class Translator:
             run.italic = True
         if look.style:
             run.style = self.docx.styles[look.style]
+        if rtl:
+            oxml.set_run_rtl(run._r)
         if look.lang:
-            oxml.set_run_lang(run._r, language_tag(look.lang))
+            oxml.set_run_lang(run._r, language_slots(look.lang))
 
     def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
-        if target.element is not None:  # a link inside a link: Word cannot nest them
+        """A hyperlink; in right-to-left text one whose text has no right-to-left
+        letter (an address, a Latin name) is isolated left to right, so that a
+        final "/" or ")" stays at its end."""
+        if target.linked:  # a link inside a link: Word cannot nest them
             self.inlines(target, children, look)
             return
+        if (look.dir or self.meta.dir) == "rtl" and not bidi.has_rtl(m.plain_text(children)):
+            with self.isolated(target, "ltr", look) as inner:
+                self.link_runs(target, url, children, inner)
+        else:
+            self.link_runs(target, url, children, look)
+
+    def link_runs(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
         r_id = target.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        inside = replace(target, element=oxml.add_hyperlink(target.paragraph, r_id=r_id))
+        inside = replace(target, element=oxml.add_hyperlink(target.xml, r_id=r_id), linked=True)
         self.inlines(inside, children, replace(look, style="Hyperlink"))
 
     def reference(self, target: Target, node: m.Reference, look: Look) -> None:
         """ "[12]" or "[3, 5–7; 12, p. 31]": each number an internal link to the
         bookmark of its entry in the sources list, the rest plain text."""
         for part in node.parts:
-            if not part.number or target.element is not None:  # no link inside a link
+            if not part.number or target.linked:  # no link inside a link
                 self.text(target, part.text, look)
                 continue
-            inside = replace(target, element=oxml.add_hyperlink(target.paragraph,
-                                                                 anchor=source_bookmark(part.number)))
+            inside = replace(target, element=oxml.add_hyperlink(target.xml, anchor=source_bookmark(part.number)),
+                             linked=True)
             self.text(inside, part.text, replace(look, style="Hyperlink"))
 
 
@@ -458,4 +570,4 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
-__all__ = ["REQUIRED_STYLES", "Translator", "language_tag"]
+__all__ = ["REQUIRED_STYLES", "Translator", "language_slots", "language_tag"]
