@@ -646,7 +646,7 @@ class ProfileView:
             rows = self._sector_rows(*groups) if name == "sectors" else self._status_rows(groups[0] if groups else [])
             canvas = figures.status_matrix(rows, columns, fonts)
             alt = _matrix_alt(words[name], rows, columns, self._locale)
-        self.charts[name] = (figures.render(name, canvas, fonts, words[name]), alt)
+        self.charts[name] = (figures.render(name, canvas, fonts, words[name], m.direction(self._locale.lang)), alt)
         return Md(f'\n\n{{.figure src="chart:{name}"}}\n{escape_md(words[name])}\n\n')
 
     def _status_rows(self, pairs: list[tuple[int, str]]) -> list[figures.Row]:
