@@ -71,7 +71,7 @@ class SourceRegistry:
 
 
 def number_citations(document: m.Document, registry: SourceRegistry, answered: date | None,
-                     title_of: Callable[[Source], str]) -> None:
+                     title_of: Callable[[Source], str], pages: Callable[[str], str] | None = None) -> None:
     """Number sources by first citation in reading order, turn each stretch of
     adjacent calls into a :class:`model.Reference`, then fill the sources lists
     of the document. Unknown source ids are template errors."""
@@ -80,7 +80,7 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
         if call.source_id not in registry:
             raise TemplateError(f"citation of unknown source [@{call.source_id}]")
         call.number = order.setdefault(call.source_id, len(order) + 1)
-    make_references(document)
+    make_references(document, pages)
     cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
     further_ids = [sid for sid in registry.sources if sid not in order]
     further = [_entry(registry.get(sid), len(order) + i, answered, title_of)
@@ -89,27 +89,39 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
     _fill_lists(document, cited, further)
 
 
-def make_references(document: m.Document) -> None:
+def make_references(document: m.Document, pages: Callable[[str], str] | None = None) -> None:
     """Replace each stretch of adjacent, numbered citation calls in every inline
-    run of the document by one reference marker (in place)."""
+    run of the document by one reference marker (in place). ``pages`` writes a
+    locator in the document's language ("p. 31" -> "第31页"); by default the
+    locator stays as the answers give it."""
     for block in document.blocks():
         for run in m.block_inlines(block):
-            _group_run(run)
+            _group_run(run, pages or keep_locator)
 
 
-def _group_run(run: list[m.Inline]) -> None:
+def _group_run(run: list[m.Inline], pages: Callable[[str], str]) -> None:
     grouped: list[m.Inline] = []
     for node in m.citation_groups(run):
         if isinstance(node, list):
-            grouped.append(m.Reference(node, reference_parts(node)))
+            grouped.append(m.Reference(node, reference_parts(node, pages)))
         else:
             if isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
-                _group_run(node.children)
+                _group_run(node.children, pages)
             grouped.append(node)
     run[:] = grouped
 
 
-def reference_parts(calls: list[m.Citation]) -> list[m.RefPart]:
+def _comma(locator: str) -> str:
+    """Before a locator: ", ", or Chinese "，" before "第31页" (no Latin comma between Han text)."""
+    return "\uff0c" if locator[:1] and "\u4e00" <= locator[0] <= "\u9fff" else ", "
+
+
+def keep_locator(locator: str) -> str:
+    """The locator as given, a no-break space keeping "p." with its number."""
+    return _PAGE.sub("\\1\u00a0", locator)
+
+
+def reference_parts(calls: list[m.Citation], pages: Callable[[str], str] | None = None) -> list[m.RefPart]:
     """The text of one marker, as parts whose numbers link to the sources list.
 
     Numbers without a locator come first, sorted, duplicates dropped, three or
@@ -122,10 +134,10 @@ def reference_parts(calls: list[m.Citation]) -> list[m.RefPart]:
     for call in calls:
         if call.locator and (call.number, call.locator) not in located:
             located.append((call.number, call.locator))
-    located = [(number, _PAGE.sub("\\1\u00a0", locator)) for number, locator in located]
+    located = [(number, (pages or keep_locator)(locator)) for number, locator in located]
     if len(bare) + len(located) == 1:
         number, locator = (bare[0], "") if bare else located[0]
-        return [m.RefPart(f"[{number}{', ' + locator if locator else ''}]", number)]
+        return [m.RefPart(f"[{number}{_comma(locator) + locator if locator else ''}]", number)]
     parts = [m.RefPart("[")]
     for index, run in enumerate(_runs(bare)):
         if index:
@@ -137,13 +149,13 @@ def reference_parts(calls: list[m.Citation]) -> list[m.RefPart]:
     for index, (number, locator) in enumerate(located):
         if index or bare:
             parts.append(m.RefPart("; "))
-        parts.extend([m.RefPart(str(number), number), m.RefPart(f", {locator}")])
+        parts.extend([m.RefPart(str(number), number), m.RefPart(f"{_comma(locator)}{locator}")])
     parts.append(m.RefPart("]"))
     return parts
 
 
 # "p. 31", "pp. 32, 95": a no-break space keeps the abbreviation with its number.
-_PAGE = re.compile(r"\b(pp?\.|p\.º|págs?\.) ")
+_PAGE = re.compile(r"(?<!\w)(pp?\.|p\.º|págs?\.|с\.|ص) ")
 
 
 def _runs(numbers: list[int]) -> list[list[int]]:

@@ -13,17 +13,27 @@ A chart is first laid out as a list of shapes in points (``_Shape``), then
 serialised twice: ``_svg`` (text stays text, in "Profile Sans", the PDF's own
 font) and ``_png`` (Pillow, 300 dpi, the same font files). Words come
 translated from the caller (catalogs), numbers formatted by Babel.
+
+Right to left (Arabic): the layout is mirrored (labels on the right, bars
+growing leftwards, the legend from the right) and Arabic words are measured
+and drawn with Noto Naskh Arabic. WeasyPrint draws SVG text letter by letter,
+without shaping or bidi (an Arabic word comes out unjoined and reversed), so
+a chart with right-to-left text goes to the PDF as its PNG, which Pillow draws
+through libraqm (HarfBuzz and FriBidi): see :func:`needs_raster`.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from html import escape
 from pathlib import Path
 
+from fontTools.ttLib import TTCollection, TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from reportgen import model as m
@@ -31,6 +41,20 @@ from reportgen import model as m
 DPI = 300
 SCALE = DPI / 72  # pixels per point in the PNG
 FONT_FAMILY = "Profile Sans"  # the name the HTML/PDF writers give the bundled Noto Sans
+# The SVG's font stack, as the page's: Latin, Cyrillic and Greek in the bundled
+# Noto Sans, Arabic in Noto Naskh Arabic, Chinese in Noto Sans CJK SC, first
+# under the names the writers declare (reportgen.fonts), then their own.
+FONT_STACK = (f"{FONT_FAMILY}, Profile Arabic, Profile CJK SC, "
+              "Noto Naskh Arabic, Noto Sans CJK SC, Noto Sans, sans-serif")
+ARABIC_FONTS = ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf")
+# Where Debian's fonts-noto-core puts them, until they are bundled in templates/fonts.
+SYSTEM_ARABIC = Path("/usr/share/fonts/truetype/noto")
+# Debian's fonts-noto-cjk: collections whose faces include the SC one.
+CJK_FONTS = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+             Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"))
+CJK_FAMILY = "Noto Sans CJK SC"
+_CJK_TEXT = re.compile("[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+_RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 MAX_WIDTH_PT = 453  # 160 mm, inside the A4 text width of the PDF and the DOCX
 LABEL_SIZE = 8.0
 HEADER_SIZE = 7.5
@@ -98,20 +122,87 @@ class _Canvas:
     width: float
     height: float
     shapes: list[_Shape] = field(default_factory=list)
+    direction: str = "ltr"  # "rtl" once mirrored: the SVG's text runs right to left
 
 
 # --- text measurement -------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Face:
+    """One font: a file, and the face's index in it when it is a collection."""
+
+    path: Path
+    index: int = 0
+
+
 @cache
-def _font(path: Path, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), pixels)
+def _font(face: Face, pixels: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(face.path), pixels, index=face.index)
+
+
+@cache
+def _cmap(face: Face) -> frozenset[int]:
+    """The code points ``face`` has glyphs for (fontTools)."""
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+@cache
+def _collection_index(path: Path, family: str) -> int:
+    """The index of ``family`` in a font collection (.ttc)."""
+    collection = TTCollection(path, lazy=True)
+    try:
+        return next(i for i, font in enumerate(collection.fonts) if font["name"].getDebugName(1) == family)
+    finally:
+        collection.close()
+
+
+def is_rtl_text(text: str) -> bool:
+    """Whether ``text`` has letters of a right-to-left script (Arabic, Hebrew...)."""
+    return bool(_RTL_TEXT.search(text))
+
+
+def _script_face(text: str, fonts: Fonts, bold: bool) -> Face | None:
+    """The face for ``text``'s script when Noto Sans has not got it: Noto Naskh
+    Arabic (bundled beside Noto Sans, else Debian's) or Noto Sans CJK SC."""
+    if is_rtl_text(text):
+        name = ARABIC_FONTS[1 if bold else 0]
+        for folder in (fonts.regular.parent, SYSTEM_ARABIC):
+            if (folder / name).is_file():
+                return Face(folder / name)
+    if _CJK_TEXT.search(text) and CJK_FONTS[bold].is_file():
+        return Face(CJK_FONTS[bold], _collection_index(CJK_FONTS[bold], CJK_FAMILY))
+    return None
+
+
+def font_runs(text: str, fonts: Fonts, bold: bool = False) -> list[tuple[str, Face]]:
+    """``text`` cut where the font must change, in logical order: each
+    character in the script's face if it has it, else in Noto Sans (Noto
+    Naskh Arabic has no Latin letters and no brackets). A space, digit or
+    punctuation mark stays in the face of the run before it when that face
+    has it, so "MITIC Ley" or "(12)" is one run."""
+    base = Face(fonts.bold if bold else fonts.regular)
+    script = _script_face(text, fonts, bold)
+    if script is None:
+        return [(text, base)]
+    runs: list[tuple[str, Face]] = []
+    for char in text:
+        neutral = unicodedata.bidirectional(char) not in ("L", "R", "AL")
+        if neutral and runs and ord(char) in _cmap(runs[-1][1]):
+            face = runs[-1][1]
+        else:
+            face = script if ord(char) in _cmap(script) else base
+        if runs and runs[-1][1] == face:
+            runs[-1] = (runs[-1][0] + char, face)
+        else:
+            runs.append((char, face))
+    return runs
 
 
 def text_width(text: str, size: float, fonts: Fonts, bold: bool = False) -> float:
     """Advance width of ``text`` in points at ``size`` points."""
-    font = _font(fonts.bold if bold else fonts.regular, 200)
-    return font.getlength(text) * size / 200
+    return sum(_font(face, 200).getlength(run) for run, face in font_runs(text, fonts, bold)) * size / 200
 
 
 def wrap(text: str, size: float, width: float, fonts: Fonts, bold: bool = False) -> list[str]:
@@ -209,9 +300,43 @@ def _text_colour(kind: str) -> str:
 # --- output -----------------------------------------------------------------
 
 
-def render(name: str, canvas: _Canvas, fonts: Fonts, title: str) -> m.Chart:
-    """The chart as SVG now and as PNG when the DOCX writer asks for it."""
+def render(name: str, canvas: _Canvas, fonts: Fonts, title: str, direction: str = "ltr") -> m.Chart:
+    """The chart as SVG now and as PNG when the DOCX writer asks for it;
+    mirrored when the document runs right to left."""
+    if direction == "rtl":
+        canvas = mirror(canvas)
     return m.Chart(name, _svg(canvas, title), canvas.width, canvas.height, raster=partial(_png, canvas, fonts))
+
+
+_MIRRORED_ANCHOR = {"start": "end", "middle": "middle", "end": "start"}
+
+
+def mirror(canvas: _Canvas) -> _Canvas:
+    """The canvas flipped left for right: where an Arabic reader starts
+    reading (labels, the bars' origin, the legend's first entry) is on the right.
+    Text itself is not flipped, only placed: a left-aligned label becomes
+    right-aligned at the mirrored point."""
+    width = canvas.width
+    shapes: list[_Shape] = []
+    for s in canvas.shapes:
+        if s.kind == "rect":
+            shapes.append(replace(s, x=round(width - s.x - s.w, 2)))
+        elif s.kind == "line":
+            shapes.append(replace(s, x=round(width - s.x, 2), w=round(width - s.w, 2)))
+        elif s.kind == "circle":
+            shapes.append(replace(s, x=round(width - s.x, 2)))
+        else:
+            shapes.append(replace(s, x=round(width - s.x, 2), anchor=_MIRRORED_ANCHOR[s.anchor]))
+    return _Canvas(canvas.width, canvas.height, shapes, "rtl")
+
+
+def needs_raster(svg: str) -> bool:
+    """Whether WeasyPrint would draw this SVG's text wrongly: it places SVG
+    text letter by letter, unshaped and left to right, which breaks Arabic."""
+    return any(is_rtl_text(text) for text in _SVG_TEXT.findall(svg))
+
+
+_SVG_TEXT = re.compile(r"<text\b[^>]*>([^<]*)</text>")
 
 
 def _svg(canvas: _Canvas, title: str) -> str:
@@ -220,8 +345,14 @@ def _svg(canvas: _Canvas, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas.width:.2f}pt" height="{canvas.height:.2f}pt" '
         f'viewBox="0 0 {canvas.width:.2f} {canvas.height:.2f}" role="img">',
         f"<title>{escape(title, quote=False)}</title>",
-        f'<g font-family="{FONT_FAMILY}, Profile Arabic, Profile CJK SC, Noto Sans, sans-serif">',
+        # SVG text-anchor is logical ("start" is the right end in a right-to-left
+        # text), the shapes' anchors physical: a mirrored chart says direction
+        # once and writes its anchors the other way round.
+        f'<g font-family="{FONT_STACK}"' + (' direction="rtl">' if canvas.direction == "rtl" else ">"),
     ]
+    def anchor(physical: str) -> str:
+        return _MIRRORED_ANCHOR[physical] if canvas.direction == "rtl" else physical
+
     for s in canvas.shapes:
         if s.kind == "rect":
             out.append(f'<rect x="{s.x:.2f}" y="{s.y:.2f}" width="{s.w:.2f}" height="{s.h:.2f}" '
@@ -235,12 +366,33 @@ def _svg(canvas: _Canvas, title: str) -> str:
         else:
             weight = ' font-weight="bold"' if s.bold else ""
             out.append(f'<text x="{s.x:.2f}" y="{s.y:.2f}" font-size="{s.size:.2f}" fill="{s.fill}" '
-                       f'text-anchor="{s.anchor}"{weight}>{escape(s.text, quote=False)}</text>')
+                       f'text-anchor="{anchor(s.anchor)}"{weight}>{escape(s.text, quote=False)}</text>')
     out.append("</g></svg>")
     return "\n".join(out) + "\n"
 
 
 _PIL_ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
+
+
+def _draw_text(draw: ImageDraw.ImageDraw, s: _Shape, fonts: Fonts) -> None:
+    """One label, run by run (Pillow has no font fallback). Pillow shapes
+    each run through libraqm (Arabic joins, mirrored brackets); a line with
+    right-to-left letters is a right-to-left paragraph, so its runs go from
+    right to left: an Arabic word then "(12)" shows as "(12) word"."""
+    runs = font_runs(s.text, fonts, s.bold)
+    if len(runs) == 1:
+        font = _font(runs[0][1], round(s.size * SCALE))
+        draw.text((s.x * SCALE, s.y * SCALE), s.text, fill=s.fill, font=font, anchor=_PIL_ANCHORS[s.anchor])
+        return
+    direction = "rtl" if is_rtl_text(s.text) else "ltr"
+    if direction == "rtl":
+        runs.reverse()
+    pieces = [(run, _font(face, round(s.size * SCALE))) for run, face in runs]
+    widths = [font.getlength(run, direction=direction) for run, font in pieces]
+    x = s.x * SCALE - {"start": 0, "middle": sum(widths) / 2, "end": sum(widths)}[s.anchor]
+    for (run, font), width in zip(pieces, widths, strict=True):
+        draw.text((x, s.y * SCALE), run, fill=s.fill, font=font, anchor="ls", direction=direction)
+        x += width
 
 
 def _png(canvas: _Canvas, fonts: Fonts) -> bytes:
@@ -259,8 +411,7 @@ def _png(canvas: _Canvas, fonts: Fonts) -> bytes:
             draw.line([s.x * SCALE, s.y * SCALE, s.w * SCALE, s.h * SCALE], fill=s.stroke,
                       width=max(1, round(0.6 * SCALE)))
         else:
-            font = _font(fonts.bold if s.bold else fonts.regular, round(s.size * SCALE))
-            draw.text((s.x * SCALE, s.y * SCALE), s.text, fill=s.fill, font=font, anchor=_PIL_ANCHORS[s.anchor])
+            _draw_text(draw, s, fonts)
     buffer = io.BytesIO()
     # zlib level 1: a fifth larger than level 9, ten times faster (docs/benchmarks.md)
     image.save(buffer, format="PNG", dpi=(DPI, DPI), optimize=False, compress_level=1)

@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen import figures, housestyle, markup, templatecheck, templating, urls
 from reportgen import model as m
-from reportgen.citations import Source, SourceRegistry, number_citations
+from reportgen.citations import Source, SourceRegistry, keep_locator, number_citations
 from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.limits import Limits
@@ -646,7 +646,7 @@ class ProfileView:
             rows = self._sector_rows(*groups) if name == "sectors" else self._status_rows(groups[0] if groups else [])
             canvas = figures.status_matrix(rows, columns, fonts)
             alt = _matrix_alt(words[name], rows, columns, self._locale)
-        self.charts[name] = (figures.render(name, canvas, fonts, words[name]), alt)
+        self.charts[name] = (figures.render(name, canvas, fonts, words[name], m.direction(self._locale.lang)), alt)
         return Md(f'\n\n{{.figure src="chart:{name}"}}\n{escape_md(words[name])}\n\n')
 
     def _status_rows(self, pairs: list[tuple[int, str]]) -> list[figures.Row]:
@@ -816,6 +816,26 @@ def _bars_alt(title: str, bars: list[figures.Bar], columns: list[figures.Column]
         counts = [f"{c.label} {locale.number(bar.counts.get(c.kind, 0))}" for c in columns if bar.counts.get(c.kind)]
         parts.append(f"{bar.label}: " + ", ".join(counts))
     return f"{title}. " + "; ".join(parts) + "."
+
+
+# "p. 31", "pp. 32, 95" as the answers give page locators (in English).
+_PAGES = re.compile(r"^(pp?)\.\s*(\d[\d\s,–-]*)$")
+
+
+def page_locator(locator: str, locale: Locale) -> str:
+    """A page locator in the document's language: "p. 31" stays in English,
+    "pág. 31" in Spanish, "第31页" in Chinese; any other locator as given."""
+    found = _PAGES.match(locator.strip())
+    if not found or locale.lang == SOURCE_LANG:
+        return keep_locator(locator)
+    numbers = [n.strip() for n in found.group(2).split(",") if n.strip()]
+    if found.group(1) == "pp":
+        # Translators: page numbers of a source in a reference: "[19, pp. 32, 95]"
+        template = locale.pgettext("page locator", "pp. %(pages)s")
+    else:
+        # Translators: a page number of a source in a reference: "[19, p. 31]"
+        template = locale.pgettext("page locator", "p. %(pages)s")
+    return keep_locator(template % {"pages": housestyle.enumeration_comma(locale.lang).join(numbers)})
 
 
 # --- the environment --------------------------------------------------------
@@ -1032,7 +1052,8 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     _place_charts(sections, profile.charts)
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
-    number_citations(document, registry, responses.submitted, profile.source_title)
+    number_citations(document, registry, responses.submitted, profile.source_title,
+                     lambda locator: page_locator(locator, locale))
     for entry in document.sources:
         entry.lang = profile._entry_lang(registry.get(entry.id))
     for entry in document.sources:

@@ -80,3 +80,52 @@ def test_counts_are_formatted_by_babel() -> None:
     texts = {lang: [s.text for s in figures.stacked_bars(bars, columns, FONTS, Locale(lang).number).shapes]
              for lang in ("en", "es")}
     assert "1,250" in texts["en"] and "1.250" in texts["es"]
+
+
+def test_right_to_left_chart_is_mirrored_and_rasterised_for_the_pdf() -> None:
+    """Arabic: labels right-aligned at the right edge, the first status
+    column at the right; Arabic words measured in Noto Naskh Arabic (its cmap
+    has them); the PDF gets the PNG (WeasyPrint's SVG text is unshaped),
+    an English chart keeps its SVG."""
+    from fontTools.ttLib import TTFont
+
+    from reportgen.writers.html import chart_uri
+
+    if not any((d / figures.ARABIC_FONTS[0]).is_file() for d in (FONTS.regular.parent, figures.SYSTEM_ARABIC)):
+        pytest.skip("Noto Naskh Arabic is not installed (fonts-noto-core)")
+    rows = [figures.Row("الأمن السيبراني", "positive"), figures.Row("الهوية الرقمية", "planned")]
+    columns = [figures.Column("positive", "نعم"), figures.Column("planned", "مخطط")]
+    canvas = figures.status_matrix(rows, columns, FONTS)
+    chart = figures.render("legislation", canvas, FONTS, "مجالات التشريع", direction="rtl")
+    svg = etree.fromstring(chart.svg.encode("utf-8"))
+    labels = {t.text: t for t in svg.iter(f"{SVG}text")}
+    label = labels["الأمن السيبراني"]
+    # right-aligned at the right edge: "start" of a right-to-left text (direction="rtl" on the group)
+    assert label.get("text-anchor") == "start" and float(label.get("x")) == pytest.approx(chart.width_pt)
+    assert svg.find(f"{SVG}g").get("direction") == "rtl"
+    assert float(labels["نعم (1)"].get("x")) > float(labels["مخطط (1)"].get("x"))
+    # Every character of every label is drawn from a face that has it (fontTools
+    # reads the cmaps): Naskh for Arabic, Noto Sans for the brackets it lacks.
+    for text in labels:
+        for run, face in figures.font_runs(text, FONTS):
+            cmap = TTFont(face.path, fontNumber=face.index).getBestCmap()
+            assert all(ord(c) in cmap for c in run), (text, run, face)
+    assert [face.path.name for _, face in figures.font_runs("نعم (1)", FONTS)] == [
+        "NotoNaskhArabic-Regular.ttf", "NotoSans-Regular.ttf"]
+    assert figures.needs_raster(chart.svg) and chart_uri(chart).startswith("data:image/png;base64,")
+    english = figures.render("legislation", figures.status_matrix(
+        [figures.Row("Cybersecurity", "positive")], [figures.Column("positive", "In place")], FONTS), FONTS, "x")
+    assert not figures.needs_raster(english.svg) and chart_uri(english).startswith("data:image/svg+xml")
+    assert 'font-family="Profile Sans, Profile Arabic, Profile CJK SC, Noto Naskh Arabic' in chart.svg
+    image = Image.open(io.BytesIO(chart.png))
+    assert image.size == (round(chart.width_pt * figures.SCALE), round(chart.height_pt * figures.SCALE))
+
+
+def test_chinese_labels_are_measured_in_the_cjk_face() -> None:
+    """A Han label is measured in Noto Sans CJK SC (1 em a character), not
+    in Noto Sans, which has no Han glyphs: the label column is wide enough."""
+    if not figures.CJK_FONTS[0].is_file():
+        pytest.skip("Noto Sans CJK is not installed (fonts-noto-cjk)")
+    runs = figures.font_runs("立法领域 (9)", FONTS)
+    assert len(runs) == 1 and runs[0][1].path.suffix == ".ttc"
+    assert figures.text_width("立法领域", 10, FONTS) == pytest.approx(40, abs=0.5)

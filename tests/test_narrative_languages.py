@@ -123,3 +123,19 @@ def test_untranslated_answer_text_is_tagged_with_the_answers_language(tmp_path: 
         assert found and all(run[index].lang == language for run, index in found)
         marked = [isinstance(run[index + 2], m.Emph) if index + 2 < len(run) else False for run, index in found]
         assert any(marked) if marker else not any(marked)
+
+
+@pytest.mark.parametrize(("lang", "one", "several"), [
+    ("en", "p.\u00a031", "pp.\u00a032, 95"),
+    ("es", "pág.\u00a031", "págs.\u00a032, 95"),
+    ("ru", "с.\u00a031", "с.\u00a032, 95"),
+    ("ar", "ص\u00a031", "ص\u00a032، 95"),
+    ("zh", "第31页", "第32、95页"),
+])
+def test_page_locators_in_the_documents_language(lang: str, one: str, several: str) -> None:
+    from reportgen.i18n import Locale
+    from reportgen.narrative import page_locator
+
+    locale = Locale(lang)
+    assert (page_locator("p. 31", locale), page_locator("pp. 32, 95", locale)) == (one, several)
+    assert page_locator("section 10.4", locale) == "section 10.4"  # not a page: as given

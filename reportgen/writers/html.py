@@ -15,13 +15,14 @@ from __future__ import annotations
 import base64
 import mimetypes
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from html import escape, unescape
 from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
 
-from reportgen import fonts, urls
+from reportgen import figures, fonts, urls
 from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterOptions, html_fonts
@@ -64,7 +65,7 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
     meta = document.meta
     body = builder.body()
     fields = {
-        "lang": _attr(meta.lang),
+        "lang": _attr(html_lang(meta.lang)),
         "root_attributes": _root_attributes(meta),
         "title": _text(document_title(meta)),
         "metadata": _metadata(meta),
@@ -75,6 +76,33 @@ def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
         return layout.substitute(fields)
     except (KeyError, ValueError) as error:  # an author's edit broke a placeholder
         raise WriterError(f"{LAYOUT}: bad placeholder ({error}); use only ${', $'.join(fields)}") from error
+
+
+# Tags HTML and PDF readers need more precise than the catalogs' ones: "zh" is
+# the Simplified Chinese of the UN. The region, not the script subtag: Pango
+# and fontconfig pick the SC face of Noto Sans CJK for "zh-CN" only ("zh",
+# "zh-Hans" and "zh-Hans-CN" get the JP face, checked with WeasyPrint 70);
+# browsers and screen readers read zh-CN as Simplified Chinese too. It also
+# becomes the PDF's /Lang.
+_HTML_LANG = {"zh": "zh-CN"}
+
+
+def html_lang(lang: str) -> str:
+    """The ``lang`` attribute for a catalog language ("zh" -> "zh-CN")."""
+    return _HTML_LANG.get(lang, lang)
+
+
+def text_direction(text: str) -> str:
+    """"rtl" or "ltr" from the first strongly directional character of
+    ``text`` (the rule of HTML's ``dir="auto"``, which WeasyPrint lacks);
+    "" when it has none (digits and punctuation only)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
 
 
 def document_title(meta: m.Meta) -> str:
@@ -153,7 +181,11 @@ def data_uri(path: Path) -> str:
 
 
 def chart_uri(chart: m.Chart) -> str:
-    """The ``data:`` URI of a chart's SVG (the PDF writer's fetcher allows exactly these)."""
+    """The ``data:`` URI of a chart for the PDF (the PDF writer's fetcher
+    allows exactly these): its SVG, or its PNG when WeasyPrint would draw the
+    SVG's text wrongly (Arabic: :func:`figures.needs_raster`)."""
+    if figures.needs_raster(chart.svg):
+        return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
     return _svg_uri(chart.svg)
 
 
@@ -210,7 +242,11 @@ def _text(text: str) -> str:
 # stylesheets do not hyphenate: WeasyPrint re-hyphenates the rest of a word at
 # every line, so a 5,000-letter token took minutes; it still breaks anywhere.
 LONG_WORD = 64
-_LONG_WORD = re.compile(r"\S{" + str(LONG_WORD) + ",}")
+# Han, kana, CJK punctuation and full-width forms are not part of a "word":
+# Chinese has no spaces, lines break between its characters, and a sentence is
+# not a pasted token (it would be wrapped, and broken letter by letter).
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_LONG_WORD = re.compile(r"[^\s" + _CJK + "]{" + str(LONG_WORD) + ",}")
 
 
 _LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
@@ -240,6 +276,9 @@ def _root_attributes(meta: m.Meta) -> str:
     words reach the running header and footer without generating CSS.
     """
     attrs = {
+        # Right to left: print.css and screen.css are written with logical
+        # properties, so the attribute alone mirrors the page.
+        **({"dir": "rtl"} if meta.dir == "rtl" else {}),
         "data-country": meta.country,
         "data-label-page": meta.labels.get("page", "Page"),
         "data-label-of": meta.labels.get("of", "of"),
@@ -313,6 +352,7 @@ class _HtmlBuilder:
         self.templates = templates
         self.standalone = standalone
         self.labels = document.meta.labels
+        self.dir = document.meta.dir  # the direction of the text being written (a Span's inside one)
         self.sources = {entry.id: entry for entry in document.sources}
         self.heading_ids = _heading_ids(document)
         self.section_titles = _section_titles(document)
@@ -327,12 +367,12 @@ class _HtmlBuilder:
             m.SourceList: self.source_list,
         }
         self.inline_visitors: dict[type, Callable[[m.Inline], str]] = {
-            m.Text: lambda node: _prose(node.text),
-            m.Code: lambda node: f"<code>{_text(node.text)}</code>",
+            m.Text: lambda node: self.text(node.text),
+            m.Code: lambda node: f"<code{self.dir_attr(node.text)}>{_text(node.text)}</code>",
             m.LineBreak: lambda node: "<br>",
             m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
             m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
-            m.Span: lambda node: f'<span lang="{_attr(node.lang)}">{self.inlines(node.children)}</span>',
+            m.Span: self.span,
             m.Link: self.link,
             m.Reference: self.reference,
         }
@@ -480,7 +520,8 @@ class _HtmlBuilder:
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
         stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        parts = [f"<cite>{_prose(_sentence(entry.title))}</cite> {self.url(entry.url, shown)}{stop}"]
+        title = _sentence(entry.title)
+        parts = [f"<cite{self.dir_attr(title)}>{_prose(title)}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
         return " ".join(parts)
@@ -496,11 +537,61 @@ class _HtmlBuilder:
             raise WriterError(f"HTML writer: unknown inline {type(node).__name__}")
         return visitor(node)
 
+    def text(self, text: str) -> str:
+        """Running text; in a right-to-left document each stretch of Latin
+        text or number with slashes ("Law No. 5189/2014", "MITIC", an
+        address) is isolated left to right, so that its words and the
+        punctuation inside it are never reordered by the Arabic around it."""
+        if self.dir != "rtl":
+            return _prose(text)
+        parts: list[str] = []
+        last = 0
+        for match in _LTR_RUN.finditer(text):
+            run = match.group()
+            if not (_LATIN_LETTER.search(run) or _SLASHED_NUMBER.search(run)):
+                continue  # a bare number: the bidi algorithm keeps its digits in order
+            parts.append(_prose(text[last:match.start()]))
+            parts.append(f'<span dir="ltr">{_prose(run)}</span>')
+            last = match.end()
+        parts.append(_prose(text[last:]))
+        return "".join(parts)
+
+    def against(self, text: str) -> str:
+        """``text``'s direction when it runs against the current one, else "":
+        the isolation HTML's ``dir="auto"`` would give, decided here because
+        WeasyPrint does not know ``auto``."""
+        direction = text_direction(text)
+        return direction if direction != self.dir else ""
+
+    def dir_attr(self, text: str) -> str:
+        """`` dir="ltr"`` (or rtl) when ``text`` runs against the current direction."""
+        direction = self.against(text)
+        return f' dir="{direction}"' if direction else ""
+
+    def span(self, node: m.Span) -> str:
+        """Text in another language: ``lang``, and ``dir`` (which isolates it
+        in browsers and gives WeasyPrint its own base direction) when its
+        direction differs from the document's."""
+        direction = f' dir="{node.dir}"' if node.dir != self.dir else ""
+        inner = self.inlines_in(node.children, node.dir)
+        return f'<span lang="{_attr(html_lang(node.lang))}"{direction}>{inner}</span>'
+
+    def inlines_in(self, nodes: list[m.Inline], direction: str) -> str:
+        """``nodes`` inside an element of direction ``direction``: what runs
+        against it is isolated, what runs with it needs nothing more."""
+        outer, self.dir = self.dir, direction or self.dir
+        try:
+            return self.inlines(nodes)
+        finally:
+            self.dir = outer
+
     def link(self, node: m.Link) -> str:
         url = safe_url(node.url)
+        against = self.against(m.plain_text(node.children))
+        direction = f' dir="{against}"' if against else ""
         # Links are never hyphenated (print.css): a long word in one needs no
         # span, and a span would put the link's tag under /Span in a PDF.
-        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines(node.children))
+        inner = _LONG_WORD_SPAN.sub(r"\1", self.inlines_in(node.children, against))
         # Any other scheme (javascript:, file:, data:) is shown as its text only.
         if not url:
             return inner
@@ -509,15 +600,19 @@ class _HtmlBuilder:
             # PDF's link annotation (tagged /Span, not /Link). Escaped answer text
             # holds no "<", so these tags are the ones _prose added.
             inner = inner.replace(_LONG_OPEN, "").replace("</span>", "")
-            return f'<a class="long-word" href="{_attr(url)}">{inner}</a>'
-        return f'<a href="{_attr(url)}">{inner}</a>'
+            return f'<a class="long-word" href="{_attr(url)}"{direction}>{inner}</a>'
+        return f'<a href="{_attr(url)}"{direction}>{inner}</a>'
 
     def url(self, url: str, shown: str = "") -> str:
         """An address shown (as ``shown``, else itself) with a break
         opportunity after each "/" and "." only, linked when its scheme is safe."""
         text = _text(urls.breakable(shown or url))
         safe = safe_url(url)
-        return f'<a class="url" href="{_attr(safe)}">{text}</a>' if safe else f'<span class="url">{text}</span>'
+        # An address reads left to right in every language.
+        direction = ' dir="ltr"' if self.dir != "ltr" else ""
+        if safe:
+            return f'<a class="url" href="{_attr(safe)}"{direction}>{text}</a>'
+        return f'<span class="url"{direction}>{text}</span>'
 
     def reference(self, node: m.Reference) -> str:
         """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry."""
@@ -527,6 +622,18 @@ class _HtmlBuilder:
             for part in node.parts
         )
         return f'<span class="ref">{inner}</span>'
+
+
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko
+# and their presentation forms), which end a left-to-right run.
+_RTL_LETTERS = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+# From a Latin letter or digit to the last one before right-to-left letters;
+# brackets end a run too, so that "(MITIC)" keeps its brackets in the Arabic
+# (mirrored) order around the isolated name.
+_LTR_EDGE = "A-Za-z0-9\u00c0-\u024f"
+_LTR_RUN = re.compile(f"[{_LTR_EDGE}](?:[^{_RTL_LETTERS}()\\[\\]{{}}<>«»]*[{_LTR_EDGE}])?")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+_SLASHED_NUMBER = re.compile(r"\d/\d")
 
 
 def source_anchor(number: int) -> str:

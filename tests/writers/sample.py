@@ -87,3 +87,27 @@ def sample_chart() -> m.Chart:
     columns = [figures.Column("positive", "In place"), figures.Column("planned", "Planned"),
                figures.Column("negative", "Not in place"), figures.Column("not_stated", "Not stated")]
     return figures.render("legislation", figures.status_matrix(rows, columns, fonts), fonts, "Legislation areas")
+
+
+# Arabic words of the right-to-left sample ("At a glance", "Institutional
+# framework", and a sentence citing a law by number and an address).
+AR_GLANCE = "لمحة عامة"
+AR_FRAMEWORK = "الإطار المؤسسي"
+
+
+def arabic_document() -> m.Document:
+    """The sample as an Arabic profile: Arabic headings, and a paragraph with
+    what must stay left to right inside it (a law number with a slash, an
+    address, a Spanish title in a Span, a Latin acronym)."""
+    document = sample_document(lang="ar")
+    t = m.Text
+    blocks = document.sections[2].blocks + document.sections[3].blocks
+    headings = [b for b in blocks if isinstance(b, m.Heading)]
+    headings[0].children = [t(AR_GLANCE)]
+    headings[1].children = [t(AR_FRAMEWORK)]
+    document.sections[3].blocks.insert(1, m.Paragraph([
+        t("ينظم القانون رقم 5189/2014 الوصول إلى المعلومات العامة ("), m.Strong([t("MITIC")]), t(")، انظر "),
+        m.Link("https://www.paraguay.gov.py/", [t("www.paraguay.gov.py")]), t(" و"),
+        m.Span("es", [t("Ley de Acceso a la Información Pública")]), t("."),
+    ]))
+    return document

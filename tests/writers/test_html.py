@@ -363,3 +363,80 @@ def test_bold_italic_face_only_when_used() -> None:
     html, tree = render(document, standalone=True)
     assert len(embedded_fonts(tree)) == 4
     assert "font-weight: 700; font-style: italic" in html.decode("utf-8")
+
+
+# --- right to left and languages (issue 13) ------------------------------------
+
+
+def lxml_tree(document: m.Document, standalone: bool = False):
+    """The page parsed by lxml's HTML parser (an independent reader)."""
+    from lxml import html as lxml_html
+
+    return lxml_html.fromstring(write_html(document, WriterOptions(html_standalone=standalone)))
+
+
+def test_arabic_page_is_right_to_left() -> None:
+    from tests.writers.sample import arabic_document
+
+    root = lxml_tree(arabic_document())
+    assert (root.get("lang"), root.get("dir")) == ("ar", "rtl")
+    english = lxml_tree(sample_document())
+    assert english.get("dir") is None and english.get("lang") == "en"
+
+
+def test_what_runs_left_to_right_is_isolated_in_arabic() -> None:
+    """A Spanish title (Span), a law number with a slash, an acronym and an
+    address each sit in an element of their own with dir="ltr", so the
+    Arabic around them never reorders them."""
+    from tests.writers.sample import arabic_document
+
+    root = lxml_tree(arabic_document())
+    paragraph = next(p for p in root.iter("p") if "5189/2014" in p.text_content())
+    ltr = {e.text_content(): (e.tag, e.get("lang")) for e in paragraph.iter() if e.get("dir") == "ltr"}
+    assert ltr == {
+        "5189/2014": ("span", None),
+        "MITIC": ("span", None),
+        "www.paraguay.gov.py": ("a", None),
+        "Ley de Acceso a la Información Pública": ("span", "es"),
+    }
+    # Arabic text itself is never wrapped, and nothing is isolated twice.
+    assert not any(e.get("dir") for e in paragraph.iter() if e is not paragraph and
+                   any("\u0600" <= c <= "\u06ff" for c in e.text_content()))
+    assert not any(e.get("dir") for e in paragraph.iter("a") for e in e.iterdescendants())
+    # Addresses in the sources list read left to right too.
+    assert {a.get("dir") for a in root.find_class("url")} == {"ltr"}
+
+
+def test_spans_carry_lang_and_dir_only_against_the_document() -> None:
+    """An English document: a Spanish span gets lang but no dir (same
+    direction); an Arabic span gets lang and dir="rtl"; a fallback English
+    sentence in an Arabic document gets lang="en" dir="ltr" and its Latin words
+    are not isolated again inside."""
+    from tests.writers.sample import arabic_document
+
+    document = sample_document()
+    document.sections[3].blocks.append(m.Paragraph([m.Span("es", [m.Text("Ley 5282/2014")]), m.Text(" and "),
+                                                    m.Span("ar", [m.Text("قانون")])]))
+    spans = {s.text_content(): (s.get("lang"), s.get("dir")) for s in lxml_tree(document).iter("span")
+             if s.get("lang")}
+    assert spans == {"Ley 5282/2014": ("es", None), "قانون": ("ar", "rtl")}
+    arabic = arabic_document()
+    arabic.sections[3].blocks.append(m.Paragraph([m.Span("en", [m.Text("Shown in English: Law 5282/2014.")])]))
+    fallback = next(s for s in lxml_tree(arabic).iter("span") if s.get("lang") == "en")
+    assert fallback.get("dir") == "ltr" and len(fallback) == 0  # no element inside
+
+
+def test_chinese_lang_tag_and_no_long_word_in_a_sentence() -> None:
+    """zh is written zh-CN (fontconfig picks the SC glyphs for it; it becomes the
+    PDF's /Lang); a Chinese sentence longer than 64 characters is not a
+    "long word" (lines break between Han characters)."""
+    document = sample_document(lang="zh")
+    sentence = "巴拉圭信息和通信技术部负责电子政务" * 5
+    document.sections[3].blocks.append(m.Paragraph([m.Text(sentence)]))
+    root = lxml_tree(document)
+    assert root.get("lang") == "zh-CN" and root.get("dir") is None
+    paragraph = next(p for p in root.iter("p") if sentence in p.text_content())
+    assert len(paragraph) == 0
+    hostile = sample_document(lang="zh")
+    hostile.sections[3].blocks.append(m.Paragraph([m.Text("x" * 80)]))
+    assert lxml_tree(hostile).find_class("long-word")

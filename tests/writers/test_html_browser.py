@@ -141,3 +141,30 @@ def test_nu_html_checker_finds_no_error(paraguay_html: Path, tmp_path: Path) -> 
     messages = json.loads(result.stderr or result.stdout)["messages"]
     by_file = {Path(m["url"].removeprefix("file:")).name for m in messages}
     assert by_file == {"faulty.html"}, messages[:5]
+
+
+def test_arabic_page_is_right_to_left_in_chromium(browser, tmp_path: Path) -> None:
+    """Chromium computes direction rtl for the body, puts the tables' first
+    column (the row headers) at the right, lays out the headings from the
+    right edge, and keeps an isolated Spanish title in its own order."""
+    from tests.writers.sample import arabic_document
+
+    path = tmp_path / "ar.html"
+    path.write_bytes(write_html(arabic_document(), WriterOptions(html_standalone=True)))
+    for width in (390, 1280):
+        scroll, viewport, violations = check_page(browser, path, width, tmp_path / f"ar-{width}.png")
+        assert scroll <= viewport and violations == []
+        direction, first, second, heading, body = browser.execute_script(
+            "const row = document.querySelector('tbody tr');"
+            "const h = document.querySelector('main h2').getBoundingClientRect();"
+            "const b = document.body.getBoundingClientRect();"
+            "return [getComputedStyle(document.body).direction,"
+            " row.cells[0].getBoundingClientRect().left, row.cells[1].getBoundingClientRect().left,"
+            " [h.left, h.right], [b.left, b.right]];")
+        assert direction == "rtl"
+        assert first > second
+        assert abs(heading[1] - body[1]) < 40 and heading[0] < body[1]
+        spanish = browser.execute_script(
+            "const s = document.querySelector('span[lang=es]');"
+            "return [getComputedStyle(s).direction, getComputedStyle(s).unicodeBidi];")
+        assert spanish == ["ltr", "isolate"]

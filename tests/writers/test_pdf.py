@@ -6,6 +6,7 @@ import logging
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -364,3 +365,118 @@ def test_internal_label_on_every_page(tmp_path: Path) -> None:
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             assert "NOT FOR PUBLICATION" in (page.extract_text() or ""), page.page_number
+
+
+# --- right to left (issue 13) -------------------------------------------------
+
+A4_WIDTH = 595.28
+MARGIN = 18 / 25.4 * 72  # print.css: 18 mm left and right
+
+
+@dataclass
+class Word:
+    page: int
+    text: str
+    x_min: float
+    x_max: float
+    y_min: float
+    y_max: float
+
+
+def words(path: Path) -> list[Word]:
+    """Every word with its box, from poppler's pdftotext -bbox-layout (XHTML,
+    read with lxml). Poppler gives Arabic words in visual order (reversed)."""
+    from lxml import etree
+
+    tree = etree.fromstring(poppler("pdftotext", "-bbox-layout", str(path), "-").encode("utf-8"),
+                            etree.XMLParser(recover=True))
+    found = []
+    for number, page in enumerate(tree.iter("{*}page"), start=1):
+        for word in page.iter("{*}word"):
+            box = [float(word.get(k)) for k in ("xMin", "xMax", "yMin", "yMax")]
+            found.append(Word(number, word.text or "", *box))
+    return found
+
+
+def find(found: list[Word], text: str, page: int | None = None) -> Word:
+    """The first word ``text`` (or its visual, reversed form) on ``page``."""
+    return next(w for w in found if w.text in (text, text[::-1]) and (page is None or w.page == page))
+
+
+@pytest.fixture(scope="module")
+def arabic_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.writers.sample import arabic_document
+
+    path = tmp_path_factory.mktemp("pdf-ar") / "sample-ar.pdf"
+    path.write_bytes(write_pdf(arabic_document(), OPTIONS))
+    return path
+
+
+def test_arabic_headings_are_right_aligned(arabic_pdf: Path, rendered) -> None:
+    """The heading's right end touches the right margin in Arabic; in
+    English its left end touches the left margin."""
+    arabic = words(arabic_pdf)
+    heading = max((w for w in arabic if w.text in ("المؤسسي", "المؤسسي"[::-1])),
+                  key=lambda w: w.y_max - w.y_min)  # the last word of the h2 "الإطار المؤسسي", leftmost
+    right_end = max(w.x_max for w in arabic if w.page == heading.page and abs(w.y_min - heading.y_min) < 1)
+    assert abs(right_end - (A4_WIDTH - MARGIN)) < 1.5, right_end
+    assert heading.x_min > A4_WIDTH / 2
+    # the h2 "A. Institutional framework", not its entry in the contents
+    english = max((w for w in words(rendered[0]) if w.text == "A."), key=lambda w: w.y_max - w.y_min)
+    assert abs(english.x_min - MARGIN) < 1.5, english.x_min
+
+
+def test_arabic_page_furniture_and_tables_are_mirrored(arabic_pdf: Path, rendered) -> None:
+    """Country at the top right, page number at the bottom left; the table's
+    first column (its row headers) on the right."""
+    arabic = words(arabic_pdf)
+    country = find(arabic, "Paraguay", page=3)
+    assert abs(country.x_max - (A4_WIDTH - MARGIN)) < 1.5
+    assert find(arabic, "Page", page=3).x_min < A4_WIDTH / 3
+    assert find(arabic, "Indicator").x_min > find(arabic, "Answer").x_max
+    english = words(rendered[0])
+    assert abs(find(english, "Paraguay", page=3).x_min - MARGIN) < 1.5
+    assert find(english, "Page", page=3).x_min > A4_WIDTH / 2
+    assert find(english, "Indicator").x_max < find(english, "Answer").x_min
+
+
+def test_arabic_pdf_language_and_spans(arabic_pdf: Path) -> None:
+    """/Lang ar on the document, es on the Spanish title's structure element
+    (pikepdf); the law number with its slash is extracted in its own order."""
+    import pikepdf
+
+    with pikepdf.open(arabic_pdf) as pdf:
+        assert str(pdf.Root.Lang) == "ar"
+        tagged = {str(e.Lang) for e in _struct_elements(pdf.Root.StructTreeRoot) if "/Lang" in e}
+    assert tagged == {"es"}
+    assert "5189/2014" in poppler("pdftotext", str(arabic_pdf), "-")
+
+
+def test_chinese_pdf_language(tmp_path: Path) -> None:
+    import pikepdf
+
+    document = sample_document(lang="zh")
+    document.sections[3].blocks.append(m.Paragraph([m.Text("巴拉圭信息和通信技术部负责电子政务。")]))
+    path = tmp_path / "zh.pdf"
+    path.write_bytes(write_pdf(document, OPTIONS))
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "zh-CN"
+    if not Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").is_file():
+        pytest.skip("fonts-noto-cjk is not installed")
+    # Han characters in the Simplified Chinese face: with lang "zh" or
+    # "zh-Hans" fontconfig falls back to the Japanese one (other glyph shapes).
+    with pdfplumber.open(path) as pdf:
+        faces = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if c["text"] == "巴"}
+    assert faces == {"Profile-CJK-SC"}  # the SC face of the collection (reportgen.fonts.CJK_SC), subset
+
+
+def _struct_elements(node):
+    import pikepdf
+
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+            yield kid
+            yield from _struct_elements(kid)
