@@ -9,6 +9,7 @@ set -euo pipefail
 want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-noto-cjk)
 if [ "${1:-run}" = test ]; then
   want+=(poppler-utils pandoc libreoffice-writer-nogui fonts-crosextra-carlito)
+  want+=(fonts-noto-core)  # Noto Naskh Arabic for LibreOffice's rendering of Arabic DOCX in the tests
   want+=(chromium chromium-driver)
   want+=(npm default-jre-headless)
 fi
