@@ -72,7 +72,7 @@ def combine(out: Path, lang: str) -> Path:
     for profile in profiles:
         first_page = len(combined.pages)
         with pikepdf.open(profile.path) as source:
-            pages = {page.objgen: number for number, page in enumerate(source.pages)}
+            pages = {page.obj.objgen: number for number, page in enumerate(source.pages)}
             with source.open_outline() as outline:
                 children = [_copy_item(item, pages, first_page) for item in outline.root]
             if not title:  # the profiles' own title, in their language

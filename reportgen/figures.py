@@ -245,10 +245,10 @@ def status_matrix(rows: list[Row], columns: list[Column], fonts: Fonts) -> _Canv
         for n, line in enumerate(lines):
             canvas.shapes.append(_Shape("text", 0, y + ROW_PT / 2 + LABEL_SIZE * 0.35 + n * LABEL_SIZE * 1.3,
                                         text=line, size=LABEL_SIZE))
-        column = next((i for i, c in enumerate(columns) if c.kind == row.kind), None)
-        if column is not None:
+        mark = next((i for i, c in enumerate(columns) if c.kind == row.kind), None)  # the row's column
+        if mark is not None:
             fill, stroke = STYLES[row.kind]
-            canvas.shapes.append(_Shape("circle", label_width + COLUMN_PT * (column + 0.5), y + ROW_PT / 2, 4.2,
+            canvas.shapes.append(_Shape("circle", label_width + COLUMN_PT * (mark + 0.5), y + ROW_PT / 2, 4.2,
                                         fill=fill, stroke=stroke))
         y += row_height
         canvas.shapes.append(_Shape("line", 0, y, width, y, stroke=RULE))

@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Literal, get_args
 
 import babel
 import pycountry
@@ -48,6 +49,18 @@ FORMAT_LOCALES = {"en": "en_GB", "es": "es", "zh": "zh_Hans_CN"}
 # UN documents in every language, Arabic included, write Western digits 0-9
 # (CLDR's default for "ar" too, but not for ar_EG, ar_SA...): asked explicitly.
 NUMBERING_SYSTEM = "latn"
+
+# Babel's list patterns ("a, b and c", "a, b or c" ...), as format_list types them.
+ListStyle = Literal["standard", "standard-short", "or", "or-short", "unit", "unit-short", "unit-narrow"]
+LIST_STYLES: tuple[ListStyle, ...] = get_args(ListStyle)
+
+
+def list_style(name: str) -> ListStyle:
+    """``name`` (a template's ``style="or"``) as one of Babel's list patterns."""
+    for style in LIST_STYLES:
+        if style == name:
+            return style
+    raise ValueError(f"unknown list style {name!r} (one of {', '.join(LIST_STYLES)})")
 # Bidi marks CLDR puts into some patterns (Arabic money: U+200F first): the
 # writers isolate every run by its direction, so the marks add nothing but an
 # invisible character to copy, search and check for a glyph.
@@ -72,11 +85,13 @@ class Missing:
 
 def _usable(message: Message | None) -> str | tuple[str, ...] | None:
     """A message's translation if it is complete and not fuzzy."""
-    if message is None or message.fuzzy or not message.string or (
-        isinstance(message.string, tuple) and not all(message.string)
-    ):
+    if message is None or message.fuzzy or not message.string:
         return None
-    return message.string
+    # read_po gives plural forms as a tuple; Babel's type also allows a list
+    string = tuple(message.string) if isinstance(message.string, list) else message.string
+    if isinstance(string, tuple) and not all(string):
+        return None
+    return string
 
 
 @cache
@@ -283,7 +298,7 @@ class Locale:
             shown = "1er" + shown[1:]
         return shown
 
-    def list(self, items: list[str], style: str = "standard") -> str:
+    def list(self, items: list[str], style: ListStyle = "standard") -> str:
         return format_list(list(items), style=style, locale=self.babel) if items else ""
 
     def territory(self, alpha3: str) -> str:

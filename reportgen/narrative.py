@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -28,7 +28,7 @@ from reportgen import figures, housestyle, markup, templatecheck, templating, ur
 from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, keep_locator, number_citations
 from reportgen.errors import Problem, ReportgenError, TemplateError
-from reportgen.i18n import SOURCE_LANG, Locale
+from reportgen.i18n import SOURCE_LANG, Locale, list_style
 from reportgen.limits import Limits
 from reportgen.policy import Policy
 from reportgen.prose import join_sentences, joins_without_space, prose_paragraphs, sentences
@@ -245,8 +245,8 @@ def in_english(text: Md, marker: str | None, lang: str = SOURCE_LANG) -> Md:
     caller gives no marker."""
     tagged = in_language(text, lang)
     if marker and _SENTENCE_END.search(text):
-        tagged += f" _{escape_md(marker)}_"
-    return Md(tagged)
+        return Md(f"{tagged} _{escape_md(marker)}_")
+    return tagged
 
 
 def in_language(text: Md, lang: str) -> Md:
@@ -367,7 +367,8 @@ class AnswerView:
         planned, not_stated (a closed item with no option marked and nothing
         that decides it); an open item is answered or not_reported."""
         if self._item.kind in (Kind.YES_NO, Kind.YES_NO_OTHER):
-            return self.value if self.value in ("yes", "no", "planned", "other") else "not_stated"
+            value = self.value
+            return value if isinstance(value, str) and value in ("yes", "no", "planned", "other") else "not_stated"
         return "answered" if self.answered else "not_reported"
 
     @property
@@ -444,7 +445,8 @@ class AnswerView:
     @property
     def text(self) -> Md:
         """The full free text, translated (for the annex)."""
-        return self._profile.free_text(self._answer.text if self._answer else "", context=f"Q{self.number} text")
+        text = self._answer.text if self._answer else None
+        return self._profile.free_text(text or "", context=f"Q{self.number} text")
 
     @property
     def summary(self) -> Md:
@@ -623,7 +625,7 @@ class ProfileView:
     def _view(self, source: Source, locator: str = "") -> SourceView:
         return SourceView(source.id, source.url, self.source_phrase(source), locator, source.title is not None)
 
-    def chart(self, name: str, *groups: list[tuple[int, str]]) -> Md:
+    def chart(self, name: str, *groups: list[tuple[str, str]]) -> Md:
         """Place a figure made from the data, with its caption; one template line:
 
             {{ p.chart("legislation", d.legal_areas) }}     (C) areas by status
@@ -649,11 +651,11 @@ class ProfileView:
         self.charts[name] = (figures.render(name, canvas, fonts, words[name], m.direction(self._locale.lang)), alt)
         return Md(f'\n\n{{.figure src="chart:{name}"}}\n{escape_md(words[name])}\n\n')
 
-    def _status_rows(self, pairs: list[tuple[int, str]]) -> list[figures.Row]:
+    def _status_rows(self, pairs: list[tuple[str, str]]) -> list[figures.Row]:
         return [figures.Row(_sentence_case(str(label)), STATUS_KIND.get(self.q(n).status, "not_stated"))
                 for n, label in pairs]
 
-    def _sector_rows(self, names: list[str] | None = None) -> list[figures.Row]:
+    def _sector_rows(self, names: Sequence[object] | None = None) -> list[figures.Row]:
         """The sectoral agencies (group "ministries"), named by ``names`` in order when
         the template gives them; with an address when the answer gives one."""
         items = self.group("ministries")
@@ -662,7 +664,7 @@ class ProfileView:
         return [figures.Row(label, "positive" if q.sources else "negative")
                 for label, q in zip(labels, items, strict=False) if q.answered or not q.key.startswith("other")]
 
-    def _overview_bars(self, groups: tuple[list[tuple[int, str]], ...], words: dict[str, str]) -> list[figures.Bar]:
+    def _overview_bars(self, groups: tuple[list[tuple[str, str]], ...], words: dict[str, str]) -> list[figures.Bar]:
         names = ("bar_legislation", "bar_principles")
         bars = [figures.Bar(words[key], _count(self._status_rows(pairs))) for key, pairs in zip(names, groups,
                                                                                             strict=False)]
@@ -961,8 +963,9 @@ def _filters(locale: Locale) -> dict[str, Callable[..., Any]]:
 
     def join(items: Any, style: str = "standard") -> Md:
         items = list(items)
-        return _md(locale.list([escape_md(i) for i in items], style),
-                   Md(english.list([escape_md(source_of(i)) for i in items], style)),
+        pattern = list_style(style)
+        return _md(locale.list([escape_md(i) for i in items], pattern),
+                   Md(english.list([escape_md(source_of(i)) for i in items], pattern)),
                    fallback=any(is_fallback(i) for i in items))
 
     def commas(items: Any) -> Md:

@@ -16,7 +16,7 @@ import base64
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html import escape, unescape
 from pathlib import Path
 from string import Template
@@ -357,25 +357,6 @@ class _HtmlBuilder:
         self.heading_ids = _heading_ids(document)
         self.section_titles = _section_titles(document)
         self._chart_style: str | None = None
-        self.block_visitors: dict[type, Callable[[m.Block], str]] = {
-            m.Heading: self.heading,
-            m.Paragraph: self.paragraph,
-            m.BulletList: self.bullet_list,
-            m.Table: self.table,
-            m.Figure: self.figure,
-            m.Contents: self.contents,
-            m.SourceList: self.source_list,
-        }
-        self.inline_visitors: dict[type, Callable[[m.Inline], str]] = {
-            m.Text: lambda node: self.text(node.text),
-            m.Code: lambda node: f"<code{self.dir_attr(node.text)}>{_text(node.text)}</code>",
-            m.LineBreak: lambda node: "<br>",
-            m.Strong: lambda node: f"<strong>{self.inlines(node.children)}</strong>",
-            m.Emph: lambda node: f"<em>{self.inlines(node.children)}</em>",
-            m.Span: self.span,
-            m.Link: self.link,
-            m.Reference: self.reference,
-        }
 
     # -- sections --
 
@@ -418,10 +399,22 @@ class _HtmlBuilder:
     # -- blocks --
 
     def block(self, block: m.Block) -> str:
-        visitor = self.block_visitors.get(type(block))
-        if visitor is None:
-            raise WriterError(f"HTML writer: unknown block {type(block).__name__}")
-        return visitor(block)
+        match block:
+            case m.Heading():
+                return self.heading(block)
+            case m.Paragraph():
+                return self.paragraph(block)
+            case m.BulletList():
+                return self.bullet_list(block)
+            case m.Table():
+                return self.table(block)
+            case m.Figure():
+                return self.figure(block)
+            case m.Contents():
+                return self.contents(block)
+            case m.SourceList():
+                return self.source_list(block)
+        raise WriterError(f"HTML writer: unknown block {type(block).__name__}")
 
     def heading(self, block: m.Heading) -> str:
         """A heading that names its section (``data-section``, the section's
@@ -532,10 +525,25 @@ class _HtmlBuilder:
         return "".join(self.inline(node) for node in nodes)
 
     def inline(self, node: m.Inline) -> str:
-        visitor = self.inline_visitors.get(type(node))
-        if visitor is None:
-            raise WriterError(f"HTML writer: unknown inline {type(node).__name__}")
-        return visitor(node)
+        match node:
+            case m.Text():
+                return self.text(node.text)
+            case m.Code():
+                return f"<code{self.dir_attr(node.text)}>{_text(node.text)}</code>"
+            case m.LineBreak():
+                return "<br>"
+            case m.Strong():
+                return f"<strong>{self.inlines(node.children)}</strong>"
+            case m.Emph():
+                return f"<em>{self.inlines(node.children)}</em>"
+            case m.Span():
+                return self.span(node)
+            case m.Link():
+                return self.link(node)
+            case m.Reference():
+                return self.reference(node)
+        # citations are numbered and joined into references before writing
+        raise WriterError(f"HTML writer: unknown inline {type(node).__name__}")
 
     def text(self, text: str) -> str:
         """Running text; in a right-to-left document each stretch of Latin

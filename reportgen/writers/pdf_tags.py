@@ -63,7 +63,7 @@ def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], cla
     the text a link to them should announce."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
-        if root is None:  # untagged PDF: nothing to repair
+        if not isinstance(root, Dictionary):  # untagged PDF: nothing to repair
             return data
         state = _State(pdf)
         document = _document_element(root)
@@ -117,6 +117,14 @@ def _kids(element: Dictionary) -> list[Any]:
 
 def _set_kids(element: Dictionary, kids: list[Any]) -> None:
     element.K = Array(kids)
+
+
+def _parent(element: Dictionary) -> Dictionary:
+    """The ``/P`` of a structure element below the root."""
+    parent = element.get("/P")
+    if not isinstance(parent, Dictionary):
+        raise ValueError(f"structure element {element.objgen} without a parent")
+    return parent
 
 
 def _elements(element: Dictionary) -> Iterator[Dictionary]:
@@ -188,15 +196,19 @@ def _content_with_artifacts(page: pikepdf.Page, mcids: set[int]) -> bytes:
             return data
     # Any other layout: the general (slower) way through pikepdf's parser.
     ops = pikepdf.parse_content_stream(page)
-    return pikepdf.unparse_content_stream([_as_artifact(operands, op, mcids) for operands, op in ops])
+    return pikepdf.unparse_content_stream([_as_artifact(instruction, mcids) for instruction in ops])
 
 
-def _as_artifact(operands: list[Any], op: pikepdf.Operator, mcids: set[int]) -> tuple[list[Any], pikepdf.Operator]:
+_Instruction = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
+
+
+def _as_artifact(instruction: _Instruction, mcids: set[int]) -> _Instruction:
+    operands, op = instruction.operands, instruction.operator
     if str(op) == "BDC" and len(operands) == 2 and isinstance(operands[1], Dictionary):
         mcid = operands[1].get("/MCID")
         if mcid is not None and int(mcid) in mcids:
-            return [Name.Artifact, Dictionary(Type=Name.Pagination)], op
-    return operands, op
+            return pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(Type=Name.Pagination)], op)
+    return instruction
 
 
 def _artifact_content(state: _State, element: Dictionary) -> None:
@@ -336,7 +348,7 @@ def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tup
 
 def _wrap(pdf: pikepdf.Pdf, element: Dictionary, role: Name) -> None:
     """Put ``element`` inside a new element of type ``role`` in its place."""
-    parent = element.P
+    parent = _parent(element)
     wrapper = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=role, P=parent, Pg=element.Pg, K=Array([element])))
     _set_kids(parent, [wrapper if _is_structural(k) and k.objgen == element.objgen else k for k in _kids(parent)])
     element.P = wrapper
@@ -409,7 +421,7 @@ def _absorb(a: Dictionary, b: Dictionary) -> None:
         else:
             moved.append(_content_reference(kid, b))
     _set_kids(a, _kids(a) + moved)
-    parent = b.P
+    parent = _parent(b)
     _set_kids(parent, [k for k in _kids(parent) if not (_is_structural(k) and k.objgen == b.objgen)])
 
 
@@ -449,14 +461,14 @@ def _flatten_link(state: _State, link: Dictionary, link_texts: dict[str, str]) -
             annotation.Contents = pikepdf.String(text)
 
 
-def _union_rect(target: Dictionary, other: Dictionary) -> None:
+def _union_rect(target: pikepdf.Object, other: pikepdf.Object) -> None:
     a = [float(v) for v in target.Rect]
     b = [float(v) for v in other.Rect]
     target.Rect = Array([min(a[0], a[2], b[0], b[2]), min(a[1], a[3], b[1], b[3]),
                          max(a[0], a[2], b[0], b[2]), max(a[1], a[3], b[1], b[3])])
 
 
-def _link_text(annotation: Dictionary, link_texts: dict[str, str]) -> str:
+def _link_text(annotation: pikepdf.Object, link_texts: dict[str, str]) -> str:
     destination = annotation.get("/Dest")
     if isinstance(destination, pikepdf.String | Name):
         name = str(destination).lstrip("/")

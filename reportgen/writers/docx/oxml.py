@@ -13,7 +13,7 @@ Child elements are inserted in schema order (Word refuses files whose ``pPr``,
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeAlias, TypeVar, cast
 
 from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -22,6 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import _Footer, _Header
 from docx.shape import InlineShape
@@ -105,7 +106,9 @@ SETTINGS_ORDER = (
     "w:listSeparator",
 )
 
-Element = etree._Element
+# What python-docx's OxmlElement and parse_xml give: its own element classes for the
+# tags it knows (CT_P, CT_R ...), plain lxml elements for the others.
+Element: TypeAlias = etree._Element
 Story = TypeVar("Story", _Header, _Footer)
 
 
@@ -136,6 +139,13 @@ def _element(tag: str, **attrs: str) -> Element:
     return _set(OxmlElement(tag), **attrs)
 
 
+def _append(parent: Element, new: Element) -> None:
+    """``parent.append(new)`` for a python-docx element (``CT_R`` ...): the lxml
+    stubs type ``append`` as taking the parent's own class, which lxml does not
+    require."""
+    parent.append(new)
+
+
 # --- document body, runs, hyperlinks, fields, bookmarks ---------------------
 
 
@@ -148,9 +158,10 @@ def clear_body(document: DocxDocument) -> None:
     drop_relationships(document.part, {RT.HYPERLINK, RT.IMAGE})
 
 
-def append_run(parent: Element) -> BaseOxmlElement:
+def append_run(parent: Element) -> CT_R:
     """A new empty ``w:r`` at the end of a paragraph or hyperlink element."""
-    run = OxmlElement("w:r")
+    # OxmlElement is typed for any tag; python-docx registers CT_R for "w:r".
+    run = cast(CT_R, OxmlElement("w:r"))
     parent.append(run)
     return run
 
@@ -169,7 +180,7 @@ def add_hyperlink(parent: Element, r_id: str = "", anchor: str = "") -> Element:
 
 
 def _field_char(parent: Element, kind: str) -> None:
-    run = append_run(parent)
+    run: Element = append_run(parent)
     run.append(_element("w:fldChar", fldCharType=kind))
 
 
@@ -183,7 +194,8 @@ def begin_field(parent: Element, instruction: str) -> None:
     instr = OxmlElement("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
-    append_run(parent).append(instr)
+    run: Element = append_run(parent)
+    run.append(instr)
     _field_char(parent, "separate")
 
 
@@ -191,13 +203,13 @@ def end_field(parent: Element) -> None:
     _field_char(parent, "end")
 
 
-def add_field(parent: Element, instruction: str, cached: str) -> BaseOxmlElement:
+def add_field(parent: Element, instruction: str, cached: str) -> CT_R:
     """A whole field (e.g. ``PAGE``) with ``cached`` as its result; returns the result run."""
     begin_field(parent, instruction)
     result = append_run(parent)
     text = OxmlElement("w:t")
     text.text = cached
-    result.append(text)
+    _append(result, text)
     end_field(parent)
     return result
 
@@ -205,7 +217,7 @@ def add_field(parent: Element, instruction: str, cached: str) -> BaseOxmlElement
 def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
     """Bookmark the whole paragraph: the cached TOC entries link to it, and so can
     cross-references an editor adds in Word."""
-    p = paragraph._p
+    p: Element = paragraph._p
     start = _element("w:bookmarkStart", id=str(bookmark_id), name=name)
     ppr = p.find(qn("w:pPr"))
     if ppr is None:
@@ -271,7 +283,7 @@ def _declare_footnote_separators(document: DocxDocument) -> None:
         pr.append(_element("w:footnote", id="0"))
 
 
-def add_footnote(part: XmlPart, note_id: int, text_style: str, ref_style: str) -> BaseOxmlElement:
+def add_footnote(part: XmlPart, note_id: int, text_style: str, ref_style: str) -> Element:
     """A new footnote ``note_id``; returns its paragraph, already holding the note mark.
 
     ``w:footnoteRef`` is the number Word prints in the note itself; Word numbers
@@ -280,7 +292,7 @@ def add_footnote(part: XmlPart, note_id: int, text_style: str, ref_style: str) -
     note = _element("w:footnote", id=str(note_id))
     p = OxmlElement("w:p")
     child(p, "w:pPr").append(_element("w:pStyle", val=text_style))
-    mark = append_run(p)
+    mark: Element = append_run(p)
     child(mark, "w:rPr").append(_element("w:rStyle", val=ref_style))
     mark.append(OxmlElement("w:footnoteRef"))
     note.append(p)
@@ -290,7 +302,7 @@ def add_footnote(part: XmlPart, note_id: int, text_style: str, ref_style: str) -
 
 def add_footnote_reference(parent: Element, note_id: int, ref_style: str) -> None:
     """The superscript footnote number in the text, at the end of ``parent``."""
-    run = append_run(parent)
+    run: Element = append_run(parent)
     child(run, "w:rPr").append(_element("w:rStyle", val=ref_style))
     run.append(_element("w:footnoteReference", id=str(note_id)))
 
@@ -358,10 +370,7 @@ def set_language(document: DocxDocument, slots: dict[str, str]) -> None:
     picks the slot by the script of each character, so the other slots keep the
     reference's tags."""
     styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
+    defaults = _doc_defaults(styles)
     rpr_default = child(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
     rprs = [child(rpr_default, "w:rPr")]
     rprs += [s.find(qn("w:rPr")) for s in styles.findall(qn("w:style"))]
@@ -372,14 +381,19 @@ def set_language(document: DocxDocument, slots: dict[str, str]) -> None:
     _set(child(settings, "w:themeFontLang", SETTINGS_ORDER), **slots)
 
 
-def set_run_lang(run: Element, slots: dict[str, str]) -> None:
+def _doc_defaults(styles: Element) -> Element:
+    """The ``w:docDefaults`` of a styles part, created first if missing."""
+    return _first_child(styles, "w:docDefaults")
+
+
+def set_run_lang(run: CT_R, slots: dict[str, str]) -> None:
     """``w:lang`` on one run: text in another language than the document's
     (``slots`` as in :func:`set_language`)."""
     rpr = run.get_or_add_rPr()
     _set(child(rpr, "w:lang", RPR_ORDER), **slots)
 
 
-def set_run_rtl(run: Element) -> None:
+def set_run_rtl(run: CT_R) -> None:
     """``w:rtl``: the run is right-to-left text. Word then formats it with the
     complex-script properties, so bold and italic are given as ``w:bCs``/``w:iCs``
     too (size comes from the styles' ``w:szCs``)."""
@@ -457,12 +471,12 @@ def set_doc_defaults(document: DocxDocument, fonts: tuple[str, str, str], half_p
     ``fonts`` for the Latin, East Asian and complex-script slots, the size in
     half points for both ``w:sz`` and ``w:szCs`` (Arabic text is sized by the
     latter), and the ``w:lang`` slots."""
-    defaults = document.styles.element.find(qn("w:docDefaults"))
+    defaults = _doc_defaults(document.styles.element)
     rpr_default = child(defaults, "w:rPrDefault", ("w:rPrDefault", "w:pPrDefault"))
     for old in list(rpr_default):
         rpr_default.remove(old)
     set_fonts(rpr_default, *fonts)
-    rpr = rpr_default.find(qn("w:rPr"))
+    rpr = child(rpr_default, "w:rPr")  # the one set_fonts made
     _set(child(rpr, "w:sz", RPR_ORDER), val=str(half_points))
     _set(child(rpr, "w:szCs", RPR_ORDER), val=str(half_points))
     _set(child(rpr, "w:lang", RPR_ORDER), **langs)
@@ -580,7 +594,7 @@ def describe_font(document: DocxDocument, font: str, alt: str = "", charset: str
     """A font-table entry: the family, character set and an alternative name, so
     that a machine without the font substitutes a similar one rather than Times."""
     fonts_part = document.part.part_related_by(RT.FONT_TABLE)
-    element = parse_xml(fonts_part.blob)
+    element: Element = parse_xml(fonts_part.blob)
     for old in element.findall(qn("w:font")):
         if old.get(qn("w:name")) == font:
             element.remove(old)

@@ -15,6 +15,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
@@ -54,6 +55,7 @@ def destination_pages(pdf_bytes: bytes) -> dict[str, str]:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages, start=1)}
         names = pdf.Root.get("/Names")
+        items: Iterable[tuple[str, pikepdf.Object]]
         if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
             items = pikepdf.NameTree(names.Dests).items()
         else:

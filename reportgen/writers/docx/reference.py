@@ -126,10 +126,11 @@ def _without_relationships(root: etree._Element) -> bytes:
     ``attachedTemplate`` (a template fetched when the document opens),
     ``mailMerge`` data sources, in numbering picture bullets."""
     for element in list(root.iter()):
-        if element.getparent() is not None and (
+        parent = element.getparent()
+        if parent is not None and (
                 element.tag == f"{{{_W}}}attachedTemplate"
                 or any(name.startswith(f"{{{_R}}}") for name in element.attrib)):
-            element.getparent().remove(element)
+            parent.remove(element)
     return _serialize(root)
 
 
@@ -138,7 +139,8 @@ def _page_setup_only(root: etree._Element) -> bytes:
     properties (page size, margins), without header or footer references."""
     body = root.find(f"{{{_W}}}body")
     if body is None:
-        raise etree.XMLSyntaxError("the main document has no body", None, 0, 0, None)  # type: ignore[call-arg]
+        # code 0: no libxml2 error code applies (nothing reads it)
+        raise etree.XMLSyntaxError("the main document has no body", 0, 0, 0, None)
     sections = body.findall(f"{{{_W}}}sectPr")
     for child in list(body):
         body.remove(child)

@@ -21,7 +21,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
-from docx.section import _Header
+from docx.section import Section, _Header
 from docx.shared import Emu, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -136,8 +136,7 @@ class Translator:
         self.new_page = False  # the next paragraph starts a page (after cover, contents)
         self.after_table = False  # the next paragraph follows a table: give it room above
         self.next_table = 1
-        section = docx.sections[0]
-        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
+        self.text_width = _text_width(docx.sections[0])
 
     # --- document -------------------------------------------------------------
 
@@ -240,7 +239,8 @@ class Translator:
         if self.after_table:
             # Word puts no space after a table; the next paragraph keeps its distance
             # (a heading's own, larger space before stays)
-            own = paragraph.style.paragraph_format.space_before
+            looks = paragraph.style  # None only if the document has no default style
+            own = looks.paragraph_format.space_before if looks is not None else None
             if own is None or own < SPACE_AFTER_TABLE:
                 paragraph.paragraph_format.space_before = SPACE_AFTER_TABLE
             self.after_table = False
@@ -571,3 +571,11 @@ def _sentence(text: str) -> str:
 
 
 __all__ = ["REQUIRED_STYLES", "Translator", "language_slots", "language_tag"]
+
+
+def _text_width(section: Section) -> Emu:
+    """The width between the margins of a section of the reference document."""
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:  # no w:pgSz or w:pgMar
+        raise WriterError("DOCX writer: the reference document gives no page width or margins")
+    return Emu(width - left - right)
