@@ -1,6 +1,6 @@
 # The two commands of the README's quickstart:
 #   make profile   build Paraguay's profile (English and Spanish, DOCX and PDF) into build/PRY/
-#   make test      run the linter and the test suite (make test-slow: the checks marked slow)
+#   make test      run the linter, the type checker and the test suite (make test-slow: the checks marked slow)
 # Each sets up what it needs: a virtual environment in .venv and the Debian packages.
 
 PYTHON ?= python3
@@ -31,6 +31,7 @@ test: $(STAMP)
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q -m "not slow"
 
 # The checks marked slow (> ~10 s each: archival PDF variants of Paraguay, the Nu HTML Checker).
