@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from reportgen.errors import InputError
-from reportgen.i18n import Locale
+from reportgen.i18n import LIST_STYLES, Locale, list_style
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,13 @@ def test_a_russian_catalog_chooses_each_plural_form_by_number(tmp_path) -> None:
     forms = {n: locale.translate_plural("%(num)s source", "%(num)s sources", n) for n in (1, 3, 5, 21, 111)}
     assert forms == {1: "%(num)s источник", 3: "%(num)s источника", 5: "%(num)s источников",
                      21: "%(num)s источник", 111: "%(num)s источников"}
+
+
+def test_list_styles_are_babels_and_an_unknown_one_is_named() -> None:
+    english = Locale("en", country="PRY")
+    for name in LIST_STYLES:  # every style the type allows is one Babel knows
+        assert english.list(["A", "B", "C"], list_style(name)) in ("A, B and C", "A, B or C", "A, B, C", "A B C")
+    assert Locale("es", country="PRY").list(["A", "B", "C"], list_style("or")) == "A, B o C"
+    with pytest.raises(ValueError, match=r"unknown list style 'either' \(one of standard, "):
+        list_style("either")
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -100,3 +101,14 @@ def test_a_figure_outside_templates_is_refused(tmp_path: Path) -> None:
         document.sections[2].blocks.append(m.Figure(src, "alt"))
         with pytest.raises(WriterError, match=r"outside|not a path relative"):
             write_docx(document, WriterOptions(templates=templates))
+
+
+@pytest.mark.parametrize("element", ["w:pgSz", "w:pgMar"])
+def test_a_reference_without_page_size_or_margins_names_the_file(tmp_path: Path, element: str) -> None:
+    with zipfile.ZipFile(REFERENCE) as source:
+        document = source.read("word/document.xml").decode()
+    stripped, found = re.subn(rf"<{element} [^>]*/>", "", document)
+    assert found == 1
+    reference = altered_reference(tmp_path, {"word/document.xml": stripped.encode()})
+    with pytest.raises(WriterError, match=rf"^{reference}: not a usable DOCX reference document \(no page width"):
+        write_docx(sample_document(), WriterOptions(reference_docx=reference))

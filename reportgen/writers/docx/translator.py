@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
+from pathlib import Path
 from typing import Any
 
 from docx.document import Document as DocxDocument
@@ -136,7 +137,7 @@ class Translator:
         self.new_page = False  # the next paragraph starts a page (after cover, contents)
         self.after_table = False  # the next paragraph follows a table: give it room above
         self.next_table = 1
-        self.text_width = _text_width(docx.sections[0])
+        self.text_width = _text_width(docx.sections[0], options.reference_docx or options.templates / "reference.docx")
 
     # --- document -------------------------------------------------------------
 
@@ -573,9 +574,9 @@ def _sentence(text: str) -> str:
 __all__ = ["REQUIRED_STYLES", "Translator", "language_slots", "language_tag"]
 
 
-def _text_width(section: Section) -> Emu:
-    """The width between the margins of a section of the reference document."""
+def _text_width(section: Section, reference: Path) -> Emu:
+    """The width between the margins of a section of the ``reference`` document."""
     width, left, right = section.page_width, section.left_margin, section.right_margin
     if width is None or left is None or right is None:  # no w:pgSz or w:pgMar
-        raise WriterError("DOCX writer: the reference document gives no page width or margins")
+        raise WriterError(f"{reference}: not a usable DOCX reference document (no page width or margins)")
     return Emu(width - left - right)
