@@ -520,7 +520,7 @@ class _HtmlBuilder:
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
         stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        title = _sentence(entry.title)
+        title = m.sentence(entry.title, entry.lang or self.document.meta.lang)
         parts = [f"<cite{self.dir_attr(title)}>{_prose(title)}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
             parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
@@ -639,12 +639,6 @@ _SLASHED_NUMBER = re.compile(r"\d/\d")
 def source_anchor(number: int) -> str:
     """The id of a numbered source's entry, the target of its reference markers."""
     return f"src-{number}"
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop, without doubling one already there."""
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 # --- helpers ----------------------------------------------------------------

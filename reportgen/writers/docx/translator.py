@@ -383,7 +383,8 @@ class Translator:
             paragraph = self.paragraph("Bibliography")
             target = self.target(paragraph)
             number = f"[{entry.number}]\t" if block.numbered else ""
-            self.pieces(target, [(number, False), (_sentence(entry.title), True), (" ", False)])
+            title = m.sentence(entry.title, entry.lang or self.meta.lang)
+            self.pieces(target, [(number, False), (title, True), (" ", False)])
             self.link(target, entry.url, [m.Text(urls.breakable(entry.display or urls.display(entry.url)))], Look())
             stop = "" if (entry.display or urls.display(entry.url)).endswith("…") else "."  # none after an ellipsis
             self.pieces(target, [(stop, False), (" ", False), (f"{entry.details}.", True)] if entry.details
@@ -562,12 +563,6 @@ def _widths(widths: list[float], columns: int) -> list[float]:
         return [1 / columns] * columns
     total = sum(widths)
     return [w / total for w in widths]
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop, without doubling one already there."""
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 __all__ = ["REQUIRED_STYLES", "Translator", "language_slots", "language_tag"]
