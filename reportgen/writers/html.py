@@ -519,11 +519,12 @@ class _HtmlBuilder:
         """"Title. address. Items: Q34, Q56." as in the DOCX; the address shown
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
-        stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        title = m.sentence(entry.title, entry.lang or self.document.meta.lang)
+        lang = self.document.meta.lang
+        stop = "" if shown.endswith("…") else m.full_stop(lang)  # no full stop after an ellipsis
+        title = m.sentence(entry.title, entry.lang or lang)
         parts = [f"<cite{self.dir_attr(title)}>{_prose(title)}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
-            parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
+            parts.append(f'<span class="source-details">{_text(m.sentence(entry.details, lang))}</span>')
         return " ".join(parts)
 
     # -- inlines --
