@@ -1053,11 +1053,11 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title,
-                     lambda locator: page_locator(locator, locale))
+                     lambda locator: page_locator(locator, locale), locale.lang)
     for entry in document.sources:
         entry.lang = profile._entry_lang(registry.get(entry.id))
     for entry in document.sources:
-        entry.details = _source_details(entry, labels)
+        entry.details = _source_details(entry, labels, housestyle.enumeration_comma(locale.lang))
     housestyle.apply(document)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
@@ -1196,13 +1196,13 @@ def _tag(block: m.Block, lang: str) -> None:
         block.rows = [[[m.Span(lang, cell)] for cell in row] for row in block.rows]
 
 
-def _source_details(entry: m.SourceEntry, labels: dict[str, str]) -> str:
+def _source_details(entry: m.SourceEntry, labels: dict[str, str], comma: str = ", ") -> str:
     """ "Items: Q34, Q56" ("Preguntas: P34, P56"): which answers give the source.
     The date of the response is said once, above the list, to keep entries short."""
     if not entry.items:
         return ""
     prefix = labels["item_prefix"]
-    return f"{labels['items']}: " + ", ".join(f"{prefix}{item}" for item in entry.items)
+    return f"{labels['items']}: " + comma.join(f"{prefix}{item}" for item in entry.items)
 
 
 def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
