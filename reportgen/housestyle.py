@@ -47,6 +47,17 @@ _SPANISH_PERCENT = re.compile(r"(?<=\d) ?%")
 # "https://", "10:30", "?q=").
 _FRENCH_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]?:(?=\s|$)")
 _FRENCH_TALL = re.compile(r"(?<=[^\s«])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
+_SPANISH_OPENING = re.compile(r"[¡¿][^\s¡¿!?]*(?:\s+[^\s¡¿!?]+){0,6}$")
+
+
+def _french_tall(match: re.Match[str]) -> str:
+    """A thin no-break space before ; ! ?, except closing a Spanish name that
+    opened with ¡ or ¿ ("¡Vamos!" stays as the Government wrote it)."""
+    if match[1] in "!?" and _SPANISH_OPENING.search(match.string, 0, match.start()):
+        return match[0].lstrip(" \u00a0\u202f")
+    return "\u202f" + match[1]
+
+
 _GUILLEMET_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
 _GUILLEMET_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
 
@@ -81,7 +92,7 @@ def typography(text: str, lang: str) -> str:
         text = _SPANISH_PERCENT.sub("\u00a0%", text)
     elif lang == "fr":
         text = _FRENCH_COLON.sub("\u00a0:", text)
-        text = _FRENCH_TALL.sub("\u202f\\1", text)
+        text = _FRENCH_TALL.sub(_french_tall, text)
         text = _GUILLEMET_OPEN.sub("«\u202f", text)
         text = _GUILLEMET_CLOSE.sub("\u202f»", text)
     elif lang.startswith("zh"):
