@@ -249,3 +249,14 @@ def test_french_spacing_leaves_a_spanish_exclamation_as_written() -> None:
 
     text = typography("le système ¡Vamos! et le plan ; quoi? oui!", "fr")
     assert text == "le système ¡Vamos! et le plan\u202f; quoi\u202f? oui\u202f!"
+
+
+def test_french_per_cent_takes_a_no_break_space() -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_percent
+
+    from reportgen.housestyle import percent_text
+
+    shown = percent_text(Decimal("0.0031"), "fr", lambda f, d: format_percent(f, format="#,##0.00%", locale="fr"))
+    assert shown == "0,31\u00a0%"
