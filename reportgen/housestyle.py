@@ -40,13 +40,24 @@ from reportgen import model as m
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=s)'(?=\s|[,.;:)]|$)")
 _NUMBER_SIGN = re.compile(r"\b(No\.|Nos\.|N\.º|N\.°|Nº|núm\.) (?=\d)")
 _DOUBLE = re.compile(r"([?!…])\.(?!\.)|(?<!\.)\.\.(?!\.)")
-_SPANISH_PERCENT = re.compile(r"(?<=\d) ?%")
+_SPANISH_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]?%")  # and French
 
 
 # French: the space before a two-part mark, when the mark ends a phrase (not
 # "https://", "10:30", "?q=").
 _FRENCH_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]?:(?=\s|$)")
 _FRENCH_TALL = re.compile(r"(?<=[^\s«])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
+_SPANISH_OPENING = re.compile(r"[¡¿][^\s¡¿!?]*(?:\s+[^\s¡¿!?]+){0,6}$")
+
+
+def _french_tall(match: re.Match[str]) -> str:
+    """A thin no-break space before ; ! ?, except closing a Spanish name that
+    opened with ¡ or ¿ ("¡Vamos!" stays as the Government wrote it)."""
+    if match[1] in "!?" and _SPANISH_OPENING.search(match.string, 0, match.start()):
+        return match[0].lstrip(" \u00a0\u202f")
+    return "\u202f" + match[1]
+
+
 _GUILLEMET_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
 _GUILLEMET_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
 
@@ -81,7 +92,7 @@ def typography(text: str, lang: str) -> str:
         text = _SPANISH_PERCENT.sub("\u00a0%", text)
     elif lang == "fr":
         text = _FRENCH_COLON.sub("\u00a0:", text)
-        text = _FRENCH_TALL.sub("\u202f\\1", text)
+        text = _FRENCH_TALL.sub(_french_tall, text)
         text = _GUILLEMET_OPEN.sub("«\u202f", text)
         text = _GUILLEMET_CLOSE.sub("\u202f»", text)
     elif lang.startswith("zh"):
@@ -258,7 +269,7 @@ def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int],
     if lang == "ru":
         value = (fraction * 100).quantize(Decimal(1).scaleb(-digits))
         return f"{figure}\u00a0{_RUSSIAN_PERCENT[babel.Locale('ru').plural_form(value)]}"
-    return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang == "es" else shown
+    return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang in ("es", "fr") else shown
 
 
 # Currency names in UN style where Babel's (CLDR) differ: "dólares de los

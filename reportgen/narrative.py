@@ -31,7 +31,7 @@ from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.limits import Limits
 from reportgen.policy import Policy
-from reportgen.prose import join_sentences, joins_without_space, prose_paragraphs, sentences
+from reportgen.prose import collapse_spaces, join_sentences, joins_without_space, prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
@@ -225,7 +225,7 @@ def escape_md(value: Any) -> Md:
     if isinstance(value, Md):
         return value
     raw = str(value)
-    text = " ".join(raw.split())
+    text = collapse_spaces(raw)
     if text and raw[0].isspace():
         text = " " + text
     if text and raw[-1].isspace() and raw.strip():
@@ -769,7 +769,7 @@ def first_sentences(text: str, limit: int, whole: bool = False, lang: str = SOUR
     paragraphs = prose_paragraphs(text)
     if not paragraphs:
         lines = [line for line in text.splitlines() if line.strip()]
-        return " ".join(lines[0].split()) if len(lines) == 1 and len(lines[0]) <= limit else ""
+        return collapse_spaces(lines[0]) if len(lines) == 1 and len(lines[0]) <= limit else ""
     out = ""
     for sentence in sentences(paragraphs[0], lang):
         if out and len(out) + 1 + len(sentence) > limit:

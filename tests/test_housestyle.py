@@ -175,7 +175,7 @@ def test_profile_text_in_house_style(paraguay, lang: str) -> None:
     ("es", "1.234.567,9", "30 de noviembre de 2026", "1 de diciembre de 2026", "A, B y C"),
     ("fr", "1\u202f234\u202f567,9", "30 novembre 2026", "1er décembre 2026", "A, B et C"),
     ("ru", "1\u00a0234\u00a0567,9", "30 ноября 2026\u202fг.", "1 декабря 2026\u202fг.", "A, B и C"),
-    ("ar", "1,234,567.9", "30 تشرين الثاني/نوفمبر 2026", "1 كانون الأول/ديسمبر 2026", "A وB وC"),
+    ("ar", "1,234,567.9", "30 تشرين الثاني/نوفمبر 2026", "1 كانون الأول/ديسمبر 2026", "A، وB، وC"),
     ("zh", "1,234,567.9", "2026年11月30日", "2026年12月1日", "A、B和C"),
 ])
 def test_numbers_dates_and_lists_as_un_documents_write_them(lang: str, number: str, day: str, first: str,
@@ -242,3 +242,21 @@ def test_chinese_reference_goes_before_the_full_stop() -> None:
     english = _reference_document("The MITIC coordinates.", "en")
     apply(english)
     assert english.sections[0].blocks[0].children[0].text == "The MITIC coordinates."
+
+
+def test_french_spacing_leaves_a_spanish_exclamation_as_written() -> None:
+    from reportgen.housestyle import typography
+
+    text = typography("le système ¡Vamos! et le plan ; quoi? oui!", "fr")
+    assert text == "le système ¡Vamos! et le plan\u202f; quoi\u202f? oui\u202f!"
+
+
+def test_french_per_cent_takes_a_no_break_space() -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_percent
+
+    from reportgen.housestyle import percent_text
+
+    shown = percent_text(Decimal("0.0031"), "fr", lambda f, d: format_percent(f, format="#,##0.00%", locale="fr"))
+    assert shown == "0,31\u00a0%"
