@@ -207,13 +207,15 @@ def test_chinese_lists_have_no_spaces_between_han_characters() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fr", "326\u202f688\u202f810\u202f687\u00a0PYG (about 46\u202f012\u202f345\u00a0USD)"),
-    ("zh", "PYG\u00a0326,688,810,687（about USD\u00a046,012,345）"),
+    ("fr", "326,7\u00a0milliards de guaranis (about 46,0\u00a0millions de dollars des États-Unis)"),
+    ("ru", "326,7\u00a0млрд парагвайских гуарани (about 46,0\u00a0млн долл. США)"),
+    ("ar", "326.7 بليون غواراني (about 46.0 مليون دولار من دولارات الولايات المتحدة)"),
+    ("zh", "3,266.9亿巴拉圭瓜拉尼（about 4,601.2万美元）"),
 ])
-def test_other_languages_give_amounts_in_full_not_in_spanish_words(lang: str, expected: str) -> None:
-    """Not "326.688 millones de guaraníes" in a French profile: the exact
-    amount in the locale's order until editors settle the words ("about" is
-    the catalog's, English here for want of a translation in the test catalog)."""
+def test_other_languages_give_amounts_in_their_own_words_not_in_spanish(lang: str, expected: str) -> None:
+    """Not "326.688 millones de guaraníes" in a French profile: the scale words
+    and UN currency names of each language, one decimal as in English ("about"
+    is the catalog's, English here for want of a translation in the test catalog)."""
     amount = _filters(Locale(lang, locales_dir=Path("/nonexistent")))["amount"]
     assert amount(Decimal("326688810687"), "PYG", Decimal("46012345")) == expected
 
