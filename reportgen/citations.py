@@ -71,7 +71,8 @@ class SourceRegistry:
 
 
 def number_citations(document: m.Document, registry: SourceRegistry, answered: date | None,
-                     title_of: Callable[[Source], str], pages: Callable[[str], str] | None = None) -> None:
+                     title_of: Callable[[Source], str], pages: Callable[[str], str] | None = None,
+                     lang: str = "en") -> None:
     """Number sources by first citation in reading order, turn each stretch of
     adjacent calls into a :class:`model.Reference`, then fill the sources lists
     of the document. Unknown source ids are template errors."""
@@ -80,7 +81,7 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
         if call.source_id not in registry:
             raise TemplateError(f"citation of unknown source [@{call.source_id}]")
         call.number = order.setdefault(call.source_id, len(order) + 1)
-    make_references(document, pages)
+    make_references(document, pages, lang)
     cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
     further_ids = [sid for sid in registry.sources if sid not in order]
     further = [_entry(registry.get(sid), len(order) + i, answered, title_of)
@@ -89,31 +90,35 @@ def number_citations(document: m.Document, registry: SourceRegistry, answered: d
     _fill_lists(document, cited, further)
 
 
-def make_references(document: m.Document, pages: Callable[[str], str] | None = None) -> None:
+def make_references(document: m.Document, pages: Callable[[str], str] | None = None, lang: str = "en") -> None:
     """Replace each stretch of adjacent, numbered citation calls in every inline
     run of the document by one reference marker (in place). ``pages`` writes a
     locator in the document's language ("p. 31" -> "第31页"); by default the
     locator stays as the answers give it."""
     for block in document.blocks():
         for run in m.block_inlines(block):
-            _group_run(run, pages or keep_locator)
+            _group_run(run, pages or keep_locator, lang)
 
 
-def _group_run(run: list[m.Inline], pages: Callable[[str], str]) -> None:
+def _group_run(run: list[m.Inline], pages: Callable[[str], str], lang: str) -> None:
     grouped: list[m.Inline] = []
     for node in m.citation_groups(run):
         if isinstance(node, list):
-            grouped.append(m.Reference(node, reference_parts(node, pages)))
+            grouped.append(m.Reference(node, reference_parts(node, pages, lang)))
         else:
             if isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
-                _group_run(node.children, pages)
+                _group_run(node.children, pages, lang)
             grouped.append(node)
     run[:] = grouped
 
 
-def _comma(locator: str) -> str:
-    """Before a locator: ", ", or Chinese "，" before "第31页" (no Latin comma between Han text)."""
-    return "\uff0c" if locator[:1] and "\u4e00" <= locator[0] <= "\u9fff" else ", "
+# Inside a reference marker: between numbers, and between a number with its
+# locator and the next ("[3, 5; 12, p. 31]"), in the document's script.
+_SEPARATORS = {"ar": ("\u060c ", "\u061b "), "zh": ("\uff0c", "\uff1b")}
+
+
+def _separators(lang: str) -> tuple[str, str]:
+    return _SEPARATORS.get(lang.split("-")[0], (", ", "; "))
 
 
 def keep_locator(locator: str) -> str:
@@ -121,7 +126,8 @@ def keep_locator(locator: str) -> str:
     return _PAGE.sub("\\1\u00a0", locator)
 
 
-def reference_parts(calls: list[m.Citation], pages: Callable[[str], str] | None = None) -> list[m.RefPart]:
+def reference_parts(calls: list[m.Citation], pages: Callable[[str], str] | None = None,
+                    lang: str = "en") -> list[m.RefPart]:
     """The text of one marker, as parts whose numbers link to the sources list.
 
     Numbers without a locator come first, sorted, duplicates dropped, three or
@@ -135,21 +141,22 @@ def reference_parts(calls: list[m.Citation], pages: Callable[[str], str] | None 
         if call.locator and (call.number, call.locator) not in located:
             located.append((call.number, call.locator))
     located = [(number, (pages or keep_locator)(locator)) for number, locator in located]
+    comma, semicolon = _separators(lang)
     if len(bare) + len(located) == 1:
         number, locator = (bare[0], "") if bare else located[0]
-        return [m.RefPart(f"[{number}{_comma(locator) + locator if locator else ''}]", number)]
+        return [m.RefPart(f"[{number}{comma + locator if locator else ''}]", number)]
     parts = [m.RefPart("[")]
     for index, run in enumerate(_runs(bare)):
         if index:
-            parts.append(m.RefPart(", "))
+            parts.append(m.RefPart(comma))
         parts.append(m.RefPart(str(run[0]), run[0]))
         if len(run) > 1:
-            parts.append(m.RefPart("–" if len(run) > 2 else ", "))
+            parts.append(m.RefPart("–" if len(run) > 2 else comma))
             parts.append(m.RefPart(str(run[-1]), run[-1]))
     for index, (number, locator) in enumerate(located):
         if index or bare:
-            parts.append(m.RefPart("; "))
-        parts.extend([m.RefPart(str(number), number), m.RefPart(f"{_comma(locator)}{locator}")])
+            parts.append(m.RefPart(semicolon))
+        parts.extend([m.RefPart(str(number), number), m.RefPart(f"{comma}{locator}")])
     parts.append(m.RefPart("]"))
     return parts
 

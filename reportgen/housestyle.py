@@ -40,13 +40,24 @@ from reportgen import model as m
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=s)'(?=\s|[,.;:)]|$)")
 _NUMBER_SIGN = re.compile(r"\b(No\.|Nos\.|N\.º|N\.°|Nº|núm\.) (?=\d)")
 _DOUBLE = re.compile(r"([?!…])\.(?!\.)|(?<!\.)\.\.(?!\.)")
-_SPANISH_PERCENT = re.compile(r"(?<=\d) ?%")
+_SPANISH_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]?%")  # and French
 
 
 # French: the space before a two-part mark, when the mark ends a phrase (not
 # "https://", "10:30", "?q=").
 _FRENCH_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]?:(?=\s|$)")
 _FRENCH_TALL = re.compile(r"(?<=[^\s«])[ \u00a0\u202f]?([;!?])(?=\s|$|[»)])")
+_SPANISH_OPENING = re.compile(r"[¡¿][^\s¡¿!?]*(?:\s+[^\s¡¿!?]+){0,6}$")
+
+
+def _french_tall(match: re.Match[str]) -> str:
+    """A thin no-break space before ; ! ?, except closing a Spanish name that
+    opened with ¡ or ¿ ("¡Vamos!" stays as the Government wrote it)."""
+    if match[1] in "!?" and _SPANISH_OPENING.search(match.string, 0, match.start()):
+        return match[0].lstrip(" \u00a0\u202f")
+    return "\u202f" + match[1]
+
+
 _GUILLEMET_OPEN = re.compile(r"«[ \u00a0\u202f]?(?=\S)")
 _GUILLEMET_CLOSE = re.compile(r"(?<=\S)[ \u00a0\u202f]?»")
 
@@ -81,7 +92,7 @@ def typography(text: str, lang: str) -> str:
         text = _SPANISH_PERCENT.sub("\u00a0%", text)
     elif lang == "fr":
         text = _FRENCH_COLON.sub("\u00a0:", text)
-        text = _FRENCH_TALL.sub("\u202f\\1", text)
+        text = _FRENCH_TALL.sub(_french_tall, text)
         text = _GUILLEMET_OPEN.sub("«\u202f", text)
         text = _GUILLEMET_CLOSE.sub("\u202f»", text)
     elif lang.startswith("zh"):
@@ -258,7 +269,7 @@ def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int],
     if lang == "ru":
         value = (fraction * 100).quantize(Decimal(1).scaleb(-digits))
         return f"{figure}\u00a0{_RUSSIAN_PERCENT[babel.Locale('ru').plural_form(value)]}"
-    return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang == "es" else shown
+    return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang in ("es", "fr") else shown
 
 
 # Currency names in UN style where Babel's (CLDR) differ: "dólares de los
@@ -266,7 +277,26 @@ def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int],
 # "guaraníes paraguayos".
 UN_CURRENCY_NAMES: dict[str, dict[str, str]] = {
     "es": {"USD": "dólares de los Estados Unidos", "PYG": "guaraníes"},
+    "fr": {"USD": "dollars des États-Unis", "PYG": "guaranis"},
+    "ru": {"USD": "долл. США", "PYG": "парагвайских гуарани"},
+    "ar": {"USD": "دولار من دولارات الولايات المتحدة", "PYG": "غواراني"},
+    "zh": {"USD": "美元", "PYG": "巴拉圭瓜拉尼"},
 }
+
+# Scales of a large amount as UN documents write them, with the pattern that
+# puts figure, scale and currency name together: "326,7 milliards de guaranis",
+# "326,7 млрд парагвайских гуарани", "326.7 بليون غواراني" (UN Arabic says
+# بليون for 10^9), "3,266.9亿巴拉圭瓜拉尼" (Chinese counts in 万 and 亿).
+_SCALES: dict[str, tuple[tuple[Decimal, str], ...]] = {
+    "fr": ((Decimal(10) ** 12, "billions"), (Decimal(10) ** 9, "milliards"), (Decimal(10) ** 6, "millions")),
+    "ru": ((Decimal(10) ** 12, "трлн"), (Decimal(10) ** 9, "млрд"), (Decimal(10) ** 6, "млн")),
+    "ar": ((Decimal(10) ** 12, "تريليون"), (Decimal(10) ** 9, "بليون"), (Decimal(10) ** 6, "مليون")),
+    "zh": ((Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")),
+}
+_SCALED_PATTERN = {"fr": "{figure}\u00a0{scale} de {name}", "ru": "{figure}\u00a0{scale} {name}",
+                   "ar": "{figure} {scale} {name}", "zh": "{figure}{scale}{name}"}
+_WHOLE_PATTERN = {"fr": "{figure}\u00a0{name}", "ru": "{figure}\u00a0{name}", "ar": "{figure} {name}",
+                  "zh": "{figure}{name}"}
 
 _SCALES_EN = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
 
@@ -278,9 +308,13 @@ def amount_words(amount: Decimal, currency: str, lang: str, number: Callable[[De
     English (UN style): "$46.0 million" for US dollars, "PYG 326.7 billion"
     for other currencies, one decimal. Spanish: in millions with thousands
     separators, "326.688 millones de guaraníes", one decimal under 100 millions.
-    Amounts under a million are written in full. Other languages: the exact
-    amount with its ISO code in the locale's order (``money``: "326 688 810 687
-    PYG"), until their editors settle the words for scales and currencies."""
+    Amounts under a million are written in full. French, Russian, Arabic and
+    Chinese: one decimal of the largest scale their documents use, with the
+    currency's UN name (``_SCALES``); a language without a table, the exact
+    amount with its ISO code in the locale's order (``money``)."""
+    base = lang.split("-")[0]
+    if base in _SCALES:
+        return _scaled(amount, currency, base, number, currency_name)
     if lang not in ("en", "es") and money is not None:
         return money(amount, currency)
     if lang == "en":
@@ -299,6 +333,15 @@ def amount_words(amount: Decimal, currency: str, lang: str, number: Callable[[De
         shown = millions.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
         return f"{number(shown, digits)} millones de {name}"
     return f"{number(amount, 0)} {name}"
+
+
+def _scaled(amount: Decimal, currency: str, lang: str, number: Callable[[Decimal, int | None], str],
+            currency_name: Callable[[str], str]) -> str:
+    name = UN_CURRENCY_NAMES.get(lang, {}).get(currency) or currency_name(currency)
+    for scale, word in _SCALES[lang]:
+        if abs(amount) >= scale:
+            return _SCALED_PATTERN[lang].format(figure=number(amount / scale, 1), scale=word, name=name)
+    return _WHOLE_PATTERN[lang].format(figure=number(amount, 0), name=name)
 
 
 def amount_with_dollars(amount: Decimal, currency: str, usd: Decimal | None, lang: str,

@@ -161,6 +161,9 @@ def available_languages(locales_dir: Path = LOCALES) -> list[str]:
     return [SOURCE_LANG, *sorted(found - {SOURCE_LANG})]
 
 
+_ARABIC_LIST = {"standard": "\u060c \u0648", "or": "\u060c \u0623\u0648 "}
+
+
 @dataclass
 class Locale:
     lang: str
@@ -299,7 +302,12 @@ class Locale:
         return shown
 
     def list(self, items: list[str], style: ListStyle = "standard") -> str:
-        return format_list(list(items), style=style, locale=self.babel) if items else ""
+        items = list(items)
+        if len(items) > 1 and self.lang == "ar" and style in _ARABIC_LIST:
+            # CLDR joins Arabic items with a bare "و", so "الاقتصاد والمالية" runs into
+            # its neighbours; UN Arabic writes "، و" (or "، أو") between items.
+            return items[0] + "".join(_ARABIC_LIST[style] + item for item in items[1:])
+        return format_list(items, style=style, locale=self.babel) if items else ""
 
     def territory(self, alpha3: str) -> str:
         """The country's official UN short name in this language (countries.py);

@@ -59,6 +59,32 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
+# What already ends a sentence, in the scripts of the six languages.
+SENTENCE_ENDS = (".", "?", "!", "\u3002", "\uff1f", "\uff01", "\u061f", "\u2026")
+
+
+# Scripts that set no italic: Arabic and Chinese typography emphasise otherwise,
+# and their fonts have no italic face (a slanted upright one is what a reader got).
+UPRIGHT_LANGUAGES = frozenset({"ar", "zh"})
+
+
+def full_stop(lang: str) -> str:
+    return "\u3002" if lang.split("-")[0] == "zh" else "."
+
+
+def has_italic(lang: str) -> bool:
+    return lang.split("-")[0] not in UPRIGHT_LANGUAGES
+
+
+def sentence(text: str, lang: str = "en") -> str:
+    """``text`` ending like a sentence of ``lang`` ("." or Chinese "。"), without
+    doubling an end already there ("?" "؟" "。" "…"): a source title in a list."""
+    text = text.strip()
+    if not text or text.endswith(SENTENCE_ENDS):
+        return text
+    return text + full_stop(lang)
+
+
 @dataclass
 class Span:
     """Text in another language than the document's (a sentence shown in

@@ -31,7 +31,7 @@ from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale, list_style
 from reportgen.limits import Limits
 from reportgen.policy import Policy
-from reportgen.prose import join_sentences, joins_without_space, prose_paragraphs, sentences
+from reportgen.prose import collapse_spaces, join_sentences, joins_without_space, prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
 from reportgen.settings import source_date_epoch
@@ -225,7 +225,7 @@ def escape_md(value: Any) -> Md:
     if isinstance(value, Md):
         return value
     raw = str(value)
-    text = " ".join(raw.split())
+    text = collapse_spaces(raw)
     if text and raw[0].isspace():
         text = " " + text
     if text and raw[-1].isspace() and raw.strip():
@@ -771,7 +771,7 @@ def first_sentences(text: str, limit: int, whole: bool = False, lang: str = SOUR
     paragraphs = prose_paragraphs(text)
     if not paragraphs:
         lines = [line for line in text.splitlines() if line.strip()]
-        return " ".join(lines[0].split()) if len(lines) == 1 and len(lines[0]) <= limit else ""
+        return collapse_spaces(lines[0]) if len(lines) == 1 and len(lines[0]) <= limit else ""
     out = ""
     for sentence in sentences(paragraphs[0], lang):
         if out and len(out) + 1 + len(sentence) > limit:
@@ -1056,11 +1056,11 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
     number_citations(document, registry, responses.submitted, profile.source_title,
-                     lambda locator: page_locator(locator, locale))
+                     lambda locator: page_locator(locator, locale), locale.lang)
     for entry in document.sources:
         entry.lang = profile._entry_lang(registry.get(entry.id))
     for entry in document.sources:
-        entry.details = _source_details(entry, labels)
+        entry.details = _source_details(entry, labels, housestyle.enumeration_comma(locale.lang))
     housestyle.apply(document)
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
@@ -1199,13 +1199,13 @@ def _tag(block: m.Block, lang: str) -> None:
         block.rows = [[[m.Span(lang, cell)] for cell in row] for row in block.rows]
 
 
-def _source_details(entry: m.SourceEntry, labels: dict[str, str]) -> str:
+def _source_details(entry: m.SourceEntry, labels: dict[str, str], comma: str = ", ") -> str:
     """ "Items: Q34, Q56" ("Preguntas: P34, P56"): which answers give the source.
     The date of the response is said once, above the list, to keep entries short."""
     if not entry.items:
         return ""
     prefix = labels["item_prefix"]
-    return f"{labels['items']}: " + ", ".join(f"{prefix}{item}" for item in entry.items)
+    return f"{labels['items']}: " + comma.join(f"{prefix}{item}" for item in entry.items)
 
 
 def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:

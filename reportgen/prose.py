@@ -50,6 +50,16 @@ _ABBREVIATIONS = frozenset({
 })
 
 
+# Whitespace that may break a line; the no-break spaces a translator wrote
+# ("loi no\u00a05282", "0,31\u00a0%", "1\u202f000") are kept.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())`` that keeps no-break spaces (str.split drops them)."""
+    return _BREAKING_SPACE.sub(" ", text).strip()
+
+
 def _letters(text: str) -> str:
     return "".join(c for c in text if c.isalpha())
 
@@ -86,7 +96,7 @@ def is_heading(line: str, next_line: str = "") -> bool:
     without ending like a sentence, or short / Title Case without final
     punctuation ("Presidential decree N° 8942", "Page 91") unless the next
     line continues it in lower case (a sentence wrapped over lines)."""
-    line = " ".join(line.split())
+    line = collapse_spaces(line)
     if not line:
         return False
     if is_all_caps(line):
@@ -155,7 +165,7 @@ def prose_paragraphs(text: str) -> list[str]:
                     paragraphs.append(" ".join(current))
                     current = []
                 continue
-            line = strip_inline_headings(" ".join(line.split()))
+            line = strip_inline_headings(collapse_spaces(line))
             if line:
                 current.append(line)
         if current:
@@ -192,7 +202,7 @@ def sentences(paragraph: str, lang: str = "en") -> list[str]:
     """A paragraph cut into sentences in ``lang`` (see the module docstring);
     a section number ("9.4.3.1. Electronic Identity ...") starts a sentence,
     it does not end one."""
-    joined = " ".join(paragraph.split())
+    joined = collapse_spaces(paragraph)
     pieces = _SENTENCE_END.split(joined) if lang in _LATIN_RULE else _split(joined)
     out: list[str] = []
     for piece in pieces:

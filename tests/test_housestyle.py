@@ -175,7 +175,7 @@ def test_profile_text_in_house_style(paraguay, lang: str) -> None:
     ("es", "1.234.567,9", "30 de noviembre de 2026", "1 de diciembre de 2026", "A, B y C"),
     ("fr", "1\u202f234\u202f567,9", "30 novembre 2026", "1er décembre 2026", "A, B et C"),
     ("ru", "1\u00a0234\u00a0567,9", "30 ноября 2026\u202fг.", "1 декабря 2026\u202fг.", "A, B и C"),
-    ("ar", "1,234,567.9", "30 تشرين الثاني/نوفمبر 2026", "1 كانون الأول/ديسمبر 2026", "A وB وC"),
+    ("ar", "1,234,567.9", "30 تشرين الثاني/نوفمبر 2026", "1 كانون الأول/ديسمبر 2026", "A، وB، وC"),
     ("zh", "1,234,567.9", "2026年11月30日", "2026年12月1日", "A、B和C"),
 ])
 def test_numbers_dates_and_lists_as_un_documents_write_them(lang: str, number: str, day: str, first: str,
@@ -207,13 +207,15 @@ def test_chinese_lists_have_no_spaces_between_han_characters() -> None:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fr", "326\u202f688\u202f810\u202f687\u00a0PYG (about 46\u202f012\u202f345\u00a0USD)"),
-    ("zh", "PYG\u00a0326,688,810,687（about USD\u00a046,012,345）"),
+    ("fr", "326,7\u00a0milliards de guaranis (about 46,0\u00a0millions de dollars des États-Unis)"),
+    ("ru", "326,7\u00a0млрд парагвайских гуарани (about 46,0\u00a0млн долл. США)"),
+    ("ar", "326.7 بليون غواراني (about 46.0 مليون دولار من دولارات الولايات المتحدة)"),
+    ("zh", "3,266.9亿巴拉圭瓜拉尼（about 4,601.2万美元）"),
 ])
-def test_other_languages_give_amounts_in_full_not_in_spanish_words(lang: str, expected: str) -> None:
-    """Not "326.688 millones de guaraníes" in a French profile: the exact
-    amount in the locale's order until editors settle the words ("about" is
-    the catalog's, English here for want of a translation in the test catalog)."""
+def test_other_languages_give_amounts_in_their_own_words_not_in_spanish(lang: str, expected: str) -> None:
+    """Not "326.688 millones de guaraníes" in a French profile: the scale words
+    and UN currency names of each language, one decimal as in English ("about"
+    is the catalog's, English here for want of a translation in the test catalog)."""
     amount = _filters(Locale(lang, locales_dir=Path("/nonexistent")))["amount"]
     assert amount(Decimal("326688810687"), "PYG", Decimal("46012345")) == expected
 
@@ -242,3 +244,21 @@ def test_chinese_reference_goes_before_the_full_stop() -> None:
     english = _reference_document("The MITIC coordinates.", "en")
     apply(english)
     assert english.sections[0].blocks[0].children[0].text == "The MITIC coordinates."
+
+
+def test_french_spacing_leaves_a_spanish_exclamation_as_written() -> None:
+    from reportgen.housestyle import typography
+
+    text = typography("le système ¡Vamos! et le plan ; quoi? oui!", "fr")
+    assert text == "le système ¡Vamos! et le plan\u202f; quoi\u202f? oui\u202f!"
+
+
+def test_french_per_cent_takes_a_no_break_space() -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_percent
+
+    from reportgen.housestyle import percent_text
+
+    shown = percent_text(Decimal("0.0031"), "fr", lambda f, d: format_percent(f, format="#,##0.00%", locale="fr"))
+    assert shown == "0,31\u00a0%"

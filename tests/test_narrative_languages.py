@@ -139,3 +139,16 @@ def test_page_locators_in_the_documents_language(lang: str, one: str, several: s
     locale = Locale(lang)
     assert (page_locator("p. 31", locale), page_locator("pp. 32, 95", locale)) == (one, several)
     assert page_locator("section 10.4", locale) == "section 10.4"  # not a page: as given
+
+
+def test_arabic_and_chinese_references_and_lists_use_their_own_punctuation() -> None:
+    from reportgen import model as m
+    from reportgen.citations import reference_parts
+    from reportgen.i18n import Locale
+
+    calls = [m.Citation("a", "", 3), m.Citation("b", "", 5), m.Citation("c", "ص\u00a031", 12)]
+    assert "".join(p.text for p in reference_parts(calls, lang="ar")) == "[3\u060c 5\u061b 12\u060c ص\u00a031]"
+    zh = [m.Citation("a", "", 3), m.Citation("c", "第31页", 12)]
+    assert "".join(p.text for p in reference_parts(zh, lang="zh")) == "[3\uff1b12\uff0c第31页]"
+    assert Locale("ar").list(["التخطيط والتنمية", "البيئة"]) == "التخطيط والتنمية\u060c والبيئة"
+    assert m.sentence("ما هي الخدمات؟", "ar") == "ما هي الخدمات؟" and m.sentence("门户网站", "zh") == "门户网站。"

@@ -182,3 +182,9 @@ def test_text_in_an_uncased_script_with_a_latin_acronym_is_not_a_heading() -> No
     assert not is_all_caps(arabic) and not is_heading(arabic)
     assert not is_all_caps(chinese)
     assert is_all_caps("9.4.5. TRANSPARENCIA DEL ESTADO")
+
+
+def test_collapsing_spaces_keeps_the_no_break_spaces_a_translator_wrote() -> None:
+    from reportgen.prose import collapse_spaces
+
+    assert collapse_spaces(" loi no\u00a05282/2014\n  et\t0,31\u00a0% ") == "loi no\u00a05282/2014 et 0,31\u00a0%"

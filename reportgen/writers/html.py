@@ -512,11 +512,12 @@ class _HtmlBuilder:
         """"Title. address. Items: Q34, Q56." as in the DOCX; the address shown
         clean (``display``), the link keeping the full one."""
         shown = entry.display or urls.display(entry.url)
-        stop = "" if shown.endswith("…") else "."  # no full stop after an ellipsis
-        title = _sentence(entry.title)
+        lang = self.document.meta.lang
+        stop = "" if shown.endswith("…") else m.full_stop(lang)  # no full stop after an ellipsis
+        title = m.sentence(entry.title, entry.lang or lang)
         parts = [f"<cite{self.dir_attr(title)}>{_prose(title)}</cite> {self.url(entry.url, shown)}{stop}"]
         if entry.details:
-            parts.append(f'<span class="source-details">{_text(entry.details)}.</span>')
+            parts.append(f'<span class="source-details">{_text(m.sentence(entry.details, lang))}</span>')
         return " ".join(parts)
 
     # -- inlines --
@@ -647,12 +648,6 @@ _SLASHED_NUMBER = re.compile(r"\d/\d")
 def source_anchor(number: int) -> str:
     """The id of a numbered source's entry, the target of its reference markers."""
     return f"src-{number}"
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop, without doubling one already there."""
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 # --- helpers ----------------------------------------------------------------

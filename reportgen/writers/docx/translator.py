@@ -384,11 +384,13 @@ class Translator:
             paragraph = self.paragraph("Bibliography")
             target = self.target(paragraph)
             number = f"[{entry.number}]\t" if block.numbered else ""
-            self.pieces(target, [(number, False), (_sentence(entry.title), True), (" ", False)])
+            title = m.sentence(entry.title, entry.lang or self.meta.lang)
+            self.pieces(target, [(number, False), (title, True), (" ", False)])
             self.link(target, entry.url, [m.Text(urls.breakable(entry.display or urls.display(entry.url)))], Look())
-            stop = "" if (entry.display or urls.display(entry.url)).endswith("…") else "."  # none after an ellipsis
-            self.pieces(target, [(stop, False), (" ", False), (f"{entry.details}.", True)] if entry.details
-                        else [(stop, False)])
+            shown = entry.display or urls.display(entry.url)
+            stop = "" if shown.endswith("…") else m.full_stop(self.meta.lang)  # none after an ellipsis
+            self.pieces(target, [(stop, False), (" ", False), (m.sentence(entry.details, self.meta.lang), True)]
+                        if entry.details else [(stop, False)])
             if block.numbered:
                 oxml.add_bookmark(paragraph, self.next_bookmark, source_bookmark(entry.number))
                 self.next_bookmark += 1
@@ -484,7 +486,7 @@ class Translator:
         run.text = text  # python-docx/lxml escape <, & ...: answers never become markup
         if look.bold:
             run.bold = True
-        if look.italic:
+        if look.italic and m.has_italic(self.meta.lang):
             run.italic = True
         if look.style:
             run.style = self.docx.styles[look.style]
@@ -563,12 +565,6 @@ def _widths(widths: list[float], columns: int) -> list[float]:
         return [1 / columns] * columns
     total = sum(widths)
     return [w / total for w in widths]
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending with a full stop, without doubling one already there."""
-    text = text.strip()
-    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 __all__ = ["REQUIRED_STYLES", "Translator", "language_slots", "language_tag"]
