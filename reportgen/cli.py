@@ -191,8 +191,10 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
 @click.option("--partial", is_flag=True, help="Import an export that ends before the last item (flagged).")
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
+@click.option("--questionnaire", "questionnaire_id", default="msq-2024", show_default=True,
+              help="The edition the export answers (reportgen/questionnaires/ or the project's questionnaires/).")
 def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run: bool, force: bool,
-            partial: bool, country: str | None) -> None:
+            partial: bool, country: str | None, questionnaire_id: str) -> None:
     """Import a questionnaire form export (Markdown/text) into a responses YAML.
 
     With --merge, a resubmitted export is taken into a reviewed file: only
@@ -207,10 +209,11 @@ def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run:
         if dry_run and merge_into is None:
             raise ConfigError("--dry-run goes with --merge")
         if merge_into is not None:
-            _merge(read_export(export, country, partial), merge_into, dry_run)
+            _merge(read_export(export, country, partial, questionnaire_id), merge_into, dry_run)
             return
         assert output is not None
-        result = import_export(export, output, country=country, force=force, partial=partial)
+        result = import_export(export, output, country=country, force=force, partial=partial,
+                               questionnaire_id=questionnaire_id)
     except ReportgenError as exc:
         _fail(exc)
     for warning in result.warnings:
@@ -733,7 +736,9 @@ def dev() -> None:
 @click.option("-o", "--out", "output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write <CODE>.yaml files into.")
 @click.option("--seed", default=2024, show_default=True, help="Random seed; the same seed gives the same files.")
-def synth(countries: str, output: Path, seed: int) -> None:
+@click.option("--questionnaire", "questionnaire_id", default="msq-2024", show_default=True,
+              help="The edition the synthetic answers follow.")
+def synth(countries: str, output: Path, seed: int, questionnaire_id: str) -> None:
     """Write valid, varied synthetic responses for UN Member States."""
     from reportgen.synth import member_states, write_synthetic
 
@@ -746,7 +751,10 @@ def synth(countries: str, output: Path, seed: int) -> None:
         if unknown:
             _fail(ReportgenError(f"--countries: {unknown[0]} is not a UN Member State code"))
         codes = wanted
-    written = write_synthetic(codes, output, seed)
+    try:
+        written = write_synthetic(codes, output, seed, questionnaire_id)
+    except ReportgenError as exc:
+        _fail(exc)
     _say(f"{len(written)} synthetic responses written to {output}/")
 
 

@@ -148,8 +148,8 @@ def _paragraphs(rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
-def write_synthetic(codes: list[str], out: Path, seed: int = 2024) -> list[Path]:
-    catalog = questionnaire.load("msq-2024")
+def write_synthetic(codes: list[str], out: Path, seed: int = 2024, questionnaire_id: str = "msq-2024") -> list[Path]:
+    catalog = questionnaire.load(questionnaire_id)
     written = []
     for code in codes:
         data = synthesize(code, catalog, seed)

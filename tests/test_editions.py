@@ -13,6 +13,7 @@ from reportgen import build as builder
 from reportgen import questionnaire
 
 PRY = Path("responses/PRY.yaml")
+CHECKOUT_EXPORT = Path("tests/fixtures/msq-2024-paraguay-forms-export.md").resolve()
 INSERTED_AT = 7  # the new item takes number 7; every later item moves up by one
 
 
@@ -77,3 +78,21 @@ def test_a_renumbered_edition_builds_with_the_same_templates(project: Path) -> N
     assert "Fernando Saguier" in text
     # The new item is one more closed item: planned, and listed as such.
     assert "national AI strategy" in text
+
+
+def test_synth_and_import_take_the_edition(project: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    made = CliRunner().invoke(cli, ["dev", "synth", "--countries", "URY", "--questionnaire", "msq-2026",
+                                    "-o", "synthetic"])
+    assert made.exit_code == 0, made.output
+    assert "questionnaire: msq-2026" in (project / "synthetic" / "URY.yaml").read_text(encoding="utf-8")
+    unknown = CliRunner().invoke(cli, ["dev", "synth", "--countries", "URY", "--questionnaire", "msq-1999",
+                                       "-o", "synthetic"])
+    assert unknown.exit_code == 2 and "unknown questionnaire 'msq-1999'" in unknown.output
+    assert "Traceback" not in unknown.output
+    refused = CliRunner().invoke(cli, ["import", str(CHECKOUT_EXPORT), "-o", "PRY-2099.yaml",
+                                       "--questionnaire", "msq-1999"])
+    assert refused.exit_code == 2 and "msq-1999" in refused.output and not (project / "PRY-2099.yaml").exists()

@@ -102,7 +102,7 @@ class ImportResult:
 
 
 def import_export(export_path: Path, output_path: Path, country: str | None = None, force: bool = False,
-                  partial: bool = False) -> ImportResult:
+                  partial: bool = False, questionnaire_id: str = QUESTIONNAIRE_ID) -> ImportResult:
     """Read an export, convert it and write the responses YAML atomically.
 
     ``country`` (ISO 3166-1 alpha-3) overrides the code derived from Q1. An
@@ -113,18 +113,19 @@ def import_export(export_path: Path, output_path: Path, country: str | None = No
     if output_path.exists() and not force:
         raise ConfigError(f"{output_path}: already exists; --force overwrites it, --merge {output_path} "
                           "takes the new export into it keeping the review")
-    result = read_export(export_path, country, partial)
+    result = read_export(export_path, country, partial, questionnaire_id)
     write_atomic(output_path, render_yaml(result, export_path).encode("utf-8"))
     return result
 
 
-def read_export(export_path: Path, country: str | None = None, partial: bool = False) -> ImportResult:
+def read_export(export_path: Path, country: str | None = None, partial: bool = False,
+                questionnaire_id: str = QUESTIONNAIRE_ID) -> ImportResult:
     """Read and convert an export (no writing): the checks ``import`` and
     ``import --merge`` share."""
     if country is not None:
         country = _checked_country_code(country)
     text = read_text(export_path)
-    result = parse_export(text, catalogs.load(QUESTIONNAIRE_ID), str(export_path))
+    result = parse_export(text, catalogs.load(questionnaire_id), str(export_path))
     if country is not None:
         result.set_country(country)
     elif result.data.get("country") is None:
