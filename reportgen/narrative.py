@@ -53,8 +53,8 @@ def N_(message: str) -> str:
 LABELS: dict[str, str] = {
     "title": N_("E-Government Country Profile"),
     "contents": N_("Contents"),
-    "page": N_("Page"),
-    "of": N_("of"),
+    # Translators: the page footer; keep both placeholders ("第%(page)s页，共%(pages)s页")
+    "page_of": N_("Page %(page)s of %(pages)s"),
     "source": N_("Source"),
     "sources": N_("Sources"),
     "further_sources": N_("Further sources"),
@@ -1100,8 +1100,20 @@ def fixed_labels(locale: Locale) -> tuple[dict[str, str], bool]:
     and the flag says so."""
     found = {key: locale.translate(value) for key, value in LABELS.items()}
     if all(value is not None for value in found.values()):
-        return {key: str(value) for key, value in found.items()}, False
-    return dict(LABELS), locale.lang != SOURCE_LANG
+        return _with_page_parts({key: str(value) for key, value in found.items()}), False
+    return _with_page_parts(dict(LABELS)), locale.lang != SOURCE_LANG
+
+
+_PAGE_OF = re.compile(r"^(?P<page>.*)%\(page\)s(?P<of>.*)%\(pages\)s(?P<end>.*)$", re.DOTALL)
+
+
+def _with_page_parts(labels: dict[str, str]) -> dict[str, str]:
+    """The footer pattern cut around its two numbers, for writers that put a
+    page counter or field between words: "Page ", " of ", "" in English,
+    "第", "页，共", "页" in Chinese (a catalog check keeps both placeholders)."""
+    found = _PAGE_OF.match(labels["page_of"]) or _PAGE_OF.match(LABELS["page_of"])
+    assert found is not None
+    return {**labels, "page": found["page"], "of": found["of"], "page_end": found["end"]}
 
 
 def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: ProfileView,

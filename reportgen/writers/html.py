@@ -280,8 +280,9 @@ def _root_attributes(meta: m.Meta) -> str:
         # properties, so the attribute alone mirrors the page.
         **({"dir": "rtl"} if meta.dir == "rtl" else {}),
         "data-country": meta.country,
-        "data-label-page": meta.labels.get("page", "Page"),
-        "data-label-of": meta.labels.get("of", "of"),
+        "data-label-page": meta.labels.get("page", "Page "),
+        "data-label-of": meta.labels.get("of", " of "),
+        "data-label-end": meta.labels.get("page_end", ""),
     }
     if meta.internal:
         attrs["data-internal-label"] = meta.internal_label

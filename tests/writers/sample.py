@@ -70,7 +70,7 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
         subject="E-government in Paraguay", author="United Nations Department of Economic and Social Affairs",
         keywords=["e-government", "Paraguay"], edition="2024", status="Draft", date=date(2024, 3, 1),
         internal=internal, internal_label="Not for publication",
-        labels={"contents": "Contents", "page": "Page", "of": "of", "source": "Source",
+        labels={"contents": "Contents", "page": "Page ", "of": " of ", "source": "Source",
                 "sources": "Sources", "further_sources": "Further sources", "accessed": "answer of",
                 "items": "Items", "in_english": "(in English)", "draft": "Draft"},
     )

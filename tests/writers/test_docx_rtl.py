@@ -63,7 +63,7 @@ def arabic_document() -> m.Document:
     meta = m.Meta(title="الموجز القطري للحكومة الإلكترونية", country="باراغواي", country_code="PRY", lang="ar",
                   subject="الحكومة الإلكترونية في باراغواي", author="الأمم المتحدة", keywords=[],
                   edition="2024", status="مشروع", date=date(2024, 3, 1),
-                  labels={"page": "الصفحة", "of": "من", "table": "جدول"})
+                  labels={"page": "الصفحة ", "of": " من ", "table": "جدول"})
     document = m.Document(meta, [cover, contents, glance, sources], sources=[source])
     make_references(document)
     return document
@@ -79,7 +79,7 @@ def chinese_document() -> m.Document:
     ])
     meta = m.Meta(title="电子政务国家概况", country="巴拉圭", country_code="PRY", lang="zh",
                   subject="巴拉圭电子政务", author="联合国", keywords=[], edition="2024", status="草稿",
-                  date=date(2024, 3, 1), labels={"page": "第", "of": "页，共"})
+                  date=date(2024, 3, 1), labels={"page": "第", "of": "页，共", "page_end": "页"})
     return m.Document(meta, [cover, glance], sources=[])
 
 

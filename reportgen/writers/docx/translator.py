@@ -191,7 +191,7 @@ class Translator:
         footer_story = oxml.emptied(section.footer)
         footer = footer_story.add_paragraph(style="Footer")
         labels = self.meta.labels
-        page, of = f"{labels.get('page', 'Page')} ", f" {labels.get('of', 'of')} "
+        page, of, end = labels.get("page", "Page "), labels.get("of", " of "), labels.get("page_end", "")
         # Latin words in a right-to-left footer (labels not yet translated): the
         # line is marked left to right, else "Page 4 of 17" reads "17 Page 4 of"
         latin = self.meta.dir == "rtl" and not bidi.has_rtl(page + of)
@@ -202,6 +202,8 @@ class Translator:
         oxml.add_field(footer._p, "PAGE", "1")
         self.text(Target(footer, footer_story.part), of, look)
         oxml.add_field(footer._p, "NUMPAGES", "1")
+        if end:
+            self.text(Target(footer, footer_story.part), end, look)
         if latin:
             self.run(Target(footer, footer_story.part), LRM, look, rtl=False)
         cover_header = oxml.emptied(section.first_page_header)
