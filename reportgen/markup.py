@@ -89,7 +89,10 @@ class _Blocks:
             self.next()
             return self.paragraph(token, children)
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            return self.bullet_list(token.type.replace("_open", "_close"))
+            listed = self.bullet_list(token.type.replace("_open", "_close"))
+            if token.type == "ordered_list_open":
+                listed.ordered, listed.start = True, int(token.attrs.get("start", 1) or 1)
+            return listed
         if token.type == "table_open":
             return self.table(token)
         if token.type in ("hr", "code_block", "fence", "html_block"):

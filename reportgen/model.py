@@ -165,7 +165,11 @@ class Paragraph:
 
 @dataclass
 class BulletList:
+    """A list; ``ordered`` ones ("1. ...") are numbered from ``start``."""
+
     items: list[list[Inline]]
+    ordered: bool = False
+    start: int = 1
 
 
 @dataclass
@@ -408,6 +412,8 @@ def _dump_block(block: Block) -> list[str]:
         role = f"({block.role}) " if block.role else ""
         return [f"P {role}{_dump_inlines(block.children)}"]
     if isinstance(block, BulletList):
+        if block.ordered:
+            return [f"{n}. {_dump_inlines(item)}" for n, item in enumerate(block.items, start=block.start)]
         return [f"- {_dump_inlines(item)}" for item in block.items]
     if isinstance(block, Table):
         lines = [f"TABLE {_dump_inlines(block.caption)}"]

@@ -23,7 +23,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 from docx.styles.style import BaseStyle
 
 from reportgen.writers.docx import oxml, package
@@ -215,6 +215,11 @@ def text_styles(document: DocxDocument) -> None:
     bullet = style(document, "List Bullet", P, "Body Text", quick=True)
     spacing(bullet, after=4, line=1.25)
     oxml.set_numbering(bullet, 1)
+    numbered = style(document, "List Number", P, "Body Text", quick=True)  # "1.\t" written by the writer
+    spacing(numbered, after=4, line=1.25)
+    numbered.paragraph_format.left_indent = Twips(357)
+    numbered.paragraph_format.first_line_indent = Twips(-357)
+    numbered.paragraph_format.tab_stops.add_tab_stop(Twips(357))
     note = style(document, "Note", P, "Body Text", quick=True)
     font(note, size=9, color=GREY, italic=True)
     caption = style(document, "Caption", P, "Normal", quick=True)
@@ -283,7 +288,7 @@ def page_styles(document: DocxDocument) -> None:
 # --- specimen ---------------------------------------------------------------------
 
 SPECIMEN = ("Title", "Subtitle", "Lead", "Cover Status", "TOC Heading", "TOC 1", "TOC 2",
-            "Heading 1", "Body Text", "Heading 2", "List Bullet", "Heading 3", "Note", "Caption",
+            "Heading 1", "Body Text", "Heading 2", "List Bullet", "List Number", "Heading 3", "Note", "Caption",
             "Bibliography")
 
 

@@ -65,3 +65,11 @@ def test_figure_from_templates_with_alt_text_and_caption() -> None:
     [figure] = parse('{.figure src="html/un-emblem.svg" alt="United Nations emblem"}\nThe *emblem*\n')
     assert figure == m.Figure("html/un-emblem.svg", "United Nations emblem",
                               [m.Text("The "), m.Emph([m.Text("emblem")])])
+
+
+def test_an_ordered_list_stays_numbered_from_its_start() -> None:
+    [listed] = parse("3. first\n4. second\n")
+    assert isinstance(listed, m.BulletList) and listed.ordered and listed.start == 3
+    assert [m.plain_text(item) for item in listed.items] == ["first", "second"]
+    [bullets] = parse("- a\n- b\n")
+    assert isinstance(bullets, m.BulletList) and not bullets.ordered

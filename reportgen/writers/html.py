@@ -434,6 +434,9 @@ class _HtmlBuilder:
 
     def bullet_list(self, block: m.BulletList) -> str:
         items = "".join(f"<li>{self.inlines(item)}</li>" for item in block.items)
+        if block.ordered:
+            start = f' start="{block.start}"' if block.start != 1 else ""
+            return f"<ol{start}>{items}</ol>"
         return f"<ul>{items}</ul>"
 
     def table(self, block: m.Table) -> str:

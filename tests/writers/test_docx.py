@@ -497,3 +497,11 @@ def test_contents_page_numbers_from_libreoffice(sample: m.Document, tmp_path: Pa
     plain = write_docx(sample, WriterOptions())
     assert not any("\t" in p.text for p in docx.Document(io.BytesIO(plain)).paragraphs
                    if p.style.name in ("TOC 1", "TOC 2"))  # without the pass: no numbers
+
+
+def test_an_ordered_list_is_numbered_from_its_start_in_the_docx() -> None:
+    document = sample_document()
+    document.sections[-1].blocks.append(m.BulletList([[m.Text("first")], [m.Text("second")]], ordered=True, start=3))
+    written = docx.Document(io.BytesIO(write_docx(document, WriterOptions())))
+    numbered = [p for p in written.paragraphs if p.style is not None and p.style.name == "List Number"]
+    assert [p.text for p in numbered] == ["3.\tfirst", "4.\tsecond"]

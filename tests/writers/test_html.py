@@ -440,3 +440,13 @@ def test_chinese_lang_tag_and_no_long_word_in_a_sentence() -> None:
     hostile = sample_document(lang="zh")
     hostile.sections[3].blocks.append(m.Paragraph([m.Text("x" * 80)]))
     assert lxml_tree(hostile).find_class("long-word")
+
+
+def test_an_ordered_list_is_an_ol_with_its_start() -> None:
+    from lxml import html as lxml_html
+
+    document = sample_document()
+    document.sections[-1].blocks.append(m.BulletList([[m.Text("first")], [m.Text("second")]], ordered=True, start=3))
+    page = lxml_html.fromstring(write_html(document, WriterOptions()))
+    [listed] = [ol for ol in page.iter("ol") if ol.get("start")]  # (the contents and sources are lists too)
+    assert listed.get("start") == "3" and [li.text_content() for li in listed.iter("li")] == ["first", "second"]

@@ -40,7 +40,7 @@ P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
     "Title": P, "Subtitle": P, "Lead": P, "Cover Status": P,
     "Heading 1": P, "Heading 2": P, "Heading 3": P,
-    "Body Text": P, "Note": P, "List Bullet": P,
+    "Body Text": P, "Note": P, "List Bullet": P, "List Number": P,
     "Profile Table": T, "Table Text": P, "Table Heading": P, "Caption": P, "Figure": P,
     "Footnote Text": P, "Footnote Reference": C, "Hyperlink": C, "Code": C,
     "TOC Heading": P, "TOC 1": P, "TOC 2": P, "Bibliography": P,
@@ -261,8 +261,15 @@ class Translator:
         self.inlines(self.target(paragraph), block.children)
 
     def visit_bullet_list(self, block: m.BulletList) -> None:
-        for item in block.items:
-            self.inlines(self.target(self.paragraph("List Bullet")), item)
+        for number, item in enumerate(block.items, start=block.start):
+            if block.ordered:
+                # Numbers written, as in the sources list: they always equal the
+                # HTML/PDF's, and no Word numbering instance is needed per list.
+                target = self.target(self.paragraph("List Number"))
+                self.text(target, f"{number}.\t", Look())
+                self.inlines(target, item)
+            else:
+                self.inlines(self.target(self.paragraph("List Bullet")), item)
 
     def visit_table(self, block: m.Table) -> None:
         if block.caption or self.new_page:
