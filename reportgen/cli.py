@@ -645,8 +645,8 @@ def combine(languages: str | None, out: Path | None) -> None:
     try:
         settings = load_settings()
         for lang in _split(languages) or tuple(settings.languages):
-            path = combiner.combine(out or settings.out, lang)
-            _say(f"{path}: {len(combiner.recorded_pdfs(out or settings.out, lang))} countries", err=True)
+            path, countries = combiner.combine(out or settings.out, lang)
+            _say(f"{path}: {countries} countries", err=True)
     except ReportgenError as exc:
         _fail(exc)
 

@@ -63,8 +63,8 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def combine(out: Path, lang: str) -> Path:
-    """Write ``out/combined/profiles-<lang>.pdf`` and return its path."""
+def combine(out: Path, lang: str) -> tuple[Path, int]:
+    """Write ``out/combined/profiles-<lang>.pdf``; its path and how many countries it holds."""
     profiles = recorded_pdfs(out, lang)
     combined = pikepdf.new()
     title = ""
@@ -92,7 +92,7 @@ def combine(out: Path, lang: str) -> Path:
     target = out / COMBINED_FOLDER / f"profiles-{lang}.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, _saved(combined))
-    return target
+    return target, len(profiles)
 
 
 def _copy_item(item: OutlineItem, pages: dict[tuple[int, int], int], offset: int) -> OutlineItem:
