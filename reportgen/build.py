@@ -164,13 +164,13 @@ def edition_of(responses: bytes) -> str:
     """The edition of the questionnaire a responses file names, read from the
     two files' text (planning, a no-op rebuild included, loads no model);
     "unknown" when it cannot be read (the build then fails with the reason)."""
-    from reportgen.paths import PACKAGE
+    from reportgen.paths import questionnaire_folders
 
     found = _QUESTIONNAIRE_LINE.search(responses)
     if not found:
         return "unknown"
     name = found.group(1).decode() + ".yaml"
-    for folder in (Path("questionnaires"), PACKAGE / "questionnaires"):  # as questionnaire._folders
+    for folder in questionnaire_folders():
         if (folder / name).is_file():
             edition = _EDITION_LINE.search((folder / name).read_text(encoding="utf-8"))
             return edition.group(1) if edition else "unknown"

@@ -65,7 +65,7 @@ def _add_tree(files: dict[str, bytes], root: Path, prefix: str) -> None:
 def make_bundle(options: BuildOptions, lang: str) -> Bundle:
     """templates/, ``locales/<lang>/``, the reference.docx and the project's own
     questionnaire editions (``questionnaires/*.yaml``), keyed by content."""
-    from reportgen.questionnaire import PROJECT_FOLDER
+    from reportgen.paths import PROJECT_QUESTIONNAIRES as PROJECT_FOLDER
 
     files: dict[str, bytes] = {}
     _add_tree(files, options.templates, "templates")

@@ -40,7 +40,7 @@ from reportgen import model as m
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=s)'(?=\s|[,.;:)]|$)")
 _NUMBER_SIGN = re.compile(r"\b(No\.|Nos\.|N\.º|N\.°|Nº|núm\.) (?=\d)")
 _DOUBLE = re.compile(r"([?!…])\.(?!\.)|(?<!\.)\.\.(?!\.)")
-_SPANISH_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]?%")  # and French
+_PERCENT_SIGN = re.compile(r"(?<=\d)[ \u00a0\u202f]?%")  # Spanish and French: "0,31 %"
 
 
 # French: the space before a two-part mark, when the mark ends a phrase (not
@@ -89,7 +89,7 @@ def typography(text: str, lang: str) -> str:
     text = _NUMBER_SIGN.sub("\\1\u00a0", text)
     text = _DOUBLE.sub(lambda match: match[1] or ".", text)
     if lang == "es":
-        text = _SPANISH_PERCENT.sub("\u00a0%", text)
+        text = _PERCENT_SIGN.sub("\u00a0%", text)
     elif lang == "fr":
         text = _FRENCH_COLON.sub("\u00a0:", text)
         text = _FRENCH_TALL.sub(_french_tall, text)
@@ -269,7 +269,7 @@ def percent_text(fraction: Decimal, lang: str, percent: Callable[[Decimal, int],
     if lang == "ru":
         value = (fraction * 100).quantize(Decimal(1).scaleb(-digits))
         return f"{figure}\u00a0{_RUSSIAN_PERCENT[babel.Locale('ru').plural_form(value)]}"
-    return _SPANISH_PERCENT.sub("\u00a0%", shown) if lang in ("es", "fr") else shown
+    return _PERCENT_SIGN.sub("\u00a0%", shown) if lang in ("es", "fr") else shown
 
 
 # Currency names in UN style where Babel's (CLDR) differ: "dólares de los

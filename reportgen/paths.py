@@ -27,3 +27,11 @@ def _default(name: str) -> Path:
 
 TEMPLATES = _default("templates")
 LOCALES = _default("locales")
+PROJECT_QUESTIONNAIRES = Path("questionnaires")  # a report project's own editions, beside responses/
+
+
+def questionnaire_folders() -> list[Path]:
+    """Where editions are looked up: the report project's ``questionnaires/``
+    folder first (a new edition is a file there), then the shipped ones."""
+    shipped = PACKAGE / "questionnaires"
+    return [PROJECT_QUESTIONNAIRES, shipped] if PROJECT_QUESTIONNAIRES.is_dir() else [shipped]

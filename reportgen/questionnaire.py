@@ -10,14 +10,12 @@ import difflib
 import re
 from enum import StrEnum
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reportgen.errors import InputError
+from reportgen.paths import questionnaire_folders
 
 RESPONDENT_GROUP = "respondent"  # the contact items of the person who answered
 COUNTRY_KEY = "country"  # the item that names the country (kept in a responses file's header)
@@ -164,26 +162,18 @@ class Questionnaire(BaseModel):
         return [item for item in self.items if item.section == section_id]
 
 
-PROJECT_FOLDER = Path("questionnaires")  # a report project's own editions, beside responses/
-
-
-def _folders() -> list[Traversable]:
-    """Where editions are looked up: the report project's ``questionnaires/``
-    folder first (a new edition is a file there), then the shipped ones."""
-    shipped = resources.files("reportgen") / "questionnaires"
-    return [PROJECT_FOLDER, shipped] if PROJECT_FOLDER.is_dir() else [shipped]
 
 
 def available() -> list[str]:
     """The ids of the editions a build can use."""
-    return sorted({p.name.removesuffix(".yaml") for folder in _folders() for p in folder.iterdir()
+    return sorted({p.name.removesuffix(".yaml") for folder in questionnaire_folders() for p in folder.iterdir()
                    if p.name.endswith(".yaml")})
 
 
 def load(questionnaire_id: str) -> Questionnaire:
     """Load and validate one edition; an unknown id or a broken file is an InputError."""
     if re.fullmatch(r"[a-z0-9][a-z0-9-]*", questionnaire_id):
-        for folder in _folders():
+        for folder in questionnaire_folders():
             resource = folder / f"{questionnaire_id}.yaml"
             if resource.is_file():
                 return _load(resource.read_text(encoding="utf-8"), resource.name)
