@@ -429,6 +429,9 @@ def _dump_block(block: Block) -> list[str]:
         kind = "SOURCES" if block.numbered else "FURTHER SOURCES"
         lines = [kind]
         for e in block.entries:
-            lines.append(f"  [{e.number}] {e.title} <{e.url}> items={e.items} accessed={e.accessed}")
+            lang = f" {{lang={e.lang}}}" if e.lang else ""
+            # every field a writer prints (display, details) or links by (id), so a golden shows them
+            lines.append(f"  [{e.number}] {e.title}{lang} <{e.url}> id={e.id} display={e.display!r} "
+                         f"details={e.details!r} items={e.items} accessed={e.accessed}")
         return lines
     raise TypeError(f"unknown block {block!r}")

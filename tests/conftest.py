@@ -1,8 +1,12 @@
-"""Shared test options: ``pytest --update-golden`` rewrites golden files."""
+"""Shared test options (``pytest --update-golden`` rewrites golden files) and fixtures."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from reportgen import model as m
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -12,3 +16,50 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+# --- Paraguay, built once per session ------------------------------------------------------
+# Several test modules read the same real profile (PDF and DOCX, English and
+# Spanish); building it once for the whole session instead of once per module
+# is most of what keeps `make test` under three minutes (issue 14, item 7).
+
+PARAGUAY_EPOCH = "1732000000"
+PARAGUAY_LANGS = ("en", "es")
+
+
+@pytest.fixture(scope="session")
+def paraguay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """build/PRY of `reportgen build PRY` (DOCX and PDF, English and Spanish), with a fixed date.
+    Read it, never write into it: other modules share it."""
+    from reportgen import build as builder
+
+    out = tmp_path_factory.mktemp("paraguay")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
+        summary = builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(out=out))
+    assert summary.ok, [r.error for r in summary.failed]
+    return out / "PRY"
+
+
+@pytest.fixture(scope="session")
+def paraguay_documents() -> dict[str, m.Document]:
+    """The model of that build, by language (the same date, so the same text)."""
+    from reportgen.i18n import Locale
+    from reportgen.narrative import Options, build_document
+    from reportgen.questionnaire import load
+    from reportgen.responses import load_responses
+
+    responses, _ = load_responses(Path("responses/PRY.yaml"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
+        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+                for lang in PARAGUAY_LANGS}
+
+
+@pytest.fixture(scope="session")
+def paraguay_html(paraguay_documents: dict[str, m.Document]) -> dict[str, bytes]:
+    """The HTML of those models, by language (the build above makes DOCX and PDF only)."""
+    from reportgen.writers import WriterOptions
+    from reportgen.writers.html import write_html
+
+    return {lang: write_html(document, WriterOptions()) for lang, document in paraguay_documents.items()}

@@ -142,13 +142,10 @@ def test_numbers_under_ten_in_words_and_item_numbers(lang: str, seven: str, twel
 # --- the built Paraguay profile ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def paraguay() -> dict[str, m.Document]:
-    responses, _ = load_responses(Path("responses/PRY.yaml"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
-                for lang in ("en", "es")}
+@pytest.fixture
+def paraguay(paraguay_documents: dict[str, m.Document]) -> dict[str, m.Document]:
+    """Paraguay's model in English and Spanish, made once for the session (tests/conftest.py)."""
+    return paraguay_documents
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

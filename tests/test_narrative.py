@@ -226,8 +226,18 @@ def test_no_consent_refuses_unless_internal(tmp_path: Path) -> None:
 
 
 def test_respondent_is_not_available_to_templates_as_text(tmp_path: Path) -> None:
-    result = build(tmp_path, "{{ p.country }} ({{ p.code }})\n")
-    assert "Test Person" not in m.dump(result.document)
+    """Every public way a template could ask for the respondent's contact
+    details (their items by key, ``p.respondent``) prints nothing of them."""
+    keys = [item.key for item in load("msq-2024").items if item.group == "respondent"]
+    assert len(keys) == 4
+    asks = "".join(f"{{{{ p.q('{key}').{field} }}}}|" for key in keys
+                   for field in ("text", "value_text", "summary", "brief", "original", "links"))
+    result = build(tmp_path, f"Asked: {asks}\n")
+    dump = m.dump(result.document)
+    assert "Asked:" in dump  # the template ran
+    assert "Test Person" not in dump and "test@example.org" not in dump
+    with pytest.raises(TemplateError, match="p has no attribute 'respondent'"):
+        build(tmp_path / "direct", "{{ p.respondent }}\n")
 
 
 def test_document_date_comes_from_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

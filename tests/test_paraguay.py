@@ -1,11 +1,10 @@
 """Paraguay's real profile, end to end, checked by independent readers:
 pdftotext/pdfinfo/pdffonts and pdfplumber on the PDF, python-docx and pandoc
-on the DOCX, golden DOCX parts, and every format agreeing on the reference numbers."""
+on the DOCX (tests/test_paraguay_docx.py: its structure), and every format agreeing on the reference numbers."""
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import shutil
 import subprocess
@@ -20,38 +19,22 @@ from lxml import etree
 
 from reportgen import build as builder
 from reportgen import model as m
-from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
-from reportgen.questionnaire import load
-from reportgen.responses import load_responses
 from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.pdfua_check import problems as pdfua_problems
-from tests.writers.docx_golden import compare_docx_parts
 
-EPOCH = "1732000000"
-GOLDEN = Path(__file__).parent / "golden"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LANGS = ("en", "es")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Paraguay in both languages and both formats, built once for the module."""
-    out = tmp_path_factory.mktemp("build")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        summary = builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(out=out))
-    assert summary.ok, [r.error for r in summary.failed]
-    return out / "PRY"
+@pytest.fixture
+def built(paraguay_build: Path) -> Path:
+    """Paraguay in both languages and both formats, built once for the session (tests/conftest.py)."""
+    return paraguay_build
 
 
-@pytest.fixture(scope="module")
-def documents() -> dict[str, m.Document]:
-    responses, _ = load_responses(Path("responses/PRY.yaml"))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
-                for lang in LANGS}
+@pytest.fixture
+def documents(paraguay_documents: dict[str, m.Document]) -> dict[str, m.Document]:
+    return paraguay_documents
 
 
 def tool(name: str, *args: str) -> str:
@@ -164,10 +147,8 @@ def model_reference_numbers(document: m.Document) -> list[int]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, documents, lang: str) -> None:
-    from reportgen.writers import WriterOptions
-    from reportgen.writers.html import write_html
-
+def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, documents, paraguay_html,
+                                                                  lang: str) -> None:
     expected = model_reference_numbers(documents[lang])
     assert len(expected) > 30
     links = reference_links(built / f"PRY-profile-2024-{lang}-draft.pdf")
@@ -179,7 +160,7 @@ def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, do
         body = etree.fromstring(archive.read("word/document.xml"))
     anchors = [a.get(f"{W}anchor") for a in body.iter(f"{W}hyperlink") if a.get(f"{W}anchor", "").startswith("src_")]
     assert anchors == [f"src_{n}" for n in expected]
-    html = write_html(documents[lang], WriterOptions()).decode()
+    html = paraguay_html[lang].decode()
     assert [int(n) for n in re.findall(r'<a href="#src-(\d+)" role="doc-biblioref">', html)] == expected
 
 
@@ -194,16 +175,13 @@ def test_no_note_prints_two_numbers(built: Path, lang: str) -> None:
     assert [int(n) for n in entries] == list(range(1, len(entries) + 1))  # the list, numbered once
 
 
-def test_figures_with_alt_text_in_every_format_and_language(built: Path, documents) -> None:
-    from reportgen.writers import WriterOptions
-    from reportgen.writers.html import write_html
-
+def test_figures_with_alt_text_in_every_format_and_language(built: Path, paraguay_html) -> None:
     found: dict[str, list[str]] = {}
     for lang in LANGS:
         pdf_alts = [a for a in figure_alts(built / f"PRY-profile-2024-{lang}-draft.pdf") if len(a) > 40]
         document = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
         docx_alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
-        html = write_html(documents[lang], WriterOptions()).decode()
+        html = paraguay_html[lang].decode()
         html_alts = [unescape(a) for a in re.findall(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]*)"', html)]
         assert len(pdf_alts) >= 3 and pdf_alts == docx_alts == html_alts
         found[lang] = pdf_alts
@@ -212,57 +190,6 @@ def test_figures_with_alt_text_in_every_format_and_language(built: Path, documen
 
 
 # --- DOCX ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_python_docx_reads_back_headings_tables_links(built: Path, documents, lang: str) -> None:
-    document = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == h1_titles(documents[lang])
-    assert len(document.tables) >= 4
-    links = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
-    assert "https://www.paraguay.gov.py/gobierno-electronico" in links
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_pandoc_reads_headings_notes_and_links(built: Path, documents, lang: str) -> None:
-    ast = json.loads(tool("pandoc", "-f", "docx", "-t", "json", str(built / f"PRY-profile-2024-{lang}-draft.docx")))
-    headers, notes, links = [], 0, set()
-
-    def walk(node: object) -> None:
-        nonlocal notes
-        if isinstance(node, dict):
-            kind = node.get("t")
-            if kind == "Header" and node["c"][0] == 1:
-                headers.append(_pandoc_text(node["c"][2]))
-            elif kind == "Note":
-                notes += 1
-            elif kind == "Link":
-                links.add(node["c"][2][0])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(ast["blocks"])
-    assert headers == h1_titles(documents[lang])
-    assert notes == 0  # numbered references link to the sources list instead
-    cited_urls = {s.url for s in documents[lang].sources}
-    assert cited_urls <= links
-
-
-def _pandoc_text(inlines: list[dict]) -> str:
-    out = []
-    for node in inlines:
-        out.append({"Str": lambda c: c, "Space": lambda c: " "}.get(node["t"], lambda c: "")(node.get("c")))
-    return "".join(out)
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_docx_golden_parts(built: Path, lang: str, update_golden: bool) -> None:
-    data = (built / f"PRY-profile-2024-{lang}-draft.docx").read_bytes()
-    compare_docx_parts(data, GOLDEN / f"docx-PRY-{lang}", update_golden)
 
 
 def test_spanish_docx_is_spell_checked_as_spanish(built: Path) -> None:

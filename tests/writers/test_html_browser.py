@@ -33,16 +33,11 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="module")
-def paraguay_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
-    from reportgen.questionnaire import load
-    from reportgen.responses import load_responses
-
-    responses, _ = load_responses(Path("responses/PRY.yaml"))
-    document = build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Options()).document
+def paraguay_html(paraguay_html: dict[str, bytes], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Paraguay's English HTML (made once for the session by tests/conftest.py's
+    fixture of the same name) as a file."""
     path = tmp_path_factory.mktemp("browser") / "PRY-profile-en.html"
-    path.write_bytes(write_html(document, WriterOptions()))
+    path.write_bytes(paraguay_html["en"])
     return path
 
 
