@@ -135,6 +135,7 @@ def test_cluster_builds_the_same_bytes_without_seeing_the_project(
     assert again.built == [] and len(again.skipped) == 2 * len(COUNTRIES)
 
 
+@pytest.mark.slow  # ~20 s: the property above (cluster bytes == local bytes) for the PDF format
 def test_a_pdf_from_the_cluster_is_the_local_pdf(client: distributed.Client, project: Path, tmp_path: Path) -> None:
     options = {"formats": ("pdf",), "languages": ("en",)}
     local = builder.build(_responses(project, ["AND"]), _options(project, tmp_path / "local", **options))

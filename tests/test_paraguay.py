@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
@@ -35,6 +36,16 @@ def built(paraguay_build: Path) -> Path:
 @pytest.fixture
 def documents(paraguay_documents: dict[str, m.Document]) -> dict[str, m.Document]:
     return paraguay_documents
+
+
+@pytest.fixture(scope="module")
+def plumbed(paraguay_build: Path) -> Iterator[dict[str, pdfplumber.PDF]]:
+    """Each PDF opened once by pdfplumber for the module: it parses a page's
+    objects once and keeps them, which the page-level checks below share."""
+    opened = {lang: pdfplumber.open(paraguay_build / f"PRY-profile-2024-{lang}-draft.pdf") for lang in LANGS}
+    yield opened
+    for pdf in opened.values():
+        pdf.close()
 
 
 def tool(name: str, *args: str) -> str:
@@ -70,7 +81,7 @@ def test_pdf_text_has_every_section_title_and_cited_address(built: Path, documen
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_pdfinfo_and_pdffonts(built: Path, documents, lang: str) -> None:
+def test_pdfinfo_and_pdffonts(built: Path, plumbed, documents, lang: str) -> None:
     path = str(built / f"PRY-profile-2024-{lang}-draft.pdf")
     info = dict(line.split(":", 1) for line in tool("pdfinfo", path).splitlines() if ":" in line)
     assert info["Title"].strip() == f"{documents[lang].meta.title}: Paraguay"
@@ -78,8 +89,7 @@ def test_pdfinfo_and_pdffonts(built: Path, documents, lang: str) -> None:
     assert 8 <= int(info["Pages"]) <= 20
     fonts = tool("pdffonts", path).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
-    with pdfplumber.open(path) as pdf:
-        assert pdf.doc.catalog["Lang"].decode() == lang
+    assert plumbed[lang].doc.catalog["Lang"].decode() == lang
 
 
 def structure_roles(path: Path) -> list[str]:
@@ -124,21 +134,19 @@ def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) ->
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_outline_has_one_entry_per_section(built: Path, documents, lang: str) -> None:
-    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
-        outline = [title for level, title, *_ in pdf.doc.get_outlines() if level == 1]
+def test_outline_has_one_entry_per_section(plumbed, documents, lang: str) -> None:
+    outline = [title for level, title, *_ in plumbed[lang].doc.get_outlines() if level == 1]
     assert outline == h1_titles(documents[lang])
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_no_character_outside_the_trim_box(built: Path, lang: str) -> None:
-    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
-        for page in pdf.pages:
-            box = page.trimbox if hasattr(page, "trimbox") and page.trimbox else page.bbox
-            x0, top, x1, bottom = box
-            outside = [c["text"] for c in page.chars
-                       if c["x0"] < x0 - 0.01 or c["x1"] > x1 + 0.01 or c["top"] < top or c["bottom"] > bottom]
-            assert not outside, (page.page_number, "".join(outside)[:80])
+def test_no_character_outside_the_trim_box(plumbed, lang: str) -> None:
+    for page in plumbed[lang].pages:
+        box = page.trimbox if hasattr(page, "trimbox") and page.trimbox else page.bbox
+        x0, top, x1, bottom = box
+        outside = [c["text"] for c in page.chars
+                   if c["x0"] < x0 - 0.01 or c["x1"] > x1 + 0.01 or c["top"] < top or c["bottom"] > bottom]
+        assert not outside, (page.page_number, "".join(outside)[:80])
 
 
 def model_reference_numbers(document: m.Document) -> list[int]:
@@ -254,12 +262,11 @@ def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
 
 
 @pytest.fixture(scope="module")
-def lines(built: Path) -> dict[str, list[list[dict]]]:
+def lines(plumbed) -> dict[str, list[list[dict]]]:
     """The text lines of every page of each PDF, read once for the pagination tests."""
     found = {}
     for lang in LANGS:
-        with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
-            found[lang] = [page.extract_text_lines() for page in pdf.pages]
+        found[lang] = [page.extract_text_lines() for page in plumbed[lang].pages]
     return found
 
 
@@ -326,10 +333,9 @@ def test_a_caption_never_ends_a_page_without_its_table(lines, documents, lang: s
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_same_cover_and_imprint_in_pdf_and_docx(built: Path, documents, lang: str) -> None:
+def test_same_cover_and_imprint_in_pdf_and_docx(built: Path, plumbed, documents, lang: str) -> None:
     document = documents[lang]
-    with pdfplumber.open(built / f"PRY-profile-2024-{lang}-draft.pdf") as pdf:
-        cover_pdf, imprint_pdf = (squeeze(pdf.pages[i].extract_text() or "") for i in (0, 1))
+    cover_pdf, imprint_pdf = (squeeze(plumbed[lang].pages[i].extract_text() or "") for i in (0, 1))
     paragraphs = [p.text for p in docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx")).paragraphs]
     for kind, page_text in (("cover", cover_pdf), ("imprint", imprint_pdf)):
         section = next(s for s in document.sections if s.kind == kind)
