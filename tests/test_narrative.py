@@ -11,7 +11,7 @@ import pytest
 from reportgen import model as m
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document, escape_md, first_sentences
+from reportgen.narrative import Options, build_document, first_sentences
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from tests.responses_factory import minimal_yaml
@@ -168,15 +168,12 @@ def test_empty_further_sources_list_drops_its_heading(tmp_path: Path) -> None:
 
 
 def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
-    from reportgen.narrative import Md
-
     templates = make_templates(tmp_path, "x {{ fake }}\n")
     responses = responses_with(tmp_path, "")
     env_body = "x [@src-00000000]\n"
     (templates / "sections" / "body.md.j2").write_text(env_body, encoding="utf-8")
     with pytest.raises(TemplateError, match=r"unknown source \[@src-00000000\]"):
         build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Options(templates=templates))
-    assert isinstance(escape_md("x"), Md)
 
 
 # --- translation fallback --------------------------------------------------------------

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from reportgen import model as m
 from reportgen.markup import parse
-from reportgen.narrative import escape_md, in_language
+from reportgen.narrative import Md, escape_md, in_language
 from reportgen.prose import collapse_spaces
 
 # Any Unicode but U+0000 (rule 3), and text made of what Markdown reads as
@@ -70,6 +70,7 @@ def texts_only(run: list[m.Inline]) -> str:
 
 def alone(answer: str) -> None:
     """A paragraph that is the value alone."""
+    assert isinstance(escape_md(answer), Md)  # so the template engine does not escape it again
     blocks = parse(escape_md(answer))
     if not collapse_spaces(answer):
         assert blocks == []

@@ -202,7 +202,7 @@ def write_country(path: Path, code: str, answers: dict[int, object]) -> Path:
 
 def empty_answers() -> dict[int, object]:
     catalog = load("msq-2024")
-    header = {1} | {i.number for i in catalog.items if i.group == "respondent" or i.kind == "consent"}
+    header = catalog.header_items()
     return {item.number: None for item in catalog.items if item.number not in header}
 
 
