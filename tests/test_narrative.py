@@ -11,9 +11,10 @@ import pytest
 from reportgen import model as m
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document, first_sentences
+from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
+from reportgen.views import first_sentences
 from tests.responses_factory import minimal_yaml
 
 HOSTILE = [

@@ -2,8 +2,8 @@
 (issue 14, item 7): whatever a Government wrote, the profile shows those
 characters and never markup made from them.
 
-The whitespace rules under which "the same text" holds, as the narrative
-documents them (``narrative.escape_md``, ``prose.collapse_spaces``):
+The whitespace rules under which "the same text" holds, as the escaping module
+documents them (``escaping.escape_md``, ``prose.collapse_spaces``):
 
 1. A run of breaking whitespace (line breaks, tabs, Unicode spaces and line
    separators) becomes one space, so an answer cannot open a new block; the
@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reportgen import model as m
+from reportgen.escaping import Md, escape_md, in_language
 from reportgen.markup import parse
-from reportgen.narrative import Md, escape_md, in_language
 from reportgen.prose import collapse_spaces
 
 # Any Unicode but U+0000 (rule 3), and text made of what Markdown reads as
@@ -115,7 +115,7 @@ def table_cell(answer: str) -> None:
 
 
 def in_another_language(answer: str) -> None:
-    """Tagged as Spanish (narrative.in_language): one Span with the text inside."""
+    """Tagged as Spanish (escaping.in_language): one Span with the text inside."""
     paragraph = only(parse(f"Law: {in_language(escape_md(answer), 'es')}."), m.Paragraph)
     assert isinstance(paragraph, m.Paragraph)
     spans = [node for node in paragraph.children if isinstance(node, m.Span)]
