@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ import docx
 import pytest
 from docx.document import Document as DocxDocument
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from reportgen import model as m
+from reportgen.paths import TEMPLATES
 
 LANGS = ("en", "es")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -244,3 +247,25 @@ def test_document_properties(read, paraguay_documents, lang: str) -> None:
     assert props.keywords == ", ".join(meta.keywords) and "Paraguay" in props.keywords
     assert props.content_status == meta.status
     assert len(document.inline_shapes) == len(model_blocks(paraguay_documents[lang], m.Figure)) == 3
+
+
+def _styles_without_languages(docx_path: Path) -> tuple[bytes, set[str]]:
+    """styles.xml with every w:lang removed (canonical XML), and the languages those named."""
+    with zipfile.ZipFile(docx_path) as archive:
+        root = etree.fromstring(archive.read("word/styles.xml"))
+    languages = set()
+    for lang in list(root.iter(f"{W}lang")):
+        languages.add(lang.get(f"{W}val"))
+        lang.getparent().remove(lang)
+    return etree.tostring(root, method="c14n"), languages
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_styles_are_the_reference_styles_in_the_profiles_language(paraguay_build: Path, lang: str) -> None:
+    """What a golden styles.xml caught: the writer changes no style of
+    templates/reference.docx (tests/test_make_reference_docx.py pins that
+    file) beyond the language that spell-checking and hyphenation follow."""
+    profile, languages = _styles_without_languages(path_of(paraguay_build, lang))
+    reference, reference_languages = _styles_without_languages(TEMPLATES / "reference.docx")
+    assert profile == reference
+    assert languages == {EXPECTED[lang]["language"]} and reference_languages == {"en-GB"}
