@@ -143,7 +143,17 @@ def coverage(family: tuple[FontFace, ...], templates: Path) -> frozenset[int]:
 def subset_bytes(face: FontFace, templates: Path, characters: Iterable[str], flavor: str | None = None) -> bytes:
     """The face with only ``characters`` (and the glyphs their shaping needs),
     as TrueType/OpenType (``flavor=None``) or WOFF2 bytes; the same input
-    gives the same bytes (fontTools keeps the font's own timestamps here)."""
+    gives the same bytes (fontTools keeps the font's own timestamps here).
+
+    Kept for the process's next identical request: subsetting reads the
+    face's whole layout tables (seconds for Noto Sans), and the same faces
+    are cut to the same characters again and again (a page and its charts,
+    the documents a worker builds, the test suite: half of its HTML time)."""
+    return _subset(face, templates.resolve(), frozenset(characters), flavor)
+
+
+@lru_cache(maxsize=16)
+def _subset(face: FontFace, templates: Path, characters: frozenset[str], flavor: str | None) -> bytes:
     options = subset.Options()
     options.flavor = flavor
     # fontTools' default layout features (kerning, ligatures, marks, Arabic
