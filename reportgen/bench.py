@@ -20,11 +20,12 @@ from typing import Any
 
 from reportgen import questionnaire
 from reportgen.bench_hostile import hostile_input_figures
+from reportgen.config import Config
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.responses import load_responses
 from reportgen.synth import member_states
-from reportgen.writers import TEMPLATES, WriterOptions
+from reportgen.writers import TEMPLATES
 from reportgen.writers.docx import write_docx
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf
@@ -42,8 +43,8 @@ def paraguay_stages(lang: str) -> dict[str, float]:
     """One language of Paraguay, stage by stage (seconds)."""
     (responses, _), load = _timed(load_responses, PRY)
     catalog = questionnaire.load(responses.questionnaire)
-    result = build_document(responses, catalog, Locale(lang, country="PRY"), Options())
-    writer_options = WriterOptions()
+    writer_options = Config()
+    result = build_document(responses, catalog, Locale(lang, country="PRY"), writer_options)
     _, docx = _timed(write_docx, result.document, writer_options)
     source, html = _timed(render_html, result.document, TEMPLATES.resolve(), standalone=False)
     _, standalone = _timed(render_html, result.document, TEMPLATES.resolve(), standalone=True)

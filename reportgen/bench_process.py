@@ -85,8 +85,9 @@ def _weasyprint_inputs(folder: Path, languages: tuple[str, ...] = ("en", "es")) 
     the same @font-face rules: bundled fonts by URL, the CJK face subset to the
     page), and the commands that run WeasyPrint's own CLI on them."""
     from reportgen import glyphs, questionnaire
+    from reportgen.config import Config
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.responses import load_responses
     from reportgen.writers import TEMPLATES
     from reportgen.writers.html import font_face_css, font_faces, render_html
@@ -97,7 +98,7 @@ def _weasyprint_inputs(folder: Path, languages: tuple[str, ...] = ("en", "es")) 
     templates = TEMPLATES.resolve()
     commands = []
     for lang in languages:
-        document = build_document(responses, catalog, Locale(lang, country="PRY"), Options()).document
+        document = build_document(responses, catalog, Locale(lang, country="PRY"), Config()).document
         html = render_html(document, templates, standalone=False)
         characters = set(html) | glyphs.document_characters(document)
         characters |= {c.upper() for c in characters} | {c.lower() for c in characters}

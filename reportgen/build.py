@@ -29,11 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from reportgen import __version__
+from reportgen.config import Config
 from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
-from reportgen.limits import Limits
-from reportgen.paths import LOCALES, PACKAGE, TEMPLATES
-from reportgen.settings import source_date_epoch
+from reportgen.paths import PACKAGE
 
 if TYPE_CHECKING:
     import distributed
@@ -45,26 +44,9 @@ if TYPE_CHECKING:
 RECYCLE_AFTER = 40
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    languages: tuple[str, ...] = ("en", "es")
-    formats: tuple[str, ...] = ("docx", "pdf")
-    out: Path = Path("build")
-    organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str | None = None  # None: the questionnaire's own edition
-    disclaimer: str | None = None  # the imprint's; None = the default wording, translated
-    copyright: str | None = None
-    status: str = "draft"
-    strict: bool = False
-    annex: bool = False
-    internal: bool = False
-    force: bool = False
-    pdf_variant: str | None = "pdf/ua-1"
-    docx_page_numbers: bool = False  # contents page numbers from a LibreOffice layout pass
-    reference_docx: Path | None = None
-    templates: Path = TEMPLATES
-    locales: Path = LOCALES
-    limits: Limits = field(default_factory=Limits)
+# The build's options are the run's one configuration (reportgen.config);
+# the name stays for the Python API.
+BuildOptions = Config
 
 
 @dataclass(frozen=True)
@@ -125,23 +107,26 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
     return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
 
 
-def shared_fingerprint(options: BuildOptions, epoch: int | str | None = "env") -> str:
+# The options that change the bytes of an output (the build date too, below).
+BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status", "annex", "internal",
+                 "pdf_variant", "docx_page_numbers")
+
+
+def shared_fingerprint(options: BuildOptions) -> str:
     """What every output depends on: templates (sections, HTML, fonts,
     reference.docx), the questionnaire catalogs, reportgen's version and code,
-    SOURCE_DATE_EPOCH, and the options that change the bytes of an output.
-    Options that only choose what to build (languages, formats, --strict,
-    folders) stay out, so a build of one format does not stale the others."""
+    the build date (``options.source_date_epoch``), and the options that change
+    the bytes of an output (``BYTES_OPTIONS``). Options that only choose what to
+    build (languages, formats, --strict, folders) stay out, so a build of one
+    format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
     digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
     if options.reference_docx:
         with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
             digest.update(hashlib.file_digest(stream, "sha256").digest())
-    ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx", "limits")
-    settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
-    if epoch == "env":  # resolved here unless the caller resolved it once for the whole build
-        epoch = source_date_epoch()
-    digest.update(json.dumps([__version__, settings, epoch], sort_keys=True).encode())
+    settings = {name: str(getattr(options, name)) for name in BYTES_OPTIONS}
+    digest.update(json.dumps([__version__, settings, options.source_date_epoch], sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -293,21 +278,16 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     timings go into ``result``. Writes nothing."""
     from reportgen import glyphs, questionnaire
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.responses import load_responses
-    from reportgen.writers import WriterOptions, get_writer
+    from reportgen.writers import get_writer
 
     clock = _Clock(result.timings)
     responses, problems = load_responses(responses_path, strict=options.strict, limits=options.limits)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
-    narrative_options = Options(templates=options.templates, status=options.status,
-                                organisation=options.organisation, edition=options.edition,
-                                disclaimer=options.disclaimer, copyright=options.copyright,
-                                annex=options.annex, internal=options.internal, strict=options.strict,
-                                limits=options.limits)
-    built = build_document(responses, catalog, locale, narrative_options)
+    built = build_document(responses, catalog, locale, options)
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     # Before any writer: a character no font can draw fails every format (no tofu).
@@ -316,11 +296,8 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
                                     options.templates),
                  fallback=output_name(task, "*"))
     clock.lap("glyphs")
-    writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant, limits=options.limits,
-                                   docx_page_numbers=options.docx_page_numbers)
     for fmt in task.formats:
-        data = get_writer(fmt)(built.document, writer_options)
+        data = get_writer(fmt)(built.document, options)
         clock.lap(fmt)
         yield fmt, data
 
@@ -390,10 +367,9 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
             raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
 
 
-def plan(responses: list[Path], options: BuildOptions, epoch: int | str | None = "env"
-         ) -> tuple[list[Task], list[Task]]:
+def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list[Task]]:
     """Split the work into tasks to run and tasks whose outputs are current."""
-    shared = shared_fingerprint(options, epoch)
+    shared = shared_fingerprint(options)
     to_run: list[Task] = []
     skipped: list[Task] = []
     for path in responses:
@@ -487,15 +463,14 @@ def build(responses: list[Path], options: BuildOptions, executor: Executor | Any
     Ends by writing the run manifest (``run.json``) at the top of ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
-    epoch = source_date_epoch()  # once: keys (here) and bytes (in workers) use the same build date
     usable, unusable = country_files(responses, options)
-    to_run, skipped = plan(usable, options, epoch)
+    to_run, skipped = plan(usable, options)
     summary = Summary(skipped=skipped, failed=unusable)
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
-    results = _results(to_run, options, executor, epoch)
+    results = _results(to_run, options, executor)
     for done, result in enumerate(results, start=len(skipped) + 1):
         if not result.error:
             _record_or_fail(options.out, result)
@@ -535,8 +510,7 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None,
-             epoch: int | None) -> Iterable[TaskResult]:
+def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None) -> Iterable[TaskResult]:
     # One document is built here: spawning a worker (and importing everything
     # again in it) would cost more than the parallelism it cannot have.
     if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
@@ -545,7 +519,7 @@ def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any 
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        yield from cluster.results(tasks, options, cast("distributed.Client", executor), epoch)
+        yield from cluster.results(tasks, options, cast("distributed.Client", executor))
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
     retried: set[Task] = set()

@@ -118,8 +118,8 @@ def main() -> None:
 @pass_ui
 def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
+    from reportgen.config import load_config as load_settings
     from reportgen.responses import check_file
-    from reportgen.settings import load_settings
 
     if check_templates:
         _check_templates(ui, files, as_json)
@@ -162,7 +162,7 @@ def _problem(problem: Any) -> dict[str, Any]:
 
 
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
-    from reportgen.settings import load_settings
+    from reportgen.config import load_config as load_settings
     from reportgen.templatecheck import check_templates
 
     project = _open_project()
@@ -438,28 +438,28 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
     import os
 
     from reportgen import build as builder
+    from reportgen.config import load_config
     from reportgen.i18n import available_languages
-    from reportgen.settings import load_settings, source_date_epoch
     from reportgen.writers import FORMATS
 
     try:
-        settings = load_settings()
-        source_date_epoch()  # garbage is one line now, not a crash in a writer
+        # Read once; SOURCE_DATE_EPOCH is resolved into it here (garbage is one line, not a crash in a writer).
+        config = load_config()
     except ReportgenError as exc:
         _fail(exc)
-    folder = responses_dir or settings.responses
+    folder = responses_dir or config.responses
     paths = _responses_paths(folder, countries, all_countries)
     project = _open_project()
-    languages = _split(lang) or tuple(settings.languages)
+    languages = _split(lang) or config.languages
     known = available_languages(project.locales)
     for language in languages:
         if language not in known:
             _fail(ReportgenError(f"--lang {language}: no catalog in locales/{language}/ (have: {', '.join(known)})"))
-    fmts = _split(formats) or tuple(settings.formats)
+    fmts = _split(formats) or config.formats
     for fmt in fmts:
         if fmt not in FORMATS:
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
-    variant = pdf_variant or settings.pdf_variant
+    variant = pdf_variant or config.pdf_variant or "none"
     if "pdf" in fmts and variant != "none":
         from reportgen.writers.pdf_variants import pdf_variant as check_variant
 
@@ -469,24 +469,20 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             _fail(exc)
     from reportgen.policy import Policy
 
-    policy = Policy.of("final" if final else settings.status, strict, internal)
-    options = builder.BuildOptions(
-        languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
-        edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
-        status=policy.status, strict=policy.strict, annex=annex,
-        internal=policy.internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
-        templates=project.templates, locales=project.locales,
-    )
+    policy = Policy.of("final" if final else config.status, strict, internal)
     try:
+        options = config.with_flags(
+            languages=languages, formats=fmts, out=out, status=policy.status, strict=policy.strict, annex=annex,
+            internal=policy.internal, force=force, pdf_variant=variant, reference_docx=reference_docx,
+            docx_page_numbers=docx_page_numbers, scheduler=scheduler, templates=project.templates,
+            locales=project.locales)
         builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder,
                                                *(o.project for o in project.overlays)])
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
-    scheduler = scheduler or settings.scheduler
-    if scheduler:
-        summary = _run_on_cluster(ui, builder, paths, options, jobs, scheduler)
+    if options.scheduler:
+        summary = _run_on_cluster(ui, builder, paths, options, jobs, options.scheduler)
     else:
         summary = _run_build(ui, builder, paths, options, jobs)
     if as_json:
@@ -607,8 +603,8 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
 def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path, fmt: str | None) -> None:
     """Export the answers as CSV or JSON: one row per country and item, with statuses and sources."""
     from reportgen import export as exporter
+    from reportgen.config import load_config as load_settings
     from reportgen.files import write_atomic
-    from reportgen.settings import load_settings
 
     try:
         settings = load_settings()
@@ -640,7 +636,7 @@ def combine(languages: str | None, out: Path | None) -> None:
     """One PDF per language of every country the last build made, with a bookmark
     per country, in OUT/combined/ (for printing and review: untagged)."""
     from reportgen import combine as combiner
-    from reportgen.settings import load_settings
+    from reportgen.config import load_config as load_settings
 
     try:
         settings = load_settings()
@@ -694,9 +690,9 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
     """Preview one profile in the browser; it refreshes on every change of templates/, responses/, locales/."""
     import time
 
+    from reportgen.config import load_config as load_settings
     from reportgen.i18n import available_languages
     from reportgen.serve import Preview, start
-    from reportgen.settings import load_settings
 
     try:
         settings = load_settings()

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import jinja2
 import yaml
@@ -29,13 +29,13 @@ from reportgen import model as m
 from reportgen.citations import Source, SourceRegistry, keep_locator, number_citations
 from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale, list_style
-from reportgen.limits import Limits
-from reportgen.policy import Policy
 from reportgen.prose import collapse_spaces, join_sentences, joins_without_space, prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
-from reportgen.settings import source_date_epoch
-from reportgen.writers import TEMPLATES
+
+if TYPE_CHECKING:
+    from reportgen.limits import Limits
+    from reportgen.policy import Policy
 
 BRIEF_CHARS = 220  # the concise body shows an answer's first whole sentences up to about this
 
@@ -263,22 +263,30 @@ def _finalize(value: Any) -> Any:
     return value if isinstance(value, Md) else escape_md(value)
 
 
-@dataclass(frozen=True)
-class Options:
-    templates: Path = TEMPLATES
-    status: str = "draft"  # draft | final
-    organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str | None = None  # None: the questionnaire's edition
-    disclaimer: str | None = None  # the imprint's; None: DISCLAIMER, translated
-    copyright: str | None = None  # None: COPYRIGHT, translated
-    annex: bool = False
-    internal: bool = False
-    strict: bool = False
-    limits: Limits = field(default_factory=Limits)  # template_seconds, template_chars
+class NarrativeConfig(Protocol):
+    """What the narrative reads of the run's configuration (read-only):
+    :class:`reportgen.config.Config` is one; typed here without importing it."""
 
     @property
-    def policy(self) -> Policy:
-        return Policy.of(self.status, self.strict, self.internal)
+    def templates(self) -> Path: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def edition(self) -> str | None: ...  # None: the questionnaire's edition
+    @property
+    def disclaimer(self) -> str | None: ...  # the imprint's; None: DISCLAIMER, translated
+    @property
+    def copyright(self) -> str | None: ...  # None: COPYRIGHT, translated
+    @property
+    def annex(self) -> bool: ...
+    @property
+    def internal(self) -> bool: ...
+    @property
+    def limits(self) -> Limits: ...  # template_seconds, template_chars
+    @property
+    def source_date_epoch(self) -> int | None: ...  # the build date, resolved once
+    @property
+    def policy(self) -> Policy: ...  # status, --strict, --internal
 
 
 @dataclass
@@ -506,7 +514,7 @@ class ProfileView:
     """The whole profile as templates use it: ``p.q(62).budget``, ``p.country``."""
 
     def __init__(self, responses: Responses, catalog: Questionnaire, locale: Locale,
-                 registry: SourceRegistry, options: Options):
+                 registry: SourceRegistry, options: NarrativeConfig):
         # Private: the sandbox refuses "_" attributes, so templates cannot
         # reach the respondent, the file system (Path objects) or the options.
         self._responses = responses
@@ -557,7 +565,7 @@ class ProfileView:
     @property
     def built(self) -> date:
         """The date of this build: SOURCE_DATE_EPOCH, else today (for the imprint)."""
-        return build_date()
+        return build_date(self._options.source_date_epoch)
 
     @property
     def disclaimer(self) -> str:
@@ -1037,8 +1045,13 @@ def read_parts(templates: Path) -> list[Part]:
 
 
 def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
-                   options: Options = Options()) -> Result:
-    """Narrate, parse and number one profile in one language."""
+                   options: NarrativeConfig | None = None) -> Result:
+    """Narrate, parse and number one profile in one language (``options``:
+    the run's :class:`reportgen.config.Config`; None: the defaults)."""
+    if options is None:
+        from reportgen.config import Config
+
+        options = Config()
     options.policy.require_consent(responses.country, responses.consents)
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
@@ -1072,7 +1085,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
 UNIT_KINDS = ("cover",)
 
 
-def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, options: Options,
+def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, options: NarrativeConfig,
                    profile: ProfileView) -> set[str]:
     """Re-render in English the unit parts (the cover) that have an untranslated
     template word; returns their ids (their blocks are tagged English)."""
@@ -1228,7 +1241,7 @@ def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
             first = False
 
 
-def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: Options,
+def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: NarrativeConfig,
           edition: str) -> m.Meta:
     """The document's metadata; ``words`` names the country in the language of
     the fixed labels (English when they fell back), ``locale`` is the document's."""
@@ -1245,27 +1258,26 @@ def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str,
         keywords=[country, labels["keyword_egov"], labels["keyword_survey"], edition],
         edition=edition,
         status=labels[options.policy.status],
-        date=document_date(responses),
+        date=document_date(responses, options.source_date_epoch),
         internal=options.internal,
         internal_label=labels["not_for_publication"],
         labels=labels,
     )
 
 
-def document_date(responses: Responses) -> date:
-    """The answers' date, else SOURCE_DATE_EPOCH, else today (not reproducible)."""
-    return responses.submitted or build_date()
+def document_date(responses: Responses, epoch: int | None) -> date:
+    """The answers' date, else the build date (SOURCE_DATE_EPOCH), else today (not reproducible)."""
+    return responses.submitted or build_date(epoch)
 
 
-def build_date() -> date:
-    """SOURCE_DATE_EPOCH's date, else today (not reproducible)."""
-    epoch = source_date_epoch()
+def build_date(epoch: int | None) -> date:
+    """The build date (SOURCE_DATE_EPOCH, resolved once in the configuration), else today (not reproducible)."""
     if epoch is not None:
         return datetime.fromtimestamp(epoch, UTC).date()
     return datetime.now(UTC).date()
 
 
-def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[str]:
+def _warnings(profile: ProfileView, locale: Locale, options: NarrativeConfig) -> list[str]:
     """A summary per kind, then one warning per missing string at its catalog entry."""
     warnings: list[str] = []
     template_missing = {(miss.msgid, miss.context) for miss in locale.missing

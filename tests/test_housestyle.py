@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.countries import un_codes, un_name
 from reportgen.housestyle import apply, typography
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, _filters, build_document
+from reportgen.narrative import _filters, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from reportgen.synth import member_states, write_synthetic
@@ -52,7 +53,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
             responses, _ = load_responses(path)
             for lang in ("en", "es"):
                 result = build_document(responses, load("msq-2024"), Locale(lang, country=responses.country),
-                                        Options(internal=True))
+                                        Config(internal=True))
                 documents[(responses.country, lang)] = result.document
     return documents
 
@@ -147,7 +148,7 @@ def paraguay() -> dict[str, m.Document]:
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Config()).document
                 for lang in ("en", "es")}
 
 

@@ -20,8 +20,9 @@ from lxml import etree
 
 from reportgen import build as builder
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from tests.pdfcheck import bracket_number, figure_alts, reference_links
@@ -50,7 +51,7 @@ def documents() -> dict[str, m.Document]:
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Config()).document
                 for lang in LANGS}
 
 
@@ -165,7 +166,6 @@ def model_reference_numbers(document: m.Document) -> list[int]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, documents, lang: str) -> None:
-    from reportgen.writers import WriterOptions
     from reportgen.writers.html import write_html
 
     expected = model_reference_numbers(documents[lang])
@@ -179,7 +179,7 @@ def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, do
         body = etree.fromstring(archive.read("word/document.xml"))
     anchors = [a.get(f"{W}anchor") for a in body.iter(f"{W}hyperlink") if a.get(f"{W}anchor", "").startswith("src_")]
     assert anchors == [f"src_{n}" for n in expected]
-    html = write_html(documents[lang], WriterOptions()).decode()
+    html = write_html(documents[lang], Config()).decode()
     assert [int(n) for n in re.findall(r'<a href="#src-(\d+)" role="doc-biblioref">', html)] == expected
 
 
@@ -195,7 +195,6 @@ def test_no_note_prints_two_numbers(built: Path, lang: str) -> None:
 
 
 def test_figures_with_alt_text_in_every_format_and_language(built: Path, documents) -> None:
-    from reportgen.writers import WriterOptions
     from reportgen.writers.html import write_html
 
     found: dict[str, list[str]] = {}
@@ -203,7 +202,7 @@ def test_figures_with_alt_text_in_every_format_and_language(built: Path, documen
         pdf_alts = [a for a in figure_alts(built / f"PRY-profile-2024-{lang}-draft.pdf") if len(a) > 40]
         document = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
         docx_alts = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
-        html = write_html(documents[lang], WriterOptions()).decode()
+        html = write_html(documents[lang], Config()).decode()
         html_alts = [unescape(a) for a in re.findall(r'<img src="data:image/svg\+xml[^"]*" alt="([^"]*)"', html)]
         assert len(pdf_alts) >= 3 and pdf_alts == docx_alts == html_alts
         found[lang] = pdf_alts
@@ -315,10 +314,9 @@ def test_respondent_never_appears(built: Path, lang: str) -> None:
 
 
 def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
-    from reportgen.writers import WriterOptions
     from reportgen.writers.docx import write_docx
 
-    again = write_docx(documents["en"], WriterOptions())
+    again = write_docx(documents["en"], Config())
     assert again == (built / "PRY-profile-2024-en-draft.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
 

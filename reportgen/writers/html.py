@@ -1,7 +1,7 @@
 """HTML writer: the document model as semantic HTML5.
 
-The same markup serves two purposes. With ``options.html_standalone`` (``--format
-html``) it is one self-contained page: screen.css inline, fonts and images as
+The same markup serves two purposes. With ``standalone`` (``--format
+html``, the default) it is one self-contained page: screen.css inline, fonts and images as
 ``data:`` URIs. Without it, it is the input of the PDF writer: it links
 ``html/print.css`` and images by URLs relative to ``templates/``, which the PDF
 writer resolves through its safe URL fetcher.
@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 from reportgen import figures, fonts, urls
 from reportgen import model as m
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions, html_fonts
+from reportgen.writers import WriterConfig, html_fonts
 
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
@@ -53,9 +53,10 @@ _ROLE_CLASS = {"title", "subtitle", "lead", "status", "note", "watermark", "publ
 # --- public API -------------------------------------------------------------
 
 
-def write_html(document: m.Document, options: WriterOptions) -> bytes:
-    """The profile as UTF-8 HTML5 (standalone or for the PDF writer)."""
-    return render_html(document, options.templates, standalone=options.html_standalone).encode("utf-8")
+def write_html(document: m.Document, options: WriterConfig, standalone: bool = True) -> bytes:
+    """The profile as UTF-8 HTML5: one self-contained page, or (``standalone=False``)
+    the PDF writer's input."""
+    return render_html(document, options.templates, standalone=standalone).encode("utf-8")
 
 
 def render_html(document: m.Document, templates: Path, standalone: bool) -> str:

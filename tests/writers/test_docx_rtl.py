@@ -20,7 +20,7 @@ from lxml import etree
 
 from reportgen import model as m
 from reportgen.citations import make_references
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.docx import write_docx
 from reportgen.writers.docx.bidi import segments
 from reportgen.writers.docx.translator import LRM, RLM, language_slots
@@ -85,12 +85,12 @@ def chinese_document() -> m.Document:
 
 @pytest.fixture(scope="module")
 def arabic_bytes() -> bytes:
-    return write_docx(arabic_document(), WriterOptions())
+    return write_docx(arabic_document(), Config())
 
 
 @pytest.fixture(scope="module")
 def chinese_bytes() -> bytes:
-    return write_docx(chinese_document(), WriterOptions())
+    return write_docx(chinese_document(), Config())
 
 
 def parts(data: bytes, pattern: str) -> list[Any]:
@@ -243,7 +243,7 @@ def test_chinese_is_left_to_right_with_english_span_tagged(chinese_bytes: bytes)
 def test_left_to_right_documents_are_untouched() -> None:
     """English and Spanish: no direction markup and no marks at all."""
     for lang in ("en", "es"):
-        data = write_docx(sample_document(lang=lang), WriterOptions())
+        data = write_docx(sample_document(lang=lang), Config())
         document = parts(data, "word/document.xml")[0]
         assert not [e for tag in ("bidi", "bidiVisual", "rtl") for e in document.iter(f"{W}{tag}")]
         assert not any(LRM in text or RLM in text for text, _ in runs(document))
@@ -281,7 +281,7 @@ def office_pdfs(arabic_bytes: bytes, chinese_bytes: bytes, tmp_path_factory: pyt
     work = tmp_path_factory.mktemp("office-rtl")
     sources = []
     for lang, data in (("ar", arabic_bytes), ("zh", chinese_bytes),
-                       ("en", write_docx(sample_document(), WriterOptions()))):
+                       ("en", write_docx(sample_document(), Config()))):
         sources.append(work / f"{lang}.docx")
         sources[-1].write_bytes(data)
     return dict(zip(("ar", "zh", "en"), convert_to_pdf(sources, work), strict=True))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.html import write_html
 from tests.chromium import chrome_driver
 from tests.writers.test_html import hostile_document
@@ -35,14 +35,14 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def paraguay_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.questionnaire import load
     from reportgen.responses import load_responses
 
     responses, _ = load_responses(Path("responses/PRY.yaml"))
-    document = build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Options()).document
+    document = build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Config()).document
     path = tmp_path_factory.mktemp("browser") / "PRY-profile-en.html"
-    path.write_bytes(write_html(document, WriterOptions()))
+    path.write_bytes(write_html(document, Config()))
     return path
 
 
@@ -80,7 +80,7 @@ def test_paraguay_html_in_chromium(browser, paraguay_html: Path, width: int) -> 
 def test_hostile_answers_in_chromium(browser, tmp_path: Path) -> None:
     """Long words and URLs in answers do not make the page scroll sideways."""
     path = tmp_path / "hostile.html"
-    path.write_bytes(write_html(hostile_document(), WriterOptions()))
+    path.write_bytes(write_html(hostile_document(), Config()))
     scroll, viewport, violations = check_page(browser, path, 320, tmp_path / "hostile.png")
     assert scroll <= viewport
     assert violations == []
@@ -150,7 +150,7 @@ def test_arabic_page_is_right_to_left_in_chromium(browser, tmp_path: Path) -> No
     from tests.writers.sample import arabic_document
 
     path = tmp_path / "ar.html"
-    path.write_bytes(write_html(arabic_document(), WriterOptions(html_standalone=True)))
+    path.write_bytes(write_html(arabic_document(), Config(), standalone=True))
     for width in (390, 1280):
         scroll, viewport, violations = check_page(browser, path, width, tmp_path / f"ar-{width}.png")
         assert scroll <= viewport and violations == []

@@ -14,8 +14,8 @@ import pytest
 
 from reportgen import model as m
 from reportgen.citations import make_references
+from reportgen.config import Config
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
 from reportgen.writers.html import chart_uris
 from reportgen.writers.pdf import SafeURLFetcher, render_pdf, write_pdf
 from reportgen.writers.pdf_variants import WEASYPRINT_VARIANTS, pdf_variant, supported_variants
@@ -23,7 +23,7 @@ from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.writers.sample import sample_document
 from tests.writers.test_html import HOSTILE, hostile_document
 
-OPTIONS = WriterOptions()
+OPTIONS = Config()
 TEMPLATES = OPTIONS.templates.resolve()
 
 
@@ -283,7 +283,7 @@ def test_refusals_are_kept_off_the_console(caplog: pytest.LogCaptureFixture, tmp
                    encoding="utf-8")
     caplog.set_level(logging.DEBUG, logger="weasyprint")
     fetcher = SafeURLFetcher(templates)
-    render_pdf(sample_document(), WriterOptions(templates=templates), fetcher)
+    render_pdf(sample_document(), Config(templates=templates), fetcher)
     assert fetcher.refused == ["http://127.0.0.1:1/x.css"]
     assert weasyprint_warnings(caplog) == []
 
@@ -298,7 +298,7 @@ def test_same_input_same_bytes(pdf_path: Path) -> None:
 @pytest.mark.parametrize("variant", ["pdf/a-3u", "pdf/a-3a", None])
 def test_other_variants(variant: str | None, tmp_path: Path) -> None:
     path = tmp_path / "variant.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant=variant)))
+    path.write_bytes(write_pdf(sample_document(), Config(pdf_variant=variant)))
     info = poppler("pdfinfo", str(path))
     assert re.search(r"^Tagged:\s+yes", info, re.M)
     if variant:
@@ -310,12 +310,12 @@ def test_other_variants(variant: str | None, tmp_path: Path) -> None:
 @pytest.mark.parametrize("variant", ["pdf/z-9", "debug", "pdf/a-3u+pdf/ua-1", "pdf/a-3a,pdf/ua-1", ""])
 def test_unsupported_variant(variant: str) -> None:
     with pytest.raises(WriterError, match="not supported"):
-        write_pdf(sample_document(), WriterOptions(pdf_variant=variant))
+        write_pdf(sample_document(), Config(pdf_variant=variant))
 
 
 def test_combined_variant_says_why() -> None:
     with pytest.raises(WriterError, match="other than pdf/a-2a or pdf/a-3a with pdf/ua-1"):
-        write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3u+pdf/ua-1"))
+        write_pdf(sample_document(), Config(pdf_variant="pdf/a-3u+pdf/ua-1"))
 
 
 def long_document() -> m.Document:

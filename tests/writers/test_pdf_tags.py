@@ -11,7 +11,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 
 from reportgen import model as m
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf, write_pdf
 from tests.pdfua_check import problems
@@ -22,14 +22,14 @@ from tests.writers.test_pdf import long_document, poppler
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tags") / "sample.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions()))
+    path.write_bytes(write_pdf(sample_document(), Config()))
     return path
 
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tags") / "long.pdf"
-    path.write_bytes(write_pdf(long_document(), WriterOptions()))
+    path.write_bytes(write_pdf(long_document(), Config()))
     return path
 
 
@@ -110,7 +110,7 @@ def test_no_inserted_hyphens(long_pdf: Path) -> None:
 
 def test_archival_variant_claims_pdfa_and_pdfua(tmp_path: Path) -> None:
     path = tmp_path / "archival.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3a+pdf/ua-1")))
+    path.write_bytes(write_pdf(sample_document(), Config(pdf_variant="pdf/a-3a+pdf/ua-1")))
     xmp = poppler("pdfinfo", "-meta", str(path))
     assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
@@ -183,7 +183,7 @@ def test_reference_markers_are_references_and_there_are_no_notes(sample_pdf: Pat
 def test_html_lang_and_reference_roles_reach_the_tags(tmp_path: Path) -> None:
     """A span in another language gets /Lang; a doc-biblioref link sits in a Reference."""
     document = sample_document()
-    options = WriterOptions()
+    options = Config()
     source = render_html(document, options.templates.resolve(), standalone=False)
     source = source.replace("<strong>MITIC</strong>", '<strong lang="es">MITIC</strong> '
                             '<a href="#source-1" role="doc-biblioref">[1]</a>', 1)
@@ -204,7 +204,7 @@ def test_checker_passes_on_the_arabic_sample(tmp_path: Path) -> None:
     from tests.writers.sample import arabic_document
 
     path = tmp_path / "ar.pdf"
-    path.write_bytes(write_pdf(arabic_document(), WriterOptions()))
+    path.write_bytes(write_pdf(arabic_document(), Config()))
     assert problems(path) == []
     with pikepdf.open(path) as pdf:  # one element per line of the span when it wraps
         assert {str(e.Lang) for e in elements(pdf) if "/Lang" in e} == {"es"}

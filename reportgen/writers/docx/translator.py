@@ -30,7 +30,7 @@ from docx.text.run import Run
 from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
+from reportgen.writers import WriterConfig
 from reportgen.writers.docx import bidi, oxml
 from reportgen.writers.html import template_file
 
@@ -121,11 +121,13 @@ class Target:
 class Translator:
     """Translates one :class:`reportgen.model.Document` into a python-docx document."""
 
-    def __init__(self, docx: DocxDocument, document: m.Document, options: WriterOptions):
+    def __init__(self, docx: DocxDocument, document: m.Document, options: WriterConfig,
+                 toc_pages: dict[str, str] | None = None):
         self.docx = docx
         self.document = document
         self.meta = document.meta
         self.options = options
+        self.toc_pages = toc_pages or {}  # heading bookmark -> page number, from a layout pass
         self.ids = {name: docx.styles[name].style_id for name in REQUIRED_STYLES}
         self.sources = {entry.number: entry for entry in document.sources}
         self.bookmarks = _bookmark_names(document)
@@ -375,7 +377,7 @@ class Translator:
             bookmark = self.bookmarks[id(heading)]
             link = oxml.add_hyperlink(paragraph._p, anchor=bookmark)
             self.text(Target(paragraph, self.docx.part, link, linked=True), m.plain_text(heading.children), Look())
-            page = self.options.toc_pages.get(bookmark)
+            page = self.toc_pages.get(bookmark)
             if page:  # known from a layout pass (pages.py): as Word writes its own entries,
                 # a tab to the dotted right tab stop and the page as a PAGEREF field
                 Run(oxml.append_run(link), paragraph).add_tab()
