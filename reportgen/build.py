@@ -28,11 +28,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reportgen import __version__
+from reportgen import __version__, stamp
 from reportgen.config import Config
 from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
+from reportgen.paths import LOCALES as LOCALES  # re-exported: the defaults, for the Python API
 from reportgen.paths import PACKAGE
+from reportgen.paths import TEMPLATES as TEMPLATES
 
 if TYPE_CHECKING:
     import distributed
@@ -463,6 +465,7 @@ def build(responses: list[Path], options: BuildOptions, executor: Executor | Any
     Ends by writing the run manifest (``run.json``) at the top of ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
+    stamp.remove(options.out)  # this run may change anything a no-op stamp recorded
     usable, unusable = country_files(responses, options)
     to_run, skipped = plan(usable, options)
     summary = Summary(skipped=skipped, failed=unusable)

@@ -54,6 +54,9 @@ class Ui:
 
     quiet: bool = False
     verbose: bool = False
+    # The process's own command line, when it came from the console entry point
+    # (not from click's CliRunner): a no-op stamp records it (stamp.py).
+    argv: list[str] | None = None
 
     def info(self, message: str) -> None:
         """A diagnostic line on stderr (not with --quiet)."""
@@ -90,7 +93,8 @@ def _emit_json(data: Any) -> None:
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn E-Government Survey questionnaire answers into country profiles."""
-    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet)
+    argv = ctx.obj if isinstance(ctx.obj, list) else None  # given by main()
+    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet, argv=argv)
 
 
 def main() -> None:
@@ -99,7 +103,7 @@ def main() -> None:
     import os
 
     try:
-        cli()
+        cli(obj=list(sys.argv[1:]))
     except ReportgenError as exc:
         _fail(exc)
     except Exception as exc:
@@ -438,16 +442,22 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
     import os
 
     from reportgen import build as builder
-    from reportgen.config import load_config
+    from reportgen import stamp
+    from reportgen.config import load_config, settings_files
     from reportgen.i18n import available_languages
     from reportgen.writers import FORMATS
 
+    # What this run reads, stat'ed before it reads it (a no-op stamp records it; stamp.py).
+    inputs = stamp.Snapshot()
+    for path in settings_files():
+        inputs.file(path)
     try:
         # Read once; SOURCE_DATE_EPOCH is resolved into it here (garbage is one line, not a crash in a writer).
         config = load_config()
     except ReportgenError as exc:
         _fail(exc)
     folder = responses_dir or config.responses
+    _snapshot_inputs(inputs, folder, reference_docx)
     paths = _responses_paths(folder, countries, all_countries)
     project = _open_project()
     languages = _split(lang) or config.languages
@@ -490,6 +500,9 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         _emit_json({**_summary_json(summary, options), **record})
     else:
         _print_summary(ui, summary, options)
+    if ui.argv is not None and stamp.eligible(ui.argv) and summary.ok and summary.manifest and not site_index \
+            and not options.scheduler:
+        _write_stamp(ui, ui.argv, inputs, paths, summary, options, as_json)
     if site_index:
         from reportgen.site import write_index
 
@@ -556,9 +569,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
     return summary
 
 
-def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
-    """The table of outcomes on stdout (the result); warnings and failures on stderr,
-    escaped (messages quote the answers)."""
+def _summary_table(summary: Summary) -> Any:
     from rich.table import Table
     from rich.text import Text
 
@@ -571,7 +582,17 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
         table.add_row(result.task.country, result.task.lang, "[red]failed", Text("see below"))
-    ui.console(stderr=False).print(table)
+    return table
+
+
+def _summary_line(summary: Summary, options: BuildOptions) -> str:
+    return f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed -> {options.out}/"
+
+
+def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
+    """The table of outcomes on stdout (the result); warnings and failures on stderr,
+    escaped (messages quote the answers)."""
+    ui.console(stderr=False).print(_summary_table(summary))
     for result in summary.failed:
         # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
         for line in (result.error or "").splitlines():
@@ -587,8 +608,51 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
     if len(shown) < len(untranslated):
         ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
                 "(--verbose lists them; manifest.json has them all)")
-    _say(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-         f" -> {options.out}/")
+    _say(_summary_line(summary, options))
+
+
+def _snapshot_inputs(inputs: Any, responses: Path, reference_docx: Path | None) -> None:
+    """Stat what a build reads before it reads it: the responses folder, the
+    default and the project's templates and locales, questionnaire editions
+    and reportgen's own files (all of them trees: a new file counts too)."""
+    from reportgen.paths import LOCALES, PACKAGE, PROJECT_QUESTIONNAIRES, TEMPLATES
+
+    for root in (responses, TEMPLATES, LOCALES, Path("templates"), Path("locales"), PROJECT_QUESTIONNAIRES, PACKAGE):
+        inputs.tree(root)
+    if reference_docx is not None:
+        inputs.file(reference_docx)
+
+
+def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summary: Summary,
+                 options: BuildOptions, as_json: bool) -> None:
+    """After a fully successful run: the stamp that lets the same command,
+    with nothing changed, answer without starting the toolkit (stamp.py). It
+    holds what that no-op prints and the run manifest it writes."""
+    from dataclasses import replace
+
+    from reportgen import build as builder
+    from reportgen import runrecord, stamp
+    from reportgen.build import Summary
+
+    order = {path: index for index, path in enumerate(paths)}
+    tasks = sorted([*(r.task for r in summary.built), *summary.skipped],
+                   key=lambda t: (order.get(t.responses, len(order)), options.languages.index(t.lang)))
+    noop = Summary(skipped=[replace(t, formats=tuple(options.formats)) for t in tasks])
+    outputs = [options.out / t.country / builder.output_name(t, f) for t in noop.skipped for f in t.formats]
+    outputs += [builder.manifest_path(options.out, t.country) for t in noop.skipped]
+    try:
+        engine = json.loads((options.out / runrecord.RUN_MANIFEST).read_text(encoding="utf-8"))["engine"]
+        record = runrecord.run_manifest(options, noop, engine)
+        summary_json = _summary_json(noop, options)
+        text = None
+        if not as_json:
+            console = ui.console(stderr=False)
+            with console.capture() as captured:
+                console.print(_summary_table(noop))
+            text = captured.get() + safe(_summary_line(noop, options)) + "\n"
+        stamp.write(options.out, argv, inputs, outputs, text, summary_json, record)
+    except (OSError, ValueError, KeyError) as exc:  # a stamp is an optimisation, never a failure
+        ui.detail(f"no-op stamp not written: {exc}")
 
 
 # --- data -------------------------------------------------------------------------

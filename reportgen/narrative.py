@@ -854,6 +854,8 @@ def page_locator(locator: str, locale: Locale) -> str:
 def make_environment(templates: Path, locale: Locale, limits: Limits | None = None) -> SandboxedEnvironment:
     """The sandbox templates render in: it loads only files really under
     templates/ and renders within ``limits`` (see ``templating``)."""
+    from reportgen.limits import Limits
+
     env = templating.LimitedSandbox(
         limits=limits or Limits(),
         loader=templating.ConfinedLoader(templates / "sections", templates),

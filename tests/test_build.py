@@ -166,10 +166,25 @@ def test_building_another_format_does_not_stale_the_first(tmp_path: Path) -> Non
 
 
 def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opts = options(tmp_path, languages=("en",))
-    builder.build([PRY], opts)
+    builder.build([PRY], options(tmp_path, languages=("en",)))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    assert len(builder.build([PRY], opts).built) == 1
+    later = options(tmp_path, languages=("en",))  # the build date is read when the configuration is made
+    assert later.source_date_epoch == 1800000000
+    assert len(builder.build([PRY], later).built) == 1
+
+
+def test_the_build_date_is_read_once_into_the_configuration(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changing the environment after the configuration is made changes
+    neither the keys nor the bytes: both use the configuration's date."""
+    opts = options(tmp_path, languages=("en",), formats=("html",))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    first = builder.build([PRY], opts)
+    assert first.ok and len(first.built) == 1
+    page = Path(first.built[0].outputs["html"].path).read_text(encoding="utf-8")
+    assert "2024" in page and "2027" not in page  # 1732000000 is 2024-11-19; 1800000000 would be 2027
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert builder.build([PRY], opts).built == []
 
 
 def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:
