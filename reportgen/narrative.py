@@ -1155,7 +1155,12 @@ def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, li
     if part.template is None:
         return None
     templates = profile._options.templates
-    limits = env.limits if isinstance(env, templating.LimitedSandbox) else Limits()
+    if isinstance(env, templating.LimitedSandbox):
+        limits = env.limits
+    else:
+        from reportgen.limits import Limits
+
+        limits = Limits()
     try:
         return templating.render(env.get_template(part.template), {"p": profile, "labels": LABELS}, limits)
     except templating.LimitExceeded as exc:
