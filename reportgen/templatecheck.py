@@ -267,9 +267,10 @@ def check_templates(templates: Path, responses: list[Path] | None = None,
     none is given) in each language. One problem per part and language at
     most from rendering (a template stops at its first runtime error)."""
     from reportgen.config import Config
+    from reportgen.environment import make_environment
     from reportgen.errors import TemplateError
     from reportgen.i18n import Locale
-    from reportgen.narrative import build_document, make_environment
+    from reportgen.narrative import build_document
 
     problems = static_problems(make_environment(templates, Locale("en")), templates)
     if problems:

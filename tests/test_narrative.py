@@ -11,10 +11,12 @@ import pytest
 from reportgen import model as m
 from reportgen.config import Config
 from reportgen.errors import PublicationError, TemplateError
+from reportgen.escaping import escape_md
 from reportgen.i18n import Locale
-from reportgen.narrative import build_document, escape_md, first_sentences
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
+from reportgen.views import first_sentences
 from tests.responses_factory import minimal_yaml
 
 HOSTILE = [
@@ -169,7 +171,7 @@ def test_empty_further_sources_list_drops_its_heading(tmp_path: Path) -> None:
 
 
 def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
-    from reportgen.narrative import Md
+    from reportgen.escaping import Md
 
     templates = make_templates(tmp_path, "x {{ fake }}\n")
     responses = responses_with(tmp_path, "")
