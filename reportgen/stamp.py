@@ -37,7 +37,6 @@ This module imports only the standard library.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -77,6 +76,8 @@ def _entry(path: str, digest: bool) -> list[Any] | None:
 
 
 def _sha256(path: str) -> str | None:
+    import hashlib  # only for recent files: most no-ops never hash
+
     try:
         with open(path, "rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
