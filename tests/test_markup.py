@@ -37,8 +37,8 @@ def test_roles_placeholders_and_table_attributes() -> None:
     assert sources == m.SourceList([], numbered=True)
     assert isinstance(table, m.Table)
     assert table.caption == [m.Text("Key facts")] and table.widths == [1.0, 3.0]
-    assert [m.plain_text(c) for c in table.header] == ["A", "B"]
-    assert [[m.plain_text(c) for c in row] for row in table.rows] == [["1", "2"], ["3", "4"]]
+    assert [m.blocks_text(c) for c in table.header] == ["A", "B"]
+    assert [[m.blocks_text(c) for c in row] for row in table.rows] == [["1", "2"], ["3", "4"]]
 
 
 def test_nested_emphasis_and_links() -> None:
@@ -58,7 +58,7 @@ def test_mailto_is_kept_and_file_links_are_dropped() -> None:
 def test_bullet_list_items_keep_their_inlines() -> None:
     [bullets] = parse("- one **1**\n- two\n")
     assert isinstance(bullets, m.BulletList)
-    assert bullets.items[0] == [m.Text("one "), m.Strong([m.Text("1")])]
+    assert bullets.items[0] == [m.Paragraph([m.Text("one "), m.Strong([m.Text("1")])])]
 
 
 def test_figure_from_templates_with_alt_text_and_caption() -> None:
@@ -70,6 +70,6 @@ def test_figure_from_templates_with_alt_text_and_caption() -> None:
 def test_an_ordered_list_stays_numbered_from_its_start() -> None:
     [listed] = parse("3. first\n4. second\n")
     assert isinstance(listed, m.BulletList) and listed.ordered and listed.start == 3
-    assert [m.plain_text(item) for item in listed.items] == ["first", "second"]
+    assert [m.blocks_text(item) for item in listed.items] == ["first", "second"]
     [bullets] = parse("- a\n- b\n")
     assert isinstance(bullets, m.BulletList) and not bullets.ordered

@@ -387,7 +387,7 @@ def test_a_caption_never_ends_a_page_without_its_table(lines, documents, lang: s
     pages = lines[lang]
     for table in tables:
         caption = squeeze(m.plain_text(table.caption))
-        header = m.plain_text(table.header[0]).split()[0]  # a header cell may wrap
+        header = m.blocks_text(table.header[0]).split()[0]  # a header cell may wrap
         where = [(n, i) for n, page in enumerate(pages) for i, ln in enumerate(page)
                  if squeeze(ln["text"]).startswith(caption)]
         assert where, caption
