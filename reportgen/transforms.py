@@ -167,11 +167,11 @@ def _unique(candidate: str, used: set[str]) -> str:
 
 def slug(text: str, length: int = MAX_ID) -> str:
     """Lower-case ASCII letters and digits joined by "-" ("Legal instruments"
-    -> "legal-instruments", "Índice" -> "indice"), cut at a word within
+    -> "legal-instruments", "Índice" -> "indice", "People’s" -> "peoples"), cut at a word within
     ``length``; text with no Latin letter or digit (Arabic, Chinese, Russian)
     gets "h" and a short hash of itself, stable as long as the text is."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c) and c not in "'\u2019").lower()
     words = re.findall(r"[a-z0-9]+", ascii_text)
     if not words:
         return "h" + hashlib.sha1(text.encode()).hexdigest()[:8]
