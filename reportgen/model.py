@@ -526,7 +526,8 @@ def _dump_item(marker: str, item: list[Block]) -> list[str]:
 
 def _dump_block(block: Block) -> list[str]:
     if isinstance(block, Heading):
-        return [f"H{block.level} #{block.id} {_dump_inlines(block.children)}"]
+        extra = _attr(Attr("", block.attr.classes, block.attr.values))
+        return [f"H{block.level} #{block.id}{extra} {_dump_inlines(block.children)}"]
     if isinstance(block, Paragraph):
         role = f"({block.role}) " if block.role else ""
         return [f"P {role}{_dump_inlines(block.children)}"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportgen import model as m
 from reportgen.markup import parse
 
@@ -73,3 +75,59 @@ def test_an_ordered_list_stays_numbered_from_its_start() -> None:
     assert [m.blocks_text(item) for item in listed.items] == ["first", "second"]
     [bullets] = parse("- a\n- b\n")
     assert isinstance(bullets, m.BulletList) and not bullets.ordered
+
+
+RICH = """{#facts-title .wide}
+# Facts
+
+> The Government *said* this.
+>
+> - and listed this
+
+- outer one
+  - inner one
+  - inner two
+- outer two
+
+  1. first numbered
+  2. second numbered
+
+{#key-facts .compact source=answers caption="Key facts"}
+| Topic | Value |
+|---|---|
+| Portal | yes |
+"""
+
+
+def test_block_quotes_nested_lists_and_attributes_reach_the_model() -> None:
+    heading, quote, listed, table = parse(RICH)
+    assert isinstance(heading, m.Heading) and heading.attr == m.Attr("facts-title", ["wide"])
+    assert isinstance(quote, m.BlockQuote)
+    assert [type(b).__name__ for b in quote.blocks] == ["Paragraph", "BulletList"]
+    assert isinstance(listed, m.BulletList) and not listed.ordered
+    inner = listed.items[0][1]
+    assert isinstance(inner, m.BulletList) and [m.blocks_text(i) for i in inner.items] == ["inner one", "inner two"]
+    numbered = listed.items[1][1]
+    assert isinstance(numbered, m.BulletList) and numbered.ordered and len(numbered.items) == 2
+    assert isinstance(table, m.Table) and table.caption == [m.Text("Key facts")]
+    assert table.attr == m.Attr("key-facts", ["compact"], {"source": "answers"})  # caption is the table's own
+
+
+def test_the_dump_shows_quotes_nesting_and_attributes() -> None:
+    meta = m.Meta("T", "C", "PRY", "en", "", "", [], "2024", "Draft", date(2024, 1, 1))
+    document = m.Document(meta, [m.Section("s", "body", parse(RICH))])
+    assert m.dump(document).splitlines()[2:] == [
+        "  H1 #facts-title {.wide} Facts",
+        "  QUOTE",
+        "  > P The Government _said_ this.",
+        "  > - and listed this",
+        "  - outer one",
+        "    - inner one",
+        "    - inner two",
+        "  - outer two",
+        "    1. first numbered",
+        "    2. second numbered",
+        "  TABLE {#key-facts .compact source='answers'} Key facts",
+        "    | Topic | Value |",
+        "    | Portal | yes |",
+    ]

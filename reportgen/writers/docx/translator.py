@@ -287,10 +287,13 @@ class Translator(Visitor):
                     self.visit(inner)
 
     def visit_block_quote(self, block: m.BlockQuote) -> None:
-        """Its paragraphs in the Quote style (indented, set off); other blocks as they are."""
+        """Its paragraphs in the Quote style (indented, set off); a list in it
+        one level in, under the quote's text; other blocks as they are."""
         for inner in block.blocks:
             if isinstance(inner, m.Paragraph) and inner.role is None:
                 self.inlines(self.target(self.paragraph("Quote")), inner.children)
+            elif isinstance(inner, m.BulletList):
+                self.visit(inner, 1)
             else:
                 self.visit(inner)
 
