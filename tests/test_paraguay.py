@@ -222,7 +222,8 @@ def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path
                      for h in page.iter("h2", "h3", "h4") if h.get("id") != "contents-title"]
     html_entries = [(int(li.get("value")), li.findtext("cite"),
                      re.sub("[\u200b\u2060]", "", li.find_class("url")[0].text_content()),
-                     li.find_class("url")[0].get("href")) for li in page.cssselect("ol.sources > li")]
+                     li.find_class("url")[0].get("href"))
+                    for li in page.xpath("//ol[contains(concat(' ', @class, ' '), ' sources ')]/li")]
 
     contents = next(b.title for b in document.blocks() if isinstance(b, m.Contents))
     tagged = tagged_elements(built / f"PRY-profile-2024-{lang}-draft.pdf", {"/H2", "/H3", "/H4", "/LI"})
