@@ -4,8 +4,9 @@ The assembly: the parts of ``templates/sections/profile.yaml`` are rendered
 (Markdown + Jinja2) in the sandbox of ``environment.py``, which sees the
 answers through ``views.py`` and escapes what it interpolates with the rules
 of ``escaping.py``; the Markdown is parsed into model blocks (``markup.py``),
-citations are numbered once (``citations.py``), and the result goes to the
-writers. A part whose sentences lack translations falls back to English here.
+completed once by the transforms (``transforms.py``: citation numbers, sources
+lists, heading ids ...), and the result goes to the writers. A part whose
+sentences lack translations falls back to English here.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import housestyle, markup, templatecheck, templating
+from reportgen import markup, templatecheck, templating, transforms
 from reportgen import model as m
-from reportgen.citations import SourceRegistry, number_citations
+from reportgen.citations import SourceRegistry
+from reportgen.citations import entry as source_entry
 from reportgen.environment import make_environment
 from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
@@ -111,14 +113,12 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
                 for part, text in zip(parts, texts, strict=True)]
     _place_charts(sections, profile.charts)
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
-    document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
-    number_citations(document, registry, responses.submitted, profile.source_title,
-                     lambda locator: page_locator(locator, locale), locale.lang)
-    for entry in document.sources:
-        entry.lang = profile._entry_lang(registry.get(entry.id))
-    for entry in document.sources:
-        entry.details = _source_details(entry, labels, housestyle.enumeration_comma(locale.lang))
-    housestyle.apply(document)
+    # Every source that may be cited, in the answers' order; the transforms
+    # number them, make the markers, fill the lists and set the house style.
+    sources = [source_entry(source, responses.submitted, profile.source_title(source), profile._entry_lang(source))
+               for source in registry.sources.values()]
+    document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections, sources)
+    transforms.apply(document, transforms.Context(pages=lambda locator: page_locator(locator, locale)))
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
@@ -243,7 +243,6 @@ def _to_section(part: Part, text: str | None, labels: dict[str, str], lang: str 
     if text is None:
         return m.Section(part.id, part.kind, [m.Contents(labels["contents"])])
     blocks = markup.parse(text)
-    _assign_heading_ids(part.id, blocks)
     if lang:
         for block in blocks:
             _tag(block, lang)
@@ -266,29 +265,10 @@ def _tag(block: m.Block, lang: str) -> None:
     if isinstance(block, (m.Heading, m.Paragraph, m.Figure)):
         attr = "caption" if isinstance(block, m.Figure) else "children"
         setattr(block, attr, [m.Span(lang, getattr(block, attr))])
-    elif isinstance(block, m.BulletList):
-        block.items = [[m.Span(lang, item)] for item in block.items]
     elif isinstance(block, m.Table):
         block.caption = [m.Span(lang, block.caption)] if block.caption else []
-        block.header = [[m.Span(lang, cell)] for cell in block.header]
-        block.rows = [[[m.Span(lang, cell)] for cell in row] for row in block.rows]
-
-
-def _source_details(entry: m.SourceEntry, labels: dict[str, str], comma: str = ", ") -> str:
-    """ "Items: Q34, Q56" ("Preguntas: P34, P56"): which answers give the source.
-    The date of the response is said once, above the list, to keep entries short."""
-    if not entry.items:
-        return ""
-    prefix = labels["item_prefix"]
-    return f"{labels['items']}: " + comma.join(f"{prefix}{item}" for item in entry.items)
-
-
-def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
-    first = True
-    for index, block in enumerate(blocks):
-        if isinstance(block, m.Heading) and not block.id:
-            block.id = section_id if first else f"{section_id}-{index}"
-            first = False
+    for inner in m.child_blocks(block):  # list items, quotes and table cells
+        _tag(inner, lang)
 
 
 def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: NarrativeConfig,

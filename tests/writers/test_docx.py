@@ -24,7 +24,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen import model as m
-from reportgen.citations import make_references
+from reportgen import transforms
 from reportgen.config import Config
 from reportgen.errors import WriterError
 from reportgen.writers import TEMPLATES
@@ -259,9 +259,9 @@ def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
     entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
     # the address as displayed (no scheme), breakable only after "/" and "." (zero-width spaces)
     assert [p.text for p in entries] == [
-        "[1]\tPresidential Decree No. 8942 (National ICT Plan 2022–2030). "
+        "[1]\tPresidential Decree No.\u00a08942 (National ICT Plan 2022–2030). "
         "www.\u200bpresidencia.\u200bgov.\u200bpy/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
-        "[2]\tLaw No. 5282/2014 on free citizen access to public information. "
+        "[2]\tLaw No.\u00a05282/2014 on free citizen access to public information. "
         "informacionpublica.\u200bparaguay.\u200bgov.\u200bpy/\u200bpublic/\u200bley_5282.\u200bpdf. Items: Q38.",
         "Open data portal. www.\u200bdatos.\u200bgov.\u200bpy. Items: Q10.",
     ]
@@ -337,7 +337,7 @@ def test_adjacent_citations_make_one_marker() -> None:
     document = sample_document()
     paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[2] and the decree[1, p. 94]."
     paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 2), m.Citation("s1", "", 1)]
-    make_references(document)
+    transforms.apply(document)
     data = write_docx(document, Config())
     body = part_xml(data, "word/document.xml")
     (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 
 from reportgen import model as m
-from reportgen.citations import make_references
+from reportgen import transforms
 from reportgen.config import Config
 from reportgen.errors import WriterError
 from reportgen.writers.html import chart_uris
@@ -328,7 +328,7 @@ def long_document() -> m.Document:
                                     m.Citation("s4", "", 4)]] for i in range(1, 31)]
     body.blocks.append(m.Table([[m.Text("Indicator")], [m.Text("Answer")]], rows, [m.Text("Long table")]))
     body.blocks.append(m.Paragraph([m.Link(url, [m.Text(url)])]))
-    make_references(document)
+    transforms.apply(document)
     return document
 
 
