@@ -177,13 +177,15 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
         warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
         faces = CSS(string=font_face_css(templates, embed=False, faces=declared), base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
-        html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        # Ids on every element: each page's public anchors then say which
+        # elements it holds, which pdf_tags needs to pair tags with elements.
+        html = HTML(string=pdf_tags.mark_elements(source), base_url=base_url, url_fetcher=fetcher)
         laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
         data = laid_out.write_pdf(**pdf_options)
         # The structure tree is repaired after WeasyPrint: see pdf_tags.
         start = time.perf_counter()
-        fixed = pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
-                                       claim_ua=claim_ua)
+        fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
+                                       pdf_tags.anchor_texts(html.etree_element), claim_ua=claim_ua)
         if timings is not None:
             timings["pdf tags"] = time.perf_counter() - start
         return fixed
