@@ -8,9 +8,14 @@ sections, lists and tables broken by a page become two elements; a link whose
 elements with one annotation each, whose ``/Contents`` is the anchor id; table
 header cells carry ``/ID`` but no ``/Scope`` and there is no ``/IDTree``.
 
-:func:`fix_structure` repairs all of that with pikepdf, using the laid-out
-pages (which know which page fragments belong to the same HTML element) and
-the text of each anchor target:
+:func:`fix_structure` repairs all of that with pikepdf. It learns which HTML
+element each structure element came from through public API only: the HTML
+handed to WeasyPrint has an id on every element (:func:`mark_elements`), each
+laid-out page's ``Page.anchors`` then lists the elements with a box on it, and
+the structure kids of each page are paired with those elements in document
+order by the role WeasyPrint gives each tag (see "pairing" below); the extra
+named destinations are removed again. With that and the text of each anchor
+target:
 
 - marked content that no reachable structure element owns becomes a
   pagination ``/Artifact`` (and leaves the parent tree);
@@ -101,7 +106,9 @@ def _drop_marked_destinations(pdf: pikepdf.Pdf) -> None:
     """Remove the named destinations of the ids :func:`mark_elements` added
     (WeasyPrint writes one per id; no link leads to them)."""
     names = pdf.Root.get("/Names")
-    dests = names.get("/Dests") if isinstance(names, Dictionary) else None
+    if not isinstance(names, Dictionary):
+        return
+    dests = names.get("/Dests")
     if not isinstance(dests, Dictionary) or "/Names" not in dests:
         return
     flat = list(dests.Names)
@@ -417,7 +424,7 @@ class _Pairing:
                 self.mapping.setdefault(kid.objgen, (html, _tag(html) + "::footnote-call"))
                 self.floated.append(html)
                 cursor.last = None
-            elif kid.S == _anonymous_role(element, source):
+            elif _anonymous_role(element, source) == kid.S:
                 self.mapping.setdefault(kid.objgen, (source, _tag(source)))
                 self.pair(kid, source)
             elif kid.S == "/Lbl":
@@ -493,8 +500,8 @@ def _check_footnotes(html_root: Any, page_anchors: list[set[str]]) -> None:
     present = set().union(*page_anchors)
     for element in html_root.iter():
         if isinstance(element.tag, str) and _is_footnote(element) and element.get("id") not in present:
-            raise ValueError(f"footnote {element.get('id', '')!r} ({_WHITESPACE.sub(' ', ''.join(element.itertext()))[:60]!r}) "
-                             "is on no page of the PDF")
+            text = _WHITESPACE.sub(" ", "".join(element.itertext())).strip()
+            raise ValueError(f"footnote {text[:60]!r} is on no page of the PDF: WeasyPrint lost it")
 
 
 _NOTE_ROLES = {"doc-footnote", "doc-endnote", "note"}
@@ -528,8 +535,9 @@ def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tup
             element.S = Name(_ROLE_OF_TAG[tag])
         if (_NOTE_ROLES & set(role) or "footnote" in classes) and element.S in ("/Span", "/NonStruct", "/Div"):
             element.S = Name.Note
-            if source.get("id") and "/ID" not in element:
-                element.ID = pikepdf.String(source.get("id"))
+            anchor = source.get("id") or ""
+            if anchor and not anchor.startswith(MARK_PREFIX) and "/ID" not in element:
+                element.ID = pikepdf.String(anchor)
         if _REFERENCE_ROLES & set(role) and element.S == "/Link":
             _wrap(pdf, element, Name.Reference)
         element_lang = source.get("lang") or source.get("{http://www.w3.org/XML/1998/namespace}lang")
