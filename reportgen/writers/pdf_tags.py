@@ -272,9 +272,9 @@ def _artifact_content(state: _State, element: Dictionary) -> None:
 # kids pair with the following children) or its pseudo-elements (::marker as
 # Lbl, ::before/::after, a footnote call).
 
-MARK_PREFIX = "rg-pdf-tag-"
-"""Prefix of the ids :func:`mark_elements` gives; their named destinations are
-removed again from the PDF."""
+MARK_PREFIX = "rg.pdf-tag."
+"""Prefix of the ids :func:`mark_elements` gives (the dots keep it apart from
+the writers' slugs); their named destinations are removed again from the PDF."""
 
 _START_TAG = re.compile(
     r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)(\s*/?)>")
@@ -285,8 +285,8 @@ _RAW_TEXT = {"script", "style", "textarea", "title"}
 def mark_elements(source: str) -> str:
     """``source`` with an id on every element of the body that has none, so that
     each page's public ``anchors`` tell which elements have a box on it."""
-    if MARK_PREFIX in source:
-        raise ValueError(f"the HTML already contains the reserved id prefix {MARK_PREFIX!r}")
+    if re.search(rf"""\sid\s*=\s*["']?{re.escape(MARK_PREFIX)}""", source):
+        raise ValueError(f"the HTML already has an id with the reserved prefix {MARK_PREFIX!r}")
     body = re.search(r"<body[\s>]", source, re.I)
     if body is None:
         return source
