@@ -559,8 +559,9 @@ def _merge_page_fragments(state: _State, document: Dictionary, html: dict[tuple[
     index = _page_index(state.pdf)
     by_page: list[list[Dictionary]] = [[] for _ in state.pdf.pages]
     for kid in _kids(document):
-        if _is_structural(kid) and "/Pg" in kid and kid.objgen not in state.footnote_areas:
-            by_page[index[kid.Pg.objgen]].append(kid)
+        page = index.get(kid.Pg.objgen) if _is_structural(kid) and "/Pg" in kid else None
+        if page is not None and kid.objgen not in state.footnote_areas:
+            by_page[page].append(kid)
     survivor: dict[tuple[int, int], Dictionary] = {}  # absorbed element -> the one holding it now
     for before, after in itertools.pairwise(by_page):
         if before and after:
