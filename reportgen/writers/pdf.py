@@ -154,7 +154,8 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
                 timings: dict[str, float] | None = None) -> bytes:
     """WeasyPrint's part alone: lay out the HTML writer's output and write the PDF
     (separate so the benchmark can time it on the same HTML); ``timings`` gets
-    the seconds of the structure repair ("pdf tags")."""
+    the seconds of the structure repair ("pdf tags": marking the HTML and
+    repairing the PDF)."""
     variant, claim_ua = _weasyprint_variant(pdf_variant(options.pdf_variant))
     templates = options.templates.resolve()
     # The document's own charts are data: URIs of SVG it made; nothing else is.
@@ -177,15 +178,20 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
         warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
         faces = CSS(string=font_face_css(templates, embed=False, faces=declared), base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
-        html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        # Ids on every element: each page's public anchors then say which
+        # elements it holds, which pdf_tags needs to pair tags with elements.
+        start = time.perf_counter()
+        marked = pdf_tags.mark_elements(source)
+        marking = time.perf_counter() - start
+        html = HTML(string=marked, base_url=base_url, url_fetcher=fetcher)
         laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
         data = laid_out.write_pdf(**pdf_options)
         # The structure tree is repaired after WeasyPrint: see pdf_tags.
         start = time.perf_counter()
-        fixed = pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
-                                       claim_ua=claim_ua)
+        fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
+                                       pdf_tags.anchor_texts(html.etree_element), claim_ua=claim_ua)
         if timings is not None:
-            timings["pdf tags"] = time.perf_counter() - start
+            timings["pdf tags"] = marking + time.perf_counter() - start
         return fixed
 
 
