@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -43,6 +43,9 @@ _URL_CONTINUATION = re.compile(r"^[A-Za-z0-9_.~%+-]+=[^\s<>]*$")
 _BARE_URL = re.compile(r"https?://[^\s<>\[\]]+")
 _DOUBLE_ESCAPE = re.compile(r"\\{2,}(?=[!-/:-@\[-`{-~])")
 _HEADING_MARKS = re.compile(r"^\s*#{1,6}\s+")
+# The characters that can start inline Markdown (CommonMark's inline rules);
+# a form line without any is its own text, and most lines of an export are.
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<>&!]")
 # Inline HTML the export uses for layout: a word break, not text.
 _LAYOUT_TAG = re.compile(r"</?(?:sub|span|u|i|b|em|strong|br|p|div)\b[^>]*>", re.IGNORECASE)
 _SUP_OPEN = re.compile(r"<sup>", re.IGNORECASE)
@@ -106,11 +109,15 @@ def inline_tokens(line: str) -> list[Token]:
     return list(tokens[0].children or []) if tokens else []
 
 
+@lru_cache(maxsize=8192)
 def plain_text(line: str) -> str:
     """The text of a line as a reader sees it: no emphasis marks, escapes or
     tags; a link by its text, or its address when it has no other. For
     comparing form lines (titles, options, required marks)."""
-    text, _ = _read_line(_HEADING_MARKS.sub("", line), keep_urls=True)
+    line = _HEADING_MARKS.sub("", line)
+    if not _INLINE_MARKUP.search(line):
+        return _mend(line)  # no inline Markdown: the tokens would be one text
+    text, _ = _read_line(line, keep_urls=True)
     return _mend(text).strip()
 
 
