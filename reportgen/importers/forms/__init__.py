@@ -26,16 +26,15 @@ import yaml  # noqa: F401  (tests make yaml.dump fail through this module to che
 from reportgen import questionnaire as catalogs
 from reportgen.errors import InputError
 from reportgen.importers.base import Imported, register, validated_responses
-from reportgen.importers.country import checked_country_code, country_code, country_problem
+from reportgen.importers.country import checked_country_code, country_problem
 from reportgen.importers.forms.decide import COUNTRY_ITEM, ImportResult, parse_export
 from reportgen.importers.text import ranges
-from reportgen.importers.writer import refuse_existing, render_yaml, safe_file_name, write_responses
+from reportgen.importers.writer import refuse_existing, write_responses
 from reportgen.questionnaire import Questionnaire
 from reportgen.responses import Responses
 from reportgen.yamlsource import read_text
 
-__all__ = ["FormsImporter", "ImportResult", "country_code", "import_export", "parse_export", "read_export",
-           "render_yaml", "safe_file_name"]
+__all__ = ["FormsImporter", "ImportResult", "import_export", "parse_export", "read_export"]
 
 QUESTIONNAIRE_ID = "msq-2024"
 

@@ -114,10 +114,7 @@ def plain_text(line: str) -> str:
     """The text of a line as a reader sees it: no emphasis marks, escapes or
     tags; a link by its text, or its address when it has no other. For
     comparing form lines (titles, options, required marks)."""
-    line = _HEADING_MARKS.sub("", line)
-    if not _INLINE_MARKUP.search(line):
-        return _mend(line)  # no inline Markdown: the tokens would be one text
-    text, _ = _read_line(line, keep_urls=True)
+    text, _ = _read_line(_HEADING_MARKS.sub("", line), keep_urls=True)
     return _mend(text).strip()
 
 
@@ -172,9 +169,13 @@ def _read_line(line: str, keep_urls: bool = False) -> tuple[str, list[str]]:
     """The prose of a line, with a ``_HOLE`` where a link without its own
     text was (its address with ``keep_urls``), and the web addresses it
     links to, in order."""
-    tokens = inline_tokens(line)
     out: list[str] = []
     found: list[str] = []
+    if not _INLINE_MARKUP.search(line):  # one text token: skip the parser
+        if not keep_urls:
+            _bare_urls(line, out, found)
+        return "".join(out) or line, found
+    tokens = inline_tokens(line)
     index = 0
     while index < len(tokens):
         token = tokens[index]

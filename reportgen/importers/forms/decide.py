@@ -48,7 +48,9 @@ COUNTRY_ITEM = 1
 
 @dataclass
 class ImportResult:
-    """The responses document and the counts a one-line summary needs."""
+    """What an export says: the responses document (the plain mapping of
+    docs/responses-format.md, validated into ``Responses`` once the country
+    is settled: forms/__init__.py) and the counts a one-line summary needs."""
 
     data: dict[str, Any]
     items_found: int = 0
@@ -79,8 +81,6 @@ class ImportResult:
             self.needs_review -= 1  # Q1 no longer needs a look
         self.data["country"] = code
         self.notes = [n for n in self.notes if not n.startswith("country ")]
-
-
 
 
 def parse_export(text: str, questionnaire: Questionnaire, source_name: str) -> ImportResult:
@@ -122,7 +122,6 @@ def _truncated_after(blocks: dict[int, Block], questionnaire: Questionnaire) -> 
         return None
     found = [n for n in numbers if n in blocks]
     return found[-1] if found else None
-
 
 
 # --- building the document ----------------------------------------------------------

@@ -39,19 +39,18 @@ YES_NO_KINDS = (Kind.YES_NO, Kind.YES_NO_OTHER, Kind.CONSENT)
 CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
 
 
-
 # Characters no export needs (C0 controls but tab and newlines, DEL, C1
 # controls, non-characters): they would reach terminals and documents.
 _EXPORT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def refuse_control_characters(text: str, source_name: str) -> None:
+    """An export is plain text: the first control character is an error at its line."""
     found = _EXPORT_CONTROL.search(text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
         raise InputError(source_name, line, f"control character U+{ord(found.group()):04X} is not allowed "
                          "in an export: remove it (the export must be plain text)")
-
 
 
 # --- splitting into items ------------------------------------------------------------
