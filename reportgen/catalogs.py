@@ -38,7 +38,7 @@ from reportgen import __version__, questionnaire
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES, SOURCE_LANG, available_languages, read_catalog
-from reportgen.narrative import QUESTIONNAIRE_DOMAIN, SOURCE_TITLE, TRANSLATED_FIELDS
+from reportgen.labels import QUESTIONNAIRE_DOMAIN, SOURCE_TITLE, TRANSLATED_FIELDS
 from reportgen.questionnaire import Localized
 from reportgen.responses import Responses
 from reportgen.writers import TEMPLATES

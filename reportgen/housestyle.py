@@ -1,5 +1,5 @@
 """UN house style: typography applied to the whole document model, and the
-helpers the template filters use (``narrative._filters``).
+helpers the template filters use (``environment.filters``).
 
 Typography (``apply``) runs once on the model after parsing, on every text
 run (answers included: house style is not markup), never on code or addresses:
@@ -239,7 +239,7 @@ def _last_text(node: m.Inline) -> m.Text | None:
 
 # --- numbers in words -----------------------------------------------------------
 
-# The words for 0-9 are translated through the catalogs (narrative.NUMBER_WORDS).
+# The words for 0-9 are translated through the catalogs (labels.NUMBER_WORDS).
 SMALL_LIMIT = 10
 
 

@@ -45,7 +45,7 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table").use(attrs_block_plugin)
-    # [text]{lang=en}: a span in another language (narrative.in_english); nothing else inline.
+    # [text]{lang=en}: a span in another language (escaping.in_english); nothing else inline.
     md.use(attrs_plugin, after=("span_close",), spans=True, allowed=["lang"])
     md.disable("image")  # images come from Figure blocks with alt text, never from answers
     md.inline.ruler.before("link", "citation", _citation_rule)

@@ -266,9 +266,10 @@ def check_templates(templates: Path, responses: list[Path] | None = None,
     for each responses file (a synthetic country answering everything when
     none is given) in each language. One problem per part and language at
     most from rendering (a template stops at its first runtime error)."""
+    from reportgen.environment import make_environment
     from reportgen.errors import TemplateError
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document, make_environment
+    from reportgen.narrative import Options, build_document
 
     problems = static_problems(make_environment(templates, Locale("en")), templates)
     if problems:

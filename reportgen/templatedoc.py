@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from reportgen import narrative
+from reportgen import environment, labels, views
 from reportgen.i18n import Locale
 from reportgen.templatecheck import BLOCK_KEYS, BLOCK_ROLES
 
@@ -53,10 +53,10 @@ HELP = {
     "MostCited.source": "The source (see *A source*).",
 }
 CLASSES: tuple[tuple[str, type, list[str]], ...] = (
-    ("`p`, the profile", narrative.ProfileView, []),
-    ("An answer, `p.q(\"key\")`", narrative.AnswerView, ["number"]),
-    ("A source, `q.sources[i]`, `top.source`", narrative.SourceView, ["id", "url", "title", "locator", "titled"]),
-    ("`p.most_cited(first, last)`", narrative.MostCited, ["source", "count"]),
+    ("`p`, the profile", views.ProfileView, []),
+    ("An answer, `p.q(\"key\")`", views.AnswerView, ["number"]),
+    ("A source, `q.sources[i]`, `top.source`", views.SourceView, ["id", "url", "title", "locator", "titled"]),
+    ("`p.most_cited(first, last)`", views.MostCited, ["source", "count"]),
 )
 
 
@@ -72,7 +72,7 @@ def _summary(cls: type, name: str) -> str:
 
 def _members(cls: type, extra: list[str]) -> list[str]:
     names = [n for n in dir(cls) if not n.startswith("_")]
-    if cls is narrative.MostCited:
+    if cls is views.MostCited:
         names = []
     return sorted(set(names) | set(extra))
 
@@ -99,13 +99,13 @@ def reference() -> str:
             out.append(_row(f"`{_signature(cls, name)}`", _summary(cls, name)))
         out.append("")
     out += ["`labels` maps the fixed words' keys to their English text "
-            f"({', '.join(f'`{k}`' for k in narrative.LABELS)}).", ""]
+            f"({', '.join(f'`{k}`' for k in labels.LABELS)}).", ""]
     out += ["### Filters", "", "| filter | what it does |", "|---|---|"]
-    filters = narrative._filters(Locale("en"))
-    missing = set(filters) ^ set(narrative.FILTER_HELP)
+    filters = environment.filters(Locale("en"))
+    missing = set(filters) ^ set(environment.FILTER_HELP)
     if missing:
         raise LookupError(f"filters without help (or help without a filter): {sorted(missing)}")
-    out += [_row(f"`{name}`", narrative.FILTER_HELP[name]) for name in sorted(filters)]
+    out += [_row(f"`{name}`", environment.FILTER_HELP[name]) for name in sorted(filters)]
     out += ["", "### Block attributes", "",
             "A line `{.role key=\"value\"}` right before a paragraph or table gives it a role or attributes.", "",
             "| role | block |", "|---|---|"]

@@ -12,9 +12,10 @@ import pytest
 
 from reportgen import model as m
 from reportgen.countries import un_codes, un_name
+from reportgen.environment import filters as _filters
 from reportgen.housestyle import apply, typography
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, _filters, build_document
+from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from reportgen.synth import member_states, write_synthetic

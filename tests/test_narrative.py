@@ -10,10 +10,12 @@ import pytest
 
 from reportgen import model as m
 from reportgen.errors import PublicationError, TemplateError
+from reportgen.escaping import escape_md
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document, escape_md, first_sentences
+from reportgen.narrative import Options, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
+from reportgen.views import first_sentences
 from tests.responses_factory import minimal_yaml
 
 HOSTILE = [
@@ -168,7 +170,7 @@ def test_empty_further_sources_list_drops_its_heading(tmp_path: Path) -> None:
 
 
 def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
-    from reportgen.narrative import Md
+    from reportgen.escaping import Md
 
     templates = make_templates(tmp_path, "x {{ fake }}\n")
     responses = responses_with(tmp_path, "")

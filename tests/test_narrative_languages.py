@@ -134,7 +134,7 @@ def test_untranslated_answer_text_is_tagged_with_the_answers_language(tmp_path: 
 ])
 def test_page_locators_in_the_documents_language(lang: str, one: str, several: str) -> None:
     from reportgen.i18n import Locale
-    from reportgen.narrative import page_locator
+    from reportgen.views import page_locator
 
     locale = Locale(lang)
     assert (page_locator("p. 31", locale), page_locator("pp. 32, 95", locale)) == (one, several)

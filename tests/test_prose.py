@@ -10,8 +10,8 @@ import pytest
 
 from reportgen import questionnaire
 from reportgen.importers.forms import parse_export
-from reportgen.narrative import first_sentences
 from reportgen.prose import is_heading, lead_sentence, sentences, strip_inline_headings
+from reportgen.views import first_sentences
 from reportgen.writers import WriterOptions
 from reportgen.writers.docx import write_docx
 from tests.test_narrative import build
