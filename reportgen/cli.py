@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from reportgen.build import BuildOptions, Summary, Task, TaskResult
-    from reportgen.importers.forms import ImportResult
+    from reportgen.importers.base import Imported
     from reportgen.project import Project
 
 EXIT_PROBLEMS = 1
@@ -197,41 +197,48 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
 @click.option("--questionnaire", "questionnaire_id", default="msq-2024", show_default=True,
               help="The edition the export answers (reportgen/questionnaires/ or the project's questionnaires/).")
+@click.option("--format", "export_format", default="forms", show_default=True,
+              help="The kind of export: 'forms' (a form's \"View results\" page as Markdown or text).")
 def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run: bool, force: bool,
-            partial: bool, country: str | None, questionnaire_id: str) -> None:
+            partial: bool, country: str | None, questionnaire_id: str, export_format: str) -> None:
     """Import a questionnaire form export (Markdown/text) into a responses YAML.
 
     With --merge, a resubmitted export is taken into a reviewed file: only
     what the Government changed is replaced, item by item, and printed.
     """
+    from reportgen import questionnaire as catalogs
     from reportgen.errors import ConfigError
-    from reportgen.importers.forms import import_export, read_export
+    from reportgen.importers.base import get_importer
+    from reportgen.importers.writer import refuse_existing, write_responses
 
     try:
         if (output is None) == (merge_into is None):
             raise ConfigError("give either -o/--out (a new file) or --merge (a reviewed file)")
         if dry_run and merge_into is None:
             raise ConfigError("--dry-run goes with --merge")
+        importer = get_importer(export_format)
+        if output is not None:
+            refuse_existing(output, force)  # before reading: an existing file is a reviewer's work
+        imported = importer.read(export, catalogs.load(questionnaire_id), country=country, partial=partial)
         if merge_into is not None:
-            _merge(read_export(export, country, partial, questionnaire_id), merge_into, dry_run)
+            _merge(imported, merge_into, dry_run)
             return
         assert output is not None
-        result = import_export(export, output, country=country, force=force, partial=partial,
-                               questionnaire_id=questionnaire_id)
+        write_responses(imported.responses, output, export, force=force)
     except ReportgenError as exc:
         _fail(exc)
-    for warning in result.warnings:
+    for warning in imported.warnings:
         _say(str(warning), err=True)
-    _say(f"{output}: {result.summary()}")
+    _say(f"{output}: {imported.summary}")
 
 
-def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
+def _merge(imported: Imported, reviewed: Path, dry_run: bool) -> None:
     """Merge and print the change list: one line per change, notes after."""
     from reportgen.importers.merge import merge_export
 
-    for warning in result.warnings:
+    for warning in imported.warnings:
         _say(str(warning), err=True)
-    report = merge_export(result, reviewed, dry_run=dry_run)
+    report = merge_export(imported, reviewed, dry_run=dry_run)
     for line in report.changes:
         _say(f"{reviewed}: {line}")
     for line in report.notes:
