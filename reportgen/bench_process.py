@@ -3,7 +3,9 @@
 Each measure starts a fresh process (``reportgen build ...``, or WeasyPrint's
 own command line on the same HTML), repeats it and reports the median and the
 spread (min-max) of wall time and of CPU time (user + system of the process
-and every child it waited for, workers included). Worker memory is each
+and of every process it started: the worker pool's fork server outlives the
+build by a moment and reaps its own workers, so the benchmark makes itself a
+*child subreaper* and waits for them too; without that their CPU is lost). Worker memory is each
 worker's own peak (``VmHWM``, recorded per document in ``run.json``), not
 ``ru_maxrss``, which a spawned child inherits from its parent.
 """
@@ -47,12 +49,38 @@ def _reportgen() -> str:
     return str(Path(sys.executable).parent / "reportgen")
 
 
+PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
+
+
+def _become_subreaper() -> bool:
+    """Make orphaned descendants (the fork server, its workers) children of
+    this process, so that their CPU time reaches ``RUSAGE_CHILDREN``."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+
+
+def _reap_descendants() -> None:
+    """Wait for every process left over from the command (re-parented here)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall and CPU seconds of one command, children included; a failure raises."""
+    """Wall and CPU seconds of one command, all its descendants included; a failure raises."""
+    subreaper = _become_subreaper()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    if subreaper:
+        _reap_descendants()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):  # 1: some documents failed, still a measured run
         raise RuntimeError(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.strip()[-400:]}")

@@ -535,7 +535,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
 
     console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
+    pool = builder.default_executor(jobs, options.formats) if jobs > 0 and client is None else None
     executor = client or pool
     with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
