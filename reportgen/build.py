@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 # Tasks per worker process before it is replaced. A worker's peak grows about
 # 2 MB per document from ~140 MB (WeasyPrint's caches; docs/benchmarks.md), so
-# 40 documents stay near 220 MB, under the 300 MB aim, while replacing a worker
-# (spawn + imports, ~1.5 s CPU) costs ~1% of its work instead of 5-10% at 6.
+# 40 documents stay near 220 MB, under the 300 MB aim. A replacement is a fork
+# of the fork server (WorkerPool), which costs only the caches it warms again.
 RECYCLE_AFTER = 40
 
 
@@ -402,13 +402,21 @@ class WorkerPool(Executor):
     fails only the task it was running (``ProcessExpired``) and is replaced,
     where CPython's pool breaks and fails every queued task; and because it
     recycles workers after ``max_tasks`` without the private-API workaround
-    CPython 3.11-3.13 needed (gh-115634). Each worker watches the build
-    process and exits when it dies (``kill -9`` leaves nothing behind).
+    CPython 3.11-3.13 needed (gh-115634). Each worker watches the process it
+    was forked from and exits when it dies (``kill -9`` leaves nothing behind).
+
+    Workers are forked from a *fork server* that imported the writers once
+    (``WORKER_MODULES``): a spawned worker imported everything again (~1.5 s
+    of CPU each, issue 16), so two workers cost more CPU than one process and
+    recycling a worker was expensive. The fork server is a fresh,
+    single-threaded process, so forking it is safe where forking the build
+    process (which runs pebble's threads) is not.
     """
 
-    def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER):
+    def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER, formats: Iterable[str] = ("docx", "pdf")):
         self.jobs = jobs
         self.max_tasks = max_tasks
+        self.preload = worker_modules(formats)
         self._pool: Any = None  # started by the first task: a no-op rebuild spawns nothing
 
     def _started(self) -> Any:
@@ -417,11 +425,12 @@ class WorkerPool(Executor):
 
             from pebble import ProcessPool
 
-            # "spawn", as CPython's pool used with recycling: forking a process that
-            # runs pebble's threads is unsafe (and deprecated from Python 3.12).
+            context = multiprocessing.get_context("forkserver")
+            # Read when the fork server starts (once per build process); later pools
+            # share it, and import what it lacks in each worker.
+            context.set_forkserver_preload(self.preload)
             self._pool = ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks,
-                                     initializer=_exit_with_parent, initargs=(os.getpid(),),
-                                     context=multiprocessing.get_context("spawn"))
+                                     initializer=_exit_with_parent, context=context)
         return self._pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -438,12 +447,26 @@ class WorkerPool(Executor):
             self._pool.join()
 
 
+# What a worker imports to build a document, whatever the format; each format adds its writer.
+WORKER_MODULES = ("reportgen.narrative", "reportgen.responses", "reportgen.questionnaire", "reportgen.glyphs")
+
+
+def worker_modules(formats: Iterable[str]) -> list[str]:
+    """The modules the fork server imports for a build of ``formats`` (a
+    DOCX-only build does not load WeasyPrint)."""
+    from reportgen.writers import writer_module
+
+    return [*WORKER_MODULES, *(writer_module(fmt) for fmt in sorted(set(formats)))]
+
+
 PARENT_POLL_SECONDS = 0.5
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: exit as soon as the build process is gone (a worker
-    is re-parented when its parent dies, even before the parent is reaped)."""
+def _exit_with_parent() -> None:
+    """Worker initializer: exit as soon as the process this worker was forked
+    from (the fork server, which ends with the build) is gone: a worker is
+    re-parented when its parent dies, even before the parent is reaped."""
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -453,8 +476,8 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def default_executor(jobs: int) -> Executor:
-    return WorkerPool(jobs)
+def default_executor(jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Executor:
+    return WorkerPool(jobs, formats=formats)
 
 
 def build(responses: list[Path], options: BuildOptions, executor: Executor | Any | None = None,

@@ -551,7 +551,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
 
     console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
+    pool = builder.default_executor(jobs, options.formats) if jobs > 0 and client is None else None
     executor = client or pool
     with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
@@ -826,17 +826,20 @@ def synth(countries: str, output: Path, seed: int, questionnaire_id: str) -> Non
 
 
 @dev.command()
-@click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
+@click.option("--countries", default=12, show_default=True,
+              help="Synthetic countries for the throughput runs with PDF (English, DOCX and PDF).")
+@click.option("--scale-countries", default=193, show_default=True,
+              help="Countries for the run at scale (English and Spanish, DOCX; 0 = skip it).")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
 @click.option("--repeats", default=3, show_default=True, type=click.IntRange(1),
               help="Runs of each whole-process measure (median and spread are reported).")
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
-def bench(countries: int, memory_countries: int, repeats: int, output: Path) -> None:
+def bench(countries: int, scale_countries: int, memory_countries: int, repeats: int, output: Path) -> None:
     """Measure build speed, memory and the preview's edit-to-refresh; keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
-    report = run_benchmarks(countries, memory_countries or None, repeats)
+    report = run_benchmarks(countries, memory_countries or None, repeats, scale_countries)
     _say(report)
     output.write_text(report, encoding="utf-8")
 

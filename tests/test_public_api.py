@@ -23,7 +23,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 # These names are flagged outside the layer even where reportgen has a private
 # of the same name (oxml.py's own ``_element`` helper).
 DOCX_PRIVATE = {"_p", "_r", "_element", "_tbl", "_tc", "_tr", "_body", "_parent", "_document_part",
-                "_sectPr", "_styles_part", "_numbering_part", "_settings_part", "_part", "_hyperlink", "_inline", "_blob"}
+                "_sectPr", "_styles_part", "_numbering_part", "_settings_part", "_part", "_hyperlink",
+                "_inline", "_blob"}
 DOCX_LAYER = {"writers/docx/oxml.py"}
 
 # Underscore names that are documented public API.

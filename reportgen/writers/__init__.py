@@ -59,6 +59,11 @@ _REGISTRY: dict[str, tuple[str, str]] = {
 FORMATS = tuple(_REGISTRY)
 
 
+def writer_module(fmt: str) -> str:
+    """The module that writes ``fmt`` (for the worker pool's fork server to import)."""
+    return _REGISTRY[fmt][0]
+
+
 def get_writer(fmt: str) -> Writer:
     module, function = _REGISTRY[fmt]
     return getattr(import_module(module), function)
