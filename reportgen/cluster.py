@@ -174,27 +174,31 @@ def results(tasks: list[Task], options: BuildOptions, client: Client) -> Iterabl
         return
     check_workers(client)
     bundles: dict[str, Any] = {}
-    futures = []
+    pending: dict[Any, Task] = {}
     for task in tasks:
         if task.lang not in bundles:
             bundle = make_bundle(options, task.lang)
             # A task holding the bundle (not scattered data): a worker that dies
             # with the only copy does not lose it, the scheduler recomputes it.
             bundles[task.lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
-        futures.append(client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
-                                     options, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}"))
-    by_future = dict(zip(futures, tasks, strict=True))
+        future = client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
+                               options, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}")
+        pending[future] = task
     try:
-        for future in as_completed(futures):
-            task = by_future[future]
+        for future in as_completed(list(pending)):
+            task = pending.pop(future)
             try:
                 remote: RemoteResult = future.result()
             except Exception as exc:  # KilledWorker after repeated deaths, a lost scheduler
                 yield TaskResult(task, error=f"Dask task failed: {type(exc).__name__}: {exc}")
                 continue
+            finally:
+                # The documents' bytes leave the worker's memory once here: holding
+                # every future to the end kept a whole batch's outputs on the workers.
+                future.release()
             yield _write(remote, options)
     finally:
-        for future in futures:
+        for future in pending:
             future.cancel()
         for bundle in bundles.values():
             bundle.cancel()
