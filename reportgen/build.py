@@ -28,43 +28,27 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from reportgen import __version__
+from reportgen import __version__, stamp
+from reportgen.config import Config
 from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
-from reportgen.limits import Limits
-from reportgen.paths import LOCALES, PACKAGE, TEMPLATES
-from reportgen.settings import source_date_epoch
+from reportgen.paths import LOCALES as LOCALES  # re-exported: the defaults, for the Python API
+from reportgen.paths import PACKAGE
+from reportgen.paths import TEMPLATES as TEMPLATES
 
 if TYPE_CHECKING:
     import distributed
 
 # Tasks per worker process before it is replaced. A worker's peak grows about
 # 2 MB per document from ~140 MB (WeasyPrint's caches; docs/benchmarks.md), so
-# 40 documents stay near 220 MB, under the 300 MB aim, while replacing a worker
-# (spawn + imports, ~1.5 s CPU) costs ~1% of its work instead of 5-10% at 6.
+# 40 documents stay near 220 MB, under the 300 MB aim. A replacement is a fork
+# of the fork server (WorkerPool), which costs only the caches it warms again.
 RECYCLE_AFTER = 40
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    languages: tuple[str, ...] = ("en", "es")
-    formats: tuple[str, ...] = ("docx", "pdf")
-    out: Path = Path("build")
-    organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str | None = None  # None: the questionnaire's own edition
-    disclaimer: str | None = None  # the imprint's; None = the default wording, translated
-    copyright: str | None = None
-    status: str = "draft"
-    strict: bool = False
-    annex: bool = False
-    internal: bool = False
-    force: bool = False
-    pdf_variant: str | None = "pdf/ua-1"
-    docx_page_numbers: bool = False  # contents page numbers from a LibreOffice layout pass
-    reference_docx: Path | None = None
-    templates: Path = TEMPLATES
-    locales: Path = LOCALES
-    limits: Limits = field(default_factory=Limits)
+# The build's options are the run's one configuration (reportgen.config);
+# the name stays for the Python API.
+BuildOptions = Config
 
 
 @dataclass(frozen=True)
@@ -125,23 +109,26 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
     return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
 
 
-def shared_fingerprint(options: BuildOptions, epoch: int | str | None = "env") -> str:
+# The options that change the bytes of an output (the build date too, below).
+BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status", "annex", "internal",
+                 "pdf_variant", "docx_page_numbers")
+
+
+def shared_fingerprint(options: BuildOptions) -> str:
     """What every output depends on: templates (sections, HTML, fonts,
     reference.docx), the questionnaire catalogs, reportgen's version and code,
-    SOURCE_DATE_EPOCH, and the options that change the bytes of an output.
-    Options that only choose what to build (languages, formats, --strict,
-    folders) stay out, so a build of one format does not stale the others."""
+    the build date (``options.source_date_epoch``), and the options that change
+    the bytes of an output (``BYTES_OPTIONS``). Options that only choose what to
+    build (languages, formats, --strict, folders) stay out, so a build of one
+    format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
     digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
     if options.reference_docx:
         with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
             digest.update(hashlib.file_digest(stream, "sha256").digest())
-    ignored = ("force", "out", "languages", "formats", "strict", "templates", "locales", "reference_docx", "limits")
-    settings = {k: str(v) for k, v in asdict(options).items() if k not in ignored}
-    if epoch == "env":  # resolved here unless the caller resolved it once for the whole build
-        epoch = source_date_epoch()
-    digest.update(json.dumps([__version__, settings, epoch], sort_keys=True).encode())
+    settings = {name: str(getattr(options, name)) for name in BYTES_OPTIONS}
+    digest.update(json.dumps([__version__, settings, options.source_date_epoch], sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -293,21 +280,16 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
     timings go into ``result``. Writes nothing."""
     from reportgen import glyphs, questionnaire
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.responses import load_responses
-    from reportgen.writers import WriterOptions, get_writer
+    from reportgen.writers import get_writer
 
     clock = _Clock(result.timings)
     responses, problems = load_responses(responses_path, strict=options.strict, limits=options.limits)
     catalog = questionnaire.load(responses.questionnaire)
     clock.lap("load")
     locale = Locale(task.lang, options.locales, country=responses.country)
-    narrative_options = Options(templates=options.templates, status=options.status,
-                                organisation=options.organisation, edition=options.edition,
-                                disclaimer=options.disclaimer, copyright=options.copyright,
-                                annex=options.annex, internal=options.internal, strict=options.strict,
-                                limits=options.limits)
-    built = build_document(responses, catalog, locale, narrative_options)
+    built = build_document(responses, catalog, locale, options)
     result.warnings = [str(problem) for problem in problems] + built.warnings
     clock.lap("narrative")
     # Before any writer: a character no font can draw fails every format (no tofu).
@@ -316,11 +298,8 @@ def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
                                     options.templates),
                  fallback=output_name(task, "*"))
     clock.lap("glyphs")
-    writer_options = WriterOptions(templates=options.templates, reference_docx=options.reference_docx,
-                                   pdf_variant=options.pdf_variant, limits=options.limits,
-                                   docx_page_numbers=options.docx_page_numbers)
     for fmt in task.formats:
-        data = get_writer(fmt)(built.document, writer_options)
+        data = get_writer(fmt)(built.document, options)
         clock.lap(fmt)
         yield fmt, data
 
@@ -390,10 +369,9 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
             raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
 
 
-def plan(responses: list[Path], options: BuildOptions, epoch: int | str | None = "env"
-         ) -> tuple[list[Task], list[Task]]:
+def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list[Task]]:
     """Split the work into tasks to run and tasks whose outputs are current."""
-    shared = shared_fingerprint(options, epoch)
+    shared = shared_fingerprint(options)
     to_run: list[Task] = []
     skipped: list[Task] = []
     for path in responses:
@@ -424,13 +402,21 @@ class WorkerPool(Executor):
     fails only the task it was running (``ProcessExpired``) and is replaced,
     where CPython's pool breaks and fails every queued task; and because it
     recycles workers after ``max_tasks`` without the private-API workaround
-    CPython 3.11-3.13 needed (gh-115634). Each worker watches the build
-    process and exits when it dies (``kill -9`` leaves nothing behind).
+    CPython 3.11-3.13 needed (gh-115634). Each worker watches the process it
+    was forked from and exits when it dies (``kill -9`` leaves nothing behind).
+
+    Workers are forked from a *fork server* that imported the writers once
+    (``WORKER_MODULES``): a spawned worker imported everything again (~1.5 s
+    of CPU each, issue 16), so two workers cost more CPU than one process and
+    recycling a worker was expensive. The fork server is a fresh,
+    single-threaded process, so forking it is safe where forking the build
+    process (which runs pebble's threads) is not.
     """
 
-    def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER):
+    def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER, formats: Iterable[str] = ("docx", "pdf")):
         self.jobs = jobs
         self.max_tasks = max_tasks
+        self.preload = worker_modules(formats)
         self._pool: Any = None  # started by the first task: a no-op rebuild spawns nothing
 
     def _started(self) -> Any:
@@ -439,11 +425,12 @@ class WorkerPool(Executor):
 
             from pebble import ProcessPool
 
-            # "spawn", as CPython's pool used with recycling: forking a process that
-            # runs pebble's threads is unsafe (and deprecated from Python 3.12).
+            context = multiprocessing.get_context("forkserver")
+            # Read when the fork server starts (once per build process); later pools
+            # share it, and import what it lacks in each worker.
+            context.set_forkserver_preload(self.preload)
             self._pool = ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks,
-                                     initializer=_exit_with_parent, initargs=(os.getpid(),),
-                                     context=multiprocessing.get_context("spawn"))
+                                     initializer=_exit_with_parent, context=context)
         return self._pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -460,12 +447,26 @@ class WorkerPool(Executor):
             self._pool.join()
 
 
+# What a worker imports to build a document, whatever the format; each format adds its writer.
+WORKER_MODULES = ("reportgen.narrative", "reportgen.responses", "reportgen.questionnaire", "reportgen.glyphs")
+
+
+def worker_modules(formats: Iterable[str]) -> list[str]:
+    """The modules the fork server imports for a build of ``formats`` (a
+    DOCX-only build does not load WeasyPrint)."""
+    from reportgen.writers import writer_module
+
+    return [*WORKER_MODULES, *(writer_module(fmt) for fmt in sorted(set(formats)))]
+
+
 PARENT_POLL_SECONDS = 0.5
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: exit as soon as the build process is gone (a worker
-    is re-parented when its parent dies, even before the parent is reaped)."""
+def _exit_with_parent() -> None:
+    """Worker initializer: exit as soon as the process this worker was forked
+    from (the fork server, which ends with the build) is gone: a worker is
+    re-parented when its parent dies, even before the parent is reaped."""
+    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -475,8 +476,8 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
-def default_executor(jobs: int) -> Executor:
-    return WorkerPool(jobs)
+def default_executor(jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Executor:
+    return WorkerPool(jobs, formats=formats)
 
 
 def build(responses: list[Path], options: BuildOptions, executor: Executor | Any | None = None,
@@ -487,15 +488,15 @@ def build(responses: list[Path], options: BuildOptions, executor: Executor | Any
     Ends by writing the run manifest (``run.json``) at the top of ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
-    epoch = source_date_epoch()  # once: keys (here) and bytes (in workers) use the same build date
+    stamp.remove(options.out)  # this run may change anything a no-op stamp recorded
     usable, unusable = country_files(responses, options)
-    to_run, skipped = plan(usable, options, epoch)
+    to_run, skipped = plan(usable, options)
     summary = Summary(skipped=skipped, failed=unusable)
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
-    results = _results(to_run, options, executor, epoch)
+    results = _results(to_run, options, executor)
     for done, result in enumerate(results, start=len(skipped) + 1):
         if not result.error:
             _record_or_fail(options.out, result)
@@ -535,8 +536,7 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None,
-             epoch: int | None) -> Iterable[TaskResult]:
+def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None) -> Iterable[TaskResult]:
     # One document is built here: spawning a worker (and importing everything
     # again in it) would cost more than the parallelism it cannot have.
     if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
@@ -545,7 +545,7 @@ def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any 
     from reportgen import cluster
 
     if cluster.is_client(executor):
-        yield from cluster.results(tasks, options, cast("distributed.Client", executor), epoch)
+        yield from cluster.results(tasks, options, cast("distributed.Client", executor))
         return
     futures: dict[Future[TaskResult], Task] = {executor.submit(run_task, t, options): t for t in tasks}
     retried: set[Task] = set()

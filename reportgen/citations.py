@@ -2,10 +2,10 @@
 
 A source is identified by its normalised address: the same URL cited from
 several items, or with several locators ("p. 31", "p. 94"), is one source.
-Numbering happens once, on the document model, before any writer runs: the
-first source cited gets [1], the next new one [2], and so on in reading order;
-sources never cited are kept as "further sources". Adjacent calls become one
-reference marker, numbers sorted and runs merged ("[3, 5–7]"); a locator stays
+Numbering happens once, on the document model, before any writer runs
+(``transforms.py``): the first source cited gets [1], the next new one [2],
+and so on in reading order; sources never cited are kept as "further
+sources". Adjacent calls become one reference marker, numbers sorted and runs merged ("[3, 5–7]"); a locator stays
 with its number ("[12, p. 31]", "[3, 5; 12, p. 31]"). Writers print the
 marker's parts and link each number to its entry in the sources list: there
 are no footnotes and no second numbering.
@@ -21,7 +21,6 @@ from datetime import date
 
 from reportgen import model as m
 from reportgen import urls
-from reportgen.errors import TemplateError
 from reportgen.responses import Responses
 
 
@@ -68,48 +67,6 @@ class SourceRegistry:
 
     def __len__(self) -> int:
         return len(self.sources)
-
-
-def number_citations(document: m.Document, registry: SourceRegistry, answered: date | None,
-                     title_of: Callable[[Source], str], pages: Callable[[str], str] | None = None,
-                     lang: str = "en") -> None:
-    """Number sources by first citation in reading order, turn each stretch of
-    adjacent calls into a :class:`model.Reference`, then fill the sources lists
-    of the document. Unknown source ids are template errors."""
-    order: dict[str, int] = {}
-    for call in m.citations(document):
-        if call.source_id not in registry:
-            raise TemplateError(f"citation of unknown source [@{call.source_id}]")
-        call.number = order.setdefault(call.source_id, len(order) + 1)
-    make_references(document, pages, lang)
-    cited = [_entry(registry.get(sid), n, answered, title_of) for sid, n in order.items()]
-    further_ids = [sid for sid in registry.sources if sid not in order]
-    further = [_entry(registry.get(sid), len(order) + i, answered, title_of)
-               for i, sid in enumerate(further_ids, start=1)]
-    document.sources = cited + further
-    _fill_lists(document, cited, further)
-
-
-def make_references(document: m.Document, pages: Callable[[str], str] | None = None, lang: str = "en") -> None:
-    """Replace each stretch of adjacent, numbered citation calls in every inline
-    run of the document by one reference marker (in place). ``pages`` writes a
-    locator in the document's language ("p. 31" -> "第31页"); by default the
-    locator stays as the answers give it."""
-    for block in document.blocks():
-        for run in m.block_inlines(block):
-            _group_run(run, pages or keep_locator, lang)
-
-
-def _group_run(run: list[m.Inline], pages: Callable[[str], str], lang: str) -> None:
-    grouped: list[m.Inline] = []
-    for node in m.citation_groups(run):
-        if isinstance(node, list):
-            grouped.append(m.Reference(node, reference_parts(node, pages, lang)))
-        else:
-            if isinstance(node, (m.Strong, m.Emph, m.Link, m.Span)):
-                _group_run(node.children, pages, lang)
-            grouped.append(node)
-    run[:] = grouped
 
 
 # Inside a reference marker: between numbers, and between a number with its
@@ -176,23 +133,8 @@ def _runs(numbers: list[int]) -> list[list[int]]:
     return runs
 
 
-def _entry(source: Source, number: int, answered: date | None,
-           title_of: Callable[[Source], str]) -> m.SourceEntry:
-    return m.SourceEntry(number, source.id, source.url, title_of(source), urls.domain(source.url),
-                         sorted(source.items), answered, display=urls.display(source.url))
-
-
-def _fill_lists(document: m.Document, cited: list[m.SourceEntry], further: list[m.SourceEntry]) -> None:
-    """Put the entries into the SourceList placeholders; an empty "further
-    sources" list is removed together with the heading just before it."""
-    for section in document.sections:
-        kept: list[m.Block] = []
-        for block in section.blocks:
-            if isinstance(block, m.SourceList):
-                block.entries = cited if block.numbered else further
-                if not block.entries and not block.numbered:
-                    if kept and isinstance(kept[-1], m.Heading):
-                        kept.pop()
-                    continue
-            kept.append(block)
-        section.blocks = kept
+def entry(source: Source, answered: date | None, title: str, lang: str = "") -> m.SourceEntry:
+    """The entry of a source, not yet numbered: ``transforms.number_citations``
+    numbers it once the document's citations are known."""
+    return m.SourceEntry(0, source.id, source.url, title, urls.domain(source.url),
+                         sorted(source.items), answered, display=urls.display(source.url), lang=lang)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from reportgen.build import BuildOptions, Summary, Task, TaskResult
-    from reportgen.importers.forms import ImportResult
+    from reportgen.importers.base import Imported
     from reportgen.project import Project
 
 EXIT_PROBLEMS = 1
@@ -54,6 +54,9 @@ class Ui:
 
     quiet: bool = False
     verbose: bool = False
+    # The process's own command line, when it came from the console entry point
+    # (not from click's CliRunner): a no-op stamp records it (stamp.py).
+    argv: list[str] | None = None
 
     def info(self, message: str) -> None:
         """A diagnostic line on stderr (not with --quiet)."""
@@ -90,7 +93,8 @@ def _emit_json(data: Any) -> None:
 @click.pass_context
 def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Turn E-Government Survey questionnaire answers into country profiles."""
-    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet)
+    argv = ctx.obj if isinstance(ctx.obj, list) else None  # given by main()
+    ctx.obj = Ui(quiet=quiet, verbose=verbose and not quiet, argv=argv)
 
 
 def main() -> None:
@@ -99,7 +103,7 @@ def main() -> None:
     import os
 
     try:
-        cli()
+        cli(obj=list(sys.argv[1:]))
     except ReportgenError as exc:
         _fail(exc)
     except Exception as exc:
@@ -118,8 +122,8 @@ def main() -> None:
 @pass_ui
 def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
+    from reportgen.config import load_config as load_settings
     from reportgen.responses import check_file
-    from reportgen.settings import load_settings
 
     if check_templates:
         _check_templates(ui, files, as_json)
@@ -162,7 +166,7 @@ def _problem(problem: Any) -> dict[str, Any]:
 
 
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
-    from reportgen.settings import load_settings
+    from reportgen.config import load_config as load_settings
     from reportgen.templatecheck import check_templates
 
     project = _open_project()
@@ -193,41 +197,48 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--country", help="ISO 3166-1 alpha-3 code, if the export's country name is not enough.")
 @click.option("--questionnaire", "questionnaire_id", default="msq-2024", show_default=True,
               help="The edition the export answers (reportgen/questionnaires/ or the project's questionnaires/).")
+@click.option("--format", "export_format", default="forms", show_default=True,
+              help="The kind of export: 'forms' (a form's \"View results\" page as Markdown or text).")
 def import_(export: Path, output: Path | None, merge_into: Path | None, dry_run: bool, force: bool,
-            partial: bool, country: str | None, questionnaire_id: str) -> None:
+            partial: bool, country: str | None, questionnaire_id: str, export_format: str) -> None:
     """Import a questionnaire form export (Markdown/text) into a responses YAML.
 
     With --merge, a resubmitted export is taken into a reviewed file: only
     what the Government changed is replaced, item by item, and printed.
     """
+    from reportgen import questionnaire as catalogs
     from reportgen.errors import ConfigError
-    from reportgen.importers.forms import import_export, read_export
+    from reportgen.importers.base import get_importer
+    from reportgen.importers.writer import refuse_existing, write_responses
 
     try:
         if (output is None) == (merge_into is None):
             raise ConfigError("give either -o/--out (a new file) or --merge (a reviewed file)")
         if dry_run and merge_into is None:
             raise ConfigError("--dry-run goes with --merge")
+        importer = get_importer(export_format)
+        if output is not None:
+            refuse_existing(output, force)  # before reading: an existing file is a reviewer's work
+        imported = importer.read(export, catalogs.load(questionnaire_id), country=country, partial=partial)
         if merge_into is not None:
-            _merge(read_export(export, country, partial, questionnaire_id), merge_into, dry_run)
+            _merge(imported, merge_into, dry_run)
             return
         assert output is not None
-        result = import_export(export, output, country=country, force=force, partial=partial,
-                               questionnaire_id=questionnaire_id)
+        write_responses(imported.responses, output, export, force=force)
     except ReportgenError as exc:
         _fail(exc)
-    for warning in result.warnings:
+    for warning in imported.warnings:
         _say(str(warning), err=True)
-    _say(f"{output}: {result.summary()}")
+    _say(f"{output}: {imported.summary}")
 
 
-def _merge(result: ImportResult, reviewed: Path, dry_run: bool) -> None:
+def _merge(imported: Imported, reviewed: Path, dry_run: bool) -> None:
     """Merge and print the change list: one line per change, notes after."""
     from reportgen.importers.merge import merge_export
 
-    for warning in result.warnings:
+    for warning in imported.warnings:
         _say(str(warning), err=True)
-    report = merge_export(result, reviewed, dry_run=dry_run)
+    report = merge_export(imported, reviewed, dry_run=dry_run)
     for line in report.changes:
         _say(f"{reviewed}: {line}")
     for line in report.notes:
@@ -438,28 +449,34 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
     import os
 
     from reportgen import build as builder
+    from reportgen import stamp
+    from reportgen.config import load_config, settings_files
     from reportgen.i18n import available_languages
-    from reportgen.settings import load_settings, source_date_epoch
     from reportgen.writers import FORMATS
 
+    # What this run reads, stat'ed before it reads it (a no-op stamp records it; stamp.py).
+    inputs = stamp.Snapshot()
+    for path in settings_files():
+        inputs.file(path)
     try:
-        settings = load_settings()
-        source_date_epoch()  # garbage is one line now, not a crash in a writer
+        # Read once; SOURCE_DATE_EPOCH is resolved into it here (garbage is one line, not a crash in a writer).
+        config = load_config()
     except ReportgenError as exc:
         _fail(exc)
-    folder = responses_dir or settings.responses
+    folder = responses_dir or config.responses
+    _snapshot_inputs(inputs, folder, reference_docx)
     paths = _responses_paths(folder, countries, all_countries)
     project = _open_project()
-    languages = _split(lang) or tuple(settings.languages)
+    languages = _split(lang) or config.languages
     known = available_languages(project.locales)
     for language in languages:
         if language not in known:
             _fail(ReportgenError(f"--lang {language}: no catalog in locales/{language}/ (have: {', '.join(known)})"))
-    fmts = _split(formats) or tuple(settings.formats)
+    fmts = _split(formats) or config.formats
     for fmt in fmts:
         if fmt not in FORMATS:
             _fail(ReportgenError(f"--format {fmt}: unknown (known: {', '.join(FORMATS)})"))
-    variant = pdf_variant or settings.pdf_variant
+    variant = pdf_variant or config.pdf_variant or "none"
     if "pdf" in fmts and variant != "none":
         from reportgen.writers.pdf_variants import pdf_variant as check_variant
 
@@ -469,24 +486,20 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
             _fail(exc)
     from reportgen.policy import Policy
 
-    policy = Policy.of("final" if final else settings.status, strict, internal)
-    options = builder.BuildOptions(
-        languages=languages, formats=fmts, out=out or settings.out, organisation=settings.organisation,
-        edition=settings.edition, disclaimer=settings.disclaimer, copyright=settings.copyright,
-        status=policy.status, strict=policy.strict, annex=annex,
-        internal=policy.internal, force=force, pdf_variant=None if variant == "none" else variant,
-        reference_docx=reference_docx, limits=settings.limits, docx_page_numbers=docx_page_numbers,
-        templates=project.templates, locales=project.locales,
-    )
+    policy = Policy.of("final" if final else config.status, strict, internal)
     try:
+        options = config.with_flags(
+            languages=languages, formats=fmts, out=out, status=policy.status, strict=policy.strict, annex=annex,
+            internal=policy.internal, force=force, pdf_variant=variant, reference_docx=reference_docx,
+            docx_page_numbers=docx_page_numbers, scheduler=scheduler, templates=project.templates,
+            locales=project.locales)
         builder.check_out_folder(options.out, [options.templates, options.locales, builder.PACKAGE, folder,
                                                *(o.project for o in project.overlays)])
     except ReportgenError as exc:
         _fail(exc)
     jobs = os.cpu_count() or 1 if jobs is None else jobs
-    scheduler = scheduler or settings.scheduler
-    if scheduler:
-        summary = _run_on_cluster(ui, builder, paths, options, jobs, scheduler)
+    if options.scheduler:
+        summary = _run_on_cluster(ui, builder, paths, options, jobs, options.scheduler)
     else:
         summary = _run_build(ui, builder, paths, options, jobs)
     if as_json:
@@ -494,6 +507,9 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
         _emit_json({**_summary_json(summary, options), **record})
     else:
         _print_summary(ui, summary, options)
+    if ui.argv is not None and stamp.eligible(ui.argv) and summary.ok and summary.manifest and not site_index \
+            and not options.scheduler:
+        _write_stamp(ui, ui.argv, inputs, paths, summary, options, as_json)
     if site_index:
         from reportgen.site import write_index
 
@@ -535,7 +551,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
 
     console = ui.console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    pool = builder.default_executor(jobs) if jobs > 0 and client is None else None
+    pool = builder.default_executor(jobs, options.formats) if jobs > 0 and client is None else None
     executor = client or pool
     with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
@@ -560,9 +576,7 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOpt
     return summary
 
 
-def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
-    """The table of outcomes on stdout (the result); warnings and failures on stderr,
-    escaped (messages quote the answers)."""
+def _summary_table(summary: Summary) -> Any:
     from rich.table import Table
     from rich.text import Text
 
@@ -575,7 +589,17 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
         table.add_row(task.country, task.lang, "skipped", "up to date")
     for result in summary.failed:
         table.add_row(result.task.country, result.task.lang, "[red]failed", Text("see below"))
-    ui.console(stderr=False).print(table)
+    return table
+
+
+def _summary_line(summary: Summary, options: BuildOptions) -> str:
+    return f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed -> {options.out}/"
+
+
+def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
+    """The table of outcomes on stdout (the result); warnings and failures on stderr,
+    escaped (messages quote the answers)."""
+    ui.console(stderr=False).print(_summary_table(summary))
     for result in summary.failed:
         # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
         for line in (result.error or "").splitlines():
@@ -591,8 +615,51 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
     if len(shown) < len(untranslated):
         ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
                 "(--verbose lists them; manifest.json has them all)")
-    _say(f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed"
-         f" -> {options.out}/")
+    _say(_summary_line(summary, options))
+
+
+def _snapshot_inputs(inputs: Any, responses: Path, reference_docx: Path | None) -> None:
+    """Stat what a build reads before it reads it: the responses folder, the
+    default and the project's templates and locales, questionnaire editions
+    and reportgen's own files (all of them trees: a new file counts too)."""
+    from reportgen.paths import LOCALES, PACKAGE, PROJECT_QUESTIONNAIRES, TEMPLATES
+
+    for root in (responses, TEMPLATES, LOCALES, Path("templates"), Path("locales"), PROJECT_QUESTIONNAIRES, PACKAGE):
+        inputs.tree(root)
+    if reference_docx is not None:
+        inputs.file(reference_docx)
+
+
+def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summary: Summary,
+                 options: BuildOptions, as_json: bool) -> None:
+    """After a fully successful run: the stamp that lets the same command,
+    with nothing changed, answer without starting the toolkit (stamp.py). It
+    holds what that no-op prints and the run manifest it writes."""
+    from dataclasses import replace
+
+    from reportgen import build as builder
+    from reportgen import runrecord, stamp
+    from reportgen.build import Summary
+
+    order = {path: index for index, path in enumerate(paths)}
+    tasks = sorted([*(r.task for r in summary.built), *summary.skipped],
+                   key=lambda t: (order.get(t.responses, len(order)), options.languages.index(t.lang)))
+    noop = Summary(skipped=[replace(t, formats=tuple(options.formats)) for t in tasks])
+    outputs = [options.out / t.country / builder.output_name(t, f) for t in noop.skipped for f in t.formats]
+    outputs += [builder.manifest_path(options.out, t.country) for t in noop.skipped]
+    try:
+        engine = json.loads((options.out / runrecord.RUN_MANIFEST).read_text(encoding="utf-8"))["engine"]
+        record = runrecord.run_manifest(options, noop, engine)
+        summary_json = _summary_json(noop, options)
+        text = None
+        if not as_json:
+            console = ui.console(stderr=False)
+            with console.capture() as captured:
+                console.print(_summary_table(noop))
+            text = captured.get() + safe(_summary_line(noop, options)) + "\n"
+        stamp.write(options.out, argv, inputs, outputs, text, summary_json, record)
+    except (OSError, ValueError, KeyError) as exc:  # a stamp is an optimisation, never a failure
+        ui.detail(f"no-op stamp not written: {exc}")
 
 
 # --- data -------------------------------------------------------------------------
@@ -607,8 +674,8 @@ def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
 def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path, fmt: str | None) -> None:
     """Export the answers as CSV or JSON: one row per country and item, with statuses and sources."""
     from reportgen import export as exporter
+    from reportgen.config import load_config as load_settings
     from reportgen.files import write_atomic
-    from reportgen.settings import load_settings
 
     try:
         settings = load_settings()
@@ -640,7 +707,7 @@ def combine(languages: str | None, out: Path | None) -> None:
     """One PDF per language of every country the last build made, with a bookmark
     per country, in OUT/combined/ (for printing and review: untagged)."""
     from reportgen import combine as combiner
-    from reportgen.settings import load_settings
+    from reportgen.config import load_config as load_settings
 
     try:
         settings = load_settings()
@@ -694,9 +761,9 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
     """Preview one profile in the browser; it refreshes on every change of templates/, responses/, locales/."""
     import time
 
+    from reportgen.config import load_config as load_settings
     from reportgen.i18n import available_languages
     from reportgen.serve import Preview, start
-    from reportgen.settings import load_settings
 
     try:
         settings = load_settings()
@@ -759,17 +826,20 @@ def synth(countries: str, output: Path, seed: int, questionnaire_id: str) -> Non
 
 
 @dev.command()
-@click.option("--countries", default=12, show_default=True, help="Synthetic countries for the throughput runs.")
+@click.option("--countries", default=12, show_default=True,
+              help="Synthetic countries for the throughput runs with PDF (English, DOCX and PDF).")
+@click.option("--scale-countries", default=193, show_default=True,
+              help="Countries for the run at scale (English and Spanish, DOCX; 0 = skip it).")
 @click.option("--memory-countries", default=0, help="Countries for the memory run (0 = all 193).")
 @click.option("--repeats", default=3, show_default=True, type=click.IntRange(1),
               help="Runs of each whole-process measure (median and spread are reported).")
 @click.option("--out", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("docs/benchmarks.md"),
               show_default=True, help="Where to keep the latest figures (Markdown).")
-def bench(countries: int, memory_countries: int, repeats: int, output: Path) -> None:
+def bench(countries: int, scale_countries: int, memory_countries: int, repeats: int, output: Path) -> None:
     """Measure build speed, memory and the preview's edit-to-refresh; keep them in docs/benchmarks.md."""
     from reportgen.bench import run_benchmarks
 
-    report = run_benchmarks(countries, memory_countries or None, repeats)
+    report = run_benchmarks(countries, memory_countries or None, repeats, scale_countries)
     _say(report)
     output.write_text(report, encoding="utf-8")
 

@@ -10,21 +10,22 @@ named by that hash. The task returns the documents' bytes; the client writes
 them atomically and records them in the manifests, as for the local pool.
 
 Tasks are pure (same inputs, same bytes), so a task whose worker died is simply
-run again elsewhere by the scheduler. ``SOURCE_DATE_EPOCH`` is resolved once on
-the client and set on the worker around each task: WeasyPrint's font subsetting
-reads it from the environment, which is why workers must run one thread each.
+run again elsewhere by the scheduler. The build date (``SOURCE_DATE_EPOCH``) is
+resolved once on the client, into the configuration each task carries: keys and
+bytes use the same date and no worker's environment is changed. A task does
+change its worker's current folder (a project's own editions are looked up in
+./questionnaires/), which is why workers must run one thread each.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,35 +114,17 @@ class RemoteResult:
     data: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
-@contextlib.contextmanager
-def _build_date(epoch: int | None) -> Iterator[None]:
-    """The client's SOURCE_DATE_EPOCH in this (single-threaded) worker while a task runs."""
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-
-
-def run_remote(task: Task, responses: bytes, bundle: Bundle, options: BuildOptions, epoch: int | None) -> RemoteResult:
+def run_remote(task: Task, responses: bytes, bundle: Bundle, options: BuildOptions) -> RemoteResult:
     """Build one task from the bytes sent with it; paths in messages are the client's."""
     from reportgen.build import TaskResult, _peak_rss_mb, render_outputs
 
     root = unpack(bundle)
-    local = replace(options, templates=root / "templates", locales=root / "locales",
-                    reference_docx=root / "reference.docx" if options.reference_docx else None)
+    local = options.model_copy(update={"templates": root / "templates", "locales": root / "locales",
+                                       "reference_docx": root / "reference.docx" if options.reference_docx else None})
     remote = RemoteResult(TaskResult(task))
     # In the bundle's folder: a project's own editions are looked up in ./questionnaires/
     # (workers run one thread, so changing the folder for the task is safe).
-    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, _build_date(epoch), \
-            contextlib.chdir(root):
+    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, contextlib.chdir(root):
         path = Path(folder) / task.responses.name
         path.write_bytes(responses)
         try:
@@ -172,8 +155,8 @@ def _client_paths(result: TaskResult, paths: dict[str, str]) -> None:
 
 
 def check_workers(client: Client) -> None:
-    """Refuse workers with more than one thread: a task sets the process's
-    SOURCE_DATE_EPOCH while it renders."""
+    """Refuse workers with more than one thread: a task changes the process's
+    current folder while it renders."""
     threads = client.nthreads()
     crowded = sorted(address for address, count in threads.items() if count > 1)
     if crowded:
@@ -181,7 +164,7 @@ def check_workers(client: Client) -> None:
                           "--nthreads 1 (use --nworkers for more processes)")
 
 
-def results(tasks: list[Task], options: BuildOptions, client: Client, epoch: int | None) -> Iterable[TaskResult]:
+def results(tasks: list[Task], options: BuildOptions, client: Client) -> Iterable[TaskResult]:
     """Run ``tasks`` on the cluster; write each output here, as it arrives."""
     from distributed import as_completed
 
@@ -191,27 +174,31 @@ def results(tasks: list[Task], options: BuildOptions, client: Client, epoch: int
         return
     check_workers(client)
     bundles: dict[str, Any] = {}
-    futures = []
+    pending: dict[Any, Task] = {}
     for task in tasks:
         if task.lang not in bundles:
             bundle = make_bundle(options, task.lang)
             # A task holding the bundle (not scattered data): a worker that dies
             # with the only copy does not lose it, the scheduler recomputes it.
             bundles[task.lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
-        futures.append(client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
-                                     options, epoch, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}"))
-    by_future = dict(zip(futures, tasks, strict=True))
+        future = client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
+                               options, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}")
+        pending[future] = task
     try:
-        for future in as_completed(futures):
-            task = by_future[future]
+        for future in as_completed(list(pending)):
+            task = pending.pop(future)
             try:
                 remote: RemoteResult = future.result()
             except Exception as exc:  # KilledWorker after repeated deaths, a lost scheduler
                 yield TaskResult(task, error=f"Dask task failed: {type(exc).__name__}: {exc}")
                 continue
+            finally:
+                # The documents' bytes leave the worker's memory once here: holding
+                # every future to the end kept a whole batch's outputs on the workers.
+                future.release()
             yield _write(remote, options)
     finally:
-        for future in futures:
+        for future in pending:
             future.cancel()
         for bundle in bundles.values():
             bundle.cancel()

@@ -22,10 +22,10 @@ from typing import Any
 import pikepdf
 from pikepdf import Name, OutlineItem
 
+from reportgen.config import source_date_epoch
 from reportgen.countries import un_name
 from reportgen.errors import ReportgenError
 from reportgen.files import write_atomic
-from reportgen.settings import source_date_epoch
 
 COMBINED_FOLDER = "combined"
 

@@ -1,7 +1,8 @@
 """Markdown (as narrated from the templates) -> document model blocks.
 
 markdown-it-py in CommonMark mode with raw HTML off, GFM tables, block
-attributes (``{.title}`` gives a paragraph its role, ``{caption="..."
+quotes, nested lists, block attributes (``{#id .class key=value}`` become a
+node's :class:`model.Attr`; ``{.title}`` gives a paragraph its role, ``{caption="..."
 widths="1 2"}`` a table its caption, ``{.figure src="html/x.png" alt="..."}``
 makes the paragraph an image from templates/ with the paragraph as caption) and one inline rule of ours: the
 citation call ``[@source-id, locator]``. Links keep http, https and mailto
@@ -11,6 +12,7 @@ only; any other link becomes its text.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -59,7 +61,8 @@ def parse(text: str) -> list[m.Block]:
 
 
 class _Blocks:
-    """Walks the flat token stream and builds blocks."""
+    """Walks the flat token stream and builds blocks, nested ones (list items,
+    block quotes) by reading up to their closing token."""
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
@@ -70,10 +73,14 @@ class _Blocks:
         self.pos += 1
         return token
 
-    def read(self) -> list[m.Block]:
+    def read(self, close: str | None = None) -> list[m.Block]:
+        """Blocks up to the token ``close`` (consumed), or to the end."""
         blocks: list[m.Block] = []
         while self.pos < len(self.tokens):
-            block = self.block(self.next())
+            token = self.next()
+            if token.type == close:
+                break
+            block = self.block(token)
             if block is not None:
                 blocks.append(block)
         return blocks
@@ -83,16 +90,18 @@ class _Blocks:
             level = int(token.tag[1])
             children = inlines(self.next())
             self.next()  # heading_close
-            return m.Heading(level, children, str(token.attrs.get("id", "")))
+            return m.Heading(level, children, attributes(token))
         if token.type == "paragraph_open":
             children = inlines(self.next())
             self.next()
             return self.paragraph(token, children)
         if token.type in ("bullet_list_open", "ordered_list_open"):
-            listed = self.bullet_list(token.type.replace("_open", "_close"))
+            listed = self.bullet_list(token.type.replace("_open", "_close"), attributes(token, {"start"}))
             if token.type == "ordered_list_open":
                 listed.ordered, listed.start = True, int(token.attrs.get("start", 1) or 1)
             return listed
+        if token.type == "blockquote_open":
+            return m.BlockQuote(self.read("blockquote_close"), attributes(token))
         if token.type == "table_open":
             return self.table(token)
         if token.type in ("hr", "code_block", "fence", "html_block"):
@@ -107,30 +116,24 @@ class _Blocks:
         if role in ("sources-list", "further-sources-list"):
             return m.SourceList([], numbered=role == "sources-list")
         if role == "figure":  # {.figure src="html/chart.png" alt="..."} then the caption
-            return m.Figure(str(token.attrs.get("src", "")), str(token.attrs.get("alt", "")), children)
+            attr = attributes(token, {"src", "alt"})
+            attr.classes.remove("figure")
+            return m.Figure(str(token.attrs.get("src", "")), str(token.attrs.get("alt", "")), children, attr=attr)
         return m.Paragraph(children, role if role in ROLES else None)
 
-    def bullet_list(self, close: str) -> m.BulletList:
-        items: list[list[m.Inline]] = []
-        depth = 0
+    def bullet_list(self, close: str, attr: m.Attr) -> m.BulletList:
+        """Each item's blocks: its paragraphs (hidden ones in a tight list) and nested lists."""
+        items: list[list[m.Block]] = []
         while True:
             token = self.next()
-            if token.type == close and depth == 0:
-                return m.BulletList(items)
-            if token.type in ("bullet_list_open", "ordered_list_open"):
-                depth += 1
-            elif token.type in ("bullet_list_close", "ordered_list_close"):
-                depth -= 1
-            elif token.type == "list_item_open" and depth == 0:
-                items.append([])
-            elif token.type == "inline":
-                if items[-1]:
-                    items[-1].append(m.LineBreak())
-                items[-1].extend(inlines(token))
+            if token.type == close:
+                return m.BulletList(items, attr=attr)
+            if token.type == "list_item_open":
+                items.append(self.read("list_item_close"))
 
     def table(self, open_token: Token) -> m.Table:
-        header: list[list[m.Inline]] = []
-        rows: list[list[list[m.Inline]]] = []
+        header: list[list[m.Block]] = []
+        rows: list[list[list[m.Block]]] = []
         in_head = False
         while True:
             token = self.next()
@@ -143,10 +146,20 @@ class _Blocks:
             elif token.type == "tr_open" and not in_head:
                 rows.append([])
             elif token.type == "inline":
-                (header if in_head else rows[-1]).append(inlines(token))
+                # GFM cells hold one line of inline text: one paragraph each
+                (header if in_head else rows[-1]).append([m.Paragraph(inlines(token))])
         caption = str(open_token.attrs.get("caption", ""))
         widths = _widths(str(open_token.attrs.get("widths", "")), len(header) or len(rows[0] if rows else []))
-        return m.Table(header, rows, parse_inline(caption) if caption else [], widths)
+        return m.Table(header, rows, parse_inline(caption) if caption else [], widths,
+                       attributes(open_token, {"caption", "widths"}))
+
+
+def attributes(token: Token, used: Collection[str] = ()) -> m.Attr:
+    """The ``{#id .class key=value}`` attributes of a block token, without
+    those its node keeps in fields of its own (``used``)."""
+    attrs = {key: str(value) for key, value in token.attrs.items()}
+    values = {key: value for key, value in attrs.items() if key not in {"id", "class", *used}}
+    return m.Attr(attrs.get("id", ""), attrs.get("class", "").split(), values)
 
 
 def _widths(text: str, columns: int) -> list[float]:

@@ -1,15 +1,17 @@
 """The format-neutral document model every writer walks.
 
 A profile is narrated into Markdown, parsed into these nodes (``markup.py``),
-its citations are numbered once (``citations.py``), and then each writer
-(DOCX, HTML, PDF) renders the same tree. Nodes are plain dataclasses so that a
+completed once by the ordered transforms of ``transforms.py`` (citation
+numbers, reference markers, sources lists, source-entry text, heading ids and
+section titles), and then each writer (DOCX, HTML, PDF) renders the same tree
+and computes none of these itself. Nodes are plain dataclasses so that a
 test can build a document by hand and ``dump()`` gives a readable text form
 for golden comparisons.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -105,7 +107,7 @@ class Citation:
     """A citation call ``[@source-id, locator]`` as a template wrote it.
 
     ``number`` (the source's number in the sources list) is filled in by
-    ``citations.number_citations``, which also groups adjacent calls into one
+    ``transforms.number_citations``; ``transforms.make_references`` groups adjacent calls into one
     :class:`Reference`; writers render references, never bare calls.
     """
 
@@ -148,10 +150,42 @@ Inline = Text | Strong | Emph | Code | LineBreak | Link | Span | Citation | Refe
 
 
 @dataclass
+class Attr:
+    """Attributes a template gives a block (``{#id .class key=value}``), as in
+    pandoc's model: an identifier, classes and key-value pairs."""
+
+    id: str = ""
+    classes: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = ([f"#{self.id}"] if self.id else []) + [f".{c}" for c in self.classes]
+        parts.extend(f"{key}={value!r}" for key, value in sorted(self.values.items()))
+        return "{" + " ".join(parts) + "}" if parts else ""
+
+
+@dataclass
 class Heading:
+    """A heading; ``attr.id`` (unique, stable) and ``section_title`` (the
+    title of the part it belongs to, for running heads) are set by
+    ``transforms.py`` unless a template gave the id."""
+
     level: int  # 1..3
     children: list[Inline]
-    id: str = ""
+    attr: Attr = field(default_factory=Attr)
+    section_title: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.attr, str):  # Heading(1, [...], "id") in hand-built documents
+            self.attr = Attr(self.attr)
+
+    @property
+    def id(self) -> str:
+        return self.attr.id
+
+    @id.setter
+    def id(self, value: str) -> None:
+        self.attr.id = value
 
 
 @dataclass
@@ -163,22 +197,50 @@ class Paragraph:
     role: str | None = None
 
 
+def _as_blocks(content: list[Block] | list[Inline]) -> list[Block]:
+    """Blocks as they are; a run of inlines (a hand-built list item or cell) as one paragraph."""
+    if content and not all(isinstance(node, BLOCK_TYPES) for node in content):
+        return [Paragraph(list(content))]  # type: ignore[arg-type]
+    return list(content)  # type: ignore[arg-type]
+
+
 @dataclass
 class BulletList:
-    """A list; ``ordered`` ones ("1. ...") are numbered from ``start``."""
+    """A list; ``ordered`` ones ("1. ...") are numbered from ``start``. Each
+    item holds blocks: its paragraphs and the lists nested in it."""
 
-    items: list[list[Inline]]
+    items: list[list[Block]]
     ordered: bool = False
     start: int = 1
+    attr: Attr = field(default_factory=Attr)
+
+    def __post_init__(self) -> None:
+        self.items = [_as_blocks(item) for item in self.items]
+
+
+@dataclass
+class BlockQuote:
+    """A quotation set off from the text (Markdown's ``>``)."""
+
+    blocks: list[Block]
+    attr: Attr = field(default_factory=Attr)
 
 
 @dataclass
 class Table:
-    header: list[list[Inline]]
-    rows: list[list[list[Inline]]]
+    """A table whose cells hold blocks (a paragraph, or paragraphs and lists);
+    the first cell of each row names it (a row header)."""
+
+    header: list[list[Block]]
+    rows: list[list[list[Block]]]
     caption: list[Inline] = field(default_factory=list)
     # Relative column widths (any positive numbers); empty means equal.
     widths: list[float] = field(default_factory=list)
+    attr: Attr = field(default_factory=Attr)
+
+    def __post_init__(self) -> None:
+        self.header = [_as_blocks(cell) for cell in self.header]
+        self.rows = [[_as_blocks(cell) for cell in row] for row in self.rows]
 
 
 @dataclass
@@ -210,6 +272,7 @@ class Figure:
     alt: str
     caption: list[Inline] = field(default_factory=list)
     chart: Chart | None = None
+    attr: Attr = field(default_factory=Attr)
 
 
 @dataclass
@@ -228,8 +291,8 @@ class SourceEntry:
     domain: str
     items: list[int]  # questionnaire items whose answers give this source
     accessed: date | None = None  # the date of the answer
-    # "Items: Q34, Q56", in the document's language (made once by the
-    # narrative so every writer prints the same words).
+    # "Items: Q34, Q56.", in the document's language, ending as a sentence
+    # (made once by transforms.py so every writer prints the same words).
     details: str = ""
     # The address as printed: no scheme, text fragment or long query
     # (urls.display); the link always keeps the full ``url``.
@@ -237,6 +300,11 @@ class SourceEntry:
     # The title's language when it is not the document's (a title quoted as
     # the Government gave it, in Spanish): writers mark it like a Span.
     lang: str = ""
+    # What writers print, made by transforms.py: the title ending as a
+    # sentence of its language, and what follows the address (a full stop,
+    # none after an ellipsis).
+    cite: str = ""
+    end: str = ""
 
 
 @dataclass
@@ -247,7 +315,8 @@ class SourceList:
     numbered: bool = True
 
 
-Block = Heading | Paragraph | BulletList | Table | Figure | Contents | SourceList
+Block = Heading | Paragraph | BulletList | BlockQuote | Table | Figure | Contents | SourceList
+BLOCK_TYPES = (Heading, Paragraph, BulletList, BlockQuote, Table, Figure, Contents, SourceList)
 
 
 @dataclass
@@ -293,7 +362,12 @@ class Document:
     sources: list[SourceEntry] = field(default_factory=list)  # filled by numbering
 
     def blocks(self) -> list[Block]:
+        """The sections' top-level blocks (not those inside lists, quotes and tables)."""
         return [block for section in self.sections for block in section.blocks]
+
+    def all_blocks(self) -> list[Block]:
+        """Every block, nested ones too, in reading order."""
+        return [inner for block in self.blocks() for inner in walk_blocks(block)]
 
 
 # --- helpers ----------------------------------------------------------------
@@ -312,6 +386,11 @@ def plain_text(inlines: list[Inline]) -> str:
     return "".join(parts)
 
 
+def blocks_text(blocks: list[Block]) -> str:
+    """The plain text of blocks (a table cell, a list item): their runs joined by spaces."""
+    return " ".join(plain_text(run).strip() for block in blocks for run in block_inlines(block)).strip()
+
+
 def walk_inlines(inlines: list[Inline]):
     """Yield every inline node, depth first, in reading order."""
     for node in inlines:
@@ -320,20 +399,35 @@ def walk_inlines(inlines: list[Inline]):
             yield from walk_inlines(node.children)
 
 
+def child_blocks(block: Block) -> list[Block]:
+    """The blocks directly inside a block (list items, a quote, table cells)."""
+    if isinstance(block, BulletList):
+        return [inner for item in block.items for inner in item]
+    if isinstance(block, BlockQuote):
+        return list(block.blocks)
+    if isinstance(block, Table):
+        return [inner for row in [block.header, *block.rows] for cell in row for inner in cell]
+    return []
+
+
+def walk_blocks(block: Block) -> Iterator[Block]:
+    """The block and every block nested in it, depth first, in reading order."""
+    yield block
+    for inner in child_blocks(block):
+        yield from walk_blocks(inner)
+
+
 def block_inlines(block: Block) -> list[list[Inline]]:
-    """The inline runs of a block, in reading order."""
+    """The inline runs of a block and of the blocks nested in it, in reading
+    order (a table's caption before its cells)."""
     if isinstance(block, (Heading, Paragraph)):
         return [block.children]
-    if isinstance(block, BulletList):
-        return list(block.items)
-    if isinstance(block, Table):
-        runs = [block.caption, *block.header]
-        for row in block.rows:
-            runs.extend(row)
-        return runs
     if isinstance(block, Figure):
         return [block.caption]
-    return []
+    runs = [block.caption] if isinstance(block, Table) else []
+    for inner in child_blocks(block):
+        runs.extend(block_inlines(inner))
+    return runs
 
 
 def citations(document: Document) -> list[Citation]:
@@ -405,24 +499,53 @@ def _dump_inlines(inlines: list[Inline]) -> str:
     return "".join(out)
 
 
+def _attr(attr: Attr) -> str:
+    return f" {attr}" if str(attr) else ""
+
+
+def _dump_cell(cell: list[Block]) -> str:
+    """A table cell on one line: its blocks' lines joined by " / "."""
+    lines = [line for block in cell for line in _dump_block(block)]
+    if len(cell) == 1 and isinstance(cell[0], Paragraph) and not cell[0].role:
+        return _dump_inlines(cell[0].children)  # the usual cell: its text only
+    return " / ".join(line.strip() for line in lines)
+
+
+def _dump_item(marker: str, item: list[Block]) -> list[str]:
+    """A list item: the marker before its first line, the rest indented under it."""
+    lines: list[str] = []
+    for block in item:
+        if isinstance(block, Paragraph) and not block.role:
+            lines.append(_dump_inlines(block.children))
+        else:
+            lines.extend(_dump_block(block))
+    if not lines:
+        return [marker.rstrip()]
+    return [marker + lines[0]] + ["  " + line for line in lines[1:]]
+
+
 def _dump_block(block: Block) -> list[str]:
     if isinstance(block, Heading):
-        return [f"H{block.level} #{block.id} {_dump_inlines(block.children)}"]
+        extra = _attr(Attr("", block.attr.classes, block.attr.values))
+        return [f"H{block.level} #{block.id}{extra} {_dump_inlines(block.children)}"]
     if isinstance(block, Paragraph):
         role = f"({block.role}) " if block.role else ""
         return [f"P {role}{_dump_inlines(block.children)}"]
     if isinstance(block, BulletList):
-        if block.ordered:
-            return [f"{n}. {_dump_inlines(item)}" for n, item in enumerate(block.items, start=block.start)]
-        return [f"- {_dump_inlines(item)}" for item in block.items]
+        lines = [f"LIST{_attr(block.attr)}"] if str(block.attr) else []
+        for number, item in enumerate(block.items, start=block.start):
+            lines.extend(_dump_item(f"{number}. " if block.ordered else "- ", item))
+        return lines
+    if isinstance(block, BlockQuote):
+        return [f"QUOTE{_attr(block.attr)}"] + ["> " + line for inner in block.blocks for line in _dump_block(inner)]
     if isinstance(block, Table):
-        lines = [f"TABLE {_dump_inlines(block.caption)}"]
-        lines.append("  | " + " | ".join(_dump_inlines(c) for c in block.header) + " |")
-        lines.extend("  | " + " | ".join(_dump_inlines(c) for c in row) + " |" for row in block.rows)
+        lines = [f"TABLE{_attr(block.attr)} {_dump_inlines(block.caption)}"]
+        lines.append("  | " + " | ".join(_dump_cell(c) for c in block.header) + " |")
+        lines.extend("  | " + " | ".join(_dump_cell(c) for c in row) + " |" for row in block.rows)
         return lines
     if isinstance(block, Figure):
         src = f"chart:{block.chart.name}" if block.chart else block.src
-        return [f"FIGURE {src} alt={block.alt!r} {_dump_inlines(block.caption)}"]
+        return [f"FIGURE{_attr(block.attr)} {src} alt={block.alt!r} {_dump_inlines(block.caption)}"]
     if isinstance(block, Contents):
         return [f"CONTENTS {block.title}"]
     if isinstance(block, SourceList):
@@ -432,6 +555,8 @@ def _dump_block(block: Block) -> list[str]:
             lang = f" {{lang={e.lang}}}" if e.lang else ""
             # every field a writer prints (display, details) or links by (id), so a golden shows them
             lines.append(f"  [{e.number}] {e.title}{lang} <{e.url}> id={e.id} display={e.display!r} "
-                         f"details={e.details!r} items={e.items} accessed={e.accessed}")
+                         f"items={e.items} accessed={e.accessed}")
+            if e.details:
+                lines.append(f"      {e.details}")
         return lines
     raise TypeError(f"unknown block {block!r}")

@@ -4,8 +4,9 @@ The assembly: the parts of ``templates/sections/profile.yaml`` are rendered
 (Markdown + Jinja2) in the sandbox of ``environment.py``, which sees the
 answers through ``views.py`` and escapes what it interpolates with the rules
 of ``escaping.py``; the Markdown is parsed into model blocks (``markup.py``),
-citations are numbered once (``citations.py``), and the result goes to the
-writers. A part whose sentences lack translations falls back to English here.
+completed once by the transforms (``transforms.py``: citation numbers, sources
+lists, heading ids ...), and the result goes to the writers. A part whose
+sentences lack translations falls back to English here.
 """
 
 from __future__ import annotations
@@ -14,42 +15,53 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import jinja2
 import yaml
 from jinja2.sandbox import SandboxedEnvironment
 
-from reportgen import housestyle, markup, templatecheck, templating
+from reportgen import markup, templatecheck, templating, transforms
 from reportgen import model as m
-from reportgen.citations import SourceRegistry, number_citations
+from reportgen.citations import SourceRegistry
+from reportgen.citations import entry as source_entry
 from reportgen.environment import make_environment
 from reportgen.errors import Problem, ReportgenError, TemplateError
 from reportgen.i18n import SOURCE_LANG, Locale
 from reportgen.labels import LABELS, QUESTIONNAIRE_DOMAIN
-from reportgen.limits import Limits
-from reportgen.policy import Policy
 from reportgen.questionnaire import Questionnaire
 from reportgen.responses import Responses
 from reportgen.views import ProfileView, document_date, page_locator
-from reportgen.writers import TEMPLATES
+
+if TYPE_CHECKING:
+    from reportgen.limits import Limits
+    from reportgen.policy import Policy
 
 
-@dataclass(frozen=True)
-class Options:
-    templates: Path = TEMPLATES
-    status: str = "draft"  # draft | final
-    organisation: str = "United Nations Department of Economic and Social Affairs"
-    edition: str | None = None  # None: the questionnaire's edition
-    disclaimer: str | None = None  # the imprint's; None: DISCLAIMER, translated
-    copyright: str | None = None  # None: COPYRIGHT, translated
-    annex: bool = False
-    internal: bool = False
-    strict: bool = False
-    limits: Limits = field(default_factory=Limits)  # template_seconds, template_chars
+class NarrativeConfig(Protocol):
+    """What the narrative reads of the run's configuration (read-only):
+    :class:`reportgen.config.Config` is one; typed here without importing it."""
 
     @property
-    def policy(self) -> Policy:
-        return Policy.of(self.status, self.strict, self.internal)
+    def templates(self) -> Path: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def edition(self) -> str | None: ...  # None: the questionnaire's edition
+    @property
+    def disclaimer(self) -> str | None: ...  # the imprint's; None: DISCLAIMER, translated
+    @property
+    def copyright(self) -> str | None: ...  # None: COPYRIGHT, translated
+    @property
+    def annex(self) -> bool: ...
+    @property
+    def internal(self) -> bool: ...
+    @property
+    def limits(self) -> Limits: ...  # template_seconds, template_chars
+    @property
+    def source_date_epoch(self) -> int | None: ...  # the build date, resolved once
+    @property
+    def policy(self) -> Policy: ...  # status, --strict, --internal
 
 
 @dataclass
@@ -79,8 +91,13 @@ def read_parts(templates: Path) -> list[Part]:
 
 
 def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
-                   options: Options = Options()) -> Result:
-    """Narrate, parse and number one profile in one language."""
+                   options: NarrativeConfig | None = None) -> Result:
+    """Narrate, parse and number one profile in one language (``options``:
+    the run's :class:`reportgen.config.Config`; None: the defaults)."""
+    if options is None:
+        from reportgen.config import Config
+
+        options = Config()
     options.policy.require_consent(responses.country, responses.consents)
     registry = SourceRegistry(responses)
     profile = ProfileView(responses, catalog, locale, registry, options)
@@ -96,14 +113,12 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
                 for part, text in zip(parts, texts, strict=True)]
     _place_charts(sections, profile.charts)
     meta_locale = Locale(SOURCE_LANG, locale.locales_dir) if labels_in_english else locale
-    document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections)
-    number_citations(document, registry, responses.submitted, profile.source_title,
-                     lambda locator: page_locator(locator, locale), locale.lang)
-    for entry in document.sources:
-        entry.lang = profile._entry_lang(registry.get(entry.id))
-    for entry in document.sources:
-        entry.details = _source_details(entry, labels, housestyle.enumeration_comma(locale.lang))
-    housestyle.apply(document)
+    # Every source that may be cited, in the answers' order; the transforms
+    # number them, make the markers, fill the lists and set the house style.
+    sources = [source_entry(source, responses.submitted, profile.source_title(source), profile._entry_lang(source))
+               for source in registry.sources.values()]
+    document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections, sources)
+    transforms.apply(document, transforms.Context(pages=lambda locator: page_locator(locator, locale)))
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
 
@@ -114,7 +129,7 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
 UNIT_KINDS = ("cover",)
 
 
-def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, options: Options,
+def _english_units(parts: list[Part], texts: list[str | None], locale: Locale, options: NarrativeConfig,
                    profile: ProfileView) -> set[str]:
     """Re-render in English the unit parts (the cover) that have an untranslated
     template word; returns their ids (their blocks are tagged English)."""
@@ -176,13 +191,19 @@ def _render_parts(env: SandboxedEnvironment, parts: list[Part], profile: Profile
     return texts
 
 
+def _default_limits() -> Limits:
+    from reportgen.limits import Limits  # here: typing the narrative needs no pydantic
+
+    return Limits()
+
+
 def _render_part(env: SandboxedEnvironment, part: Part, profile: ProfileView, limits: Limits) -> str | None:
     """The part's Markdown, or None for a part without a template (contents).
     Any failure becomes a TemplateError at the template line that caused it."""
     if part.template is None:
         return None
     templates = profile._options.templates
-    limits = env.limits if isinstance(env, templating.LimitedSandbox) else Limits()
+    limits = env.limits if isinstance(env, templating.LimitedSandbox) else _default_limits()
     try:
         return templating.render(env.get_template(part.template), {"p": profile, "labels": LABELS}, limits)
     except templating.LimitExceeded as exc:
@@ -222,7 +243,6 @@ def _to_section(part: Part, text: str | None, labels: dict[str, str], lang: str 
     if text is None:
         return m.Section(part.id, part.kind, [m.Contents(labels["contents"])])
     blocks = markup.parse(text)
-    _assign_heading_ids(part.id, blocks)
     if lang:
         for block in blocks:
             _tag(block, lang)
@@ -245,32 +265,13 @@ def _tag(block: m.Block, lang: str) -> None:
     if isinstance(block, (m.Heading, m.Paragraph, m.Figure)):
         attr = "caption" if isinstance(block, m.Figure) else "children"
         setattr(block, attr, [m.Span(lang, getattr(block, attr))])
-    elif isinstance(block, m.BulletList):
-        block.items = [[m.Span(lang, item)] for item in block.items]
     elif isinstance(block, m.Table):
         block.caption = [m.Span(lang, block.caption)] if block.caption else []
-        block.header = [[m.Span(lang, cell)] for cell in block.header]
-        block.rows = [[[m.Span(lang, cell)] for cell in row] for row in block.rows]
+    for inner in m.child_blocks(block):  # list items, quotes and table cells
+        _tag(inner, lang)
 
 
-def _source_details(entry: m.SourceEntry, labels: dict[str, str], comma: str = ", ") -> str:
-    """ "Items: Q34, Q56" ("Preguntas: P34, P56"): which answers give the source.
-    The date of the response is said once, above the list, to keep entries short."""
-    if not entry.items:
-        return ""
-    prefix = labels["item_prefix"]
-    return f"{labels['items']}: " + comma.join(f"{prefix}{item}" for item in entry.items)
-
-
-def _assign_heading_ids(section_id: str, blocks: list[m.Block]) -> None:
-    first = True
-    for index, block in enumerate(blocks):
-        if isinstance(block, m.Heading) and not block.id:
-            block.id = section_id if first else f"{section_id}-{index}"
-            first = False
-
-
-def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: Options,
+def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str, str], options: NarrativeConfig,
           edition: str) -> m.Meta:
     """The document's metadata; ``words`` names the country in the language of
     the fixed labels (English when they fell back), ``locale`` is the document's."""
@@ -287,14 +288,14 @@ def _meta(responses: Responses, locale: Locale, words: Locale, labels: dict[str,
         keywords=[country, labels["keyword_egov"], labels["keyword_survey"], edition],
         edition=edition,
         status=labels[options.policy.status],
-        date=document_date(responses),
+        date=document_date(responses, options.source_date_epoch),
         internal=options.internal,
         internal_label=labels["not_for_publication"],
         labels=labels,
     )
 
 
-def _warnings(profile: ProfileView, locale: Locale, options: Options) -> list[str]:
+def _warnings(profile: ProfileView, locale: Locale, options: NarrativeConfig) -> list[str]:
     """A summary per kind, then one warning per missing string at its catalog entry."""
     warnings: list[str] = []
     template_missing = {(miss.msgid, miss.context) for miss in locale.missing

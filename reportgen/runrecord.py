@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,8 +138,8 @@ def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: Ta
 def run_manifest(options: BuildOptions, summary: Summary, engine: str) -> dict[str, Any]:
     """What the run did, as data (see the module's docstring)."""
     documents = _documents(summary, options)
-    settings = {k: str(v) for k, v in asdict(options).items()
-                if k in ("organisation", "edition", "annex", "internal", "strict", "force")}
+    settings = {k: str(getattr(options, k))
+                for k in ("annex", "edition", "force", "internal", "organisation", "strict")}
     return {
         "reportgen": __version__,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -148,7 +147,7 @@ def run_manifest(options: BuildOptions, summary: Summary, engine: str) -> dict[s
         "pdf_variant": options.pdf_variant or "none",
         "languages": list(options.languages),
         "formats": list(options.formats),
-        "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH") or None,
+        "source_date_epoch": None if options.source_date_epoch is None else str(options.source_date_epoch),
         "engine": engine,
         "settings": settings,
         "seconds": round(summary.seconds, 3),

@@ -22,10 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.errors import ReportgenError
 from reportgen.paths import LOCALES
 from reportgen.project import Overlay
-from reportgen.writers import TEMPLATES, WriterOptions
+from reportgen.writers import TEMPLATES
 
 KEEPALIVE_SECONDS = 15.0
 EMPTY_PAGE = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>reportgen</title></head><body></body></html>"
@@ -93,7 +94,7 @@ class Preview:
     def _build(self) -> tuple[m.Document, bytes]:
         from reportgen import questionnaire
         from reportgen.i18n import Locale
-        from reportgen.narrative import Options, build_document
+        from reportgen.narrative import build_document
         from reportgen.responses import load_responses
         from reportgen.writers.html import write_html
 
@@ -101,9 +102,9 @@ class Preview:
         catalog = questionnaire.load(responses.questionnaire)
         locale = Locale(self.lang, self.locales, country=responses.country)
         # Without consent to publish the preview still shows, marked "Not for publication".
-        options = Options(templates=self.templates, internal=not responses.consents)
+        options = Config(templates=self.templates, internal=not responses.consents)
         result = build_document(responses, catalog, locale, options)
-        return result.document, write_html(result.document, WriterOptions(templates=self.templates))
+        return result.document, write_html(result.document, options)
 
     def _publish(self, error: str | None = None, document: m.Document | None = None, page: bytes = b"") -> None:
         with self.changed:
@@ -131,7 +132,7 @@ class Preview:
             document = self.document
         if document is None:
             raise ReportgenError(self.state.error or "no document yet")
-        return write_pdf(document, WriterOptions(templates=self.templates, pdf_variant=None))
+        return write_pdf(document, Config(templates=self.templates, pdf_variant=None))
 
     def states(self, stop: threading.Event, timeout: float = KEEPALIVE_SECONDS) -> Iterator[State | None]:
         """Each new state as it comes; None every ``timeout`` seconds (a keep-alive)."""

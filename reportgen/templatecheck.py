@@ -266,10 +266,11 @@ def check_templates(templates: Path, responses: list[Path] | None = None,
     for each responses file (a synthetic country answering everything when
     none is given) in each language. One problem per part and language at
     most from rendering (a template stops at its first runtime error)."""
+    from reportgen.config import Config
     from reportgen.environment import make_environment
     from reportgen.errors import TemplateError
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
 
     problems = static_problems(make_environment(templates, Locale("en")), templates)
     if problems:
@@ -277,7 +278,7 @@ def check_templates(templates: Path, responses: list[Path] | None = None,
     seen: set[str] = set()
     for answers in _sample_responses(responses):
         for lang in languages:
-            options = Options(templates=templates, annex=True, internal=True)
+            options = Config(templates=templates, annex=True, internal=True)
             try:
                 build_document(answers, _questionnaire(answers), Locale(lang, country=answers.country), options)
             except TemplateError as exc:

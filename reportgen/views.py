@@ -31,10 +31,9 @@ from reportgen.labels import (
 from reportgen.prose import collapse_spaces, join_sentences, joins_without_space, prose_paragraphs, sentences
 from reportgen.questionnaire import Kind, Localized, Questionnaire
 from reportgen.responses import SUMMARY_CHARS, Answer, Responses
-from reportgen.settings import source_date_epoch
 
 if TYPE_CHECKING:
-    from reportgen.narrative import Options
+    from reportgen.narrative import NarrativeConfig
 
 BRIEF_CHARS = 220  # the concise body shows an answer's first whole sentences up to about this
 
@@ -255,7 +254,7 @@ class ProfileView:
     """The whole profile as templates use it: ``p.q(62).budget``, ``p.country``."""
 
     def __init__(self, responses: Responses, catalog: Questionnaire, locale: Locale,
-                 registry: SourceRegistry, options: Options):
+                 registry: SourceRegistry, options: NarrativeConfig):
         # Private: the sandbox refuses "_" attributes, so templates cannot
         # reach the respondent, the file system (Path objects) or the options.
         self._responses = responses
@@ -306,7 +305,7 @@ class ProfileView:
     @property
     def built(self) -> date:
         """The date of this build: SOURCE_DATE_EPOCH, else today (for the imprint)."""
-        return build_date()
+        return build_date(self._options.source_date_epoch)
 
     @property
     def disclaimer(self) -> str:
@@ -591,14 +590,13 @@ def page_locator(locator: str, locale: Locale) -> str:
 
 
 
-def document_date(responses: Responses) -> date:
-    """The answers' date, else SOURCE_DATE_EPOCH, else today (not reproducible)."""
-    return responses.submitted or build_date()
+def document_date(responses: Responses, epoch: int | None) -> date:
+    """The answers' date, else the build date (SOURCE_DATE_EPOCH), else today (not reproducible)."""
+    return responses.submitted or build_date(epoch)
 
 
-def build_date() -> date:
-    """SOURCE_DATE_EPOCH's date, else today (not reproducible)."""
-    epoch = source_date_epoch()
+def build_date(epoch: int | None) -> date:
+    """The build date (SOURCE_DATE_EPOCH, resolved once in the configuration), else today (not reproducible)."""
     if epoch is not None:
         return datetime.fromtimestamp(epoch, UTC).date()
     return datetime.now(UTC).date()

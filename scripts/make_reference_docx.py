@@ -220,6 +220,13 @@ def text_styles(document: DocxDocument) -> None:
     numbered.paragraph_format.left_indent = Twips(357)
     numbered.paragraph_format.first_line_indent = Twips(-357)
     numbered.paragraph_format.tab_stops.add_tab_stop(Twips(357))
+    # A block quote: set off by its indent and a rule at its start side (which
+    # mirrors in right-to-left text), not by italics (Arabic and Chinese have none).
+    quote = style(document, "Quote", P, "Body Text", quick=True)
+    font(quote, color=GREY)
+    quote.paragraph_format.left_indent = Twips(567)
+    quote.paragraph_format.right_indent = Twips(567)
+    oxml.set_paragraph_border(quote, "left", 12, UN_BLUE, 8)
     note = style(document, "Note", P, "Body Text", quick=True)
     font(note, size=9, color=GREY, italic=True)
     caption = style(document, "Caption", P, "Normal", quick=True)

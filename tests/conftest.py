@@ -44,22 +44,23 @@ def paraguay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def paraguay_documents() -> dict[str, m.Document]:
     """The model of that build, by language (the same date, so the same text)."""
+    from reportgen.config import Config
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.questionnaire import load
     from reportgen.responses import load_responses
 
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Config()).document
                 for lang in PARAGUAY_LANGS}
 
 
 @pytest.fixture(scope="session")
 def paraguay_html(paraguay_documents: dict[str, m.Document]) -> dict[str, bytes]:
     """The HTML of those models, by language (the build above makes DOCX and PDF only)."""
-    from reportgen.writers import WriterOptions
+    from reportgen.config import Config
     from reportgen.writers.html import write_html
 
-    return {lang: write_html(document, WriterOptions()) for lang, document in paraguay_documents.items()}
+    return {lang: write_html(document, Config()) for lang, document in paraguay_documents.items()}

@@ -158,6 +158,36 @@ def test_worker_pool_recycles_workers_without_deadlock() -> None:
     assert len(set(pids)) == 3
 
 
+POOL_PROBE = """
+import sys
+from reportgen.build import WorkerPool
+
+def loaded():  # what the worker holds before the task imports anything
+    return sorted(name for name in ("weasyprint", "docx", "reportgen.narrative") if name in sys.modules)
+
+if __name__ == "__main__":
+    with WorkerPool(1, formats=sys.argv[1].split(",")) as pool:
+        print(",".join(pool.submit(loaded).result(timeout=120)))
+"""
+
+
+@pytest.mark.parametrize(("formats", "preloaded"), [("docx,pdf", "docx,reportgen.narrative,weasyprint"),
+                                                     ("docx", "docx,reportgen.narrative")])
+def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, formats: str, preloaded: str) -> None:
+    """Workers come from a fork server that imported the writers of the build's
+    formats once, instead of each importing everything again (issue 16); a
+    DOCX-only build does not load WeasyPrint. A fresh process each, because
+    the fork server is started once per process."""
+    import subprocess
+    import sys
+
+    (tmp_path / "probe.py").write_text(POOL_PROBE, encoding="utf-8")
+    done = subprocess.run([sys.executable, "probe.py", formats], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == preloaded
+
+
 def test_building_another_format_does_not_stale_the_first(tmp_path: Path) -> None:
     builder.build([PRY], options(tmp_path, languages=("en",), formats=("docx",)))
     builder.build([PRY], options(tmp_path, languages=("en",), formats=("html",)))
@@ -166,10 +196,25 @@ def test_building_another_format_does_not_stale_the_first(tmp_path: Path) -> Non
 
 
 def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opts = options(tmp_path, languages=("en",))
-    builder.build([PRY], opts)
+    builder.build([PRY], options(tmp_path, languages=("en",)))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    assert len(builder.build([PRY], opts).built) == 1
+    later = options(tmp_path, languages=("en",))  # the build date is read when the configuration is made
+    assert later.source_date_epoch == 1800000000
+    assert len(builder.build([PRY], later).built) == 1
+
+
+def test_the_build_date_is_read_once_into_the_configuration(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Changing the environment after the configuration is made changes
+    neither the keys nor the bytes: both use the configuration's date."""
+    opts = options(tmp_path, languages=("en",), formats=("html",))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    first = builder.build([PRY], opts)
+    assert first.ok and len(first.built) == 1
+    page = Path(first.built[0].outputs["html"].path).read_text(encoding="utf-8")
+    assert "2024" in page and "2027" not in page  # 1732000000 is 2024-11-19; 1800000000 would be 2027
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert builder.build([PRY], opts).built == []
 
 
 def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:

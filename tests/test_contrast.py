@@ -15,11 +15,11 @@ import pytest
 import tinycss2
 from lxml import etree
 
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.docx import write_docx
 from tests.writers.sample import sample_document
 
-TEMPLATES = WriterOptions().templates
+TEMPLATES = Config().templates
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WHITE = "FFFFFF"
 UN_BLUE = "009EDB"
@@ -220,14 +220,14 @@ def docx_colour_failures(data: bytes) -> tuple[int, list[str]]:
 
 
 def test_docx_colours_have_enough_contrast() -> None:
-    checked, failures = docx_colour_failures(write_docx(sample_document(), WriterOptions()))
+    checked, failures = docx_colour_failures(write_docx(sample_document(), Config()))
     assert checked >= 8
     assert failures == []
 
 
 def test_docx_check_sees_a_faint_colour() -> None:
     """The check can fail: the old UN blue headings (3.0:1) are refused."""
-    data = write_docx(sample_document(), WriterOptions())
+    data = write_docx(sample_document(), Config())
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for name in source.namelist():

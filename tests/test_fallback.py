@@ -13,8 +13,9 @@ import pytest
 
 from reportgen import build as builder
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 
@@ -67,7 +68,7 @@ def model(locales: Path) -> m.Document:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         responses, _ = load_responses(PRY)
-        return build_document(responses, load("msq-2024"), Locale("pt", locales, country="PRY"), Options()).document
+        return build_document(responses, load("msq-2024"), Locale("pt", locales, country="PRY"), Config()).document
 
 
 def _words(text: str) -> set[str]:
@@ -151,7 +152,7 @@ def test_headings_are_whole(model: m.Document) -> None:
 
 def test_each_missing_string_is_warned_at_its_catalog_entry(locales: Path) -> None:
     responses, _ = load_responses(PRY)
-    result = build_document(responses, load("msq-2024"), Locale("pt", locales, country="PRY"), Options())
+    result = build_document(responses, load("msq-2024"), Locale("pt", locales, country="PRY"), Config())
     pot = str(locales / "messages.pot")
     located = [w for w in result.warnings if w.startswith(pot + ":")]
     assert located and all(re.match(re.escape(pot) + r":\d+: pt: untranslated, shown in English: ['\"]", w)

@@ -13,8 +13,9 @@ from PIL import Image
 
 from reportgen import figures
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from reportgen.writers import TEMPLATES
@@ -28,7 +29,7 @@ def charts() -> dict[str, dict[str, m.Figure]]:
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     found: dict[str, dict[str, m.Figure]] = {}
     for lang in ("en", "es"):
-        document = build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        document = build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Config()).document
         found[lang] = {b.chart.name: b for b in document.blocks() if isinstance(b, m.Figure) and b.chart}
     return found
 

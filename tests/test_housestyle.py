@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.countries import un_codes, un_name
 from reportgen.environment import filters as _filters
 from reportgen.housestyle import apply, typography
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from reportgen.synth import member_states, write_synthetic
@@ -53,7 +54,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
             responses, _ = load_responses(path)
             for lang in ("en", "es"):
                 result = build_document(responses, load("msq-2024"), Locale(lang, country=responses.country),
-                                        Options(internal=True))
+                                        Config(internal=True))
                 documents[(responses.country, lang)] = result.document
     return documents
 

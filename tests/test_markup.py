@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportgen import model as m
 from reportgen.markup import parse
 
@@ -37,8 +39,8 @@ def test_roles_placeholders_and_table_attributes() -> None:
     assert sources == m.SourceList([], numbered=True)
     assert isinstance(table, m.Table)
     assert table.caption == [m.Text("Key facts")] and table.widths == [1.0, 3.0]
-    assert [m.plain_text(c) for c in table.header] == ["A", "B"]
-    assert [[m.plain_text(c) for c in row] for row in table.rows] == [["1", "2"], ["3", "4"]]
+    assert [m.blocks_text(c) for c in table.header] == ["A", "B"]
+    assert [[m.blocks_text(c) for c in row] for row in table.rows] == [["1", "2"], ["3", "4"]]
 
 
 def test_nested_emphasis_and_links() -> None:
@@ -58,7 +60,7 @@ def test_mailto_is_kept_and_file_links_are_dropped() -> None:
 def test_bullet_list_items_keep_their_inlines() -> None:
     [bullets] = parse("- one **1**\n- two\n")
     assert isinstance(bullets, m.BulletList)
-    assert bullets.items[0] == [m.Text("one "), m.Strong([m.Text("1")])]
+    assert bullets.items[0] == [m.Paragraph([m.Text("one "), m.Strong([m.Text("1")])])]
 
 
 def test_figure_from_templates_with_alt_text_and_caption() -> None:
@@ -70,6 +72,62 @@ def test_figure_from_templates_with_alt_text_and_caption() -> None:
 def test_an_ordered_list_stays_numbered_from_its_start() -> None:
     [listed] = parse("3. first\n4. second\n")
     assert isinstance(listed, m.BulletList) and listed.ordered and listed.start == 3
-    assert [m.plain_text(item) for item in listed.items] == ["first", "second"]
+    assert [m.blocks_text(item) for item in listed.items] == ["first", "second"]
     [bullets] = parse("- a\n- b\n")
     assert isinstance(bullets, m.BulletList) and not bullets.ordered
+
+
+RICH = """{#facts-title .wide}
+# Facts
+
+> The Government *said* this.
+>
+> - and listed this
+
+- outer one
+  - inner one
+  - inner two
+- outer two
+
+  1. first numbered
+  2. second numbered
+
+{#key-facts .compact source=answers caption="Key facts"}
+| Topic | Value |
+|---|---|
+| Portal | yes |
+"""
+
+
+def test_block_quotes_nested_lists_and_attributes_reach_the_model() -> None:
+    heading, quote, listed, table = parse(RICH)
+    assert isinstance(heading, m.Heading) and heading.attr == m.Attr("facts-title", ["wide"])
+    assert isinstance(quote, m.BlockQuote)
+    assert [type(b).__name__ for b in quote.blocks] == ["Paragraph", "BulletList"]
+    assert isinstance(listed, m.BulletList) and not listed.ordered
+    inner = listed.items[0][1]
+    assert isinstance(inner, m.BulletList) and [m.blocks_text(i) for i in inner.items] == ["inner one", "inner two"]
+    numbered = listed.items[1][1]
+    assert isinstance(numbered, m.BulletList) and numbered.ordered and len(numbered.items) == 2
+    assert isinstance(table, m.Table) and table.caption == [m.Text("Key facts")]
+    assert table.attr == m.Attr("key-facts", ["compact"], {"source": "answers"})  # caption is the table's own
+
+
+def test_the_dump_shows_quotes_nesting_and_attributes() -> None:
+    meta = m.Meta("T", "C", "PRY", "en", "", "", [], "2024", "Draft", date(2024, 1, 1))
+    document = m.Document(meta, [m.Section("s", "body", parse(RICH))])
+    assert m.dump(document).splitlines()[2:] == [
+        "  H1 #facts-title {.wide} Facts",
+        "  QUOTE",
+        "  > P The Government _said_ this.",
+        "  > - and listed this",
+        "  - outer one",
+        "    - inner one",
+        "    - inner two",
+        "  - outer two",
+        "    1. first numbered",
+        "    2. second numbered",
+        "  TABLE {#key-facts .compact source='answers'} Key facts",
+        "    | Topic | Value |",
+        "    | Portal | yes |",
+    ]

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.errors import PublicationError, TemplateError
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 from reportgen.views import first_sentences
@@ -58,7 +59,7 @@ def build(tmp_path: Path, body: str, answers: str = "", lang: str = "en", **opti
     templates = make_templates(tmp_path, body)
     responses = responses_with(tmp_path, answers)
     return build_document(responses, load("msq-2024"), Locale(lang, country="PRY"),
-                          Options(templates=templates, **options))
+                          Config(templates=templates, **options))
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
@@ -174,7 +175,7 @@ def test_citation_of_unknown_source_is_a_template_error(tmp_path: Path) -> None:
     env_body = "x [@src-00000000]\n"
     (templates / "sections" / "body.md.j2").write_text(env_body, encoding="utf-8")
     with pytest.raises(TemplateError, match=r"unknown source \[@src-00000000\]"):
-        build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Options(templates=templates))
+        build_document(responses, load("msq-2024"), Locale("en", country="PRY"), Config(templates=templates))
 
 
 # --- translation fallback --------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_a_new_language_is_data(tmp_path: Path) -> None:
     templates = make_templates(tmp_path, "{{ _('Sources') }} / {{ _('Contents') }}\n", sources=False)
     responses = responses_with(tmp_path, "")
     result = build_document(responses, load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=templates))
+                            Config(templates=templates))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "Quellen / Contents"
     assert result.document.meta.country == "Paraguay"
     assert any("template strings untranslated" in w for w in result.warnings)
@@ -217,9 +218,9 @@ def test_no_consent_refuses_unless_internal(tmp_path: Path) -> None:
     responses = responses_with(tmp_path, "", consent="no")
     catalog = load("msq-2024")
     with pytest.raises(PublicationError, match="consent to publish"):
-        build_document(responses, catalog, Locale("en", country="PRY"), Options(templates=templates))
+        build_document(responses, catalog, Locale("en", country="PRY"), Config(templates=templates))
     result = build_document(responses, catalog, Locale("en", country="PRY"),
-                            Options(templates=templates, internal=True))
+                            Config(templates=templates, internal=True))
     assert result.document.meta.internal and result.document.meta.internal_label == "Not for publication"
 
 
@@ -257,7 +258,7 @@ def test_templates_folder_is_copyable(tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
     responses = responses_with(tmp_path, "")
-    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=copy))
+    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Config(templates=copy))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "Hello Paraguay"
 
 
@@ -305,7 +306,7 @@ def test_questionnaire_labels_fall_back_to_english_and_are_counted(tmp_path: Pat
     (locales / "de" / "LC_MESSAGES").mkdir(parents=True)
     templates = make_templates(tmp_path, "{{ p.q('national_portal').label }}\n", sources=False)
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("de", locales, country="PRY"),
-                            Options(templates=templates))
+                            Config(templates=templates))
     assert m.plain_text(result.document.sections[0].blocks[0].children) == "National portal"
     assert any("template strings untranslated" in w for w in result.warnings)
 
@@ -317,7 +318,7 @@ def test_source_details_name_items_in_the_language(tmp_path: Path) -> None:
     path = tmp_path / "PRY.yaml"
     path.write_text(text, encoding="utf-8")
     responses, _ = load_responses(path)
-    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Options(templates=templates))
+    result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Config(templates=templates))
     # "P" for "pregunta"; the date is said once, above the list
-    assert result.document.sources[0].details == "Preguntas: P10"
+    assert result.document.sources[0].details == "Preguntas: P10."  # as printed: a sentence
     assert result.document.sources[0].display == "www.datos.gov.py"

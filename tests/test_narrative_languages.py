@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.i18n import Locale
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 
@@ -37,7 +38,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, m.Document]
     assert responses.language == "en"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Options()).document
+        return {lang: build_document(responses, load("msq-2024"), Locale(lang, country="PRY"), Config()).document
                 for lang in ("en", "es", "ar", "zh")}
 
 
@@ -116,7 +117,7 @@ def test_untranslated_answer_text_is_tagged_with_the_answers_language(tmp_path: 
                         encoding="utf-8")
         responses, _ = load_responses(path)
         empty = tmp_path / language / "locales"  # no catalogs: nothing is translated
-        document = build_document(responses, load("msq-2024"), Locale("ar", empty, country="PRY"), Options()).document
+        document = build_document(responses, load("msq-2024"), Locale("ar", empty, country="PRY"), Config()).document
         runs = [run for block in document.blocks() for run in m.block_inlines(block)]
         found = [(run, index) for run in runs for index, node in enumerate(run)
                  if isinstance(node, m.Span) and summary in m.plain_text(node.children)]

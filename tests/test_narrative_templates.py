@@ -18,8 +18,9 @@ import yaml
 from reportgen import catalogs
 from reportgen import model as m
 from reportgen.citations import source_id
+from reportgen.config import Config
 from reportgen.i18n import LOCALES, Locale, read_catalog
-from reportgen.narrative import Options, Result, build_document
+from reportgen.narrative import Result, build_document
 from reportgen.questionnaire import load
 from reportgen.responses import load_responses
 
@@ -33,7 +34,7 @@ RESPONDENT = ("Laura Salinas", "lsalinas@mitic.gov.py")
 
 def build(path: Path, lang: str, **options: object) -> Result:
     responses, _ = load_responses(path)
-    return build_document(responses, load("msq-2024"), Locale(lang, country=responses.country), Options(**options))
+    return build_document(responses, load("msq-2024"), Locale(lang, country=responses.country), Config(**options))
 
 
 @pytest.fixture(scope="module")

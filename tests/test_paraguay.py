@@ -20,7 +20,9 @@ from lxml import etree
 
 from reportgen import build as builder
 from reportgen import model as m
+from reportgen.config import Config
 from tests.pdfcheck import bracket_number, figure_alts, reference_links
+from tests.pdftagged import tagged_elements
 from tests.pdfua_check import problems as pdfua_problems
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -172,6 +174,66 @@ def test_reference_numbers_agree_between_pdf_docx_html_and_model(built: Path, do
     assert [int(n) for n in re.findall(r'<a href="#src-(\d+)" role="doc-biblioref">', html)] == expected
 
 
+def _flat(text: str) -> str:
+    """Text as every reader can compare it: no spaces, line breaks, break
+    opportunities (zero-width spaces, word joiners) or soft hyphens."""
+    return re.sub(r"[\s\u200b\u00ad]+", "", text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path, documents, lang: str) -> None:
+    """Issue 14's "done when": the same document in the three formats, read
+    back by python-docx, lxml and the PDF's structure tree (pikepdf and
+    pdfplumber), has the same headings (level, text, order) and the same
+    source entries (number, title, address and link). The reference numbers
+    of every marker are compared by the test just above."""
+    from lxml import html as lxml_html
+
+    from reportgen.writers import WriterOptions
+    from reportgen.writers.html import write_html
+
+    document = documents[lang]
+    headings = [(b.level, " ".join(m.plain_text(b.children).split()))
+                for b in document.blocks() if isinstance(b, m.Heading)]
+    entries = [(e.number, e.cite, e.display, e.url)
+               for b in document.blocks() if isinstance(b, m.SourceList) and b.numbered for e in b.entries]
+    assert len(headings) > 15 and len(entries) > 20
+
+    docx_file = docx.Document(str(built / f"PRY-profile-2024-{lang}-draft.docx"))
+    docx_headings = [(int(p.style.name.split()[-1]), p.text) for p in docx_file.paragraphs
+                     if p.style.name.startswith("Heading ")]
+    docx_entries = []
+    for paragraph in (p for p in docx_file.paragraphs if p.style.name == "Bibliography"):
+        number, text = re.sub("[\u200b\u2060]", "", paragraph.text).split("\t", 1)
+        docx_entries.append((int(number.strip("[]")), text, {link.url for link in paragraph.hyperlinks}))
+
+    page = lxml_html.fromstring(write_html(document, WriterOptions()).decode("utf-8"))
+    html_headings = [(int(h.tag[1]) - 1, " ".join(h.text_content().split()))
+                     for h in page.iter("h2", "h3", "h4") if h.get("id") != "contents-title"]
+    html_entries = [(int(li.get("value")), li.findtext("cite"),
+                     re.sub("[\u200b\u2060]", "", li.find_class("url")[0].text_content()),
+                     li.find_class("url")[0].get("href"))
+                    for li in page.xpath("//ol[contains(concat(' ', @class, ' '), ' sources ')]/li")]
+
+    contents = next(b.title for b in document.blocks() if isinstance(b, m.Contents))
+    tagged = tagged_elements(built / f"PRY-profile-2024-{lang}-draft.pdf", {"/H2", "/H3", "/H4", "/LI"})
+    pdf_headings = [(int(kind[2]) - 1, text) for kind, text, _ in tagged
+                    if kind != "/LI" and not (kind == "/H2" and text == contents)]
+    pdf_entries = [(text, set(uris)) for kind, text, uris in tagged
+                   if kind == "/LI" and re.match(r"\[\d+\]", text) and uris]
+
+    assert docx_headings == html_headings == headings
+    assert [(level, _flat(text)) for level, text in pdf_headings] == [(level, _flat(t)) for level, t in headings]
+
+    assert [n for n, *_ in docx_entries] == [n for n, *_ in html_entries] == [n for n, *_ in entries]
+    assert [bracket_number(text) for text, _ in pdf_entries] == [n for n, *_ in entries]
+    for (number, cite, display, url), (_, docx_text, docx_links), html_entry, (pdf_text, pdf_links) in zip(
+            entries, docx_entries, html_entries, pdf_entries, strict=True):
+        assert docx_text.startswith(f"{cite} {display}") and docx_links == {url}, number
+        assert html_entry == (number, cite, display, url)
+        assert _flat(pdf_text).startswith(_flat(f"[{number}]{cite}{display}")) and pdf_links == {url}, number
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_note_prints_two_numbers(built: Path, lang: str) -> None:
     # -raw: the content order, column by column (the source list has two columns)
@@ -250,10 +312,9 @@ def test_respondent_never_appears(built: Path, lang: str) -> None:
 
 
 def test_docx_bytes_are_reproducible(built: Path, documents) -> None:
-    from reportgen.writers import WriterOptions
     from reportgen.writers.docx import write_docx
 
-    again = write_docx(documents["en"], WriterOptions())
+    again = write_docx(documents["en"], Config())
     assert again == (built / "PRY-profile-2024-en-draft.docx").read_bytes()
     assert io.BytesIO(again).getbuffer().nbytes > 10_000
 
@@ -321,7 +382,7 @@ def test_a_caption_never_ends_a_page_without_its_table(lines, documents, lang: s
     pages = lines[lang]
     for table in tables:
         caption = squeeze(m.plain_text(table.caption))
-        header = m.plain_text(table.header[0]).split()[0]  # a header cell may wrap
+        header = m.blocks_text(table.header[0]).split()[0]  # a header cell may wrap
         where = [(n, i) for n, page in enumerate(pages) for i, ln in enumerate(page)
                  if squeeze(ln["text"]).startswith(caption)]
         assert where, caption

@@ -9,10 +9,10 @@ import docx
 import pytest
 
 from reportgen import questionnaire
+from reportgen.config import Config
 from reportgen.importers.forms import parse_export
 from reportgen.prose import is_heading, lead_sentence, sentences, strip_inline_headings
 from reportgen.views import first_sentences
-from reportgen.writers import WriterOptions
 from reportgen.writers.docx import write_docx
 from tests.test_narrative import build
 
@@ -118,7 +118,7 @@ def test_the_profile_summary_skips_the_heading_in_the_docx(tmp_path: Path) -> No
     answers = ("  13:\n    text: |\n      Presidential decree N° 8942\n      3.1.2. MAIN ACTORS OF THE ECOSYSTEM\n"
                "      The MITIC convenes the actors of the ICT ecosystem. It publishes the plan.\n")
     result = build(tmp_path, "Agency: {{ p.q('lead_agency').summary }}\n", answers)
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(write_docx(result.document, WriterOptions()))).paragraphs]
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(write_docx(result.document, Config()))).paragraphs]
     assert "Agency: The MITIC convenes the actors of the ICT ecosystem. It publishes the plan." in paragraphs
     assert not any("MAIN ACTORS" in text or "8942" in text for text in paragraphs)
 

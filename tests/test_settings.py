@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.config import Config
 from reportgen.errors import ConfigError
 from reportgen.settings import load_settings
 
 
 def test_project_settings_are_read_from_pyproject() -> None:
     settings = load_settings(Path("."))
-    assert settings.languages == ["en", "es"] and settings.formats == ["docx", "pdf"]
+    assert settings.languages == ("en", "es") and settings.formats == ("docx", "pdf")
     assert settings.organisation.startswith("United Nations")
 
 
@@ -20,11 +21,11 @@ def test_reportgen_toml_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.reportgen]\nedition = "2024"\n', encoding="utf-8")
     (tmp_path / "reportgen.toml").write_text('edition = "2026"\nformats = ["pdf"]\n', encoding="utf-8")
     settings = load_settings(tmp_path)
-    assert settings.edition == "2026" and settings.formats == ["pdf"]
+    assert settings.edition == "2026" and settings.formats == ("pdf",)
 
 
 def test_defaults_without_any_file(tmp_path: Path) -> None:
-    assert load_settings(tmp_path).languages == ["en", "es"]
+    assert load_settings(tmp_path).languages == ("en", "es")
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_imprint_disclaimer_and_copyright_are_settings(tmp_path: Path) -> None:
     """Set in reportgen.toml, they reach the imprint as written (untranslated); unset, the UN wording."""
     from reportgen import model as m
     from reportgen.i18n import Locale
-    from reportgen.narrative import Options, build_document
+    from reportgen.narrative import build_document
     from reportgen.questionnaire import load
     from reportgen.responses import load_responses
 
@@ -56,8 +57,8 @@ def test_imprint_disclaimer_and_copyright_are_settings(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     texts = {}
-    for name, options in (("custom", Options(disclaimer=settings.disclaimer, copyright=settings.copyright)),
-                          ("default", Options())):
+    for name, options in (("custom", Config(disclaimer=settings.disclaimer, copyright=settings.copyright)),
+                          ("default", Config())):
         document = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), options).document
         imprint = next(s for s in document.sections if s.kind == "imprint")
         texts[name] = [m.plain_text(b.children) for b in imprint.blocks if isinstance(b, m.Paragraph)]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.config import Config
 from reportgen.errors import TemplateError
 from reportgen.i18n import Locale
 from reportgen.limits import Limits
-from reportgen.narrative import Options, build_document
+from reportgen.narrative import build_document
 from reportgen.questionnaire import load
 from tests.test_narrative import make_templates, responses_with
 
@@ -18,7 +19,7 @@ from tests.test_narrative import make_templates, responses_with
 def render(tmp_path: Path, body: str, limits: Limits | None = None):  # type: ignore[no-untyped-def]
     templates = make_templates(tmp_path, body)
     return build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("en", country="PRY"),
-                          Options(templates=templates, limits=limits or Limits()))
+                          Config(templates=templates, limits=limits or Limits()))
 
 
 def test_a_symlink_out_of_templates_is_refused(tmp_path: Path) -> None:
@@ -28,7 +29,7 @@ def test_a_symlink_out_of_templates_is_refused(tmp_path: Path) -> None:
     (templates / "sections" / "leak.md.j2").symlink_to(secret)
     with pytest.raises(TemplateError, match=r"templates/sections/leak.md.j2: refused: it resolves to .*secret.txt"):
         build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("en", country="PRY"),
-                       Options(templates=templates))
+                       Config(templates=templates))
 
 
 def test_a_symlink_inside_templates_is_fine(tmp_path: Path) -> None:
@@ -36,7 +37,7 @@ def test_a_symlink_inside_templates_is_fine(tmp_path: Path) -> None:
     (templates / "sections" / "real.md.j2").write_text("Inside.\n")
     (templates / "sections" / "alias.md.j2").symlink_to(templates / "sections" / "real.md.j2")
     result = build_document(responses_with(tmp_path, ""), load("msq-2024"), Locale("en", country="PRY"),
-                            Options(templates=templates))
+                            Config(templates=templates))
     assert "Inside." in str(result.document.sections[0].blocks)
 
 

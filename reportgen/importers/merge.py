@@ -35,8 +35,9 @@ from reportgen import questionnaire as catalogs
 from reportgen import urls, yamlsource
 from reportgen.errors import InputError
 from reportgen.files import write_atomic
-from reportgen.importers.forms import ImportResult
+from reportgen.importers.base import Imported
 from reportgen.importers.inference import clip
+from reportgen.importers.writer import document as import_document
 from reportgen.questionnaire import Item, Kind, Questionnaire
 from reportgen.responses import check_file
 
@@ -63,12 +64,12 @@ class MergeReport:
         self.notes.append(f"Q{item}: {message}" if item is not None else message)
 
 
-def merge_export(result: ImportResult, reviewed_path: Path, dry_run: bool = False) -> MergeReport:
-    """Merge an imported export into the reviewed file; write it (atomically)
-    unless ``dry_run`` or nothing changed."""
+def merge_export(imported: Imported, reviewed_path: Path, dry_run: bool = False) -> MergeReport:
+    """Merge an imported export (any importer's) into the reviewed file;
+    write it (atomically) unless ``dry_run`` or nothing changed."""
     yaml = _round_trip()
     document = _load_reviewed(yaml, reviewed_path)
-    new = result.data
+    new = import_document(imported.responses)
     if document.get("country") != new.get("country"):
         raise InputError(reviewed_path, 1, f"the export is for {new.get('country')}, this file for "
                          f"{document.get('country')}")

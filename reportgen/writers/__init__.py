@@ -1,32 +1,53 @@
 """Writers: one module or subpackage per output format, each a function
-``(document, options) -> bytes``. The registry maps a format name to its writer
-and is imported lazily so that a DOCX-only build never loads WeasyPrint."""
+``(document, config) -> bytes``. The registry maps a format name to its writer
+and is imported lazily so that a DOCX-only build never loads WeasyPrint.
+
+Writers read the run's configuration (:class:`reportgen.config.Config`)
+through :class:`WriterConfig`, the few fields they use; what is particular to
+one document (the DOCX contents' page numbers, standalone HTML against the
+PDF's HTML) is an argument of the writer, not configuration.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from reportgen.limits import Limits
 from reportgen.model import Document
 from reportgen.paths import TEMPLATES
 
+if TYPE_CHECKING:
+    from reportgen.limits import Limits
 
-@dataclass(frozen=True)
-class WriterOptions:
-    templates: Path = TEMPLATES  # templates/ (html/, fonts/, reference.docx)
-    reference_docx: Path | None = None  # overrides templates/reference.docx
-    pdf_variant: str | None = "pdf/ua-1"  # None = plain PDF
-    html_standalone: bool = True  # --format html: CSS inline, fonts embedded
-    limits: Limits = field(default_factory=Limits)  # reference_docx_bytes, reference_docx_parts
-    docx_page_numbers: bool = False  # page numbers in the DOCX contents from LibreOffice's layout
-    # DOCX contents: heading bookmark -> page number, when a layout pass knows them
-    toc_pages: dict[str, str] = field(default_factory=dict)
+__all__ = ["FORMATS", "TEMPLATES", "Writer", "WriterConfig", "default_config", "get_writer"]
 
 
-Writer = Callable[[Document, WriterOptions], bytes]
+class WriterConfig(Protocol):
+    """What a writer reads of the configuration (read-only)."""
+
+    @property
+    def templates(self) -> Path: ...  # templates/ (html/, fonts/, reference.docx)
+    @property
+    def reference_docx(self) -> Path | None: ...  # overrides templates/reference.docx
+    @property
+    def pdf_variant(self) -> str | None: ...  # None = plain PDF
+    @property
+    def limits(self) -> Limits: ...  # reference_docx_bytes, reference_docx_parts
+    @property
+    def docx_page_numbers(self) -> bool: ...  # page numbers in the DOCX contents from LibreOffice's layout
+
+
+def default_config() -> WriterConfig:
+    """The defaults, for a writer called without a configuration (imported
+    here, not at module level: a writer needs no pydantic to be typed)."""
+    from reportgen.config import Config
+
+    return Config()
+
+
+Writer = Callable[[Document, WriterConfig], bytes]
 
 # format -> (module, function); extension is the format name.
 _REGISTRY: dict[str, tuple[str, str]] = {
@@ -36,6 +57,11 @@ _REGISTRY: dict[str, tuple[str, str]] = {
 }
 
 FORMATS = tuple(_REGISTRY)
+
+
+def writer_module(fmt: str) -> str:
+    """The module that writes ``fmt`` (for the worker pool's fork server to import)."""
+    return _REGISTRY[fmt][0]
 
 
 def get_writer(fmt: str) -> Writer:

@@ -1,7 +1,7 @@
 """HTML writer: the document model as semantic HTML5.
 
-The same markup serves two purposes. With ``options.html_standalone`` (``--format
-html``) it is one self-contained page: screen.css inline, fonts and images as
+The same markup serves two purposes. With ``standalone`` (``--format
+html``, the default) it is one self-contained page: screen.css inline, fonts and images as
 ``data:`` URIs. Without it, it is the input of the PDF writer: it links
 ``html/print.css`` and images by URLs relative to ``templates/``, which the PDF
 writer resolves through its safe URL fetcher.
@@ -16,7 +16,6 @@ import base64
 import mimetypes
 import re
 import unicodedata
-from collections.abc import Iterator
 from html import escape, unescape
 from pathlib import Path
 from string import Template
@@ -25,7 +24,8 @@ from urllib.parse import quote, urlsplit
 from reportgen import figures, fonts, urls
 from reportgen import model as m
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions, html_fonts
+from reportgen.writers import WriterConfig, html_fonts
+from reportgen.writers.visitor import Visitor
 
 LAYOUT = "html/profile.html"
 PRINT_CSS = "html/print.css"
@@ -53,9 +53,10 @@ _ROLE_CLASS = {"title", "subtitle", "lead", "status", "note", "watermark", "publ
 # --- public API -------------------------------------------------------------
 
 
-def write_html(document: m.Document, options: WriterOptions) -> bytes:
-    """The profile as UTF-8 HTML5 (standalone or for the PDF writer)."""
-    return render_html(document, options.templates, standalone=options.html_standalone).encode("utf-8")
+def write_html(document: m.Document, options: WriterConfig, standalone: bool = True) -> bytes:
+    """The profile as UTF-8 HTML5: one self-contained page, or (``standalone=False``)
+    the PDF writer's input."""
+    return render_html(document, options.templates, standalone=standalone).encode("utf-8")
 
 
 def render_html(document: m.Document, templates: Path, standalone: bool) -> str:
@@ -223,7 +224,7 @@ def with_style(svg: str, style: str) -> str:
 
 def chart_uris(document: m.Document) -> list[str]:
     """The ``data:`` URIs of every chart of the document."""
-    return [chart_uri(b.chart) for b in document.blocks() if isinstance(b, m.Figure) and b.chart]
+    return [chart_uri(b.chart) for b in document.all_blocks() if isinstance(b, m.Figure) and b.chart]
 
 
 def safe_url(url: str) -> str | None:
@@ -345,8 +346,12 @@ def _inline_css_urls(css: str, base: Path, templates: Path) -> str:
 # --- body -------------------------------------------------------------------
 
 
-class _HtmlBuilder:
-    """Visits the model; one method per node type, each returning escaped HTML."""
+class _HtmlBuilder(Visitor):
+    """Visits the model; one ``visit_*`` method per node type, each returning
+    escaped HTML. Ids, numbers and section titles are the model's (set by
+    ``transforms.py``); nothing here computes them."""
+
+    writer = "HTML"
 
     def __init__(self, document: m.Document, templates: Path, standalone: bool) -> None:
         self.document = document
@@ -354,9 +359,6 @@ class _HtmlBuilder:
         self.standalone = standalone
         self.labels = document.meta.labels
         self.dir = document.meta.dir  # the direction of the text being written (a Span's inside one)
-        self.sources = {entry.id: entry for entry in document.sources}
-        self.heading_ids = _heading_ids(document)
-        self.section_titles = _section_titles(document)
         self._chart_style: str | None = None
 
     # -- sections --
@@ -365,7 +367,7 @@ class _HtmlBuilder:
         parts = [self.internal_banner()]
         main: list[str] = []
         for section in self.document.sections:
-            html = self.section(section)
+            html = self.visit(section)
             # Cover and contents frame the document; the rest is its main content.
             (parts if section.kind in ("cover", "imprint", "contents") else main).append(html)
         parts.append("<main>\n" + "\n".join(main) + "\n</main>")
@@ -377,8 +379,8 @@ class _HtmlBuilder:
             return ""
         return f'<p class="internal-label" role="note">{_text(meta.internal_label)}</p>'
 
-    def section(self, section: m.Section) -> str:
-        inner = "\n".join(self.block(block) for block in section.blocks)
+    def visit_section(self, section: m.Section) -> str:
+        inner = self.blocks(section.blocks)
         if section.kind == "cover":
             return f'<header class="cover" id="cover">\n{inner}\n</header>'
         if section.kind == "contents":
@@ -395,72 +397,78 @@ class _HtmlBuilder:
 
     def _first_heading_id(self, section: m.Section) -> str:
         heading = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
-        return self.heading_ids[id(heading)] if heading else ""
+        return heading.id if heading else ""
 
     # -- blocks --
 
-    def block(self, block: m.Block) -> str:
-        match block:
-            case m.Heading():
-                return self.heading(block)
-            case m.Paragraph():
-                return self.paragraph(block)
-            case m.BulletList():
-                return self.bullet_list(block)
-            case m.Table():
-                return self.table(block)
-            case m.Figure():
-                return self.figure(block)
-            case m.Contents():
-                return self.contents(block)
-            case m.SourceList():
-                return self.source_list(block)
-        raise WriterError(f"HTML writer: unknown block {type(block).__name__}")
+    def blocks(self, blocks: list[m.Block]) -> str:
+        return "\n".join(self.visit(block) for block in blocks)
 
-    def heading(self, block: m.Heading) -> str:
+    def visit_heading(self, block: m.Heading) -> str:
         """A heading that names its section (``data-section``, the section's
         first heading) for print.css's running head."""
         # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
         level = min(max(block.level, 1), 3) + 1
-        anchor = _attr(self.heading_ids[id(block)])
-        section = _attr(self.section_titles.get(id(block), ""))
-        return f'<h{level} id="{anchor}" data-section="{section}">{self.inlines(block.children)}</h{level}>'
+        attrs = _attrs(block.attr, data_section=block.section_title)
+        return f'<h{level}{attrs}>{self.inlines(block.children)}</h{level}>'
 
-    def paragraph(self, block: m.Paragraph) -> str:
+    def visit_paragraph(self, block: m.Paragraph) -> str:
         if block.role == "title":  # the page's one <h1>, a heading in the PDF too
             return f'<h1 class="title">{self.inlines(block.children)}</h1>'
         css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
         return f"<p{css_class}>{self.inlines(block.children)}</p>"
 
-    def bullet_list(self, block: m.BulletList) -> str:
-        items = "".join(f"<li>{self.inlines(item)}</li>" for item in block.items)
+    def visit_bullet_list(self, block: m.BulletList) -> str:
+        """``<ul>`` or ``<ol start>``; a list nested in an item is inside its ``<li>``."""
+        items = "".join(f"<li>{self.flow(item)}</li>" for item in block.items)
         if block.ordered:
             start = f' start="{block.start}"' if block.start != 1 else ""
-            return f"<ol{start}>{items}</ol>"
-        return f"<ul>{items}</ul>"
+            return f"<ol{_attrs(block.attr)}{start}>{items}</ol>"
+        return f"<ul{_attrs(block.attr)}>{items}</ul>"
 
-    def table(self, block: m.Table) -> str:
+    def flow(self, blocks: list[m.Block]) -> str:
+        """The content of a list item or table cell: its plain paragraphs as
+        lines of text (a tight item, a cell: no ``<p>`` margins), joined by
+        ``<br>``; any other block (a nested list) as itself."""
+        out: list[str] = []
+        lines: list[str] = []
+        for block in blocks:
+            if isinstance(block, m.Paragraph) and block.role is None:
+                lines.append(self.inlines(block.children))
+                continue
+            if lines:
+                out.append("<br>".join(lines))
+                lines = []
+            out.append(self.visit(block))
+        if lines:
+            out.append("<br>".join(lines))
+        return "".join(out)
+
+    def visit_block_quote(self, block: m.BlockQuote) -> str:
+        return f"<blockquote{_attrs(block.attr)}>\n{self.blocks(block.blocks)}\n</blockquote>"
+
+    def visit_table(self, block: m.Table) -> str:
         caption = f"<caption>{self.inlines(block.caption)}</caption>" if block.caption else ""
-        head = "".join(f'<th scope="col">{self.inlines(cell)}</th>' for cell in block.header)
+        head = "".join(f'<th scope="col">{self.flow(cell)}</th>' for cell in block.header)
         rows = "\n".join(f"<tr>{self.row(row)}</tr>" for row in block.rows)
         return (
-            f'<table>{caption}{_colgroup(block.widths, len(block.header))}\n'
+            f'<table{_attrs(block.attr)}>{caption}{_colgroup(block.widths, len(block.header))}\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody></table>"
         )
 
-    def row(self, row: list[list[m.Inline]]) -> str:
+    def row(self, row: list[list[m.Block]]) -> str:
         # The first column names the row (an indicator), so it is a row header.
-        cells = [f'<th scope="row">{self.inlines(row[0])}</th>'] if row else []
-        cells.extend(f"<td>{self.inlines(cell)}</td>" for cell in row[1:])
+        cells = [f'<th scope="row">{self.flow(row[0])}</th>'] if row else []
+        cells.extend(f"<td>{self.flow(cell)}</td>" for cell in row[1:])
         return "".join(cells)
 
-    def figure(self, block: m.Figure) -> str:
+    def visit_figure(self, block: m.Figure) -> str:
         if block.chart is not None:
             return self.chart(block, block.chart)
         path = template_file(self.templates, block.src)
         src = data_uri(path) if self.standalone else quote(path.relative_to(self.templates.resolve()).as_posix())
         caption = f"<figcaption>{self.inlines(block.caption)}</figcaption>" if block.caption else ""
-        return f'<figure><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
+        return f'<figure{_attrs(block.attr)}><img src="{_attr(src)}" alt="{_attr(block.alt)}">{caption}</figure>'
 
     def chart(self, block: m.Figure, chart: m.Chart) -> str:
         """A chart made from the data: its SVG as a ``data:`` image (vector in
@@ -477,11 +485,11 @@ class _HtmlBuilder:
     def chart_style(self) -> str:
         """The charts' font rules, made at the first chart of the document."""
         if self._chart_style is None:
-            svgs = [b.chart.svg for b in self.document.blocks() if isinstance(b, m.Figure) and b.chart]
+            svgs = [b.chart.svg for b in self.document.all_blocks() if isinstance(b, m.Figure) and b.chart]
             self._chart_style = chart_font_style(svgs, self.templates, self.document.meta.lang)
         return self._chart_style
 
-    def contents(self, block: m.Contents) -> str:
+    def visit_contents(self, block: m.Contents) -> str:
         title = f'<h2 id="contents-title" data-section="{_attr(block.title)}">{_text(block.title)}</h2>'
         return f'{title}\n<ol class="toc">\n{self._toc_items()}\n</ol>'
 
@@ -497,10 +505,10 @@ class _HtmlBuilder:
         return "\n".join(f'<li class="toc-1">{item}</li>' for item in items)
 
     def _toc_entry(self, heading: m.Heading) -> str:
-        anchor = _attr("#" + self.heading_ids[id(heading)])
+        anchor = _attr("#" + heading.id)
         return f'<a href="{anchor}">{_text(m.plain_text(heading.children))}</a>'
 
-    def source_list(self, block: m.SourceList) -> str:
+    def visit_source_list(self, block: m.SourceList) -> str:
         """The numbered list every reference marker links to (``#src-N``)."""
         if block.numbered:
             items = "\n".join(
@@ -513,42 +521,35 @@ class _HtmlBuilder:
         return f'<ul class="sources further">\n{items}\n</ul>'
 
     def source_entry(self, entry: m.SourceEntry) -> str:
-        """"Title. address. Items: Q34, Q56." as in the DOCX; the address shown
-        clean (``display``), the link keeping the full one."""
-        shown = entry.display or urls.display(entry.url)
-        lang = self.document.meta.lang
-        stop = "" if shown.endswith("…") else m.full_stop(lang)  # no full stop after an ellipsis
-        title = m.sentence(entry.title, entry.lang or lang)
-        parts = [f"<cite{self.dir_attr(title)}>{_prose(title)}</cite> {self.url(entry.url, shown)}{stop}"]
+        """"Title. address. Items: Q34, Q56." as in the DOCX, every piece as
+        the model words it (``transforms.source_entry_text``)."""
+        parts = [f"<cite{self.dir_attr(entry.cite)}>{_prose(entry.cite)}</cite> "
+                 f"{self.url(entry.url, entry.display)}{_text(entry.end)}"]
         if entry.details:
-            parts.append(f'<span class="source-details">{_text(m.sentence(entry.details, lang))}</span>')
+            parts.append(f'<span class="source-details">{_text(entry.details)}</span>')
         return " ".join(parts)
 
     # -- inlines --
 
     def inlines(self, nodes: list[m.Inline]) -> str:
-        return "".join(self.inline(node) for node in nodes)
+        # No visit_citation: calls are numbered and joined into references
+        # (transforms.py) before writing, so a bare one is an error.
+        return "".join(self.visit(node) for node in nodes)
 
-    def inline(self, node: m.Inline) -> str:
-        match node:
-            case m.Text():
-                return self.text(node.text)
-            case m.Code():
-                return f"<code{self.dir_attr(node.text)}>{_text(node.text)}</code>"
-            case m.LineBreak():
-                return "<br>"
-            case m.Strong():
-                return f"<strong>{self.inlines(node.children)}</strong>"
-            case m.Emph():
-                return f"<em>{self.inlines(node.children)}</em>"
-            case m.Span():
-                return self.span(node)
-            case m.Link():
-                return self.link(node)
-            case m.Reference():
-                return self.reference(node)
-        # citations are numbered and joined into references before writing
-        raise WriterError(f"HTML writer: unknown inline {type(node).__name__}")
+    def visit_text(self, node: m.Text) -> str:
+        return self.text(node.text)
+
+    def visit_code(self, node: m.Code) -> str:
+        return f"<code{self.dir_attr(node.text)}>{_text(node.text)}</code>"
+
+    def visit_line_break(self, node: m.LineBreak) -> str:
+        return "<br>"
+
+    def visit_strong(self, node: m.Strong) -> str:
+        return f"<strong>{self.inlines(node.children)}</strong>"
+
+    def visit_emph(self, node: m.Emph) -> str:
+        return f"<em>{self.inlines(node.children)}</em>"
 
     def text(self, text: str) -> str:
         """Running text; in a right-to-left document each stretch of Latin
@@ -581,7 +582,7 @@ class _HtmlBuilder:
         direction = self.against(text)
         return f' dir="{direction}"' if direction else ""
 
-    def span(self, node: m.Span) -> str:
+    def visit_span(self, node: m.Span) -> str:
         """Text in another language: ``lang``, and ``dir`` (which isolates it
         in browsers and gives WeasyPrint its own base direction) when its
         direction differs from the document's."""
@@ -598,7 +599,7 @@ class _HtmlBuilder:
         finally:
             self.dir = outer
 
-    def link(self, node: m.Link) -> str:
+    def visit_link(self, node: m.Link) -> str:
         url = safe_url(node.url)
         against = self.against(m.plain_text(node.children))
         direction = f' dir="{against}"' if against else ""
@@ -627,7 +628,7 @@ class _HtmlBuilder:
             return f'<a class="url" href="{_attr(safe)}"{direction}>{text}</a>'
         return f'<span class="url"{direction}>{text}</span>'
 
-    def reference(self, node: m.Reference) -> str:
+    def visit_reference(self, node: m.Reference) -> str:
         """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry."""
         inner = "".join(
             f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(part.text)}</a>'
@@ -657,37 +658,29 @@ def source_anchor(number: int) -> str:
 # --- helpers ----------------------------------------------------------------
 
 
-def _headings(document: m.Document) -> Iterator[tuple[m.Section, m.Heading]]:
-    for section in document.sections:
-        for block in section.blocks:
-            if isinstance(block, m.Heading):
-                yield section, block
+def _attrs(attr: m.Attr, data_section: str | None = None) -> str:
+    """A node's attributes as HTML ones: ``id``, ``class`` and each key-value
+    pair as a ``data-`` attribute (which no stylesheet or reader mistakes for
+    a real HTML attribute); ``data-section`` for a heading's running head."""
+    pairs = [("id", attr.id)] if attr.id else []
+    if data_section is not None:
+        pairs.append(("data-section", data_section))
+    if attr.classes:
+        pairs.append(("class", " ".join(attr.classes)))
+    pairs.extend((f"data-{_data_name(key)}", value) for key, value in sorted(attr.values.items()))
+    return "".join(f' {name}="{_attr(value)}"' for name, value in pairs)
 
 
-def _heading_ids(document: m.Document) -> dict[int, str]:
-    """Each heading's id; headings without one get a stable generated id."""
-    ids: dict[int, str] = {}
-    for number, (_, heading) in enumerate(_headings(document), start=1):
-        ids[id(heading)] = heading.id or f"heading-{number}"
-    return ids
-
-
-def _section_titles(document: m.Document) -> dict[int, str]:
-    """Each heading's section title: the text of the first heading of its part."""
-    titles: dict[int, str] = {}
-    for section in document.sections:
-        first = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
-        for block in section.blocks:
-            if isinstance(block, m.Heading) and first is not None:
-                titles[id(block)] = m.plain_text(first.children)
-    return titles
+def _data_name(key: str) -> str:
+    """A key as the name of a ``data-`` attribute: lower-case letters, digits and "-"."""
+    return re.sub(r"[^a-z0-9-]", "-", key.lower()) or "value"
 
 
 def _toc_headings(document: m.Document) -> list[m.Heading]:
     return [
-        heading
-        for section, heading in _headings(document)
-        if section.kind not in ("cover", "imprint", "contents") and heading.level <= m.TOC_LEVELS
+        block
+        for section in document.sections if section.kind not in ("cover", "imprint", "contents")
+        for block in section.blocks if isinstance(block, m.Heading) and block.level <= m.TOC_LEVELS
     ]
 
 

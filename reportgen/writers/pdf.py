@@ -8,14 +8,12 @@ questionnaire says can make WeasyPrint read a file or open a connection.
 from __future__ import annotations
 
 import base64
-import calendar
 import logging
 import os
 import time
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -31,7 +29,8 @@ with warnings.catch_warnings():
 
 from reportgen import glyphs
 from reportgen import model as m
-from reportgen.writers import WriterOptions, pdf_tags
+from reportgen.errors import WriterError
+from reportgen.writers import WriterConfig, pdf_tags
 from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, font_faces, render_html
 from reportgen.writers.pdf_variants import COMBINED_VARIANTS, pdf_variant
 
@@ -139,23 +138,24 @@ def _weasyprint_variant(variant: str | None) -> tuple[str | None, bool]:
     return variant, False
 
 
-def write_pdf(document: m.Document, options: WriterOptions) -> bytes:
+def write_pdf(document: m.Document, options: WriterConfig) -> bytes:
     """The profile as a (by default PDF/UA-1, tagged) PDF."""
     return render_pdf(document, options, SafeURLFetcher(options.templates))
 
 
-def render_pdf(document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher) -> bytes:
+def render_pdf(document: m.Document, options: WriterConfig, fetcher: SafeURLFetcher) -> bytes:
     """``write_pdf`` with the caller's fetcher, whose logs tests inspect."""
     pdf_variant(options.pdf_variant)  # refuse a bad variant before any work
     source = render_html(document, options.templates.resolve(), standalone=False)
     return html_to_pdf(source, document, options, fetcher)
 
 
-def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetcher: SafeURLFetcher,
+def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetcher: SafeURLFetcher,
                 timings: dict[str, float] | None = None) -> bytes:
     """WeasyPrint's part alone: lay out the HTML writer's output and write the PDF
     (separate so the benchmark can time it on the same HTML); ``timings`` gets
-    the seconds of the structure repair ("pdf tags")."""
+    the seconds of the structure repair ("pdf tags": marking the HTML and
+    repairing the PDF)."""
     variant, claim_ua = _weasyprint_variant(pdf_variant(options.pdf_variant))
     templates = options.templates.resolve()
     # The document's own charts are data: URIs of SVG it made; nothing else is.
@@ -172,39 +172,46 @@ def html_to_pdf(source: str, document: m.Document, options: WriterOptions, fetch
     fonts = FontConfiguration()
     # Tagged even as plain PDF: the structure costs little and helps readers.
     pdf_options = {"pdf_variant": variant, "pdf_tags": True}
-    with _quiet_expected(), _fixed_timestamps(document.meta.date), warnings.catch_warnings():
+    check_reproducible_subsetting()
+    with _quiet_expected(), warnings.catch_warnings():
         # WeasyPrint 70 never closes its own sRGB profile (PDF/A output intent).
         warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
         faces = CSS(string=font_face_css(templates, embed=False, faces=declared), base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
-        html = HTML(string=source, base_url=base_url, url_fetcher=fetcher)
+        # Ids on every element: each page's public anchors then say which
+        # elements it holds, which pdf_tags needs to pair tags with elements.
+        start = time.perf_counter()
+        marked = pdf_tags.mark_elements(source)
+        marking = time.perf_counter() - start
+        html = HTML(string=marked, base_url=base_url, url_fetcher=fetcher)
         laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
         data = laid_out.write_pdf(**pdf_options)
         # The structure tree is repaired after WeasyPrint: see pdf_tags.
         start = time.perf_counter()
-        fixed = pdf_tags.fix_structure(data, laid_out.pages, pdf_tags.anchor_texts(html.etree_element),
-                                       claim_ua=claim_ua)
+        fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
+                                       pdf_tags.anchor_texts(html.etree_element), claim_ua=claim_ua)
         if timings is not None:
-            timings["pdf tags"] = time.perf_counter() - start
+            timings["pdf tags"] = marking + time.perf_counter() - start
         return fixed
 
 
-@contextmanager
-def _fixed_timestamps(day: date) -> Iterator[None]:
-    """Make font subsetting reproducible.
+def check_reproducible_subsetting() -> None:
+    """Refuse to write a PDF whose bytes would depend on the wall clock.
 
-    Without libharfbuzz-subset WeasyPrint subsets with fontTools, which stamps
-    each embedded font's ``head.modified`` with the current time unless
-    ``SOURCE_DATE_EPOCH`` is set: the same input would give different bytes.
-    A SOURCE_DATE_EPOCH the user set wins; otherwise the document's own date
-    is used, and only while rendering (the environment is process-wide, so
-    renders must not run in parallel threads, which WeasyPrint does not do).
+    WeasyPrint subsets the embedded fonts with libharfbuzz-subset (>= 4.1),
+    which keeps each font's ``head.modified``; without it WeasyPrint falls back
+    to fontTools, which stamps the current time there unless
+    ``SOURCE_DATE_EPOCH`` is set. reportgen no longer sets that variable for
+    the length of a render (the environment is process-wide, and keys and
+    bytes must use one build date), so that one case is a one-line error that
+    says how to fix it. Our own subsetting (fonts.py) keeps the font's date.
     """
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        yield
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
         return
-    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(day.timetuple()))
-    try:
-        yield
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if os.environ.get("SOURCE_DATE_EPOCH"):  # fontTools reads it: reproducible
+        return
+    raise WriterError("PDF: libharfbuzz-subset (HarfBuzz >= 4.1) is not installed, and without it the PDF's "
+                      "fonts would carry the time of the build; install it (scripts/system-deps.sh) "
+                      "or set SOURCE_DATE_EPOCH")

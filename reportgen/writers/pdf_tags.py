@@ -8,9 +8,14 @@ sections, lists and tables broken by a page become two elements; a link whose
 elements with one annotation each, whose ``/Contents`` is the anchor id; table
 header cells carry ``/ID`` but no ``/Scope`` and there is no ``/IDTree``.
 
-:func:`fix_structure` repairs all of that with pikepdf, using the laid-out
-pages (which know which page fragments belong to the same HTML element) and
-the text of each anchor target:
+:func:`fix_structure` repairs all of that with pikepdf. It learns which HTML
+element each structure element came from through public API only: the HTML
+handed to WeasyPrint has an id on every element (:func:`mark_elements`), each
+laid-out page's ``Page.anchors`` then lists the elements with a box on it, and
+the structure kids of each page are paired with those elements in document
+order by the role WeasyPrint gives each tag (see "pairing" below); the extra
+named destinations are removed again. With that and the text of each anchor
+target:
 
 - marked content that no reachable structure element owns becomes a
   pagination ``/Artifact`` (and leaves the parent tree);
@@ -52,24 +57,28 @@ class _State:
     artifacts: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page objgen, mcid)
     dropped_annotations: set[tuple[int, int]] = field(default_factory=set)
     id_map: dict[str, str] = field(default_factory=dict)  # dropped TH /ID -> kept TH /ID
+    footnote_areas: set[tuple[int, int]] = field(default_factory=set)
 
 
 # --- public API ---------------------------------------------------------------
 
 
-def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], claim_ua: bool = False) -> bytes:
-    """The PDF ``data`` (WeasyPrint's output for the laid-out ``pages``) with a
-    structure tree that PDF/UA-1 accepts; ``link_texts`` maps anchor names to
-    the text a link to them should announce."""
+def fix_structure(data: bytes, html_root: Any, page_anchors: list[set[str]], link_texts: dict[str, str],
+                  claim_ua: bool = False) -> bytes:
+    """The PDF ``data`` (WeasyPrint's output for the HTML ``html_root``, marked
+    by :func:`mark_elements`) with a structure tree that PDF/UA-1 accepts;
+    ``page_anchors`` are the ids each laid-out page holds (``Page.anchors``),
+    ``link_texts`` maps anchor names to the text a link to them should announce."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        _drop_marked_destinations(pdf)
         root = pdf.Root.get("/StructTreeRoot")
         if not isinstance(root, Dictionary):  # untagged PDF: nothing to repair
-            return data
+            return _saved(pdf)
         state = _State(pdf)
         document = _document_element(root)
         _artifact_orphans(state, root)
-        html_elements = _html_elements(state, document, pages)  # before merging changes the kids
-        _merge_page_fragments(state, document, pages)
+        html_elements = _html_elements(state, document, html_root, page_anchors)  # before merging changes the kids
+        _merge_page_fragments(state, document, html_elements)
         for link in list(_elements(document)):
             if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
                 _flatten_link(state, link, link_texts)
@@ -83,10 +92,36 @@ def fix_structure(data: bytes, pages: list[Any], link_texts: dict[str, str], cla
         _build_id_tree(pdf, root, elements)
         if claim_ua:
             _claim_pdfua(pdf)
-        out = io.BytesIO()
-        # qpdf compresses the rewritten streams but never the XMP packet (PDF/A)
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
-        return out.getvalue()
+        return _saved(pdf)
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    # qpdf compresses the rewritten streams but never the XMP packet (PDF/A)
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
+
+
+def _drop_marked_destinations(pdf: pikepdf.Pdf) -> None:
+    """Remove the named destinations of the ids :func:`mark_elements` added
+    (WeasyPrint writes one per id; no link leads to them)."""
+    names = pdf.Root.get("/Names")
+    if not isinstance(names, Dictionary):
+        return
+    dests = names.get("/Dests")
+    if not isinstance(dests, Dictionary) or "/Names" not in dests:
+        return
+    flat = list(dests.Names)
+    kept: list[Any] = []
+    for name, destination in zip(flat[::2], flat[1::2], strict=True):
+        if not str(name).startswith(MARK_PREFIX):
+            kept.extend([name, destination])
+    if kept:
+        dests.Names = Array(kept)
+        return
+    del names["/Dests"]
+    if not names.keys():
+        del pdf.Root["/Names"]
 
 
 def anchor_texts(html_root: Any) -> dict[str, str]:
@@ -95,7 +130,7 @@ def anchor_texts(html_root: Any) -> dict[str, str]:
     texts: dict[str, str] = {}
     for element in html_root.iter():
         anchor = element.get("id") if isinstance(element.tag, str) else None
-        if anchor:
+        if anchor and not anchor.startswith(MARK_PREFIX):
             text = _WHITESPACE.sub(" ", "".join(element.itertext())).strip()
             texts[anchor] = text[:200]
     return texts
@@ -223,94 +258,257 @@ def _artifact_content(state: _State, element: Dictionary) -> None:
                 state.dropped_annotations.add(kid.Obj.objgen)
 
 
-# --- page fragments -----------------------------------------------------------
+# --- pairing structure elements with the HTML elements they came from ------------
+#
+# WeasyPrint makes one structure element per laid-out box, page by page, but does
+# not say which HTML element a structure element came from, and the boxes are
+# not public API. What is public: ``Page.anchors``, the ids with a box on that
+# page. Every element of the body gets an id (``mark_elements``), so for each
+# page we know which HTML elements are on it; the structure kids of an element
+# are then paired, in document order, with its HTML children on that page, by
+# the role WeasyPrint 70 gives each tag (weasyprint/pdf/tags.py, _get_pdf_tag).
+# Structure kids that pair with no child are the element's own text (a Span of
+# marked content only), its anonymous boxes (same role as the element: their
+# kids pair with the following children) or its pseudo-elements (::marker as
+# Lbl, ::before/::after, a footnote call).
+
+MARK_PREFIX = "rg.pdf-tag."
+"""Prefix of the ids :func:`mark_elements` gives (the dots keep it apart from
+the writers' slugs); their named destinations are removed again from the PDF."""
+
+_START_TAG = re.compile(
+    r"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)(\s*/?)>")
+_HAS_ID = re.compile(r"\sid\s*=", re.I)
+_RAW_TEXT = {"script", "style", "textarea", "title"}
 
 
-def _unwrap(box: Any) -> Any:
-    return getattr(box, "_box", box) if type(box).__name__ == "AbsolutePlaceholder" else box
-
-
-def _box_kids(box: Any) -> list[Any]:
-    """The child boxes in the order WeasyPrint makes their structure elements."""
-    box = _unwrap(box)
-    children = list(getattr(box, "children", []) or [])
-    if getattr(box, "is_table_wrapper", False):
-        table = box.get_wrapped_table()
-        if table is not None:
-            flat: list[Any] = []
-            for child in children:
-                flat.extend(child.children if child is table else [child])
-            children = flat
-    kids: list[Any] = []
-    for child in children:
-        kids.extend(child.children if type(child).__name__ == "LineBox" else [child])
-    return [_unwrap(kid) for kid in kids]
-
-
-def _body_boxes(page: Any) -> list[Any]:
-    """The boxes directly inside ``<body>`` on one laid-out page."""
-    page_box = page._page_box
-    for child in page_box.children:
-        if getattr(child, "element_tag", None) == "html":
-            for body in child.children:
-                if getattr(body, "element_tag", None) == "body":
-                    return [_unwrap(box) for box in body.children]
-            return []
-    return []
-
-
-def _top_level_by_page(state: _State, document: Dictionary, pages: list[Any]) -> list[list[tuple[Dictionary, Any]]]:
-    """Per page, the Document's children paired with their body boxes."""
-    index = _page_index(state.pdf)
-    grouped: list[list[Dictionary]] = [[] for _ in pages]
-    for kid in _kids(document):
-        if _is_structural(kid) and "/Pg" in kid and index.get(kid.Pg.objgen, -1) < len(pages):
-            grouped[index[kid.Pg.objgen]].append(kid)
-    paired: list[list[tuple[Dictionary, Any]]] = []
-    for elements, page in zip(grouped, pages, strict=True):
-        boxes = _body_boxes(page)
-        paired.append(list(zip(elements, boxes, strict=False)) if len(elements) >= len(boxes) else [])
-    return paired
-
-
-def _footnote_area(page: Any) -> Any | None:
-    return next((box for box in page._page_box.children if type(box).__name__ == "FootnoteAreaBox"), None)
-
-
-def _html_elements(state: _State, document: Dictionary, pages: list[Any]) -> dict[tuple[int, int], tuple[Any, str]]:
-    """Structure element (objgen) -> the HTML element it was made from, as far
-    as kids and boxes pair up one to one (they do but for WeasyPrint's list
-    wrappers, where the mapping stops)."""
-    mapping: dict[tuple[int, int], tuple[Any, str]] = {}
-    index = _page_index(state.pdf)
-    for number, pairs in enumerate(_top_level_by_page(state, document, pages)):
-        for element, box in pairs:
-            _map_boxes(element, box, mapping)
-        area = _footnote_area(pages[number])
-        if area is None or not pairs:
+def mark_elements(source: str) -> str:
+    """``source`` with an id on every element of the body that has none, so that
+    each page's public ``anchors`` tell which elements have a box on it."""
+    if re.search(rf"""\sid\s*=\s*["']?{re.escape(MARK_PREFIX)}""", source):
+        raise ValueError(f"the HTML already has an id with the reserved prefix {MARK_PREFIX!r}")
+    body = re.search(r"<body[\s>]", source, re.I)
+    if body is None:
+        return source
+    counter = itertools.count()
+    parts = [source[:body.end()]]
+    position = body.end()
+    for match in _START_TAG.finditer(source, body.end()):
+        if match.start() < position:  # inside a raw-text element skipped below
             continue
-        on_page = [k for k in _kids(document) if _is_structural(k) and index.get(k.Pg.objgen) == number]
-        if len(on_page) > len(pairs):  # the footnote area comes right after the body's boxes
-            _map_boxes(on_page[len(pairs)], area, mapping)
+        parts.append(source[position:match.start()])
+        tag, attributes, end = match[1], match[2], match[3]
+        if _HAS_ID.search(attributes):
+            parts.append(match[0])
+        else:
+            parts.append(f'<{tag}{attributes} id="{MARK_PREFIX}{next(counter)}"{end}>')
+        position = match.end()
+        if tag.lower() in _RAW_TEXT:  # its text is not markup: jump to its end tag
+            close = re.compile(rf"</{tag}\s*>", re.I).search(source, position)
+            stop = close.start() if close else len(source)
+            parts.append(source[position:stop])
+            position = stop
+    parts.append(source[position:])
+    return "".join(parts)
+
+
+# WeasyPrint 70's role for each HTML tag (weasyprint/pdf/tags.py); others are NonStruct.
+_ROLE_OF_HTML = {
+    "div": "/Div", "span": "/Span", "main": "/Part", "article": "/Art", "section": "/Sect",
+    "blockquote": "/BlockQuote", "p": "/P", "h1": "/H1", "h2": "/H2", "h3": "/H3", "h4": "/H4", "h5": "/H5",
+    "h6": "/H6", "dl": "/L", "ul": "/L", "ol": "/L", "li": "/LI", "dt": "/LI", "dd": "/LI", "table": "/Table",
+    "tr": "/TR", "th": "/TH", "td": "/TD", "thead": "/THead", "tbody": "/TBody", "tfoot": "/TFoot",
+    "img": "/Figure", "{http://www.w3.org/2000/svg}svg": "/Figure", "caption": "/Caption", "figcaption": "/Caption",
+}
+_LISTS = {"ul", "ol"}
+# Boxes WeasyPrint lays out (with anchors) but makes no structure element for.
+_NO_STRUCTURE = {"colgroup", "col"}
+_FOOTNOTE_ROLES = {"doc-footnote", "doc-endnote"}
+
+_Origin = tuple[Any, str]  # (HTML element, WeasyPrint's element_tag: "p", "li::marker", "span::footnote-call")
+
+
+def _tag(element: Any) -> str:
+    return element.tag if isinstance(element.tag, str) else ""
+
+
+def _role(tag: str) -> str:
+    return "/Link" if tag.split(":")[0] == "a" else _ROLE_OF_HTML.get(tag, "/NonStruct")
+
+
+def _fits(kid: Dictionary, html: Any, parent: Dictionary) -> bool:
+    """Whether structure element ``kid`` (a kid of ``parent``) can be made from ``html``."""
+    tag, role = _tag(html), str(kid.S)
+    if tag in ("li", "dt", "dd"):  # a list item, the LBody WeasyPrint wraps in an LI, or nested
+        return role in ("/LI", "/LBody", "/NonStruct")
+    if tag in ("td", "th") and parent.S in ("/TD", "/TH"):
+        return role == "/NonStruct"
+    return role == _role(tag)
+
+
+def _anonymous_role(parent: Dictionary, source: Any) -> str:
+    """The role of an anonymous box WeasyPrint makes inside ``source``."""
+    if parent.S == "/LI":
+        return "/LBody"
+    if parent.S in ("/LBody", "/TD", "/TH") and _role(_tag(source)) in ("/LI", "/TD", "/TH"):
+        return "/NonStruct"
+    return _role(_tag(source))
+
+
+def _is_text(element: Dictionary) -> bool:
+    """A Span WeasyPrint makes for a run of text: marked content only."""
+    kids = _kids(element)
+    return element.S == "/Span" and bool(kids) and all(isinstance(k, int) for k in kids)
+
+
+def _is_footnote(element: Any) -> bool:
+    return bool(_FOOTNOTE_ROLES & set((element.get("role") or "").split())
+                or "footnote" in (element.get("class") or "").split())
+
+
+# Inline elements: a line break inside one splits its box, and WeasyPrint makes
+# one structure element per line (fragments that follow each other).
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "label", "mark", "q",
+           "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"}
+
+
+@dataclass
+class _Cursor:
+    """Where the pairing of one HTML element's children stands on a page."""
+
+    queue: list[Any]  # children not paired yet
+    last: Any = None  # the child paired last, while no other kid has come after it
+
+
+@dataclass
+class _Pairing:
+    """Pairs the structure elements of one page with HTML elements."""
+
+    present: set[str]  # ids with a box on this page
+    mapping: dict[tuple[int, int], _Origin]
+    floated: list[Any] = field(default_factory=list)  # footnotes called on this page
+    cursors: dict[int, _Cursor] = field(default_factory=dict)  # id() of an HTML element -> its cursor
+
+    def cursor(self, source: Any) -> _Cursor:
+        """The cursor over ``source``'s child elements that have a box on this page."""
+        found = self.cursors.get(id(source))
+        if found is None:
+            children = [c for c in source if isinstance(c.tag, str) and c.get("id") in self.present
+                        and c.tag not in _NO_STRUCTURE]
+            found = self.cursors[id(source)] = _Cursor(children)
+        return found
+
+    def pair(self, element: Dictionary, source: Any, kids: list[Any] | None = None) -> None:
+        """Pair the structure kids of ``element`` (made from ``source``) with
+        ``source``'s children, continuing where its cursor stands."""
+        cursor = self.cursor(source)
+        for kid in _structure_kids(element) if kids is None else kids:
+            if not _is_structural(kid) or _is_text(kid):
+                cursor.last = None  # text: what follows is no line fragment of the last child
+                continue
+            html = cursor.queue[0] if cursor.queue else None
+            if self._continues(kid, element, cursor, html):
+                self.mapping.setdefault(kid.objgen, (cursor.last, _tag(cursor.last)))
+                self.pair(kid, cursor.last)
+            elif html is not None and _fits(kid, html, element):
+                cursor.queue.pop(0)
+                self.mapping.setdefault(kid.objgen, (html, _tag(html)))
+                self.pair(kid, html)
+                cursor.last = html
+                inner = self.cursor(html)
+                if kid.S == "/LI" and inner.queue and _tag(inner.queue[0]) in _LISTS:
+                    # WeasyPrint hangs a list nested in an item on the item's list
+                    cursor.queue[:0], inner.queue = inner.queue, []
+            elif html is not None and _is_footnote(html) and kid.S == "/NonStruct":
+                cursor.queue.pop(0)  # the footnote went to the footnote area; its call stays here
+                self.mapping.setdefault(kid.objgen, (html, _tag(html) + "::footnote-call"))
+                self.floated.append(html)
+                cursor.last = None
+            elif _anonymous_role(element, source) == kid.S:
+                self.mapping.setdefault(kid.objgen, (source, _tag(source)))
+                self.pair(kid, source)
+            elif kid.S == "/Lbl":
+                self.mapping.setdefault(kid.objgen, (source, _tag(source) + "::marker"))
+                cursor.last = None
+            else:  # ::before, ::after and the like: generated content of source
+                self.mapping.setdefault(kid.objgen, (source, _tag(source) + "::before"))
+                cursor.last = None
+
+    def _continues(self, kid: Dictionary, parent: Dictionary, cursor: _Cursor, html: Any) -> bool:
+        """Whether ``kid`` is the next line's fragment of the inline child paired last.
+
+        It must come right after it with the same role; if the next child could
+        be ``kid`` too, the fragment wins only when the last child still has
+        children to place or text follows it (which would come between them).
+        """
+        last = cursor.last
+        if last is None or _tag(last) not in _INLINE or _role(_tag(last)) != kid.S:
+            return False
+        if html is None or not _fits(kid, html, parent):
+            return True
+        return bool(self.cursor(last).queue) or bool((last.tail or "").strip())
+
+    def pair_footnotes(self, area: Dictionary) -> None:
+        """The footnote area's kids are the notes called on this page, each with
+        its ::footnote-marker first."""
+        notes = [k for k in _structure_kids(area) if _is_structural(k) and not _is_text(k)]
+        if len(notes) != len(self.floated):
+            raise ValueError(f"{len(self.floated)} footnotes called on a page whose footnote area holds "
+                             f"{len(notes)}: WeasyPrint's footnote layout is not the one pdf_tags knows")
+        for note, html in zip(notes, self.floated, strict=True):
+            self.mapping.setdefault(note.objgen, (html, _tag(html)))
+            kids = [k for k in _structure_kids(note) if _is_structural(k) and not _is_text(k)]
+            if kids and kids[0].S == "/NonStruct":
+                self.mapping.setdefault(kids[0].objgen, (html, _tag(html) + "::footnote-marker"))
+                kids = kids[1:]
+            self.pair(note, html, kids)
+
+
+def _html_elements(state: _State, document: Dictionary, html_root: Any,
+                   page_anchors: list[set[str]]) -> dict[tuple[int, int], _Origin]:
+    """Structure element (objgen) -> the HTML element it was made from, page by
+    page; a page's footnote area (its last Document kid) is noted in ``state``."""
+    mapping: dict[tuple[int, int], _Origin] = {}
+    body = next((e for e in html_root.iter() if _tag(e) == "body"), None)
+    if body is None:
+        return mapping
+    _check_footnotes(html_root, page_anchors)
+    index = _page_index(state.pdf)
+    by_page: list[list[Any]] = [[] for _ in page_anchors]
+    for kid in _kids(document):
+        if _is_structural(kid) and "/Pg" in kid and index.get(kid.Pg.objgen, len(page_anchors)) < len(page_anchors):
+            by_page[index[kid.Pg.objgen]].append(kid)
+    for kids, present in zip(by_page, page_anchors, strict=True):
+        pairing = _Pairing(present, {})
+        pairing.pair(document, body, kids)
+        if pairing.floated:  # WeasyPrint puts the footnote area after the page's flow
+            calls = len(pairing.floated)
+            pairing = _Pairing(present, {})
+            pairing.pair(document, body, kids[:-1])
+            if len(pairing.floated) != calls or kids[-1].S != "/NonStruct":
+                raise ValueError("footnotes called on a page without a footnote area: WeasyPrint's "
+                                 "footnote layout is not the one pdf_tags knows")
+            pairing.pair_footnotes(kids[-1])
+            state.footnote_areas.add(kids[-1].objgen)
+        mapping.update(pairing.mapping)
     return mapping
 
 
-def _map_boxes(element: Dictionary, box: Any, mapping: dict[tuple[int, int], tuple[Any, str]]) -> None:
-    if box.element is not None and type(box).__name__ != "TextBox":
-        mapping.setdefault(element.objgen, (box.element, box.element_tag or ""))
-    kids, boxes = _structure_kids(element), _box_kids(box)
-    if len(kids) != len(boxes):
-        return
-    for kid, kid_box in zip(kids, boxes, strict=True):
-        if _is_structural(kid) and type(kid_box).__name__ != "TextBox":
-            _map_boxes(kid, kid_box, mapping)
+def _check_footnotes(html_root: Any, page_anchors: list[set[str]]) -> None:
+    """Every footnote of the HTML is on a page: WeasyPrint 70 can lose one when
+    it takes lines back for widows and orphans (WeasyPrint #2432)."""
+    present = set().union(*page_anchors)
+    for element in html_root.iter():
+        if isinstance(element.tag, str) and _is_footnote(element) and element.get("id") not in present:
+            text = _WHITESPACE.sub(" ", "".join(element.itertext())).strip()
+            raise ValueError(f"footnote {text[:60]!r} is on no page of the PDF: WeasyPrint lost it")
 
 
 _NOTE_ROLES = {"doc-footnote", "doc-endnote", "note"}
 _REFERENCE_ROLES = {"doc-noteref", "doc-biblioref"}
 
 
-def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tuple[int, int], tuple[Any, str]],
+def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tuple[int, int], _Origin],
                           lang: str) -> None:
     """What the HTML says and WeasyPrint does not carry over: the cover and
     contents are sections; notes (``role="doc-footnote"`` or class
@@ -337,8 +535,9 @@ def _apply_html_semantics(pdf: pikepdf.Pdf, document: Dictionary, html: dict[tup
             element.S = Name(_ROLE_OF_TAG[tag])
         if (_NOTE_ROLES & set(role) or "footnote" in classes) and element.S in ("/Span", "/NonStruct", "/Div"):
             element.S = Name.Note
-            if source.get("id") and "/ID" not in element:
-                element.ID = pikepdf.String(source.get("id"))
+            anchor = source.get("id") or ""
+            if anchor and not anchor.startswith(MARK_PREFIX) and "/ID" not in element:
+                element.ID = pikepdf.String(anchor)
         if _REFERENCE_ROLES & set(role) and element.S == "/Link":
             _wrap(pdf, element, Name.Reference)
         element_lang = source.get("lang") or source.get("{http://www.w3.org/XML/1998/namespace}lang")
@@ -354,16 +553,20 @@ def _wrap(pdf: pikepdf.Pdf, element: Dictionary, role: Name) -> None:
     element.P = wrapper
 
 
-def _merge_page_fragments(state: _State, document: Dictionary, pages: list[Any]) -> None:
+def _merge_page_fragments(state: _State, document: Dictionary, html: dict[tuple[int, int], _Origin]) -> None:
     """Join the last element of each page with the first of the next when both
     are fragments of the same HTML element, level by level."""
-    paired = _top_level_by_page(state, document, pages)
+    index = _page_index(state.pdf)
+    by_page: list[list[Dictionary]] = [[] for _ in state.pdf.pages]
+    for kid in _kids(document):
+        page = index.get(kid.Pg.objgen) if _is_structural(kid) and "/Pg" in kid else None
+        if page is not None and kid.objgen not in state.footnote_areas:
+            by_page[page].append(kid)
     survivor: dict[tuple[int, int], Dictionary] = {}  # absorbed element -> the one holding it now
-    for before, after in itertools.pairwise(paired):
+    for before, after in itertools.pairwise(by_page):
         if before and after:
-            (a, a_box), (b, b_box) = before[-1], after[0]
-            a = survivor.get(a.objgen, a)
-            if _merge(state, a, a_box, b, b_box):
+            a, b = survivor.get(before[-1].objgen, before[-1]), after[0]
+            if _merge(state, a, b, html):
                 survivor[b.objgen] = a
 
 
@@ -372,42 +575,37 @@ def _structure_kids(element: Dictionary) -> list[Any]:
     return [k for k in _kids(element) if not (isinstance(k, Dictionary) and k.get("/Type") == "/OBJR")]
 
 
-def _merge(state: _State, a: Dictionary, a_box: Any, b: Dictionary, b_box: Any) -> bool:
-    """Merge fragment ``b`` (next page) into ``a`` if both are the same element.
+def _merge(state: _State, a: Dictionary, b: Dictionary, html: dict[tuple[int, int], _Origin]) -> bool:
+    """Merge fragment ``b`` (next page) into ``a`` if both come from the same
+    HTML element (text runs never do: they are paired with none).
 
-    ``a`` may already hold the fragments of earlier pages: its last kids are
-    those of ``a_box``. Kids and boxes must pair up one to one (WeasyPrint makes
-    one element per child box), or the merge stops at this level.
+    ``a`` may already hold the fragments of earlier pages: its last kid is
+    from the page before ``b``'s.
     """
-    if a.S != b.S or a_box.element is None or a_box.element is not b_box.element:
+    origin_a, origin_b = html.get(a.objgen), html.get(b.objgen)
+    if a.S != b.S or origin_a is None or origin_b is None or origin_a[0] is not origin_b[0]:
         return False
-    if type(a_box).__name__ == "TextBox":
-        return False
+    if a.S == "/Table":
+        _drop_repeated_header(state, a, b)
     a_kids, b_kids = _structure_kids(a), _structure_kids(b)
-    a_boxes, b_boxes = _box_kids(a_box), _box_kids(b_box)
-    aligned = len(a_kids) >= len(a_boxes) and len(b_kids) == len(b_boxes)
-    if aligned and a.S == "/Table":
-        b_kids, b_boxes = _drop_repeated_header(state, a, b, b_kids, b_boxes)
-    if aligned and a_kids and b_kids and _is_structural(a_kids[-1]) and _is_structural(b_kids[0]):
-        _merge(state, a_kids[-1], a_boxes[-1], b_kids[0], b_boxes[0])
+    if a_kids and b_kids and _is_structural(a_kids[-1]) and _is_structural(b_kids[0]):
+        _merge(state, a_kids[-1], b_kids[0], html)
     _absorb(a, b)
     return True
 
 
-def _drop_repeated_header(
-    state: _State, a: Dictionary, b: Dictionary, b_kids: list[Any], b_boxes: list[Any]
-) -> tuple[list[Any], list[Any]]:
+def _drop_repeated_header(state: _State, a: Dictionary, b: Dictionary) -> None:
     """A ``THead`` WeasyPrint repeats on a later page is furniture there."""
     heads = [k for k in _structure_kids(a) if _is_structural(k) and k.S in _CONTAINERS_TO_DROP_WHEN_REPEATED]
+    b_kids = _structure_kids(b)
     if not heads or not b_kids or not _is_structural(b_kids[0]) or b_kids[0].S != "/THead":
-        return b_kids, b_boxes
+        return
     repeated = b_kids[0]
     kept_ids = [str(th.ID) for th in _elements(heads[0]) if th.S == "/TH" and "/ID" in th]
     dropped_ids = [str(th.ID) for th in _elements(repeated) if th.S == "/TH" and "/ID" in th]
     state.id_map.update(zip(dropped_ids, kept_ids, strict=False))
     _artifact_content(state, repeated)
     _set_kids(b, [k for k in _kids(b) if not (_is_structural(k) and k.objgen == repeated.objgen)])
-    return b_kids[1:], b_boxes[1:]
 
 
 def _absorb(a: Dictionary, b: Dictionary) -> None:

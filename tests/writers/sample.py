@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from reportgen import figures
+from reportgen import figures, transforms
 from reportgen import model as m
-from reportgen.citations import make_references
 from reportgen.writers import TEMPLATES
 
 
@@ -74,8 +73,8 @@ def sample_document(lang: str = "en", internal: bool = False) -> m.Document:
                 "sources": "Sources", "further_sources": "Further sources", "accessed": "answer of",
                 "items": "Items", "in_english": "(in English)", "draft": "Draft"},
     )
-    document = m.Document(meta, [cover, contents, glance, body, src], sources=sources)
-    make_references(document)  # adjacent calls -> reference markers, as numbering does
+    document = m.Document(meta, [cover, contents, glance, body, src], sources=sources + further)
+    transforms.apply(document)  # numbers, markers, lists, ids: as a built profile
     return document
 
 

@@ -24,9 +24,10 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from reportgen import model as m
-from reportgen.citations import make_references
+from reportgen import transforms
+from reportgen.config import Config
 from reportgen.errors import WriterError
-from reportgen.writers import TEMPLATES, WriterOptions
+from reportgen.writers import TEMPLATES
 from reportgen.writers.docx import REQUIRED_STYLES, write_docx
 from reportgen.writers.docx.translator import language_tag
 from tests.writers.docx_golden import compare_docx_parts
@@ -49,7 +50,7 @@ def sample() -> m.Document:
 
 @pytest.fixture(scope="module")
 def sample_bytes(sample: m.Document) -> bytes:
-    return write_docx(sample, WriterOptions())
+    return write_docx(sample, Config())
 
 
 @pytest.fixture(scope="module")
@@ -113,21 +114,21 @@ def test_reference_has_every_style_the_writer_uses() -> None:
 
 @pytest.mark.parametrize("name", ["Bibliography", "Profile Table", "Footnote Reference"])
 def test_missing_style_is_a_writer_error_naming_it(tmp_path: Path, name: str) -> None:
-    options = WriterOptions(reference_docx=without_style(tmp_path, name))
+    options = Config(reference_docx=without_style(tmp_path, name))
     with pytest.raises(WriterError, match=name):
         write_docx(sample_document(), options)
 
 
 def test_missing_reference_is_a_writer_error(tmp_path: Path) -> None:
     with pytest.raises(WriterError, match="not found"):
-        write_docx(sample_document(), WriterOptions(reference_docx=tmp_path / "none.docx"))
+        write_docx(sample_document(), Config(reference_docx=tmp_path / "none.docx"))
 
 
 def test_reference_with_footnotes_keeps_separators_and_drops_notes(sample_bytes: bytes, tmp_path: Path) -> None:
     # a previous output has a footnotes part and every style: a valid reference
     reference = tmp_path / "reference.docx"
     reference.write_bytes(sample_bytes)
-    again = write_docx(sample_document(), WriterOptions(reference_docx=reference))
+    again = write_docx(sample_document(), Config(reference_docx=reference))
     ids = [n.get(qn("w:id")) for n in part_xml(again, "word/footnotes.xml").iter(f"{W}footnote")]
     assert ids == ["-1", "0"]  # the separators only: references link to the sources list
     links_before = set(relationships(sample_bytes, "word/_rels/document.xml.rels").values())
@@ -204,7 +205,7 @@ def test_table_without_caption_is_named_in_the_document_language() -> None:
     document = sample_document(lang="es")
     table = next(b for b in document.blocks() if isinstance(b, m.Table))
     table.caption = []
-    result = docx.Document(io.BytesIO(write_docx(document, WriterOptions())))
+    result = docx.Document(io.BytesIO(write_docx(document, Config())))
     caption = result.tables[0]._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val"))
     assert caption in ("Tabla 1", "Table 1")  # "Tabla" once the sample's labels are translated
 
@@ -258,9 +259,9 @@ def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
     entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
     # the address as displayed (no scheme), breakable only after "/" and "." (zero-width spaces)
     assert [p.text for p in entries] == [
-        "[1]\tPresidential Decree No. 8942 (National ICT Plan 2022–2030). "
+        "[1]\tPresidential Decree No.\u00a08942 (National ICT Plan 2022–2030). "
         "www.\u200bpresidencia.\u200bgov.\u200bpy/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
-        "[2]\tLaw No. 5282/2014 on free citizen access to public information. "
+        "[2]\tLaw No.\u00a05282/2014 on free citizen access to public information. "
         "informacionpublica.\u200bparaguay.\u200bgov.\u200bpy/\u200bpublic/\u200bley_5282.\u200bpdf. Items: Q38.",
         "Open data portal. www.\u200bdatos.\u200bgov.\u200bpy. Items: Q10.",
     ]
@@ -306,7 +307,7 @@ def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
     (templates / "html" / "chart.png").write_bytes(tiny_png())
     document = sample_document()
     document.sections[3].blocks[-2:] = [m.Figure("html/chart.png", "Bar chart of services", [m.Text("Services")])]
-    result = docx.Document(io.BytesIO(write_docx(document, WriterOptions(templates=templates))))
+    result = docx.Document(io.BytesIO(write_docx(document, Config(templates=templates))))
     (shape,) = result.inline_shapes
     assert shape._inline.docPr.get("descr") == "Bar chart of services"
     assert shape._inline.docPr.get("title") == "Services"
@@ -336,8 +337,8 @@ def test_adjacent_citations_make_one_marker() -> None:
     document = sample_document()
     paragraph = document.sections[3].blocks[4]  # "... guaranteed by law[2] and the decree[1, p. 94]."
     paragraph.children = [m.Text("Yes"), m.Citation("s2", "", 2), m.Citation("s1", "", 1)]
-    make_references(document)
-    data = write_docx(document, WriterOptions())
+    transforms.apply(document)
+    data = write_docx(document, Config())
     body = part_xml(data, "word/document.xml")
     (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]
     assert "".join(t.text for t in p.iter(f"{W}t")) == "Yes[1, 2]"
@@ -363,7 +364,7 @@ def test_header_footer_and_no_furniture_on_cover(sample_docx: DocxDocument) -> N
 
 
 def test_internal_label_on_every_page_including_cover() -> None:
-    result = docx.Document(io.BytesIO(write_docx(sample_document(internal=True), WriterOptions())))
+    result = docx.Document(io.BytesIO(write_docx(sample_document(internal=True), Config())))
     section = result.sections[0]
     for header in (section.header, section.first_page_header):
         notice = header.paragraphs[0]
@@ -372,7 +373,7 @@ def test_internal_label_on_every_page_including_cover() -> None:
 
 
 def test_spanish_document_is_proofed_in_spanish() -> None:
-    data = write_docx(sample_document(lang="es"), WriterOptions())
+    data = write_docx(sample_document(lang="es"), Config())
     styles = part_xml(data, "word/styles.xml")
     default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
     assert default.get(qn("w:val")) == "es-ES"
@@ -400,7 +401,7 @@ def test_core_properties(sample_docx: DocxDocument) -> None:
 
 
 def test_same_input_same_bytes(sample_bytes: bytes) -> None:
-    assert write_docx(sample_document(), WriterOptions()) == sample_bytes
+    assert write_docx(sample_document(), Config()) == sample_bytes
     with zipfile.ZipFile(io.BytesIO(sample_bytes)) as archive:
         infos = archive.infolist()
     assert infos[0].filename == "[Content_Types].xml"
@@ -485,7 +486,7 @@ def test_contents_page_numbers_from_libreoffice(sample: m.Document, tmp_path: Pa
     office = libreoffice()
     if office is None:
         pytest.skip("LibreOffice not installed")
-    data = write_docx(sample, WriterOptions(docx_page_numbers=True))
+    data = write_docx(sample, Config(docx_page_numbers=True))
     result = docx.Document(io.BytesIO(data))
     entries = [p for p in result.paragraphs if p.style.name in ("TOC 1", "TOC 2")]
     numbers = [p.text.rsplit("\t", 1)[-1] for p in entries]
@@ -494,7 +495,7 @@ def test_contents_page_numbers_from_libreoffice(sample: m.Document, tmp_path: Pa
     anchors = [p._p.find(f".//{W}hyperlink").get(qn("w:anchor")) for p in entries]
     assert numbers == [expected[a] for a in anchors]
     assert int(numbers[0]) >= 3  # after the cover and the contents
-    plain = write_docx(sample, WriterOptions())
+    plain = write_docx(sample, Config())
     assert not any("\t" in p.text for p in docx.Document(io.BytesIO(plain)).paragraphs
                    if p.style.name in ("TOC 1", "TOC 2"))  # without the pass: no numbers
 
@@ -502,6 +503,6 @@ def test_contents_page_numbers_from_libreoffice(sample: m.Document, tmp_path: Pa
 def test_an_ordered_list_is_numbered_from_its_start_in_the_docx() -> None:
     document = sample_document()
     document.sections[-1].blocks.append(m.BulletList([[m.Text("first")], [m.Text("second")]], ordered=True, start=3))
-    written = docx.Document(io.BytesIO(write_docx(document, WriterOptions())))
+    written = docx.Document(io.BytesIO(write_docx(document, Config())))
     numbered = [p for p in written.paragraphs if p.style is not None and p.style.name == "List Number"]
     assert [p.text for p in numbered] == ["3.\tfirst", "4.\tsecond"]

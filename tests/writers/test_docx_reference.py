@@ -12,9 +12,10 @@ import docx
 import pytest
 
 from reportgen import model as m
+from reportgen.config import Config
 from reportgen.errors import WriterError
 from reportgen.limits import Limits
-from reportgen.writers import TEMPLATES, WriterOptions
+from reportgen.writers import TEMPLATES
 from reportgen.writers.docx import write_docx
 from tests.writers.sample import sample_document
 
@@ -48,7 +49,7 @@ def with_attached_template(tmp_path: Path) -> Path:
 
 def test_an_external_attached_template_never_reaches_a_profile(tmp_path: Path) -> None:
     reference = with_attached_template(tmp_path)
-    data = write_docx(sample_document(), WriterOptions(reference_docx=reference))
+    data = write_docx(sample_document(), Config(reference_docx=reference))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         everything = b"".join(archive.read(name) for name in archive.namelist())
         names = set(archive.namelist())
@@ -63,7 +64,7 @@ def test_a_zip_bomb_reference_is_refused_naming_the_file(tmp_path: Path) -> None
     reference = altered_reference(tmp_path, {"word/media/image1.png": b"\0" * (40 * 1024 * 1024)})
     assert reference.stat().st_size < 200_000
     with pytest.raises(WriterError, match=rf"{reference}: refused as a reference document: expands to "):
-        write_docx(sample_document(), WriterOptions(reference_docx=reference))
+        write_docx(sample_document(), Config(reference_docx=reference))
 
 
 def test_a_whitelisted_part_that_inflates_beyond_the_limit(tmp_path: Path) -> None:
@@ -73,7 +74,7 @@ def test_a_whitelisted_part_that_inflates_beyond_the_limit(tmp_path: Path) -> No
     reference = altered_reference(tmp_path, {"word/styles.xml": padded})
     limits = Limits(reference_docx_bytes=300_000)
     with pytest.raises(WriterError, match=rf"{reference}: refused as a reference document"):
-        write_docx(sample_document(), WriterOptions(reference_docx=reference, limits=limits))
+        write_docx(sample_document(), Config(reference_docx=reference, limits=limits))
 
 
 @pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04broken"])
@@ -81,13 +82,13 @@ def test_a_malformed_reference_names_the_file(tmp_path: Path, content: bytes) ->
     reference = tmp_path / "reference.docx"
     reference.write_bytes(content)
     with pytest.raises(WriterError, match=rf"^{reference}: not a usable DOCX reference document"):
-        write_docx(sample_document(), WriterOptions(reference_docx=reference))
+        write_docx(sample_document(), Config(reference_docx=reference))
 
 
 def test_a_reference_with_malformed_styles_names_the_file(tmp_path: Path) -> None:
     reference = altered_reference(tmp_path, {"word/styles.xml": b"<w:styles"})
     with pytest.raises(WriterError, match=rf"^{reference}: not a usable DOCX reference document \(malformed XML"):
-        write_docx(sample_document(), WriterOptions(reference_docx=reference))
+        write_docx(sample_document(), Config(reference_docx=reference))
 
 
 def test_a_figure_outside_templates_is_refused(tmp_path: Path) -> None:
@@ -100,7 +101,7 @@ def test_a_figure_outside_templates_is_refused(tmp_path: Path) -> None:
         document = sample_document()
         document.sections[2].blocks.append(m.Figure(src, "alt"))
         with pytest.raises(WriterError, match=r"outside|not a path relative"):
-            write_docx(document, WriterOptions(templates=templates))
+            write_docx(document, Config(templates=templates))
 
 
 @pytest.mark.parametrize("element", ["w:pgSz", "w:pgMar"])
@@ -111,4 +112,4 @@ def test_a_reference_without_page_size_or_margins_names_the_file(tmp_path: Path,
     assert found == 1
     reference = altered_reference(tmp_path, {"word/document.xml": stripped.encode()})
     with pytest.raises(WriterError, match=rf"^{reference}: not a usable DOCX reference document \(no page width"):
-        write_docx(sample_document(), WriterOptions(reference_docx=reference))
+        write_docx(sample_document(), Config(reference_docx=reference))

@@ -16,8 +16,8 @@ from fontTools.ttLib import TTFont
 
 from reportgen import model as m
 from reportgen import urls
+from reportgen.config import Config
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
 from reportgen.writers.html import safe_url, write_html
 from tests.writers.sample import sample_document
 
@@ -82,7 +82,7 @@ def parse(html: bytes) -> Element:
 
 
 def render(document: m.Document, standalone: bool = True) -> tuple[bytes, Element]:
-    html = write_html(document, WriterOptions(html_standalone=standalone))
+    html = write_html(document, Config(), standalone=standalone)
     return html, parse(html)
 
 
@@ -161,12 +161,13 @@ def test_sources_are_numbered_like_the_model(sample: tuple[bytes, Element]) -> N
     numbered = [ol for ol in tree.iter("ol") if "sources" in ol.classes()]
     assert len(numbered) == 1
     values = [int(li.attrs["value"]) for li in numbered[0].iter("li")]
-    assert values == [e.number for e in document.sources]
+    cited = next(b for b in document.blocks() if isinstance(b, m.SourceList) and b.numbered)
+    assert values == [e.number for e in cited.entries] == [1, 2]
     further = [ul for ul in tree.iter("ul") if "further" in ul.classes()]
     assert "Open data portal" in further[0].all_text()
     first = urls.unbreakable(numbered[0].all_text().split("\n")[1])  # without the break controls
     # the same words as the DOCX; the address shown clean, the link keeping it whole
-    assert first == ("Presidential Decree No. 8942 (National ICT Plan 2022–2030). "
+    assert first == ("Presidential Decree No.\u00a08942 (National ICT Plan 2022–2030). "
                      "www.presidencia.gov.py/ver_decreto/31861. Items: Q34, Q56.")
     (link,) = next(numbered[0].iter("li")).iter("a")
     assert link.attrs["href"] == "https://www.presidencia.gov.py/ver_decreto/31861"
@@ -191,7 +192,7 @@ def test_each_reference_number_links_to_its_source_entry(sample: tuple[bytes, El
 def test_address_breaks_only_after_slash_or_dot() -> None:
     document = sample_document()
     document.sources[0].display = "www.presidencia.gov.py/url-sistema-visor-decretos/index.php"
-    html = write_html(document, WriterOptions()).decode()
+    html = write_html(document, Config()).decode()
     shown = re.search(r'<a class="url" href="https://www.presidencia[^"]*">(.*?)</a>', html)[1]
     # zero-width spaces only after "/" and ".", a word joiner after each "-"; no markup inside the link
     assert shown.split("\u200b") == ["www.", "presidencia.", "gov.", "py/",
@@ -304,16 +305,16 @@ def test_figure_outside_templates_is_refused(src: str) -> None:
     document = sample_document()
     document.sections[2].blocks.append(m.Figure(src, "alt"))
     with pytest.raises(WriterError):
-        write_html(document, WriterOptions())
+        write_html(document, Config())
 
 
 def test_layout_template_placeholders_are_checked(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     (templates / "html").mkdir(parents=True)
-    shutil.copy(WriterOptions().templates / "html" / "un-emblem.svg", templates / "html")
+    shutil.copy(Config().templates / "html" / "un-emblem.svg", templates / "html")
     (templates / "html" / "profile.html").write_text("<html>$nonsense</html>", encoding="utf-8")
     with pytest.raises(WriterError, match="placeholder"):
-        write_html(sample_document(), WriterOptions(templates=templates, html_standalone=False))
+        write_html(sample_document(), Config(templates=templates), standalone=False)
 
 
 def test_standalone_chart_carries_the_documents_font(sample: tuple[bytes, Element]) -> None:
@@ -372,7 +373,7 @@ def lxml_tree(document: m.Document, standalone: bool = False):
     """The page parsed by lxml's HTML parser (an independent reader)."""
     from lxml import html as lxml_html
 
-    return lxml_html.fromstring(write_html(document, WriterOptions(html_standalone=standalone)))
+    return lxml_html.fromstring(write_html(document, Config(), standalone=standalone))
 
 
 def test_arabic_page_is_right_to_left() -> None:
@@ -447,6 +448,6 @@ def test_an_ordered_list_is_an_ol_with_its_start() -> None:
 
     document = sample_document()
     document.sections[-1].blocks.append(m.BulletList([[m.Text("first")], [m.Text("second")]], ordered=True, start=3))
-    page = lxml_html.fromstring(write_html(document, WriterOptions()))
+    page = lxml_html.fromstring(write_html(document, Config()))
     [listed] = [ol for ol in page.iter("ol") if ol.get("start")]  # (the contents and sources are lists too)
     assert listed.get("start") == "3" and [li.text_content() for li in listed.iter("li")] == ["first", "second"]

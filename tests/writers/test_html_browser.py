@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.html import write_html
 from tests.chromium import chrome_driver
 from tests.writers.test_html import hostile_document
@@ -75,7 +75,7 @@ def test_paraguay_html_in_chromium(browser, paraguay_html: Path, width: int) -> 
 def test_hostile_answers_in_chromium(browser, tmp_path: Path) -> None:
     """Long words and URLs in answers do not make the page scroll sideways."""
     path = tmp_path / "hostile.html"
-    path.write_bytes(write_html(hostile_document(), WriterOptions()))
+    path.write_bytes(write_html(hostile_document(), Config()))
     scroll, viewport, violations = check_page(browser, path, 320, tmp_path / "hostile.png")
     assert scroll <= viewport
     assert violations == []
@@ -145,7 +145,7 @@ def test_arabic_page_is_right_to_left_in_chromium(browser, tmp_path: Path) -> No
     from tests.writers.sample import arabic_document
 
     path = tmp_path / "ar.html"
-    path.write_bytes(write_html(arabic_document(), WriterOptions(html_standalone=True)))
+    path.write_bytes(write_html(arabic_document(), Config(), standalone=True))
     for width in (390, 1280):
         scroll, viewport, violations = check_page(browser, path, width, tmp_path / f"ar-{width}.png")
         assert scroll <= viewport and violations == []

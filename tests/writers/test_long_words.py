@@ -14,7 +14,7 @@ import docx
 import pytest
 
 from reportgen import model as m
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
 from reportgen.writers.docx import write_docx
 from reportgen.writers.html import write_html
 from reportgen.writers.pdf import write_pdf
@@ -31,14 +31,14 @@ def with_token() -> m.Document:
 
 
 def test_a_long_word_is_marked_unhyphenated_in_html() -> None:
-    html = write_html(with_token(), WriterOptions()).decode()
+    html = write_html(with_token(), Config()).decode()
     assert f'<span class="long-word">{TOKEN}</span> (end).' in html
     assert ".long-word { hyphens: manual; overflow-wrap: anywhere" in html  # the inlined screen.css
 
 
 def test_a_long_word_breaks_across_lines_in_the_pdf(tmp_path: Path) -> None:
     path = tmp_path / "token.pdf"
-    path.write_bytes(write_pdf(with_token(), WriterOptions()))
+    path.write_bytes(write_pdf(with_token(), Config()))
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     lines = [line for line in text.splitlines() if line and set(line) <= set(string.ascii_lowercase)]
@@ -49,7 +49,7 @@ def test_a_long_word_breaks_across_lines_in_the_pdf(tmp_path: Path) -> None:
 
 
 def test_a_long_word_stays_whole_in_docx() -> None:
-    document = docx.Document(io.BytesIO(write_docx(with_token(), WriterOptions())))
+    document = docx.Document(io.BytesIO(write_docx(with_token(), Config())))
     assert any(f"Pasted without spaces: {TOKEN} (end)." in p.text for p in document.paragraphs)
 
 

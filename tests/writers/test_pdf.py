@@ -13,9 +13,9 @@ import pdfplumber
 import pytest
 
 from reportgen import model as m
-from reportgen.citations import make_references
+from reportgen import transforms
+from reportgen.config import Config
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
 from reportgen.writers.html import chart_uris
 from reportgen.writers.pdf import SafeURLFetcher, render_pdf, write_pdf
 from reportgen.writers.pdf_variants import WEASYPRINT_VARIANTS, pdf_variant, supported_variants
@@ -23,7 +23,7 @@ from tests.pdfcheck import bracket_number, figure_alts, reference_links
 from tests.writers.sample import sample_document
 from tests.writers.test_html import HOSTILE, hostile_document
 
-OPTIONS = WriterOptions()
+OPTIONS = Config()
 TEMPLATES = OPTIONS.templates.resolve()
 
 
@@ -283,7 +283,7 @@ def test_refusals_are_kept_off_the_console(caplog: pytest.LogCaptureFixture, tmp
                    encoding="utf-8")
     caplog.set_level(logging.DEBUG, logger="weasyprint")
     fetcher = SafeURLFetcher(templates)
-    render_pdf(sample_document(), WriterOptions(templates=templates), fetcher)
+    render_pdf(sample_document(), Config(templates=templates), fetcher)
     assert fetcher.refused == ["http://127.0.0.1:1/x.css"]
     assert weasyprint_warnings(caplog) == []
 
@@ -298,7 +298,7 @@ def test_same_input_same_bytes(pdf_path: Path) -> None:
 @pytest.mark.parametrize("variant", ["pdf/a-3u", "pdf/a-3a", None])
 def test_other_variants(variant: str | None, tmp_path: Path) -> None:
     path = tmp_path / "variant.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant=variant)))
+    path.write_bytes(write_pdf(sample_document(), Config(pdf_variant=variant)))
     info = poppler("pdfinfo", str(path))
     assert re.search(r"^Tagged:\s+yes", info, re.M)
     if variant:
@@ -310,12 +310,12 @@ def test_other_variants(variant: str | None, tmp_path: Path) -> None:
 @pytest.mark.parametrize("variant", ["pdf/z-9", "debug", "pdf/a-3u+pdf/ua-1", "pdf/a-3a,pdf/ua-1", ""])
 def test_unsupported_variant(variant: str) -> None:
     with pytest.raises(WriterError, match="not supported"):
-        write_pdf(sample_document(), WriterOptions(pdf_variant=variant))
+        write_pdf(sample_document(), Config(pdf_variant=variant))
 
 
 def test_combined_variant_says_why() -> None:
     with pytest.raises(WriterError, match="other than pdf/a-2a or pdf/a-3a with pdf/ua-1"):
-        write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3u+pdf/ua-1"))
+        write_pdf(sample_document(), Config(pdf_variant="pdf/a-3u+pdf/ua-1"))
 
 
 def long_document() -> m.Document:
@@ -328,7 +328,7 @@ def long_document() -> m.Document:
                                     m.Citation("s4", "", 4)]] for i in range(1, 31)]
     body.blocks.append(m.Table([[m.Text("Indicator")], [m.Text("Answer")]], rows, [m.Text("Long table")]))
     body.blocks.append(m.Paragraph([m.Link(url, [m.Text(url)])]))
-    make_references(document)
+    transforms.apply(document)
     return document
 
 
@@ -480,3 +480,67 @@ def _struct_elements(node):
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
             yield kid
             yield from _struct_elements(kid)
+
+
+# --- reproducible bytes without the environment -------------------------------------
+
+
+def _build_at(out: Path, wall_clock: float, langs: tuple[str, ...], formats: tuple[str, ...],
+              monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """Paraguay built in this process with the build date in the configuration
+    only (no SOURCE_DATE_EPOCH in the environment, where fontTools would read
+    it) and the wall clock at ``wall_clock``: output name -> bytes."""
+    import time
+
+    from reportgen import build as builder
+
+    options = Config(out=out, languages=langs, formats=formats, source_date_epoch=1732000000)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with monkeypatch.context() as patch:
+        patch.setattr(time, "time", lambda: wall_clock)
+        summary = builder.build([Path("responses/PRY.yaml")], options)
+    assert summary.ok, [r.error for r in summary.failed]
+    import os
+
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # nothing set it while rendering
+    return {Path(o.path).name: Path(o.path).read_bytes() for r in summary.built for o in r.outputs.values()}
+
+
+def _assert_same(first: dict[str, bytes], second: dict[str, bytes]) -> None:
+    assert first.keys() == second.keys() and first
+    for name in first:
+        assert first[name] == second[name], f"{name}: a timestamp of the wall clock leaked into the bytes"
+
+
+def test_no_wall_clock_timestamp_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same profile built at two wall-clock times 30 years apart gives the
+    same bytes in every format: fonts subset by WeasyPrint (HarfBuzz) and by
+    us (fontTools, standalone HTML) keep their own dates, and the documents'
+    dates come from the configuration."""
+    formats = ("pdf", "html", "docx")
+    _assert_same(_build_at(tmp_path / "a", 1_000_000_000.0, ("en",), formats, monkeypatch),
+                 _build_at(tmp_path / "b", 1_950_000_000.0, ("en",), formats, monkeypatch))
+
+
+@pytest.mark.slow  # two Chinese PDF builds: about 20 s on a shared machine
+def test_no_wall_clock_timestamp_leaks_from_a_system_cjk_font(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same with the CJK face we subset ourselves before WeasyPrint does."""
+    _assert_same(_build_at(tmp_path / "a", 1_000_000_000.0, ("zh",), ("pdf",), monkeypatch),
+                 _build_at(tmp_path / "b", 1_950_000_000.0, ("zh",), ("pdf",), monkeypatch))
+
+
+def test_without_harfbuzz_subset_the_pdf_is_refused_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libharfbuzz-subset WeasyPrint would subset with fontTools,
+    which stamps the wall clock: one line that says what to do, unless
+    SOURCE_DATE_EPOCH is set (fontTools then uses it)."""
+    import weasyprint.text.ffi as ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with pytest.raises(WriterError, match=r"^PDF: libharfbuzz-subset .* set SOURCE_DATE_EPOCH$") as caught:
+        write_pdf(sample_document(), OPTIONS)
+    assert "\n" not in str(caught.value)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+    from reportgen.writers.pdf import check_reproducible_subsetting
+
+    check_reproducible_subsetting()  # no error

@@ -11,7 +11,8 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 
 from reportgen import model as m
-from reportgen.writers import WriterOptions
+from reportgen.config import Config
+from reportgen.writers import pdf_tags
 from reportgen.writers.html import render_html
 from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf, write_pdf
 from tests.pdfua_check import problems
@@ -22,14 +23,14 @@ from tests.writers.test_pdf import long_document, poppler
 @pytest.fixture(scope="module")
 def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tags") / "sample.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions()))
+    path.write_bytes(write_pdf(sample_document(), Config()))
     return path
 
 
 @pytest.fixture(scope="module")
 def long_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tags") / "long.pdf"
-    path.write_bytes(write_pdf(long_document(), WriterOptions()))
+    path.write_bytes(write_pdf(long_document(), Config()))
     return path
 
 
@@ -110,7 +111,7 @@ def test_no_inserted_hyphens(long_pdf: Path) -> None:
 
 def test_archival_variant_claims_pdfa_and_pdfua(tmp_path: Path) -> None:
     path = tmp_path / "archival.pdf"
-    path.write_bytes(write_pdf(sample_document(), WriterOptions(pdf_variant="pdf/a-3a+pdf/ua-1")))
+    path.write_bytes(write_pdf(sample_document(), Config(pdf_variant="pdf/a-3a+pdf/ua-1")))
     xmp = poppler("pdfinfo", "-meta", str(path))
     assert 'pdfaid:part="3"' in xmp or "<pdfaid:part>3</pdfaid:part>" in xmp
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
@@ -183,7 +184,7 @@ def test_reference_markers_are_references_and_there_are_no_notes(sample_pdf: Pat
 def test_html_lang_and_reference_roles_reach_the_tags(tmp_path: Path) -> None:
     """A span in another language gets /Lang; a doc-biblioref link sits in a Reference."""
     document = sample_document()
-    options = WriterOptions()
+    options = Config()
     source = render_html(document, options.templates.resolve(), standalone=False)
     source = source.replace("<strong>MITIC</strong>", '<strong lang="es">MITIC</strong> '
                             '<a href="#source-1" role="doc-biblioref">[1]</a>', 1)
@@ -204,7 +205,118 @@ def test_checker_passes_on_the_arabic_sample(tmp_path: Path) -> None:
     from tests.writers.sample import arabic_document
 
     path = tmp_path / "ar.pdf"
-    path.write_bytes(write_pdf(arabic_document(), WriterOptions()))
+    path.write_bytes(write_pdf(arabic_document(), Config()))
     assert problems(path) == []
     with pikepdf.open(path) as pdf:  # one element per line of the span when it wraps
         assert {str(e.Lang) for e in elements(pdf) if "/Lang" in e} == {"es"}
+
+
+# --- pairing tags with HTML elements through public API only -------------------------
+
+
+def sample_source() -> tuple[m.Document, Config, str]:
+    document, options = sample_document(), Config()
+    return document, options, render_html(document, options.templates.resolve(), standalone=False)
+
+
+def render_source(source: str, document: m.Document, options: Config, path: Path) -> Path:
+    path.write_bytes(html_to_pdf(source, document, options, SafeURLFetcher(options.templates)))
+    return path
+
+
+def test_every_body_element_gets_an_id_and_given_ids_stay() -> None:
+    """Read back with lxml: the head and raw text untouched, ids added only where none was."""
+    from lxml import html as lxml_html
+
+    _, _, source = sample_source()
+    source = source.replace("</h2>", "</h2><style>p > a { color: red }</style>", 1)
+    source = source.replace("Answer text with", f"Answer text with {pdf_tags.MARK_PREFIX}1", 1)  # text may
+    marked = pdf_tags.mark_elements(source)
+    before, after = lxml_html.document_fromstring(source), lxml_html.document_fromstring(marked)
+    assert lxml_html.tostring(before.find("head")) == lxml_html.tostring(after.find("head"))
+    body = list(after.find("body").iter())[1:]
+    assert all(element.get("id") for element in body)
+    given = [e.get("id") for e in before.find("body").iter() if e.get("id")]
+    assert given and given == [e.get("id") for e in body if not e.get("id").startswith(pdf_tags.MARK_PREFIX)]
+    assert after.find(".//style").text == "p > a { color: red }"
+    with pytest.raises(ValueError, match="reserved prefix"):
+        pdf_tags.mark_elements(marked)
+
+
+def test_added_ids_leave_no_destination_and_no_link(sample_pdf: Path) -> None:
+    """WeasyPrint writes a named destination per id; those of the added ids are removed."""
+    _, _, source = sample_source()
+    given = set(re.findall(r'id="([^"]+)"', source.split("<body", 1)[1]))
+    with pikepdf.open(sample_pdf) as pdf:
+        names = set(pikepdf.NameTree(pdf.Root.Names.Dests).keys())
+        targets = {str(a.Dest) for page in pdf.pages for a in page.obj.get("/Annots", []) if "/Dest" in a}
+    assert names == given  # the HTML's own anchors, nothing else
+    assert targets <= names
+    assert not any(pdf_tags.MARK_PREFIX in name for name in names | targets)
+
+
+def test_lang_in_a_nested_list_reaches_the_tags(tmp_path: Path) -> None:
+    """WeasyPrint hangs a list nested in an item on the item's list: the pairing follows."""
+    document, options, source = sample_source()
+    source = source.replace("<li>Open data<br>second line</li>", '<li>Open data<ul><li>One</li>'
+                            '<li>Two <span lang="es">datos abiertos</span></li></ul></li>', 1)
+    path = render_source(source, document, options, tmp_path / "nested.pdf")
+    assert problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert [str(e.Lang) for e in elements(pdf) if "/Lang" in e] == ["es"]
+
+
+FOOTNOTE_CSS = "<style>.footnote { float: footnote }</style></head>"
+
+
+def footnoted_source() -> tuple[m.Document, Config, str]:
+    document, options, source = sample_source()
+    source = source.replace("</head>", FOOTNOTE_CSS, 1).replace(
+        "leads e-government", 'leads e-government<span class="footnote" id="fn-1">Since 2018.</span>', 1)
+    return document, options, source
+
+
+def test_a_css_footnote_is_a_note_with_its_label_and_a_reference_call(tmp_path: Path) -> None:
+    document, options, source = footnoted_source()
+    path = render_source(source, document, options, tmp_path / "footnote.pdf")
+    assert "Since 2018." in poppler("pdftotext", str(path), "-")
+    with pikepdf.open(path) as pdf:
+        notes = elements(pdf, "Note")
+        assert [str(n.ID) for n in notes] == ["fn-1"]
+        kids = [k for k in notes[0].K if isinstance(k, Dictionary) and k.get("/Type") == "/StructElem"]
+        assert str(kids[0].S) == "/Lbl"  # the ::footnote-marker
+        calls = [r for r in elements(pdf, "Reference") if not any(
+            isinstance(k, Dictionary) and k.get("/S") == "/Link" for k in r.K)]
+        assert len(calls) == 1  # the ::footnote-call
+
+
+def test_a_lost_footnote_fails_loudly(tmp_path: Path) -> None:
+    """WeasyPrint 70 can drop a footnote (WeasyPrint #2432): no page then holds
+    its anchor, and pdf_tags refuses the PDF instead of tagging what is left."""
+    from weasyprint import HTML
+    from weasyprint.urls import path2url
+
+    _, options, source = footnoted_source()
+    html = HTML(string=pdf_tags.mark_elements(source), base_url=path2url(str(options.templates.resolve()) + "/"))
+    laid_out = html.render(pdf_tags=True)
+    data = laid_out.write_pdf(pdf_tags=True)
+    anchors = [set(page.anchors) for page in laid_out.pages]
+    assert any("fn-1" in page for page in anchors)
+    pdf_tags.fix_structure(data, html.etree_element, anchors, {})  # as laid out: fine
+    lost = [page - {"fn-1"} for page in anchors]
+    with pytest.raises(ValueError, match=re.escape("'Since 2018.' is on no page")):
+        pdf_tags.fix_structure(data, html.etree_element, lost, {})
+
+
+def test_a_span_broken_over_lines_keeps_its_lang_on_every_line(tmp_path: Path) -> None:
+    """WeasyPrint makes one Span per line of a wrapped span; each is paired with
+    it, not with the span that follows."""
+    document, options, source = sample_source()
+    spanish = "la Secretaría Nacional de Tecnologías de la Información y Comunicación " * 4
+    source = source.replace("leads e-government", f'leads <span lang="es">{spanish}</span>, '
+                            '<span lang="fr">gouvernement</span> e-government', 1)
+    path = render_source(source, document, options, tmp_path / "wrapped.pdf")
+    assert problems(path) == []
+    with pikepdf.open(path) as pdf:
+        langs = [str(e.Lang) for e in elements(pdf) if "/Lang" in e]
+    assert len(langs) >= 4 and langs == ["es"] * (len(langs) - 1) + ["fr"]

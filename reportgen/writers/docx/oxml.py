@@ -24,11 +24,13 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.section import _Footer, _Header
+from docx.section import Section, _Footer, _Header
 from docx.shape import InlineShape
+from docx.shared import Length
 from docx.styles.style import BaseStyle
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml import etree
 
 # --- schema order of the children we touch (ECMA-376 part 1, §17) ---------
@@ -146,6 +148,50 @@ def _append(parent: Element, new: Element) -> None:
     parent.append(new)
 
 
+# --- the elements behind python-docx's proxies ------------------------------
+# python-docx keeps the XML element of each proxy in a private attribute; these
+# are the only places the writer reaches it, so a rename in python-docx is
+# fixed here (tests/writers/test_docx_private.py keeps it so).
+
+
+def paragraph_xml(paragraph: Paragraph) -> Element:
+    """The ``w:p`` of a paragraph."""
+    return paragraph._p
+
+
+def run_xml(run: Run) -> CT_R:
+    """The ``w:r`` of a run."""
+    return run._r
+
+
+def story_xml(story: _Header | _Footer) -> Element:
+    """The ``w:hdr`` or ``w:ftr`` of a header or footer."""
+    return story._element
+
+
+def section_xml(section: Section) -> Element:
+    """The ``w:sectPr`` of a section (its page setup)."""
+    return section._sectPr
+
+
+def set_list_level(paragraph: Paragraph, level: int, indent: Length) -> None:
+    """Put a list paragraph at a deeper ``level`` (0-8) of its style's
+    numbering (the bullets "•", "–", "·" of reference.docx); a style without
+    numbering (a designer's reference) gets the paragraph indented instead."""
+    style = paragraph.style
+    num_id = None
+    while style is not None and num_id is None:
+        num_id = style.element.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+        style = style.base_style
+    if num_id is None:
+        paragraph.paragraph_format.left_indent = indent
+        return
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = child(ppr, "w:numPr", PPR_ORDER)
+    _set(child(numpr, "w:ilvl", ("w:ilvl", "w:numId")), val=str(min(level, 8)))
+    _set(child(numpr, "w:numId", ("w:ilvl", "w:numId")), val=num_id.get(qn("w:val")))
+
+
 # --- document body, runs, hyperlinks, fields, bookmarks ---------------------
 
 
@@ -217,7 +263,7 @@ def add_field(parent: Element, instruction: str, cached: str) -> CT_R:
 def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
     """Bookmark the whole paragraph: the cached TOC entries link to it, and so can
     cross-references an editor adds in Word."""
-    p: Element = paragraph._p
+    p = paragraph_xml(paragraph)
     start = _element("w:bookmarkStart", id=str(bookmark_id), name=name)
     ppr = p.find(qn("w:pPr"))
     if ppr is None:

@@ -6,6 +6,7 @@ import io
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 from docx.document import Document as DocxDocument
@@ -13,8 +14,10 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
 from reportgen.errors import WriterError
-from reportgen.limits import Limits
 from reportgen.writers.docx.reference import sanitized_reference
+
+if TYPE_CHECKING:
+    from reportgen.limits import Limits
 
 # "[Content_Types].xml" first: some readers (and the OPC spec's streaming
 # consumers) expect it before anything else; python-docx puts it there too.
@@ -26,7 +29,11 @@ def open_reference(path: Path, limits: Limits | None = None) -> DocxDocument:
     into, rebuilt from its whitelisted parts (see ``reference``)."""
     if not path.is_file():
         raise WriterError(f"{path}: reference document not found")
-    data = sanitized_reference(path, limits or Limits())
+    if limits is None:  # imported here: the writers need no pydantic unless called without a configuration
+        from reportgen.limits import Limits
+
+        limits = Limits()
+    data = sanitized_reference(path, limits)
     try:
         return docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

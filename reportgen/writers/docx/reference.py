@@ -16,11 +16,14 @@ import io
 import posixpath
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from reportgen.errors import WriterError
-from reportgen.limits import Limits
+
+if TYPE_CHECKING:
+    from reportgen.limits import Limits
 
 _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"

@@ -1,6 +1,8 @@
 """Walk the document model and build the DOCX with python-docx.
 
-One small ``visit_*`` method per node type. Paragraph and character looks come
+One small ``visit_*`` method per node type, dispatched by the shared
+:class:`~reportgen.writers.visitor.Visitor`; ids, numbers and source-entry text
+are the model's (``transforms.py``). Paragraph and character looks come
 only from named styles of the reference document (never direct formatting), so
 that an editor in Word restyles the whole profile by changing a style. Raw XML is
 delegated to :mod:`oxml`.
@@ -8,9 +10,10 @@ delegated to :mod:`oxml`.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
@@ -30,9 +33,10 @@ from docx.text.run import Run
 from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
-from reportgen.writers import WriterOptions
+from reportgen.writers import WriterConfig
 from reportgen.writers.docx import bidi, oxml
 from reportgen.writers.html import template_file
+from reportgen.writers.visitor import Visitor
 
 P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 
@@ -40,7 +44,7 @@ P, C, T = WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE
 REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
     "Title": P, "Subtitle": P, "Lead": P, "Cover Status": P,
     "Heading 1": P, "Heading 2": P, "Heading 3": P,
-    "Body Text": P, "Note": P, "List Bullet": P, "List Number": P,
+    "Body Text": P, "Note": P, "List Bullet": P, "List Number": P, "Quote": P,
     "Profile Table": T, "Table Text": P, "Table Heading": P, "Caption": P, "Figure": P,
     "Footnote Text": P, "Footnote Reference": C, "Hyperlink": C, "Code": C,
     "TOC Heading": P, "TOC 1": P, "TOC 2": P, "Bibliography": P,
@@ -69,6 +73,7 @@ LRM, RLM = "\u200e", "\u200f"  # left-to-right and right-to-left marks
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"}
 
 _BOOKMARK_OK = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+LIST_INDENT = Twips(357)  # one level of a nested list, as the bullet levels of reference.docx
 
 
 def language_tag(lang: str) -> str:
@@ -115,20 +120,23 @@ class Target:
 
     @property
     def xml(self) -> Any:
-        return self.paragraph._p if self.element is None else self.element
+        return oxml.paragraph_xml(self.paragraph) if self.element is None else self.element
 
 
-class Translator:
+class Translator(Visitor):
     """Translates one :class:`reportgen.model.Document` into a python-docx document."""
 
-    def __init__(self, docx: DocxDocument, document: m.Document, options: WriterOptions):
+    writer = "DOCX"
+
+    def __init__(self, docx: DocxDocument, document: m.Document, options: WriterConfig,
+                 toc_pages: dict[str, str] | None = None):
         self.docx = docx
         self.document = document
         self.meta = document.meta
         self.options = options
+        self.toc_pages = toc_pages or {}  # heading bookmark -> page number, from a layout pass
         self.ids = {name: docx.styles[name].style_id for name in REQUIRED_STYLES}
-        self.sources = {entry.number: entry for entry in document.sources}
-        self.bookmarks = _bookmark_names(document)
+        self.container: Any = docx  # where paragraphs go: the body, or a table cell
         # An empty footnotes part: the profile has none (references link to the
         # sources list), but a reference document's separators are kept.
         oxml.footnotes_part(docx)
@@ -156,9 +164,9 @@ class Translator:
         """Right to left: every paragraph, table and the section (see :func:`oxml.mirror`)."""
         section = self.docx.sections[0]
         stories = [self.docx.element.body] + [
-            story._element for story in (section.header, section.footer, section.first_page_header,
-                                         section.first_page_footer)]
-        oxml.mirror(stories, section._sectPr)
+            oxml.story_xml(story) for story in (section.header, section.footer, section.first_page_header,
+                                                section.first_page_footer)]
+        oxml.mirror(stories, oxml.section_xml(section))
 
     def set_properties(self) -> None:
         props = self.docx.core_properties
@@ -185,7 +193,7 @@ class Translator:
         # the STYLEREF field on each page with the last "Heading 1" text.
         running = header.add_paragraph(style="Header")
         self.text(Target(running, header.part), f"{self.meta.country} — ", Look())
-        title = oxml.add_field(running._p, f'STYLEREF "{HEADING_1}"', self.meta.title)
+        title = oxml.add_field(oxml.paragraph_xml(running), f'STYLEREF "{HEADING_1}"', self.meta.title)
         if bidi.has_rtl(self.meta.title):
             oxml.set_run_rtl(title)
         footer_story = oxml.emptied(section.footer)
@@ -199,9 +207,9 @@ class Translator:
         if latin:
             self.run(Target(footer, footer_story.part), LRM, look, rtl=False)
         self.text(Target(footer, footer_story.part), page, look)
-        oxml.add_field(footer._p, "PAGE", "1")
+        oxml.add_field(oxml.paragraph_xml(footer), "PAGE", "1")
         self.text(Target(footer, footer_story.part), of, look)
-        oxml.add_field(footer._p, "NUMPAGES", "1")
+        oxml.add_field(oxml.paragraph_xml(footer), "NUMPAGES", "1")
         if end:
             self.text(Target(footer, footer_story.part), end, look)
         if latin:
@@ -225,16 +233,10 @@ class Translator:
         if section.kind in ("cover", "imprint", "contents"):
             self.new_page = True
 
-    def visit(self, block: m.Block) -> None:
-        visitor = BLOCK_VISITORS.get(type(block))
-        if visitor is None:
-            raise WriterError(f"DOCX writer: unknown block {type(block).__name__}")
-        visitor(self, block)
-
     # --- blocks ---------------------------------------------------------------
 
     def paragraph(self, style: str) -> Paragraph:
-        paragraph = self.docx.add_paragraph(style=style)
+        paragraph = self.container.add_paragraph(style=style)
         if self.new_page:
             # page break as a paragraph property: no empty paragraph left at a page top
             paragraph.paragraph_format.page_break_before = True
@@ -253,23 +255,49 @@ class Translator:
         level = min(max(block.level, 1), 3)
         paragraph = self.paragraph(f"Heading {level}")
         self.inlines(self.target(paragraph), block.children)
-        oxml.add_bookmark(paragraph, self.next_bookmark, self.bookmarks[id(block)])
+        oxml.add_bookmark(paragraph, self.next_bookmark, bookmark_name(block.id))
         self.next_bookmark += 1
 
     def visit_paragraph(self, block: m.Paragraph) -> None:
         paragraph = self.paragraph(ROLE_STYLES.get(block.role, "Body Text"))
         self.inlines(self.target(paragraph), block.children)
 
-    def visit_bullet_list(self, block: m.BulletList) -> None:
+    def visit_bullet_list(self, block: m.BulletList, level: int = 0) -> None:
+        """One paragraph per item (a further paragraph of the item on a new
+        line of it); a list nested in an item one level deeper: the bullet
+        list's next numbering level, a numbered list indented by a level."""
         for number, item in enumerate(block.items, start=block.start):
+            paragraph = self.paragraph("List Number" if block.ordered else "List Bullet")
             if block.ordered:
                 # Numbers written, as in the sources list: they always equal the
                 # HTML/PDF's, and no Word numbering instance is needed per list.
-                target = self.target(self.paragraph("List Number"))
-                self.text(target, f"{number}.\t", Look())
-                self.inlines(target, item)
+                self.text(self.target(paragraph), f"{number}.\t", Look())
+                if level:
+                    paragraph.paragraph_format.left_indent = Twips(LIST_INDENT.twips * (level + 1))
+            elif level:
+                oxml.set_list_level(paragraph, level, Twips(LIST_INDENT.twips * (level + 1)))
+            first = True
+            for inner in item:
+                if isinstance(inner, m.Paragraph) and inner.role is None:
+                    if not first:
+                        paragraph.add_run().add_break()
+                    self.inlines(self.target(paragraph), inner.children)
+                    first = False
+                elif isinstance(inner, m.BulletList):
+                    self.visit(inner, level + 1)
+                else:
+                    self.visit(inner)
+
+    def visit_block_quote(self, block: m.BlockQuote) -> None:
+        """Its paragraphs in the Quote style (indented, set off); a list in it
+        one level in, under the quote's text; other blocks as they are."""
+        for inner in block.blocks:
+            if isinstance(inner, m.Paragraph) and inner.role is None:
+                self.inlines(self.target(self.paragraph("Quote")), inner.children)
+            elif isinstance(inner, m.BulletList):
+                self.visit(inner, 1)
             else:
-                self.inlines(self.target(self.paragraph("List Bullet")), item)
+                self.visit(inner)
 
     def visit_table(self, block: m.Table) -> None:
         if block.caption or self.new_page:
@@ -294,7 +322,7 @@ class Translator:
         """Alt text title (the caption, else "Table n") and description (caption
         and column headings) for screen readers and Word's Alt Text pane."""
         caption = m.plain_text(block.caption).strip()
-        columns = ", ".join(m.plain_text(cell).strip() for cell in block.header)
+        columns = ", ".join(m.blocks_text(cell) for cell in block.header)
         title = caption or f"{self.meta.labels.get('table', 'Table')} {self.next_table}"
         self.next_table += 1
         oxml.set_table_alt_text(table, title, f"{title}: {columns}" if columns else title)
@@ -310,13 +338,30 @@ class Translator:
             for cell in column.cells:
                 cell.width = width  # Word reads tcW, LibreOffice gridCol: set both
 
-    def fill_row(self, row: Any, cells: list[list[m.Inline]], style: str) -> None:
-        for cell, inlines in zip(row.cells, cells, strict=False):
-            paragraph = cell.paragraphs[0]
-            paragraph.style = self.docx.styles[style]
-            self.inlines(self.target(paragraph), inlines)
+    def fill_row(self, row: Any, cells: list[list[m.Block]], style: str) -> None:
+        for cell, blocks in zip(row.cells, cells, strict=False):
+            self.fill_cell(cell, blocks, style)
         for cell in row.cells[len(cells):]:
             cell.paragraphs[0].style = self.docx.styles[style]
+
+    def fill_cell(self, cell: Any, blocks: list[m.Block], style: str) -> None:
+        """A cell's first paragraph in the table's style; any further block
+        (a paragraph, a list) added to the cell as it would be to the body."""
+        paragraph = cell.paragraphs[0]
+        paragraph.style = self.docx.styles[style]
+        rest = blocks
+        if blocks and isinstance(blocks[0], m.Paragraph) and blocks[0].role is None:
+            self.inlines(self.target(paragraph), blocks[0].children)
+            rest = blocks[1:]
+        outer, self.container = self.container, cell
+        try:
+            for block in rest:
+                if isinstance(block, m.Paragraph) and block.role is None:
+                    self.inlines(self.target(self.paragraph(style)), block.children)
+                else:
+                    self.visit(block)
+        finally:
+            self.container = outer
 
     def visit_figure(self, block: m.Figure) -> None:
         paragraph = self.paragraph("Figure")
@@ -365,26 +410,27 @@ class Translator:
         entries = [h for h in self.document.blocks() if isinstance(h, m.Heading) and h.level <= m.TOC_LEVELS]
         if not entries:
             paragraph = self.paragraph("TOC 1")
-            oxml.begin_field(paragraph._p, TOC_FIELD)
-            oxml.end_field(paragraph._p)
+            oxml.begin_field(oxml.paragraph_xml(paragraph), TOC_FIELD)
+            oxml.end_field(oxml.paragraph_xml(paragraph))
             return
         for index, heading in enumerate(entries):
             paragraph = self.paragraph(f"TOC {heading.level}")
             if index == 0:
-                oxml.begin_field(paragraph._p, TOC_FIELD)
-            bookmark = self.bookmarks[id(heading)]
-            link = oxml.add_hyperlink(paragraph._p, anchor=bookmark)
+                oxml.begin_field(oxml.paragraph_xml(paragraph), TOC_FIELD)
+            bookmark = bookmark_name(heading.id)
+            link = oxml.add_hyperlink(oxml.paragraph_xml(paragraph), anchor=bookmark)
             self.text(Target(paragraph, self.docx.part, link, linked=True), m.plain_text(heading.children), Look())
-            page = self.options.toc_pages.get(bookmark)
+            page = self.toc_pages.get(bookmark)
             if page:  # known from a layout pass (pages.py): as Word writes its own entries,
                 # a tab to the dotted right tab stop and the page as a PAGEREF field
                 Run(oxml.append_run(link), paragraph).add_tab()
                 oxml.add_field(link, f"PAGEREF {bookmark} \\h", page)
             if index == len(entries) - 1:
-                oxml.end_field(paragraph._p)
+                oxml.end_field(oxml.paragraph_xml(paragraph))
 
     def visit_source_list(self, block: m.SourceList) -> None:
-        """ "[n]<tab>Title. address. Items: Q34, Q56." in the Bibliography style.
+        """ "[n]<tab>Title. address. Items: Q34, Q56." in the Bibliography style,
+        every piece as the model words it (``transforms.source_entry_text``).
 
         The numbers are written, not generated by Word's list numbering, so that
         they always equal the numbers the reference markers print; each numbered
@@ -393,13 +439,10 @@ class Translator:
             paragraph = self.paragraph("Bibliography")
             target = self.target(paragraph)
             number = f"[{entry.number}]\t" if block.numbered else ""
-            title = m.sentence(entry.title, entry.lang or self.meta.lang)
-            self.pieces(target, [(number, False), (title, True), (" ", False)])
-            self.link(target, entry.url, [m.Text(urls.breakable(entry.display or urls.display(entry.url)))], Look())
-            shown = entry.display or urls.display(entry.url)
-            stop = "" if shown.endswith("…") else m.full_stop(self.meta.lang)  # none after an ellipsis
-            self.pieces(target, [(stop, False), (" ", False), (m.sentence(entry.details, self.meta.lang), True)]
-                        if entry.details else [(stop, False)])
+            self.pieces(target, [(number, False), (entry.cite, True), (" ", False)])
+            self.link(target, entry.url, [m.Text(urls.breakable(entry.display))], Look())
+            self.pieces(target, [(entry.end, False), (" ", False), (entry.details, True)]
+                        if entry.details else [(entry.end, False)])
             if block.numbered:
                 oxml.add_bookmark(paragraph, self.next_bookmark, source_bookmark(entry.number))
                 self.next_bookmark += 1
@@ -410,28 +453,30 @@ class Translator:
         return Target(paragraph, self.docx.part)
 
     def inlines(self, target: Target, inlines: list[m.Inline], look: Look | None = None) -> None:
+        # No visit_citation: calls are numbered and joined into references
+        # (transforms.py) before writing, so a bare one is an error.
         for node in inlines:
-            self.inline(target, node, look or Look())
+            self.visit(node, target, look or Look())
 
-    def inline(self, target: Target, node: m.Inline, look: Look) -> None:
-        if isinstance(node, m.Text):
-            self.phrase(target, node.text, look)
-        elif isinstance(node, m.Code):
-            self.text(target, node.text, replace(look, style=look.style or "Code"))
-        elif isinstance(node, m.LineBreak):
-            target.run().add_break()
-        elif isinstance(node, m.Strong):
-            self.inlines(target, node.children, replace(look, bold=True))
-        elif isinstance(node, m.Span):
-            self.span(target, node, look)
-        elif isinstance(node, m.Emph):
-            self.inlines(target, node.children, replace(look, italic=True))
-        elif isinstance(node, m.Link):
-            self.link(target, node.url, node.children, look)
-        elif isinstance(node, m.Reference):
-            self.reference(target, node, look)
+    def visit_text(self, node: m.Text, target: Target, look: Look) -> None:
+        self.phrase(target, node.text, look)
 
-    def span(self, target: Target, node: m.Span, look: Look) -> None:
+    def visit_code(self, node: m.Code, target: Target, look: Look) -> None:
+        self.text(target, node.text, replace(look, style=look.style or "Code"))
+
+    def visit_line_break(self, node: m.LineBreak, target: Target, look: Look) -> None:
+        target.run().add_break()
+
+    def visit_strong(self, node: m.Strong, target: Target, look: Look) -> None:
+        self.inlines(target, node.children, replace(look, bold=True))
+
+    def visit_emph(self, node: m.Emph, target: Target, look: Look) -> None:
+        self.inlines(target, node.children, replace(look, italic=True))
+
+    def visit_link(self, node: m.Link, target: Target, look: Look) -> None:
+        self.link(target, node.url, node.children, look)
+
+    def visit_span(self, node: m.Span, target: Target, look: Look) -> None:
         """Text in another language: ``w:lang`` on its runs and, when its
         direction differs from the text around it, kept in its own direction
         (an English sentence inside Arabic keeps its number at its start and its
@@ -500,9 +545,9 @@ class Translator:
         if look.style:
             run.style = self.docx.styles[look.style]
         if rtl:
-            oxml.set_run_rtl(run._r)
+            oxml.set_run_rtl(oxml.run_xml(run))
         if look.lang:
-            oxml.set_run_lang(run._r, language_slots(look.lang))
+            oxml.set_run_lang(oxml.run_xml(run), language_slots(look.lang))
 
     def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
         """A hyperlink; in right-to-left text one whose text has no right-to-left
@@ -522,7 +567,7 @@ class Translator:
         inside = replace(target, element=oxml.add_hyperlink(target.xml, r_id=r_id), linked=True)
         self.inlines(inside, children, replace(look, style="Hyperlink"))
 
-    def reference(self, target: Target, node: m.Reference, look: Look) -> None:
+    def visit_reference(self, node: m.Reference, target: Target, look: Look) -> None:
         """ "[12]" or "[3, 5–7; 12, p. 31]": each number an internal link to the
         bookmark of its entry in the sources list, the rest plain text."""
         for part in node.parts:
@@ -534,33 +579,17 @@ class Translator:
             self.text(inside, part.text, replace(look, style="Hyperlink"))
 
 
-BLOCK_VISITORS: dict[type, Callable[[Translator, Any], None]] = {
-    m.Heading: Translator.visit_heading,
-    m.Paragraph: Translator.visit_paragraph,
-    m.BulletList: Translator.visit_bullet_list,
-    m.Table: Translator.visit_table,
-    m.Figure: Translator.visit_figure,
-    m.Contents: Translator.visit_contents,
-    m.SourceList: Translator.visit_source_list,
-}
-
-
 # --- helpers ------------------------------------------------------------------
 
 
-def _bookmark_names(document: m.Document) -> dict[int, str]:
-    """Bookmark name per heading (keyed by ``id()``): the heading id where Word accepts
-    it (a letter first, at most 40 characters), else a stable ``_Toc`` name."""
-    names: dict[int, str] = {}
-    used: set[str] = set()
-    headings = [b for b in document.blocks() if isinstance(b, m.Heading)]
-    for index, heading in enumerate(headings, start=1):
-        name = heading.id if _BOOKMARK_OK.fullmatch(heading.id) else f"_Toc{index:08d}"
-        if name in used:
-            name = f"_Toc{index:08d}"
-        used.add(name)
-        names[id(heading)] = name
-    return names
+def bookmark_name(heading_id: str) -> str:
+    """The Word bookmark of a heading: its id (unique, made by
+    ``transforms.heading_ids``) where Word accepts it (a letter first, at most
+    40 characters), else a hidden ``_Toc`` name derived from the id, so that
+    the same heading always gets the same bookmark."""
+    if _BOOKMARK_OK.fullmatch(heading_id):
+        return heading_id
+    return "_Toc" + hashlib.sha1(heading_id.encode()).hexdigest()[:12]
 
 
 def source_bookmark(number: int) -> str:

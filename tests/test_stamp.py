@@ -1,0 +1,164 @@
+"""The no-op stamp (reportgen/stamp.py), through the console script as a user runs it.
+
+Whether a run took the fast path is read from the process itself: with
+``python -X importtime`` every module it imported is listed on stderr, and the
+fast path imports neither pydantic nor click nor Rich.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reportgen import build as builder
+from reportgen.stamp import STAMP, eligible
+
+SCRIPT = Path(sys.executable).parent / "reportgen"
+ROOT = Path(__file__).resolve().parent.parent
+COMMAND = ("build", "PRY", "--lang", "es", "--format", "html", "--jobs", "0")
+NOOP = "0 built, 1 skipped, 0 failed -> build/"
+BUILT = "1 built, 0 skipped, 0 failed -> build/"
+
+
+class Run:
+    def __init__(self, done: subprocess.CompletedProcess[str]):
+        assert done.returncode == 0, done.stderr[-2000:]
+        self.stdout = done.stdout
+        imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                    if line.startswith("import time:")]
+        self.fast = bool(imported) and not {"pydantic", "click", "rich", "babel"} & set(imported)
+
+
+def run(project: Path, *extra: str, epoch: str = "1732000000") -> Run:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch}
+    env.pop("REPORTGEN_DEBUG", None)
+    done = subprocess.run([sys.executable, "-X", "importtime", str(SCRIPT), *COMMAND, *extra], cwd=project,
+                          env=env, capture_output=True, text=True, check=False)
+    return Run(done)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A report project (as ``reportgen new`` makes it) holding Paraguay's answers."""
+    folder = tmp_path / "project"
+    subprocess.run([str(SCRIPT), "new", str(folder)], check=True, capture_output=True)
+    shutil.copy(ROOT / "responses" / "PRY.yaml", folder / "responses" / "PRY.yaml")
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_no_op_is_answered_from_the_stamp_until_something_changes(project: Path) -> None:
+    first = run(project)
+    assert BUILT in first.stdout and not first.fast
+    assert (project / "build" / STAMP).is_file()
+    again = run(project)
+    assert again.fast and NOOP in again.stdout
+
+    # A project's own template (a new override file: a folder's listing changed).
+    override = project / "templates" / "sections" / "imprint.md.j2"
+    override.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "templates" / "sections" / "imprint.md.j2", override)
+    edit(override, "\n", "\n\nA line the project added.\n")
+    step = run(project)
+    assert not step.fast and BUILT in step.stdout, "a new template override"
+    assert run(project).fast
+
+    # The same file edited again, same size, its mtime put back: the change time still tells.
+    before = override.stat()
+    edit(override, "A line the project added.", "A line the project edited")
+    os.utime(override, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert override.stat().st_size == before.st_size and override.stat().st_mtime_ns == before.st_mtime_ns
+    step = run(project)
+    assert not step.fast and BUILT in step.stdout, "an edit that kept size and mtime"
+    assert run(project).fast
+
+    # The answers.
+    edit(project / "responses" / "PRY.yaml", "\n", "\n# reviewed\n")
+    step = run(project)
+    assert not step.fast and "1 skipped" not in step.stdout, "an edited responses file"
+    assert run(project).fast
+
+    # A catalog: the project's own Spanish messages over the defaults.
+    catalog = project / "locales" / "es" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "es" / "LC_MESSAGES" / "messages.po", catalog)
+    edit(catalog, 'msgstr "Perfil', 'msgstr "Ficha')
+    step = run(project)
+    assert not step.fast and BUILT in step.stdout, "a new catalog"
+    assert run(project).fast
+
+    # The settings.
+    with (project / "reportgen.toml").open("a", encoding="utf-8") as settings:
+        settings.write('organisation = "Ministry of Information and Communication Technologies"\n')
+    step = run(project)
+    assert not step.fast and BUILT in step.stdout, "edited settings"
+    assert run(project).fast
+
+    # An output deleted.
+    (project / "build" / "PRY" / "PRY-profile-2024-es-draft.html").unlink()
+    step = run(project)
+    assert not step.fast and BUILT in step.stdout, "a deleted output"
+    assert run(project).fast
+
+    # Another build date.
+    step = run(project, epoch="1800000000")
+    assert not step.fast and BUILT in step.stdout, "another SOURCE_DATE_EPOCH"
+
+
+def test_the_fast_no_op_prints_and_records_what_the_full_one_does(project: Path) -> None:
+    """Text and --json: the same as a no-op that went through the content-hash check."""
+    for extra in ((), ("--json",)):
+        run(project, *extra)  # builds (or, for --json, a full no-op that writes the stamp)
+        (project / "build" / STAMP).unlink()
+        full = run(project, *extra)
+        fast = run(project, *extra)
+        assert not full.fast and fast.fast
+        if not extra:
+            assert fast.stdout == full.stdout and NOOP in fast.stdout
+            continue
+        printed = [json.loads(r.stdout) for r in (full, fast)]
+        for data in printed:
+            assert data.pop("finished") and data.pop("seconds") >= 0
+        assert printed[0] == printed[1] and printed[1]["counts"]["skipped"] == 1
+        run_json = json.loads((project / "build" / "run.json").read_text(encoding="utf-8"))
+        assert run_json["counts"] == printed[1]["counts"] and run_json["documents"] == printed[1]["documents"]
+
+
+def test_force_never_uses_the_stamp(project: Path) -> None:
+    run(project)
+    assert run(project).fast
+    step = run(project, "--force")
+    assert not step.fast and BUILT in step.stdout
+    assert not (project / "build" / STAMP).exists()  # a forced run leaves none
+
+
+def test_a_build_through_the_python_api_removes_the_stamp(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(project)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+    builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(languages=("es",), formats=("html",)))
+    assert not (project / "build" / STAMP).exists()
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["build", "PRY"], True),
+    (["-q", "build"], True),
+    (["build", "PRY", "--force"], False),
+    (["build", "--site-index"], False),
+    (["build", "--scheduler=local"], False),
+    (["check", "responses/PRY.yaml"], False),
+    (["build", "--help"], False),
+])
+def test_which_command_lines_may_use_a_stamp(argv: list[str], expected: bool) -> None:
+    assert eligible(argv) is expected
