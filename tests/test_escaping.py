@@ -61,6 +61,14 @@ def only(blocks: list[m.Block], kind: type) -> m.Block:
     return blocks[0]
 
 
+def run_of(content: list[m.Block]) -> list[m.Inline]:
+    """The inlines of a list item or table cell, which hold one paragraph here (none when empty)."""
+    if not content:
+        return []
+    assert len(content) == 1 and isinstance(content[0], m.Paragraph), content
+    return content[0].children
+
+
 def texts_only(run: list[m.Inline]) -> str:
     """The run's text, asserting the answer made no markup at all: no link,
     code, emphasis, citation or line break came out of it."""
@@ -102,7 +110,7 @@ def list_items(answer: str) -> None:
     for marker in ("-", "1."):
         listed = only(parse(f"{marker} {escape_md(answer)}\n{marker} Next."), m.BulletList)
         assert isinstance(listed, m.BulletList) and listed.ordered == (marker == "1.")
-        assert [texts_only(item) for item in listed.items] == [collapse_spaces(answer), "Next."]
+        assert [texts_only(run_of(item)) for item in listed.items] == [collapse_spaces(answer), "Next."]
 
 
 def table_cell(answer: str) -> None:
@@ -110,8 +118,8 @@ def table_cell(answer: str) -> None:
     table = only(parse(f"| Item | Answer |\n|---|---|\n| Q1 | {value} |\n| Q2 | {value}{value} |"), m.Table)
     assert isinstance(table, m.Table)
     assert len(table.rows) == 2 and all(len(row) == 2 for row in table.rows)
-    assert texts_only(table.rows[0][1]) == collapse_spaces(answer)
-    assert texts_only(table.rows[1][1]) == (as_placed(answer) * 2).strip(" ")
+    assert texts_only(run_of(table.rows[0][1])) == collapse_spaces(answer)
+    assert texts_only(run_of(table.rows[1][1])) == (as_placed(answer) * 2).strip(" ")
 
 
 def in_another_language(answer: str) -> None:
@@ -132,7 +140,7 @@ def emphasised(answer: str) -> None:
     value = escape_md(trimmed)
     paragraph = only(parse(f"- **{value}:** yes, _{value}_"), m.BulletList)
     assert isinstance(paragraph, m.BulletList)
-    strong, rest, emph = paragraph.items[0]
+    strong, rest, emph = run_of(paragraph.items[0])
     assert isinstance(strong, m.Strong) and texts_only(strong.children) == f"{trimmed}:"
     assert rest == m.Text(" yes, ")
     assert isinstance(emph, m.Emph) and texts_only(emph.children) == trimmed

@@ -189,7 +189,6 @@ def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path
     of every marker are compared by the test just above."""
     from lxml import html as lxml_html
 
-    from reportgen.writers import WriterOptions
     from reportgen.writers.html import write_html
 
     document = documents[lang]
@@ -207,7 +206,7 @@ def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path
         number, text = re.sub("[\u200b\u2060]", "", paragraph.text).split("\t", 1)
         docx_entries.append((int(number.strip("[]")), text, {link.url for link in paragraph.hyperlinks}))
 
-    page = lxml_html.fromstring(write_html(document, WriterOptions()).decode("utf-8"))
+    page = lxml_html.fromstring(write_html(document, Config()).decode("utf-8"))
     html_headings = [(int(h.tag[1]) - 1, " ".join(h.text_content().split()))
                      for h in page.iter("h2", "h3", "h4") if h.get("id") != "contents-title"]
     html_entries = [(int(li.get("value")), li.findtext("cite"),

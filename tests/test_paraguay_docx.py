@@ -162,8 +162,8 @@ def test_tables_have_the_models_rows_columns_and_header(read, paraguay_documents
     assert [(len(t.rows), len(t.columns)) for t in document.tables] == \
         [(1 + len(t.rows), len(t.header)) for t in tables]
     for table, expected in zip(document.tables, tables, strict=True):
-        assert [cell.text for cell in table.rows[0].cells] == [text(cell) for cell in expected.header]
-        assert [cell.text for cell in table.columns[0].cells[1:]] == [text(row[0]) for row in expected.rows]
+        assert [cell.text for cell in table.rows[0].cells] == [m.blocks_text(cell) for cell in expected.header]
+        assert [cell.text for cell in table.columns[0].cells[1:]] == [m.blocks_text(row[0]) for row in expected.rows]
         assert table.style is not None and table.style.name == "Profile Table"
     assert len(pandoc_blocks(ast["blocks"], "Table")) == len(tables)
     captions = [p.text for p in body_paragraphs(document) if p.style.name == "Caption"]
@@ -184,7 +184,7 @@ def test_sources_list_entries_give_number_title_address_and_items(read, paraguay
         number = f"[{entry.number}]\t" if numbered else ""
         assert shown.startswith(number + entry.title), (shown, entry.title)
         assert entry.display and entry.display in shown and "://" not in shown, shown
-        assert entry.details and shown.endswith(f" {entry.details}."), shown
+        assert entry.details.endswith(".") and shown.endswith(f" {entry.details}"), shown
         assert [link.url for link in paragraph.hyperlinks] == [entry.url], shown
         assert (f"src_{entry.number}" in bookmarks(paragraph)) == numbered
 
