@@ -42,7 +42,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        summary = builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(out=out))
+        summary = builder.build([Path("responses/PRY.yaml")], Config(out=out))
     assert summary.ok, [r.error for r in summary.failed]
     return out / "PRY"
 
@@ -133,7 +133,7 @@ def test_pdf_passes_the_pdfua_checker(built: Path, documents, lang: str) -> None
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) -> None:
-    options = builder.BuildOptions(out=tmp_path, languages=(lang,), formats=("pdf",),
+    options = Config(out=tmp_path, languages=(lang,), formats=("pdf",),
                                    pdf_variant="pdf/a-3a+pdf/ua-1")
     summary = builder.build([Path("responses/PRY.yaml")], options)
     assert summary.ok, [r.error for r in summary.failed]
@@ -199,7 +199,7 @@ def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path
     of every marker are compared by the test just above."""
     from lxml import html as lxml_html
 
-    from reportgen.writers import WriterOptions
+    from reportgen.config import Config
     from reportgen.writers.html import write_html
 
     document = documents[lang]
@@ -217,7 +217,7 @@ def test_docx_html_and_pdf_have_the_same_headings_and_source_entries(built: Path
         number, text = re.sub("[\u200b\u2060]", "", paragraph.text).split("\t", 1)
         docx_entries.append((int(number.strip("[]")), text, {link.url for link in paragraph.hyperlinks}))
 
-    page = lxml_html.fromstring(write_html(document, WriterOptions()).decode("utf-8"))
+    page = lxml_html.fromstring(write_html(document, Config()).decode("utf-8"))
     html_headings = [(int(h.tag[1]) - 1, " ".join(h.text_content().split()))
                      for h in page.iter("h2", "h3", "h4") if h.get("id") != "contents-title"]
     html_entries = [(int(li.get("value")), li.findtext("cite"),
