@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from reportgen import build as builder
+from reportgen.config import Config
 
 PRY = Path("responses/PRY.yaml")
 TOKEN_ANSWER = "      Ministry of Information and Communication Technologies (MITIC)\n"
@@ -51,7 +52,7 @@ def _build(root: Path, name: str, text: str | None, formats: tuple[str, ...]) ->
     folder = root / name / "responses"
     folder.mkdir(parents=True)
     (folder / "PRY.yaml").write_text(text if text is not None else PRY.read_text(encoding="utf-8"), encoding="utf-8")
-    options = builder.BuildOptions(out=root / name / "out", formats=formats, languages=("en",))
+    options = Config(out=root / name / "out", formats=formats, languages=("en",))
     start, cpu = time.perf_counter(), _cpu()
     summary = builder.build([folder / "PRY.yaml"], options)
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu

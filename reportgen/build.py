@@ -48,7 +48,6 @@ RECYCLE_AFTER = 40
 
 # The build's options are the run's one configuration (reportgen.config);
 # the name stays for the Python API.
-BuildOptions = Config
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status",
                  "pdf_variant", "docx_page_numbers")
 
 
-def shared_fingerprint(options: BuildOptions) -> str:
+def shared_fingerprint(options: Config) -> str:
     """What every output depends on: templates (sections, HTML, fonts,
     reference.docx), the questionnaire catalogs, reportgen's version and code,
     the build date (``options.source_date_epoch``), and the options that change
@@ -164,7 +163,7 @@ def edition_of(responses: bytes) -> str:
     return "unknown"
 
 
-def document_stem(country: str, lang: str, edition: str, options: BuildOptions) -> str:
+def document_stem(country: str, lang: str, edition: str, options: Config) -> str:
     """``PRY-profile-2024-en``, then ``-draft`` unless Final and ``-internal``
     for a copy not for publication: what a printer or a web team must not
     confuse is in the name (docs/batches.md)."""
@@ -250,7 +249,7 @@ def is_current(out: Path, task: Task, fmt: str, manifest: dict) -> bool:
 # --- one task (runs in a worker) ----------------------------------------------------
 
 
-def run_task(task: Task, options: BuildOptions) -> TaskResult:
+def run_task(task: Task, options: Config) -> TaskResult:
     """Build one country in one language in every requested format. Never raises:
     a failure is a one-line message in ``error``."""
     result = TaskResult(task)
@@ -264,7 +263,7 @@ def run_task(task: Task, options: BuildOptions) -> TaskResult:
     return result
 
 
-def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
+def _run(task: Task, options: Config, result: TaskResult) -> None:
     folder = options.out / task.country
     for fmt, data in render_outputs(task.responses, task, options, result):
         path = folder / output_name(task, fmt)
@@ -272,7 +271,7 @@ def _run(task: Task, options: BuildOptions, result: TaskResult) -> None:
         result.outputs[fmt] = Output(str(path), hashlib.sha256(data).hexdigest(), len(data), task.key)
 
 
-def render_outputs(responses_path: Path, task: Task, options: BuildOptions,
+def render_outputs(responses_path: Path, task: Task, options: Config,
                    result: TaskResult) -> Iterator[tuple[str, bytes]]:
     """The bytes of each requested format of one country in one language,
     read from ``responses_path``, ``options.templates`` and ``options.locales``
@@ -334,7 +333,7 @@ def _peak_rss_mb() -> float:
 COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 
 
-def country_files(responses: list[Path], options: BuildOptions) -> tuple[list[Path], list[TaskResult]]:
+def country_files(responses: list[Path], options: Config) -> tuple[list[Path], list[TaskResult]]:
     """The responses files that can be built, and one failure per file whose
     name is not a country code (it becomes a folder name: ``...yaml``) or
     whose country has another file too (both would write one folder)."""
@@ -369,7 +368,7 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
             raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
 
 
-def plan(responses: list[Path], options: BuildOptions) -> tuple[list[Task], list[Task]]:
+def plan(responses: list[Path], options: Config) -> tuple[list[Task], list[Task]]:
     """Split the work into tasks to run and tasks whose outputs are current."""
     shared = shared_fingerprint(options)
     to_run: list[Task] = []
@@ -480,7 +479,7 @@ def default_executor(jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Exe
     return WorkerPool(jobs, formats=formats)
 
 
-def build(responses: list[Path], options: BuildOptions, executor: Executor | Any | None = None,
+def build(responses: list[Path], options: Config, executor: Executor | Any | None = None,
           on_done: Callable[[TaskResult | Task, int, int], None] | None = None) -> Summary:
     """Build every task not current; ``executor=None`` runs in this process.
     ``executor`` may be any ``concurrent.futures`` executor or a
@@ -536,7 +535,7 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any | None) -> Iterable[TaskResult]:
+def _results(tasks: list[Task], options: Config, executor: Executor | Any | None) -> Iterable[TaskResult]:
     # One document is built here: spawning a worker (and importing everything
     # again in it) would cost more than the parallelism it cannot have.
     if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
@@ -568,7 +567,7 @@ def _results(tasks: list[Task], options: BuildOptions, executor: Executor | Any 
             future.cancel()
 
 
-def _retry(executor: Executor, task: Task, options: BuildOptions) -> Future[TaskResult] | None:
+def _retry(executor: Executor, task: Task, options: Config) -> Future[TaskResult] | None:
     """Run a task whose worker died once more (the pool has replaced the
     worker); None when the executor cannot take it (a broken pool)."""
     try:

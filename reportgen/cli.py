@@ -25,7 +25,8 @@ from reportgen.terminal import safe
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from reportgen.build import BuildOptions, Summary, Task, TaskResult
+    from reportgen.build import Summary, Task, TaskResult
+    from reportgen.config import Config
     from reportgen.importers.base import Imported
     from reportgen.project import Project
 
@@ -122,7 +123,7 @@ def main() -> None:
 @pass_ui
 def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, as_json: bool) -> None:
     """Validate responses files; print FILE:LINE: Qnn: message per problem (stderr) and a status per file."""
-    from reportgen.config import load_config as load_settings
+    from reportgen.config import load_config as load_config
     from reportgen.responses import check_file
 
     if check_templates:
@@ -130,7 +131,7 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     if not files:
         raise click.UsageError("give responses files to check, or --templates")
     try:
-        limits = load_settings().limits
+        limits = load_config().limits
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
@@ -166,12 +167,12 @@ def _problem(problem: Any) -> dict[str, Any]:
 
 
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
-    from reportgen.config import load_config as load_settings
+    from reportgen.config import load_config as load_config
     from reportgen.templatecheck import check_templates
 
     project = _open_project()
     try:
-        languages = tuple(load_settings().languages)
+        languages = tuple(load_config().languages)
         problems = check_templates(project.templates, list(files) or None, languages)
     except ReportgenError as exc:
         _fail(exc)
@@ -532,7 +533,7 @@ def _responses_paths(folder: Path, countries: tuple[str, ...], all_countries: bo
     return sorted(folder.glob("*.yaml"))
 
 
-def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, jobs: int,
                     scheduler: str) -> Summary:
     """The build with a ``distributed.Client`` as its executor."""
     from reportgen import cluster
@@ -545,7 +546,7 @@ def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: Bui
         raise  # unreachable: _fail exits
 
 
-def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: BuildOptions, jobs: int,
+def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, jobs: int,
                client: Any = None) -> Summary:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -592,11 +593,11 @@ def _summary_table(summary: Summary) -> Any:
     return table
 
 
-def _summary_line(summary: Summary, options: BuildOptions) -> str:
+def _summary_line(summary: Summary, options: Config) -> str:
     return f"{len(summary.built)} built, {len(summary.skipped)} skipped, {len(summary.failed)} failed -> {options.out}/"
 
 
-def _print_summary(ui: Ui, summary: Summary, options: BuildOptions) -> None:
+def _print_summary(ui: Ui, summary: Summary, options: Config) -> None:
     """The table of outcomes on stdout (the result); warnings and failures on stderr,
     escaped (messages quote the answers)."""
     ui.console(stderr=False).print(_summary_table(summary))
@@ -631,7 +632,7 @@ def _snapshot_inputs(inputs: Any, responses: Path, reference_docx: Path | None) 
 
 
 def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summary: Summary,
-                 options: BuildOptions, as_json: bool) -> None:
+                 options: Config, as_json: bool) -> None:
     """After a fully successful run: the stamp that lets the same command,
     with nothing changed, answer without starting the toolkit (stamp.py). It
     holds what that no-op prints and the run manifest it writes."""
@@ -674,11 +675,11 @@ def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summar
 def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path, fmt: str | None) -> None:
     """Export the answers as CSV or JSON: one row per country and item, with statuses and sources."""
     from reportgen import export as exporter
-    from reportgen.config import load_config as load_settings
+    from reportgen.config import load_config as load_config
     from reportgen.files import write_atomic
 
     try:
-        settings = load_settings()
+        settings = load_config()
     except ReportgenError as exc:
         _fail(exc)
     fmt = fmt or output.suffix.lstrip(".").lower()
@@ -707,10 +708,10 @@ def combine(languages: str | None, out: Path | None) -> None:
     """One PDF per language of every country the last build made, with a bookmark
     per country, in OUT/combined/ (for printing and review: untagged)."""
     from reportgen import combine as combiner
-    from reportgen.config import load_config as load_settings
+    from reportgen.config import load_config as load_config
 
     try:
-        settings = load_settings()
+        settings = load_config()
         for lang in _split(languages) or tuple(settings.languages):
             path, countries = combiner.combine(out or settings.out, lang)
             _say(f"{path}: {countries} countries", err=True)
@@ -718,7 +719,7 @@ def combine(languages: str | None, out: Path | None) -> None:
         _fail(exc)
 
 
-def _summary_json(summary: Summary, options: BuildOptions) -> dict[str, Any]:
+def _summary_json(summary: Summary, options: Config) -> dict[str, Any]:
     def task(t: Task) -> dict[str, Any]:
         return {"country": t.country, "lang": t.lang}
 
@@ -761,12 +762,12 @@ def serve(ui: Ui, country: str | None, lang: str, port: int, responses_dir: Path
     """Preview one profile in the browser; it refreshes on every change of templates/, responses/, locales/."""
     import time
 
-    from reportgen.config import load_config as load_settings
+    from reportgen.config import load_config as load_config
     from reportgen.i18n import available_languages
     from reportgen.serve import Preview, start
 
     try:
-        settings = load_settings()
+        settings = load_config()
     except ReportgenError as exc:
         _fail(exc)
     paths = _responses_paths(responses_dir or settings.responses, (country,) if country else (), False)

@@ -35,7 +35,8 @@ from reportgen.files import write_atomic
 if TYPE_CHECKING:
     from distributed import Client
 
-    from reportgen.build import BuildOptions, Task, TaskResult
+    from reportgen.config import Config
+from reportgen.build import Task, TaskResult
 
 LOCAL = "local"  # --scheduler local: a LocalCluster of --jobs worker processes on this machine
 BUNDLE_CACHE = "reportgen-bundles"
@@ -63,7 +64,7 @@ def _add_tree(files: dict[str, bytes], root: Path, prefix: str) -> None:
             files[f"{prefix}/{path.relative_to(root).as_posix()}"] = path.read_bytes()
 
 
-def make_bundle(options: BuildOptions, lang: str) -> Bundle:
+def make_bundle(options: Config, lang: str) -> Bundle:
     """templates/, ``locales/<lang>/``, the reference.docx and the project's own
     questionnaire editions (``questionnaires/*.yaml``), keyed by content."""
     from reportgen.paths import PROJECT_QUESTIONNAIRES as PROJECT_FOLDER
@@ -114,7 +115,7 @@ class RemoteResult:
     data: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
-def run_remote(task: Task, responses: bytes, bundle: Bundle, options: BuildOptions) -> RemoteResult:
+def run_remote(task: Task, responses: bytes, bundle: Bundle, options: Config) -> RemoteResult:
     """Build one task from the bytes sent with it; paths in messages are the client's."""
     from reportgen.build import TaskResult, _peak_rss_mb, render_outputs
 
@@ -164,7 +165,7 @@ def check_workers(client: Client) -> None:
                           "--nthreads 1 (use --nworkers for more processes)")
 
 
-def results(tasks: list[Task], options: BuildOptions, client: Client) -> Iterable[TaskResult]:
+def results(tasks: list[Task], options: Config, client: Client) -> Iterable[TaskResult]:
     """Run ``tasks`` on the cluster; write each output here, as it arrives."""
     from distributed import as_completed
 
@@ -208,7 +209,7 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _write(remote: RemoteResult, options: BuildOptions) -> TaskResult:
+def _write(remote: RemoteResult, options: Config) -> TaskResult:
     from reportgen.build import Output, output_name
 
     result, task = remote.result, remote.result.task

@@ -26,7 +26,8 @@ from reportgen import __version__
 from reportgen.files import write_atomic
 
 if TYPE_CHECKING:
-    from reportgen.build import BuildOptions, Summary, TaskResult
+    from reportgen.config import Config
+from reportgen.build import Summary, TaskResult
 
 RUN_MANIFEST = "run.json"
 SUPERSEDED = "superseded"
@@ -93,7 +94,7 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
     return moved
 
 
-def _output_entry(out: Path, fmt: str, lang: str, options: BuildOptions, sha256: str, size: int,
+def _output_entry(out: Path, fmt: str, lang: str, options: Config, sha256: str, size: int,
                   path: str | Path) -> dict[str, Any]:
     return {"path": _relative(out, path), "format": fmt, "language": lang,
             "status": options.status.capitalize(),
@@ -101,7 +102,7 @@ def _output_entry(out: Path, fmt: str, lang: str, options: BuildOptions, sha256:
             "sha256": sha256, "size": size}
 
 
-def _documents(summary: Summary, options: BuildOptions) -> list[dict[str, Any]]:
+def _documents(summary: Summary, options: Config) -> list[dict[str, Any]]:
     from reportgen.build import output_name, read_manifest
 
     out = options.out
@@ -135,7 +136,7 @@ def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: Ta
             "error": result.error if result else None}
 
 
-def run_manifest(options: BuildOptions, summary: Summary, engine: str) -> dict[str, Any]:
+def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, Any]:
     """What the run did, as data (see the module's docstring)."""
     documents = _documents(summary, options)
     settings = {k: str(getattr(options, k))
@@ -161,7 +162,7 @@ def run_manifest(options: BuildOptions, summary: Summary, engine: str) -> dict[s
     }
 
 
-def write_run_manifest(options: BuildOptions, summary: Summary, engine: str) -> Path:
+def write_run_manifest(options: Config, summary: Summary, engine: str) -> Path:
     path = options.out / RUN_MANIFEST
     data = run_manifest(options, summary, engine)
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -32,11 +32,12 @@ def paraguay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """build/PRY of `reportgen build PRY` (DOCX and PDF, English and Spanish), with a fixed date.
     Read it, never write into it: other modules share it."""
     from reportgen import build as builder
+    from reportgen.config import Config
 
     out = tmp_path_factory.mktemp("paraguay")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
-        summary = builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(out=out))
+        summary = builder.build([Path("responses/PRY.yaml")], Config(out=out))
     assert summary.ok, [r.error for r in summary.failed]
     return out / "PRY"
 

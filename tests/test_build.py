@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
-from reportgen.build import BuildOptions
+from reportgen.config import Config
 from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES
 from reportgen.synth import write_synthetic
@@ -23,9 +23,9 @@ def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
 
 
-def options(tmp_path: Path, **changes) -> BuildOptions:  # type: ignore[no-untyped-def]
+def options(tmp_path: Path, **changes) -> Config:  # type: ignore[no-untyped-def]
     base = {"out": tmp_path / "out", "formats": ("docx",), "languages": ("en", "es")}
-    return BuildOptions(**{**base, **changes})
+    return Config(**{**base, **changes})
 
 
 def test_build_writes_outputs_and_manifest(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_nothing_changed_means_nothing_rebuilt(tmp_path: Path) -> None:
     builder.build([PRY], opts)
     again = builder.build([PRY], opts)
     assert again.built == [] and len(again.skipped) == 2
-    forced = builder.build([PRY], BuildOptions(**{**opts.__dict__, "force": True}))
+    forced = builder.build([PRY], Config(**{**opts.__dict__, "force": True}))
     assert len(forced.built) == 2
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from reportgen import build as builder
-from reportgen.build import BuildOptions
+from reportgen.config import Config
 from reportgen.errors import ConfigError
 from reportgen.synth import write_synthetic
 from tests.responses_factory import minimal_yaml
@@ -30,9 +30,9 @@ def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
 
 
-def options(tmp_path: Path, **changes: Any) -> BuildOptions:
+def options(tmp_path: Path, **changes: Any) -> Config:
     base = {"out": tmp_path / "out", "formats": ("html",), "languages": ("en",)}
-    return BuildOptions(**{**base, **changes})
+    return Config(**{**base, **changes})
 
 
 def run(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
@@ -191,7 +191,7 @@ def test_out_must_not_be_the_root_or_a_source_folder(tmp_path: Path, out: str) -
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"reportgen: --out {out}: refusing to write") and result.stderr.count("\n") == 1
     with pytest.raises(ConfigError, match="refusing"):
-        builder.build([answers / "PRY.yaml"], BuildOptions(out=ROOT / out))
+        builder.build([answers / "PRY.yaml"], Config(out=ROOT / out))
 
 
 def test_a_country_argument_never_becomes_a_path() -> None:

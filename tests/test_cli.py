@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from reportgen.config import Config
 from tests.responses_factory import minimal_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,7 +172,7 @@ def test_build_refuses_a_catalog_msgfmt_refuses_with_its_line(tmp_path: Path) ->
     po.write_text(text, encoding="utf-8")
     msgfmt = subprocess.run(["msgfmt", "-o", "/dev/null", str(po)], capture_output=True, text=True, check=False)
     where, message = msgfmt.stderr.splitlines()[0].rsplit(": ", 1)  # the reference compiler's own words
-    options = builder.BuildOptions(languages=("es",), formats=("html",), out=tmp_path / "out", locales=locales)
+    options = Config(languages=("es",), formats=("html",), out=tmp_path / "out", locales=locales)
     summary = builder.build([ROOT / "responses" / "PRY.yaml"], options)
     assert msgfmt.returncode == 1 and message == "end-of-line within string"
     assert summary.failed[0].error == f"{where}: msgfmt refuses the catalog: {message}"

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
-from reportgen.build import BuildOptions
+from reportgen.config import Config
 from reportgen.errors import ConfigError
 from reportgen.i18n import LOCALES
 from reportgen.synth import write_synthetic
@@ -92,10 +92,10 @@ def _client_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", CLIENT_EPOCH)
 
 
-def _options(project: Path, out: Path, **changes: object) -> BuildOptions:
+def _options(project: Path, out: Path, **changes: object) -> Config:
     base: dict[str, object] = {"out": out, "templates": project / "templates", "locales": project / "locales",
                                "formats": ("html", "docx"), "languages": ("en", "es")}
-    return BuildOptions(**{**base, **changes})  # type: ignore[arg-type]
+    return Config(**{**base, **changes})  # type: ignore[arg-type]
 
 
 def _responses(project: Path, countries: list[str] = COUNTRIES) -> list[Path]:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from reportgen import build as builder
 from reportgen.cli import cli
+from reportgen.config import Config
 from reportgen.synth import write_synthetic
 
 PRY = Path("responses/PRY.yaml")
@@ -21,7 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1732000000")
         paths = [PRY, *write_synthetic(["URY"], folder / "responses")]
-        options = builder.BuildOptions(out=folder / "out", formats=("pdf",), languages=("en",))
+        options = Config(out=folder / "out", formats=("pdf",), languages=("en",))
         assert builder.build(paths, options).ok
     return folder / "out"
 

@@ -11,6 +11,7 @@ import yaml
 
 from reportgen import build as builder
 from reportgen import questionnaire
+from reportgen.config import Config
 
 PRY = Path("responses/PRY.yaml")
 CHECKOUT_EXPORT = Path("tests/fixtures/msq-2024-paraguay-forms-export.md").resolve()
@@ -66,7 +67,7 @@ def test_the_2026_edition_is_found_in_the_project(project: Path) -> None:
 
 
 def test_a_renumbered_edition_builds_with_the_same_templates(project: Path) -> None:
-    options = builder.BuildOptions(out=project / "out", formats=("html",), languages=("en",),
+    options = Config(out=project / "out", formats=("html",), languages=("en",),
                                    templates=builder.TEMPLATES, locales=builder.LOCALES)
     summary = builder.build([Path("responses/PRY.yaml")], options)
     assert summary.ok, [r.error for r in summary.failed]

@@ -108,7 +108,7 @@ def test_the_checker_sees_mixing() -> None:
 
 def test_portuguese_pdf_has_no_sentence_that_mixes_languages(locales: Path, model: m.Document,
                                                              tmp_path: Path) -> None:
-    options = builder.BuildOptions(languages=("pt",), formats=("pdf",), out=tmp_path, locales=locales,
+    options = Config(languages=("pt",), formats=("pdf",), out=tmp_path, locales=locales,
                                    pdf_variant=None)
     summary = builder.build([PRY], options)
     assert summary.ok, [r.error for r in summary.failed]

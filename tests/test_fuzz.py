@@ -18,7 +18,8 @@ import pytest
 from hypothesis import HealthCheck, event, find, given, settings
 from hypothesis import strategies as st
 
-from reportgen.build import BuildOptions, Task, run_task
+from reportgen.build import Task, run_task
+from reportgen.config import Config
 from reportgen.errors import ReportgenError
 from reportgen.questionnaire import Kind, load
 from reportgen.responses import check_file
@@ -172,7 +173,7 @@ def check_then_build(text: str) -> None:
             event("refused by check")
             return
         event("clean: built")
-        options = BuildOptions(out=Path(scratch) / "out", languages=("en",), formats=("html", "docx"),
+        options = Config(out=Path(scratch) / "out", languages=("en",), formats=("html", "docx"),
                                internal=True)
         result = run_task(Task("PRY", path, "en", options.formats, "fuzz"), options)
         assert result.error is None, f"check was clean but the build failed: {result.error}\n{text}"

@@ -126,11 +126,10 @@ def test_pdf_passes_the_pdfua_checker(built: Path, documents, lang: str) -> None
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_archival_variant_passes_the_pdfua_checker(tmp_path: Path, lang: str) -> None:
-    options = builder.BuildOptions(out=tmp_path, languages=(lang,), formats=("pdf",),
-                                   pdf_variant="pdf/a-3a+pdf/ua-1")
+    options = Config(out=tmp_path, languages=(lang,), formats=("pdf",), pdf_variant="pdf/a-3a+pdf/ua-1")
     summary = builder.build([Path("responses/PRY.yaml")], options)
     assert summary.ok, [r.error for r in summary.failed]
-    path = tmp_path / "PRY" / f"PRY-profile-2024-{lang}-draft.pdf"
+    (path,) = [Path(result.outputs["pdf"].path) for result in summary.built]  # the variant is in its name
     assert pdfua_problems(path) == []
     assert "<pdfuaid:part>1</pdfuaid:part>" in tool("pdfinfo", "-meta", str(path))
 

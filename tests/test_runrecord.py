@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
-from reportgen.build import BuildOptions
+from reportgen.config import Config
 from reportgen.synth import write_synthetic
 
 PRY = Path("responses/PRY.yaml").resolve()
@@ -28,7 +28,7 @@ def _run(out: Path) -> dict:
 
 def test_the_run_manifest_records_every_document(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    options = BuildOptions(out=out, formats=("html", "docx"), languages=("en",))
+    options = Config(out=out, formats=("html", "docx"), languages=("en",))
     summary = builder.build([PRY], options)
     assert summary.ok and summary.manifest == out / "run.json"
     run = _run(out)
@@ -52,10 +52,10 @@ def test_the_run_manifest_records_every_document(tmp_path: Path) -> None:
 def test_a_failed_final_run_leaves_no_draft_among_the_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     [responses] = write_synthetic(["AND"], tmp_path / "responses")
-    draft = builder.build([responses], BuildOptions(out=out, formats=("html", "docx"), languages=("en", "es")))
+    draft = builder.build([responses], Config(out=out, formats=("html", "docx"), languages=("en", "es")))
     assert draft.ok and len(list(out.glob("AND/*-profile-*"))) == 4
     # Final implies --strict: the Spanish profile has untranslated answers and fails.
-    final = builder.build([responses], BuildOptions(out=out, formats=("html", "docx"), languages=("en", "es"),
+    final = builder.build([responses], Config(out=out, formats=("html", "docx"), languages=("en", "es"),
                                                     status="final", strict=True))
     failed = {r.task.lang for r in final.failed}
     assert "es" in failed
@@ -85,9 +85,9 @@ def test_a_final_build_moves_the_draft_it_replaces_aside(tmp_path: Path) -> None
     moved to superseded/ and recorded, never left beside it."""
     out = tmp_path / "out"
     [responses] = write_synthetic(["AND"], tmp_path / "responses")
-    builder.build([responses], BuildOptions(out=out, formats=("html",), languages=("en",)))
+    builder.build([responses], Config(out=out, formats=("html",), languages=("en",)))
     assert [p.name for p in out.glob("AND/*.html")] == ["AND-profile-2024-en-draft.html"]
-    final = builder.build([responses], BuildOptions(out=out, formats=("html",), languages=("en",), status="final"))
+    final = builder.build([responses], Config(out=out, formats=("html",), languages=("en",), status="final"))
     assert final.ok and [p.name for p in out.glob("AND/*.html")] == ["AND-profile-2024-en.html"]
     [moved] = _run(out)["set_aside"]
     assert moved["path"] == "AND/AND-profile-2024-en-draft.html"
@@ -98,7 +98,7 @@ def test_a_final_build_moves_the_draft_it_replaces_aside(tmp_path: Path) -> None
 
 def test_names_carry_edition_status_and_variant() -> None:
     task = builder.Task("PRY", Path("PRY.yaml"), "es", ("pdf",), "key",
-                        builder.document_stem("PRY", "es", "2024", BuildOptions(status="final", internal=True)),
+                        builder.document_stem("PRY", "es", "2024", Config(status="final", internal=True)),
                         builder.variant_tag("pdf/a-3a+pdf/ua-1"))
     assert builder.output_name(task, "pdf") == "PRY-profile-2024-es-internal-pdfa-3a-pdfua-1.pdf"
     assert builder.output_name(task, "docx") == "PRY-profile-2024-es-internal.docx"

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
+from reportgen.config import Config
 from reportgen.stamp import STAMP, eligible
 
 SCRIPT = Path(sys.executable).parent / "reportgen"
@@ -147,7 +148,7 @@ def test_a_build_through_the_python_api_removes_the_stamp(project: Path, monkeyp
     run(project)
     monkeypatch.chdir(project)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
-    builder.build([Path("responses/PRY.yaml")], builder.BuildOptions(languages=("es",), formats=("html",)))
+    builder.build([Path("responses/PRY.yaml")], Config(languages=("es",), formats=("html",)))
     assert not (project / "build" / STAMP).exists()
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
+from reportgen.config import Config
 from reportgen.templatecheck import check_templates
 from reportgen.writers import TEMPLATES
 
@@ -103,7 +104,7 @@ def test_all_faults_at_once(templates: Path) -> None:
 
 def test_build_fails_with_the_line_not_an_internal_error(templates: Path, tmp_path: Path) -> None:
     _edit(templates, D, STRATEGY_IF, replace("strategy.no", "strategy.noo"))
-    options = builder.BuildOptions(languages=("en",), formats=("html",), out=tmp_path / "out", templates=templates)
+    options = Config(languages=("en",), formats=("html",), out=tmp_path / "out", templates=templates)
     summary = builder.build([ROOT / "responses" / "PRY.yaml"], options)
     assert not summary.ok
     assert summary.failed[0].error == (f"templates/sections/{D}:{STRATEGY_IF}: "

@@ -21,6 +21,7 @@ from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 
 from reportgen import build as builder
 from reportgen import fonts
+from reportgen.config import Config
 
 EPOCH = "1732000000"
 LANGS = ("ru", "ar", "zh")
@@ -42,7 +43,7 @@ def build_pdfs(out: Path, langs: tuple[str, ...]) -> dict[str, Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         summary = builder.build([Path("responses/PRY.yaml")],
-                                builder.BuildOptions(out=out, languages=langs, formats=("pdf",)))
+                                Config(out=out, languages=langs, formats=("pdf",)))
     assert summary.ok, [r.error for r in summary.failed]
     return {result.task.lang: Path(result.outputs["pdf"].path) for result in summary.built}
 

@@ -68,7 +68,7 @@ def test_a_220_character_cio_title_keeps_every_footnote(tmp_path: Path, monkeypa
     old = "    value: Minister of Information and Communication Technologies\n"
     assert old in text
     (responses / "PRY.yaml").write_text(text.replace(old, f"    value: {title}\n", 1), encoding="utf-8")
-    options = builder.BuildOptions(languages=("es",), formats=("pdf",), out=tmp_path / "out")
+    options = Config(languages=("es",), formats=("pdf",), out=tmp_path / "out")
     summary = builder.build([responses / "PRY.yaml"], options)
     assert summary.ok, summary.failed[0].error
     pdf = tmp_path / "out" / "PRY" / "PRY-profile-2024-es-draft.pdf"

@@ -1,7 +1,7 @@
 """Raw OOXML for what python-docx 1.2 has no API for.
 
 This is the only module of the DOCX writer (and of ``scripts/make_reference_docx.py``)
-that builds or edits WordprocessingML elements by hand: hyperlinks, footnotes,
+that builds or edits WordprocessingML elements by hand: hyperlinks, the (empty) footnotes part,
 fields (TOC, PAGE, NUMPAGES, PAGEREF), bookmarks, ``w:lang``, repeated header rows,
 ``w:cantSplit``, ``w:updateFields``, borders, table-style conditional formatting,
 numbering and the font table. Everything else goes through python-docx's API, so
@@ -327,30 +327,6 @@ def _declare_footnote_separators(document: DocxDocument) -> None:
     if pr.find(qn("w:footnote")) is None:
         pr.append(_element("w:footnote", id="-1"))
         pr.append(_element("w:footnote", id="0"))
-
-
-def add_footnote(part: XmlPart, note_id: int, text_style: str, ref_style: str) -> Element:
-    """A new footnote ``note_id``; returns its paragraph, already holding the note mark.
-
-    ``w:footnoteRef`` is the number Word prints in the note itself; Word numbers
-    notes in the order of their references, whatever the ids are.
-    """
-    note = _element("w:footnote", id=str(note_id))
-    p = OxmlElement("w:p")
-    child(p, "w:pPr").append(_element("w:pStyle", val=text_style))
-    mark: Element = append_run(p)
-    child(mark, "w:rPr").append(_element("w:rStyle", val=ref_style))
-    mark.append(OxmlElement("w:footnoteRef"))
-    note.append(p)
-    part.element.append(note)
-    return p
-
-
-def add_footnote_reference(parent: Element, note_id: int, ref_style: str) -> None:
-    """The superscript footnote number in the text, at the end of ``parent``."""
-    run: Element = append_run(parent)
-    child(run, "w:rPr").append(_element("w:rStyle", val=ref_style))
-    run.append(_element("w:footnoteReference", id=str(note_id)))
 
 
 # --- tables and pictures -----------------------------------------------------

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.config import Config
+from reportgen.config import Config, load_config
 from reportgen.errors import ConfigError
-from reportgen.settings import load_settings
 
 
 def test_project_settings_are_read_from_pyproject() -> None:
-    settings = load_settings(Path("."))
+    settings = load_config(Path("."))
     assert settings.languages == ("en", "es") and settings.formats == ("docx", "pdf")
     assert settings.organisation.startswith("United Nations")
 
@@ -20,12 +19,12 @@ def test_project_settings_are_read_from_pyproject() -> None:
 def test_reportgen_toml_wins(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.reportgen]\nedition = "2024"\n', encoding="utf-8")
     (tmp_path / "reportgen.toml").write_text('edition = "2026"\nformats = ["pdf"]\n', encoding="utf-8")
-    settings = load_settings(tmp_path)
+    settings = load_config(tmp_path)
     assert settings.edition == "2026" and settings.formats == ("pdf",)
 
 
 def test_defaults_without_any_file(tmp_path: Path) -> None:
-    assert load_settings(tmp_path).languages == ("en", "es")
+    assert load_config(tmp_path).languages == ("en", "es")
 
 
 @pytest.mark.parametrize(
@@ -40,7 +39,7 @@ def test_defaults_without_any_file(tmp_path: Path) -> None:
 def test_bad_settings_are_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
     (tmp_path / "reportgen.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_settings(tmp_path)
+        load_config(tmp_path)
     assert message in str(caught.value) and "\n" not in str(caught.value)
 
 
@@ -54,7 +53,7 @@ def test_imprint_disclaimer_and_copyright_are_settings(tmp_path: Path) -> None:
 
     (tmp_path / "reportgen.toml").write_text(
         'disclaimer = "Views are the Government\'s own."\ncopyright = "© Example Agency, 2026."\n', encoding="utf-8")
-    settings = load_settings(tmp_path)
+    settings = load_config(tmp_path)
     responses, _ = load_responses(Path("responses/PRY.yaml"))
     texts = {}
     for name, options in (("custom", Config(disclaimer=settings.disclaimer, copyright=settings.copyright)),
@@ -70,4 +69,4 @@ def test_imprint_disclaimer_and_copyright_are_settings(tmp_path: Path) -> None:
 def test_empty_disclaimer_is_refused(tmp_path: Path) -> None:
     (tmp_path / "reportgen.toml").write_text('disclaimer = ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="disclaimer"):
-        load_settings(tmp_path)
+        load_config(tmp_path)
