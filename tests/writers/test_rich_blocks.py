@@ -23,28 +23,8 @@ from reportgen.writers.docx import write_docx
 from reportgen.writers.html import write_html
 from reportgen.writers.pdf import write_pdf
 from tests.pdftagged import tagged_elements
+from tests.test_markup import RICH  # the same Markdown the parser's test reads
 from tests.writers.sample import sample_document
-
-RICH = """{#facts-title .wide}
-# Facts
-
-> The Government said this.
->
-> - and listed this
-
-- outer one
-  - inner one
-  - inner two
-- outer two
-
-  1. first numbered
-  2. second numbered
-
-{#key-facts .compact source=answers caption="Key facts"}
-| Topic | Value |
-|---|---|
-| Portal | yes |
-"""
 
 
 def rich_document() -> m.Document:
