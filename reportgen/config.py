@@ -109,9 +109,9 @@ class Config(BaseModel):
             raise ConfigError(f"{shown}: {error['msg'].removeprefix('Value error, ')}") from None
 
 
-# What a settings file may set: the fields above the "run" line.
-FILE_KEYS = frozenset(("organisation", "languages", "formats", "edition", "disclaimer", "copyright", "status",
-                       "pdf_variant", "responses", "out", "scheduler", "limits"))
+# What a settings file may set: the fields above the "run" line (``limits`` is the last).
+_FIELDS = list(Config.model_fields)
+FILE_KEYS = frozenset(_FIELDS[: _FIELDS.index("limits") + 1])
 
 
 def settings_files(root: Path = Path(".")) -> tuple[Path, Path]:
