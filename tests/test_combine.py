@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -12,18 +13,24 @@ from reportgen import build as builder
 from reportgen.cli import cli
 from reportgen.config import Config
 from reportgen.synth import write_synthetic
+from tests.conftest import PARAGUAY_EPOCH
 
 PRY = Path("responses/PRY.yaml")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, paraguay_build: Path) -> Path:
+    """Paraguay and Uruguay built into one folder. Paraguay's PDF is the
+    session's (tests/conftest.py, the same date): the build finds it current
+    and records it in run.json as combine reads it, without rendering it again."""
     folder = tmp_path_factory.mktemp("combine")
+    shutil.copytree(paraguay_build, folder / "out" / "PRY")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1732000000")
+        patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
         paths = [PRY, *write_synthetic(["URY"], folder / "responses")]
         options = Config(out=folder / "out", formats=("pdf",), languages=("en",))
-        assert builder.build(paths, options).ok
+        summary = builder.build(paths, options)
+    assert summary.ok and [t.country for t in summary.skipped] == ["PRY"], summary
     return folder / "out"
 
 
