@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -107,11 +105,16 @@ def test_names_carry_edition_status_and_variant() -> None:
 
 
 def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
+    # In this process: tests/test_cli.py's test_json_for_check_and_build runs
+    # the same command through the installed console script.
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
     out = tmp_path / "out"
-    exe = Path(sys.executable).parent / "reportgen"
-    done = subprocess.run([str(exe), "build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
-                           "--out", str(out), "--json"], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
+    done = CliRunner().invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
+                                    "--out", str(out), "--json"])
+    assert done.exit_code == 0 and done.exception is None, done.output
     printed = json.loads(done.stdout)
     assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
     assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-2024-en-draft.html"
