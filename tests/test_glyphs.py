@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,18 +40,30 @@ def planted(tmp_path: Path, text: str) -> tuple[Path, int]:
     return folder, line
 
 
-@pytest.mark.parametrize(("lang", "text", "character"), [
-    ("en", "\U0001F600", "U+1F600 GRINNING FACE ('\U0001F600')"),
-    ("en", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')"),  # Han is only in Chinese's stack
-    ("ar", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')"),
-    ("zh", "ح", "U+062D ARABIC LETTER HAH ('ح')"),
-])
+def run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """The same command in this process (click's runner): what ``run`` checks
+    without starting Python and WeasyPrint again. An exception other than the
+    command's own exit would be a bug, not a refusal."""
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+
+# The first case goes through the installed console script, as a user runs
+# it; the others, about other scripts and languages, run in this process.
+@pytest.mark.parametrize(("lang", "text", "character", "runner"), [
+    ("en", "\U0001F600", "U+1F600 GRINNING FACE ('\U0001F600')", run),
+    ("en", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')", run_here),  # Han is only in Chinese's stack
+    ("ar", "政", "U+653F CJK UNIFIED IDEOGRAPH-653F ('政')", run_here),
+    ("zh", "ح", "U+062D ARABIC LETTER HAH ('ح')", run_here),
+], ids=["en-emoji-console-script", "en-han", "ar-han", "zh-arabic"])
 def test_a_character_without_a_glyph_fails_the_build_with_its_file_and_line(
-        tmp_path: Path, lang: str, text: str, character: str) -> None:
+        tmp_path: Path, lang: str, text: str, character: str,
+        runner: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     folder, line = planted(tmp_path, text)
     out = tmp_path / "out"
-    result = run("build", "PRY", "--responses", str(folder), "--lang", lang, "--format", "pdf,docx,html",
-                 "--out", str(out), "-j", "0")
+    result = runner("build", "PRY", "--responses", str(folder), "--lang", lang, "--format", "pdf,docx,html",
+                    "--out", str(out), "-j", "0")
     names = ", ".join(fonts.stack_names(lang))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
