@@ -27,6 +27,26 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "REPORTGEN_DEBUG": ""})
 
 
+def run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """The same entry point (``reportgen.stamp:main``, what the console script
+    calls) in this process, with ``args`` as its command line: its exit code
+    and what it printed, without starting Python again. The tests that need
+    the real process (a pipe, stderr kept for errors) use ``run``; an
+    exception that escapes ``main`` fails the test."""
+    from reportgen import stamp
+
+    with CliRunner().isolation(env={"REPORTGEN_DEBUG": ""}) as (out, err, _), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "argv", ["reportgen", *args])
+        patch.chdir(ROOT)
+        try:
+            stamp.main()
+            code = 0
+        except SystemExit as exited:
+            code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
+    return subprocess.CompletedProcess(list(args), code, out.getvalue().decode(), err.getvalue().decode())
+
+
 @pytest.mark.parametrize("command", [[], ["check"], ["import"], ["build"], ["i18n"], ["i18n", "extract"],
                                      ["i18n", "update"], ["i18n", "stats"], ["i18n", "check"], ["i18n", "init"],
                                      ["dev", "synth"], ["dev", "template-docs"], ["dev", "bench"]])
@@ -46,7 +66,7 @@ def test_check_paraguay_is_clean() -> None:
 def test_check_exit_1_on_errors(tmp_path: Path) -> None:
     path = tmp_path / "PRY.yaml"
     path.write_text(minimal_yaml(extra_answers="  14:\n    value: maybe\n", drop={14}), encoding="utf-8")
-    result = run("check", str(path))
+    result = run_here("check", str(path))
     assert result.returncode == 1
     assert f"{path}:" in result.stderr and "Q14: 'maybe' is not a valid yes_no value" in result.stderr
     assert "Traceback" not in result.stderr
@@ -56,7 +76,7 @@ def test_check_exit_1_on_errors(tmp_path: Path) -> None:
 def test_check_exit_2_on_unusable_input_without_traceback(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "PRY.yaml"
     path.write_bytes(content)
-    result = run("check", str(path))
+    result = run_here("check", str(path))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"{path}:1:")
     assert "Traceback" not in result.stderr
@@ -65,45 +85,45 @@ def test_check_exit_2_on_unusable_input_without_traceback(tmp_path: Path, conten
 def test_check_several_files_reports_the_worst(tmp_path: Path) -> None:
     bad = tmp_path / "ARG.yaml"
     bad.write_text("- not a mapping\n", encoding="utf-8")
-    result = run("check", "responses/PRY.yaml", str(bad))
+    result = run_here("check", "responses/PRY.yaml", str(bad))
     assert result.returncode == 2
     assert "responses/PRY.yaml: ok" in result.stdout
 
 
 def test_import_seed_prints_summary_and_writes_a_checkable_file(tmp_path: Path) -> None:
     output = tmp_path / "PRY.yaml"
-    result = run("import", str(SEED), "-o", str(output))
+    result = run_here("import", str(SEED), "-o", str(output))
     assert result.returncode == 0, result.stderr
     assert "126 items found" in result.stdout
-    checked = run("check", str(output))
+    checked = run_here("check", str(output))
     assert checked.returncode == 0, checked.stderr  # only warnings: flags for a person to resolve
     assert "needs review" in checked.stdout + checked.stderr
 
 
 def test_import_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
     output = tmp_path / "out.yaml"
-    result = run("import", str(tmp_path / "missing.md"), "-o", str(output))
+    result = run_here("import", str(tmp_path / "missing.md"), "-o", str(output))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert not output.exists()
 
 
 def test_build_refuses_unknown_language_and_format() -> None:
-    result = run("build", "PRY", "--lang", "xx", "--out", "/tmp/never")
+    result = run_here("build", "PRY", "--lang", "xx", "--out", "/tmp/never")
     assert result.returncode == 2 and "--lang xx" in result.stderr
-    result = run("build", "PRY", "--format", "odt", "--out", "/tmp/never")
+    result = run_here("build", "PRY", "--format", "odt", "--out", "/tmp/never")
     assert result.returncode == 2 and "--format odt" in result.stderr
 
 
 def test_build_refuses_an_unknown_pdf_variant_before_any_work(tmp_path: Path) -> None:
     out = tmp_path / "never"
-    result = run("build", "PRY", "--pdf-variant", "pdf/x-9", "--out", str(out))
+    result = run_here("build", "PRY", "--pdf-variant", "pdf/x-9", "--out", str(out))
     assert result.returncode == 2 and "pdf/x-9" in result.stderr
     assert not (out / "PRY").exists()
 
 
 def test_build_refuses_a_combination_it_cannot_make(tmp_path: Path) -> None:
     out = tmp_path / "never"
-    result = run("build", "PRY", "--pdf-variant", "pdf/a-3u+pdf/ua-1", "--out", str(out))
+    result = run_here("build", "PRY", "--pdf-variant", "pdf/a-3u+pdf/ua-1", "--out", str(out))
     assert result.returncode == 2 and "cannot be made" in result.stderr
     assert not (out / "PRY").exists()
 
@@ -120,21 +140,21 @@ def copy_locales(tmp_path: Path) -> Path:
 
 def test_i18n_commands_take_comma_lists_and_a_translator_can_script_them(tmp_path: Path) -> None:
     locales = copy_locales(tmp_path)
-    result = run("i18n", "--locales", str(locales), "update", "--lang", "es,fr")
+    result = run_here("i18n", "--locales", str(locales), "update", "--lang", "es,fr")
     assert result.returncode == 0, result.stderr
     assert f"{locales}/es/LC_MESSAGES/messages.po: 100% translated" in result.stdout
     assert f"{locales}/fr/LC_MESSAGES/messages.po: " in result.stdout
     assert "fuzzy" not in (locales / "es" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
 
-    result = run("i18n", "--locales", str(locales), "init", "--lang", "pt")
+    result = run_here("i18n", "--locales", str(locales), "init", "--lang", "pt")
     assert result.returncode == 0, result.stderr
     assert (locales / "pt" / "LC_MESSAGES" / "messages.po").is_file()
-    assert run("i18n", "--locales", str(locales), "check", "--lang", "pt").returncode == 0
+    assert run_here("i18n", "--locales", str(locales), "check", "--lang", "pt").returncode == 0
 
-    result = run("i18n", "--locales", str(locales), "stats", "--lang", "es,pt", "--fail-under", "90")
+    result = run_here("i18n", "--locales", str(locales), "stats", "--lang", "es,pt", "--fail-under", "90")
     assert result.returncode == 1
     assert "pt/LC_MESSAGES/messages.po: 0% translated, under --fail-under 90%" in result.stderr
-    assert run("i18n", "--locales", str(locales), "stats", "--lang", "es", "--fail-under", "100").returncode == 0
+    assert run_here("i18n", "--locales", str(locales), "stats", "--lang", "es", "--fail-under", "100").returncode == 0
 
 
 def test_i18n_stats_lists_entries_and_speaks_json(tmp_path: Path) -> None:
@@ -149,7 +169,7 @@ def test_i18n_stats_lists_entries_and_speaks_json(tmp_path: Path) -> None:
     singular[1].flags.add("fuzzy")
     with po.open("wb") as handle:
         write_po(handle, catalog)
-    result = run("i18n", "--locales", str(locales), "stats", "--lang", "fr", "--list")
+    result = run_here("i18n", "--locales", str(locales), "stats", "--lang", "fr", "--list")
     assert result.returncode == 0
     pot = locales / "messages.pot"
     listed = [line for line in result.stdout.splitlines() if line.startswith((f"{po}:", f"{pot}:"))]
@@ -157,7 +177,7 @@ def test_i18n_stats_lists_entries_and_speaks_json(tmp_path: Path) -> None:
     assert listed and all(re.match(pattern, line) for line in listed)
     summary = next(line for line in result.stdout.splitlines() if line.startswith(f"{po} "))
     assert len(listed) == int(summary.split()[2]) + int(summary.split()[3])  # fuzzy + untranslated, each listed
-    data = json.loads(run("i18n", "--locales", str(locales), "stats", "--json", "--list").stdout)
+    data = json.loads(run_here("i18n", "--locales", str(locales), "stats", "--json", "--list").stdout)
     french = next(c for c in data["catalogs"] if c["catalog"] == str(po))
     assert french["translated"] + french["fuzzy"] + french["untranslated"] == french["total"]
     assert len(french["entries"]) == french["fuzzy"] + french["untranslated"]
@@ -215,6 +235,6 @@ def test_an_internal_error_has_its_own_exit_code(monkeypatch: pytest.MonkeyPatch
 
 
 def test_check_templates_from_the_command_line() -> None:
-    result = run("check", "--templates", "--json")
+    result = run_here("check", "--templates", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"templates": []}
