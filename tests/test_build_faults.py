@@ -20,6 +20,7 @@ from reportgen import build as builder
 from reportgen.config import Config
 from reportgen.errors import ConfigError
 from reportgen.synth import write_synthetic
+from tests.entry import run_here
 from tests.responses_factory import minimal_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,7 +188,8 @@ def test_out_must_not_be_the_root_or_a_source_folder(tmp_path: Path, out: str) -
     answers.mkdir()
     (answers / "PRY.yaml").write_text(minimal_yaml("  14:\n    value: maybe\n", drop={14}))
     out = out.format(answers=answers)
-    result = run("build", "PRY", "--format", "html", "--responses", str(answers), "--out", out)
+    result = run_here("build", "PRY", "--format", "html", "--responses", str(answers), "--out", out,
+                      SOURCE_DATE_EPOCH="1732000000")
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith(f"reportgen: --out {out}: refusing to write") and result.stderr.count("\n") == 1
     with pytest.raises(ConfigError, match="refusing"):
@@ -202,7 +204,7 @@ def test_a_country_argument_never_becomes_a_path() -> None:
 
 @pytest.mark.parametrize("epoch", ["99999999999999999999", "yesterday", "-5"])
 def test_source_date_epoch_garbage_is_one_line(tmp_path: Path, epoch: str) -> None:
-    result = run("build", "PRY", "--format", "html", "--out", str(tmp_path), SOURCE_DATE_EPOCH=epoch)
+    result = run_here("build", "PRY", "--format", "html", "--out", str(tmp_path), SOURCE_DATE_EPOCH=epoch)
     assert result.returncode == 2
     assert result.stderr.startswith(f"reportgen: SOURCE_DATE_EPOCH={epoch}: expected whole seconds")
     assert result.stderr.count("\n") == 1

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from reportgen.cli import cli
 from reportgen.config import Config
+from tests.entry import run_here
 from tests.responses_factory import minimal_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,25 +27,6 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=ROOT, check=False,
                           env={**os.environ, "REPORTGEN_DEBUG": ""})
 
-
-def run_here(*args: str) -> subprocess.CompletedProcess[str]:
-    """The same entry point (``reportgen.stamp:main``, what the console script
-    calls) in this process, with ``args`` as its command line: its exit code
-    and what it printed, without starting Python again. The tests that need
-    the real process (a pipe, stderr kept for errors) use ``run``; an
-    exception that escapes ``main`` fails the test."""
-    from reportgen import stamp
-
-    with CliRunner().isolation(env={"REPORTGEN_DEBUG": ""}) as (out, err, _), \
-            pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys, "argv", ["reportgen", *args])
-        patch.chdir(ROOT)
-        try:
-            stamp.main()
-            code = 0
-        except SystemExit as exited:
-            code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
-    return subprocess.CompletedProcess(list(args), code, out.getvalue().decode(), err.getvalue().decode())
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["import"], ["build"], ["i18n"], ["i18n", "extract"],

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from reportgen import fonts, glyphs
 from reportgen.cli import cli
+from tests.entry import run_here
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -38,15 +39,6 @@ def planted(tmp_path: Path, text: str) -> tuple[Path, int]:
     changed = "".join(lines).replace(NAME, NAME.replace(" ", f" {text} "))
     (folder / "PRY.yaml").write_text(changed, encoding="utf-8")
     return folder, line
-
-
-def run_here(*args: str) -> subprocess.CompletedProcess[str]:
-    """The same command in this process (click's runner): what ``run`` checks
-    without starting Python and WeasyPrint again. An exception other than the
-    command's own exit would be a bug, not a refusal."""
-    result = CliRunner().invoke(cli, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 # The first case goes through the installed console script, as a user runs
