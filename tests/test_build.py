@@ -138,13 +138,9 @@ def test_any_executor_can_run_the_build(tmp_path: Path, executor_kind: str) -> N
     assert summary.ok and sorted(r.task.country for r in summary.built) == ["BOL", "CHL", "URY"]
 
 
-def test_same_inputs_give_identical_bytes(tmp_path: Path, paraguay_build: Path) -> None:
-    # The first build is the session's (tests/conftest.py: both languages, the same
-    # date); this one makes Spanish alone, in another folder and another batch.
-    second = options(tmp_path, out=tmp_path / "b", formats=("docx", "pdf"), languages=("es",))
-    assert builder.build([PRY], second).ok
-    for name in ("PRY-profile-2024-es-draft.docx", "PRY-profile-2024-es-draft.pdf"):
-        assert (paraguay_build / name).read_bytes() == (second.out / "PRY" / name).read_bytes(), name
+# Same inputs, identical bytes: tests/writers/test_pdf.py's
+# test_no_wall_clock_timestamp_leaks builds Spanish alone, in another folder
+# and batch, and compares its DOCX and PDF with the session's build.
 
 
 def test_worker_pool_recycles_workers_without_deadlock() -> None:

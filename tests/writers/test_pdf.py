@@ -519,11 +519,13 @@ def test_no_wall_clock_timestamp_leaks(tmp_path: Path, monkeypatch: pytest.Monke
     standalone HTML) keep their own dates, and the documents' dates come from
     the configuration. The PDF and the DOCX of the other time are the
     session's build (tests/conftest.py: today's wall clock, the same date set
-    in the environment), which spares a second PDF render."""
-    late = _build_at(tmp_path / "b", 1_950_000_000.0, ("en",), ("pdf", "html", "docx"), monkeypatch)
-    early = _build_at(tmp_path / "a", 1_000_000_000.0, ("en",), ("html",), monkeypatch)
+    in the environment, both languages in one batch), which spares a second
+    PDF render; Spanish alone here, in another folder and another batch, so
+    this is also the build's same-inputs-same-bytes check."""
+    late = _build_at(tmp_path / "b", 1_950_000_000.0, ("es",), ("pdf", "html", "docx"), monkeypatch)
+    early = _build_at(tmp_path / "a", 1_000_000_000.0, ("es",), ("html",), monkeypatch)
     early |= {name: (paraguay_build / name).read_bytes()
-              for name in ("PRY-profile-2024-en-draft.pdf", "PRY-profile-2024-en-draft.docx")}
+              for name in ("PRY-profile-2024-es-draft.pdf", "PRY-profile-2024-es-draft.docx")}
     _assert_same(early, late)
 
 
