@@ -5,6 +5,7 @@ the tagged figures' alt texts (pikepdf on the structure tree)."""
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,13 @@ class _PageChars:
         return "".join(c["text"] for c in inside).strip()
 
 
-def internal_links(path: Path) -> list[InternalLink]:
-    """Every link annotation that points inside the document, in page order."""
+def internal_links(path: Path, plumbed: pdfplumber.PDF | None = None) -> list[InternalLink]:
+    """Every link annotation that points inside the document, in page order.
+    ``plumbed``: the same file already open in pdfplumber, whose pages keep
+    the characters they parsed (a caller that reads them again saves that)."""
     links: list[InternalLink] = []
-    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
+    opened = contextlib.nullcontext(plumbed) if plumbed is not None else pdfplumber.open(path)
+    with pikepdf.open(path) as pdf, opened as plumber:
         dests = _named_destinations(pdf)
         pages = [_PageChars(page.chars) for page in plumber.pages]
         for index, page in enumerate(pdf.pages):
@@ -71,9 +75,9 @@ def internal_links(path: Path) -> list[InternalLink]:
     return links
 
 
-def reference_links(path: Path) -> list[InternalLink]:
+def reference_links(path: Path, plumbed: pdfplumber.PDF | None = None) -> list[InternalLink]:
     """The links of the reference markers ("[12]", "5" in "[3, 5–7]")."""
-    return [link for link in internal_links(path) if link.dest.startswith("src-")]
+    return [link for link in internal_links(path, plumbed) if link.dest.startswith("src-")]
 
 
 def figure_alts(path: Path) -> list[str]:

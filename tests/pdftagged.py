@@ -5,17 +5,22 @@ text and link addresses of each heading or list item as a PDF reader sees it."""
 from __future__ import annotations
 
 import collections
+import contextlib
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 
 
-def tagged_elements(path: Path, kinds: set[str]) -> list[tuple[str, str, list[str]]]:
+def tagged_elements(path: Path, kinds: set[str],
+                    plumbed: pdfplumber.PDF | None = None) -> list[tuple[str, str, list[str]]]:
     """(kind, text, link URIs) of every structure element of ``kinds`` (/H2, /LI ...),
-    in structure-tree order: text from the marked content its MCIDs name."""
+    in structure-tree order: text from the marked content its MCIDs name.
+    ``plumbed``: the same file already open in pdfplumber (its pages keep the
+    characters they parsed)."""
     found: list[tuple[str, str, list[str]]] = []
-    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumber:
+    opened = contextlib.nullcontext(plumbed) if plumbed is not None else pdfplumber.open(path)
+    with pikepdf.open(path) as pdf, opened as plumber:
         pages = {page.objgen: index for index, page in enumerate(pdf.pages)}
         chars: dict[tuple[int, int], list[str]] = collections.defaultdict(list)
         for index, page in enumerate(plumber.pages):
