@@ -16,6 +16,7 @@ import pytest
 
 from reportgen.serve import Preview, Server, start
 from tests.chromium import chrome_driver
+from tests.responses_factory import minimal_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,8 +104,20 @@ def test_edit_break_and_fix_a_template_in_the_browser(server: Server, browser: B
              and "A sentence the author fixed." in browser.evaluate(PAGE_TEXT), "the fixed page")
 
 
-def test_pdf_pages_on_demand(server: Server) -> None:
-    with urllib.request.urlopen(server.url + "pdf", timeout=120) as reply:
+@pytest.fixture
+def small_server(tmp_path: Path) -> Iterator[Server]:
+    """The preview of a small answers file (every required item acknowledged,
+    none answered): a PDF of a few pages instead of Paraguay's ten."""
+    (tmp_path / "responses").mkdir()
+    answers = tmp_path / "responses" / "PRY.yaml"
+    answers.write_text(minimal_yaml(), encoding="utf-8")
+    running = start(Preview(answers, "en", ROOT / "templates", ROOT / "locales"), port=0)
+    yield running
+    running.close()
+
+
+def test_pdf_pages_on_demand(small_server: Server) -> None:
+    with urllib.request.urlopen(small_server.url + "pdf", timeout=120) as reply:
         data = reply.read()
     assert data.startswith(b"%PDF-")
     text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
