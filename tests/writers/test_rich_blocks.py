@@ -149,6 +149,8 @@ def test_docx_every_line_of_a_quote_sits_inside_its_rule(docx_bytes: bytes) -> N
     assert len({tuple(sorted(r.find(qn("w:left")).attrib.items())) for r in rules}) == 1
     edges = [_outer_edge(document, p) for p in quote]
     assert edges[1] == edges[0] > 0, edges  # the bullet at the quote's text edge
+    # and its right indent on the item itself, where LibreOffice reads it for a numbered paragraph
+    assert quote[1].paragraph_format.right_indent == document.styles["Quote"].paragraph_format.right_indent
 
 
 def _size(paragraph) -> float:

@@ -308,8 +308,15 @@ class Translator(Visitor):
                 self.text(self.target(paragraph), f"{number}.\t", Look())
                 if level:
                     paragraph.paragraph_format.left_indent = self.nested_indent(styles.number, level)
-            elif level:
-                oxml.set_list_level(paragraph, level, self.nested_indent(styles.bullet, level))
+            else:
+                if level:
+                    oxml.set_list_level(paragraph, level, self.nested_indent(styles.bullet, level))
+                right = self.docx.styles[styles.bullet].paragraph_format.right_indent
+                if right:
+                    # the style's own (Quote Bullet: the quote's), repeated:
+                    # LibreOffice takes a numbered paragraph's indents from its
+                    # numbering level only, and would run the item to the margin
+                    paragraph.paragraph_format.right_indent = right
             first = True
             for inner in item:
                 if isinstance(inner, m.Paragraph) and inner.role is None:
