@@ -82,6 +82,7 @@ class Part:
     kind: str
     template: str | None = None
     only_with_annex: bool = False
+    classes: tuple[str, ...] = ()  # the HTML <section>'s classes besides its kind
 
 
 def read_parts(templates: Path) -> list[Part]:
@@ -270,13 +271,14 @@ def check_static(env: SandboxedEnvironment, templates: Path) -> None:
 
 def _to_section(part: Part, text: str | None, labels: dict[str, str], lang: str | None = None) -> m.Section:
     """The part's blocks; ``lang`` tags all their text (a unit shown in English)."""
+    attr = m.Attr(classes=list(part.classes))
     if text is None:
-        return m.Section(part.id, part.kind, [m.Contents(labels["contents"])])
+        return m.Section(part.id, part.kind, [m.Contents(labels["contents"])], attr)
     blocks = markup.parse(text)
     if lang:
         for block in blocks:
             _tag(block, lang)
-    return m.Section(part.id, part.kind, blocks)
+    return m.Section(part.id, part.kind, blocks, attr)
 
 
 def _place_charts(sections: list[m.Section], charts: dict[str, tuple[m.Chart, str]]) -> None:

@@ -208,3 +208,27 @@ def test_pdf_keeps_quote_and_nesting_in_text_and_tags(tmp_path: Path) -> None:
     assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions, strict=True))
     tagged = tagged_elements(path, {"/BlockQuote"})
     assert [" ".join(t.split()) for _, t, _ in tagged] == ["The Government said this.• and listed this"]
+
+
+def attributed_document() -> m.Document:
+    from tests.test_markup import PARAGRAPH_ATTRIBUTES
+
+    meta = sample_document().meta
+    section = m.Section("notes", "body", parse(PARAGRAPH_ATTRIBUTES), m.Attr(classes=["two-columns"]))
+    return transforms.apply(m.Document(meta, [section]))
+
+
+def test_html_writes_a_paragraphs_and_a_sections_attributes() -> None:
+    page = lxml_html.fromstring(write_html(attributed_document(), Config()).decode("utf-8"))
+    [section] = page.xpath("//section[@data-section='notes']")
+    assert section.get("class").split() == ["body", "two-columns"]
+    [note] = section.xpath(".//p[@id='why']")
+    assert (note.get("class").split(), note.get("data-basis")) == (["note", "wide"], "answers")
+    assert section.xpath(".//p[text()='A lead.']")[0].get("class") == "lead"
+    assert section.xpath(".//p[text()='Plain text in a box.']")[0].get("class") == "boxed"
+
+
+def test_docx_shows_a_paragraphs_role_and_ignores_what_it_cannot_show() -> None:
+    document = docx.Document(io.BytesIO(write_docx(attributed_document(), Config())))
+    assert [(p.style.name, p.text) for p in document.paragraphs] == [
+        ("Note", "Read from the details."), ("Lead", "A lead."), ("Body Text", "Plain text in a box.")]
