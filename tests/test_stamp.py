@@ -19,6 +19,7 @@ import pytest
 from reportgen import build as builder
 from reportgen.config import Config
 from reportgen.stamp import STAMP, eligible
+from tests.responses_factory import minimal_yaml
 
 SCRIPT = Path(sys.executable).parent / "reportgen"
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,10 +57,12 @@ def new_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(new_project: Path, tmp_path: Path) -> Path:
-    """A copy of that project holding Paraguay's answers (each test its own)."""
+    """A copy of that project (each test its own) holding a small answers file
+    for PRY: what the stamp records does not depend on the answers, and each
+    full run builds a short profile instead of Paraguay's."""
     folder = tmp_path / "project"
     shutil.copytree(new_project, folder)
-    shutil.copy(ROOT / "responses" / "PRY.yaml", folder / "responses" / "PRY.yaml")
+    (folder / "responses" / "PRY.yaml").write_text(minimal_yaml(), encoding="utf-8")
     return folder
 
 
