@@ -107,7 +107,7 @@ def test_edit_break_and_fix_a_template_in_the_browser(server: Server, browser: B
 @pytest.fixture
 def small_server(tmp_path: Path) -> Iterator[Server]:
     """The preview of a small answers file (every required item acknowledged,
-    none answered): a PDF of a few pages instead of Paraguay's ten."""
+    none answered): seven sparse pages, about a quarter of the CPU of Paraguay's ten."""
     (tmp_path / "responses").mkdir()
     answers = tmp_path / "responses" / "PRY.yaml"
     answers.write_text(minimal_yaml(), encoding="utf-8")
