@@ -534,7 +534,11 @@ class _HtmlBuilder(Visitor):
     def inlines(self, nodes: list[m.Inline]) -> str:
         # No visit_citation: calls are numbered and joined into references
         # (transforms.py) before writing, so a bare one is an error.
-        return "".join(self.visit(node) for node in nodes)
+        out = [self.visit(node) for node in nodes]
+        for index, node in enumerate(nodes[1:], start=1):
+            if isinstance(node, m.Reference):
+                out[index - 1] = glue_before_reference(out[index - 1])
+        return "".join(out)
 
     def visit_text(self, node: m.Text) -> str:
         return self.text(node.text)
@@ -629,13 +633,45 @@ class _HtmlBuilder(Visitor):
         return f'<span class="url"{direction}>{text}</span>'
 
     def visit_reference(self, node: m.Reference) -> str:
-        """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry."""
+        """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry.
+        The marker does not break across lines (editors' review: "[36, 37;
+        19, p. 119, | 121]"): print.css keeps each linked number whole,
+        ``marker_text`` the text between them."""
         inner = "".join(
             f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(part.text)}</a>'
-            if part.number else _text(part.text)
+            if part.number else _text(marker_text(part.text))
             for part in node.parts
         )
         return f'<span class="ref">{inner}</span>'
+
+
+NO_BREAK_SPACE = "\u00a0"
+# Spaces a line may not break at: a space before a marker that is already one.
+_NO_BREAK_SPACES = ("\u00a0", "\u202f")
+# Characters next to which UAX 14 would let a line break inside a marker: the
+# dash of "5–7" and every CJK or full-width character ("；19，第119、121页").
+_BREAK_AFTER = re.compile("[\u2013\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def marker_text(text: str) -> str:
+    """A text part of a reference marker, with no line-break opportunity: its
+    spaces no-break, word joiners in a part with a dash or CJK characters. A marker is
+    short, and ``overflow-wrap: anywhere`` still breaks one that cannot fit."""
+    text = text.replace(" ", NO_BREAK_SPACE)
+    if _BREAK_AFTER.search(text):  # CJK breaks before and after most characters: join them all
+        return "".join(char + urls.WORD_JOINER for char in text)
+    return text
+
+
+def glue_before_reference(html: str) -> str:
+    """The HTML before a reference marker, which the marker must not start a
+    line without: its last space made no-break, or a word joiner after its
+    last character when no space separates them ("…país.[20]", "区块链[35]")."""
+    if not html or html.endswith(_NO_BREAK_SPACES) or html.endswith(urls.WORD_JOINER):
+        return html
+    if html.endswith(" "):
+        return html[:-1] + NO_BREAK_SPACE
+    return html + urls.WORD_JOINER
 
 
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko

@@ -257,13 +257,13 @@ def test_links_are_external_hyperlinks(sample: m.Document, sample_bytes: bytes,
 
 def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
     entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
-    # the address as displayed (no scheme), breakable only after "/" and "." (zero-width spaces)
+    # the address as displayed (no scheme), breakable only after "/" and before "." (zero-width spaces), not in "www."
     assert [p.text for p in entries] == [
         "[1]\tPresidential Decree No.\u00a08942 (National ICT Plan 2022–2030). "
-        "www.\u200bpresidencia.\u200bgov.\u200bpy/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
+        "www.presidencia\u200b.gov\u200b.py/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
         "[2]\tLaw No.\u00a05282/2014 on free citizen access to public information. "
-        "informacionpublica.\u200bparaguay.\u200bgov.\u200bpy/\u200bpublic/\u200bley_5282.\u200bpdf. Items: Q38.",
-        "Open data portal. www.\u200bdatos.\u200bgov.\u200bpy. Items: Q10.",
+        "informacionpublica\u200b.paraguay\u200b.gov\u200b.py/\u200bpublic/\u200bley_5282\u200b.pdf. Items: Q38.",
+        "Open data portal. www.datos\u200b.gov\u200b.py. Items: Q10.",
     ]
     assert [h.address for p in entries for h in p.hyperlinks] == [
         "https://www.presidencia.gov.py/ver_decreto/31861",
