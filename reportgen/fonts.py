@@ -99,6 +99,30 @@ SCRIPT_FAMILIES: dict[str, tuple[tuple[FontFace, ...], ...]] = {
 }
 
 
+# Punctuation that Chinese sets full-width from the CJK face, though Noto Sans
+# (first in the stack) has narrow Latin forms of it: the em dash ("——") and
+# the curly quotation marks (UN Chinese editors' review).
+CJK_PUNCTUATION: dict[str, str] = {"zh": "\u2014\u2018\u2019\u201c\u201d"}
+
+
+def unicode_range(face: FontFace, lang: str, templates: Path) -> str | None:
+    """The CSS ``unicode-range`` of ``face`` in a ``lang`` document: the
+    characters it has but the ones the language takes from its own script's
+    face (``CJK_PUNCTUATION``), or None (the whole font). Only what the font
+    has: WeasyPrint gives fontconfig the range as the font's character set, so
+    a range that claims Han characters would make it draw them as boxes."""
+    excluded = {ord(char) for char in CJK_PUNCTUATION.get(lang.split("-")[0].lower(), "")}
+    if face.family != FONT_FAMILY or not excluded:
+        return None
+    ranges: list[list[int]] = []
+    for code in sorted(cmap(face, templates) - excluded):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}" for low, high in ranges)
+
+
 def stack(lang: str) -> tuple[tuple[FontFace, ...], ...]:
     """The families (each a tuple of faces) a document in ``lang`` may use,
     first choice first."""

@@ -158,9 +158,16 @@ def font_face_css(templates: Path, embed: bool, body: str | None = None, lang: s
         faces = font_faces(templates, lang, embed, characters, styles)
     return "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'font-style: {face.style}; src: url("{url}"); }}'
+        f'font-style: {face.style}; src: url("{url}");{_range(face, lang, templates)} }}'
         for face, url in faces
     )
+
+
+def _range(face: fonts.FontFace, lang: str, templates: Path) -> str:
+    """A face's ``unicode-range`` descriptor in ``lang``, if it has one
+    (Chinese quotes and dashes from the CJK face: :func:`fonts.unicode_range`)."""
+    ranges = fonts.unicode_range(face, lang, templates)
+    return f" unicode-range: {ranges};" if ranges else ""
 
 
 def template_file(templates: Path, relative: str) -> Path:
