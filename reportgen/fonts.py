@@ -123,6 +123,31 @@ def unicode_range(face: FontFace, lang: str, templates: Path) -> str | None:
     return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}" for low, high in ranges)
 
 
+@lru_cache(maxsize=32)
+def _advances(face: FontFace, templates: Path) -> tuple[dict[int, int], float]:
+    """Each code point's advance width in ``face``, and its units per em."""
+    font = load(face, templates, lazy=True)
+    metrics = font["hmtx"]
+    return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def text_width(text: str, lang: str, templates: Path, size: float, weight: int = 400) -> float:
+    """The width of ``text`` set at ``size`` points in ``lang``'s stack, in
+    points: each character in the first family that has it, as a line of
+    the PDF would take it (no kerning: a little wider, never narrower, than
+    WeasyPrint draws it but for kerning pairs)."""
+    faces = [next((f for f in family if f.weight == weight and f.style == "normal"), family[0])
+             for family in stack(lang)]
+    tables = [_advances(face, templates.resolve()) for face in faces]
+    width = 0.0
+    for char in text:
+        for advances, units in tables:
+            if ord(char) in advances:
+                width += advances[ord(char)] / units * size
+                break
+    return width
+
+
 def stack(lang: str) -> tuple[tuple[FontFace, ...], ...]:
     """The families (each a tuple of faces) a document in ``lang`` may use,
     first choice first."""

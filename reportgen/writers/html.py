@@ -16,6 +16,7 @@ import base64
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
 from string import Template
@@ -416,8 +417,21 @@ class _HtmlBuilder(Visitor):
         first heading) for print.css's running head."""
         # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
         level = min(max(block.level, 1), 3) + 1
-        attrs = _attrs(block.attr, data_section=block.section_title)
+        attrs = _attrs(block.attr, data_section=self.running_title(block.section_title))
         return f'<h{level}{attrs}>{self.inlines(block.children)}</h{level}>'
+
+    def running_title(self, title: str) -> str:
+        """The section title as the running head shows it: whole when it fits
+        on one line of its half of the head, else cut with an ellipsis
+        (WeasyPrint neither wraps nor clips a margin box's text well: a
+        wrapped title put the country on its second line's baseline)."""
+        meta = self.document.meta
+        if not meta.internal and len(title) * HEAD_SIZE <= HEAD_WIDTH / 2 - HEAD_GAP:
+            return title  # no glyph is wider than 1 em: it fits, and no font need be read
+        label = fonts.text_width(meta.internal_label.upper(), meta.lang, self.templates, HEAD_SIZE, 700) \
+            if meta.internal else 0.0
+        return shortened(title, (HEAD_WIDTH - label) / 2 - HEAD_GAP,
+                         lambda text: fonts.text_width(text, meta.lang, self.templates, HEAD_SIZE))
 
     def visit_paragraph(self, block: m.Paragraph) -> str:
         if block.role == "title":  # the page's one <h1>, a heading in the PDF too
@@ -650,6 +664,28 @@ class _HtmlBuilder(Visitor):
             for part in node.parts
         )
         return f'<span class="ref">{inner}</span>'
+
+
+# The running head (print.css, @page): 8pt text over the A4 text width
+# (210 mm less the two 18 mm margins); the country and the section share what
+# the middle box ("Not for publication") leaves, less a gap between them.
+HEAD_SIZE = 8.0
+HEAD_WIDTH = (210 - 2 * 18) / 25.4 * 72
+HEAD_GAP = 6.0
+ELLIPSIS = "\u2026"
+
+
+def shortened(title: str, room: float, width: Callable[[str], float]) -> str:
+    """``title`` if ``width`` says it fits in ``room`` points, else as many of
+    its words (its characters, in a script without spaces) as fit with "…"."""
+    if width(title) <= room:
+        return title
+    cut = title
+    while cut and width(cut + ELLIPSIS) > room:
+        cut = cut[:-1].rstrip()
+    if " " in cut and not title[len(cut):len(cut) + 1].isspace():
+        cut = cut[:cut.rfind(" ")]  # a whole word, not part of one
+    return cut.rstrip(" ,;:–-") + ELLIPSIS
 
 
 NO_BREAK_SPACE = "\u00a0"

@@ -189,14 +189,15 @@ def test_each_reference_number_links_to_its_source_entry(sample: tuple[bytes, El
     assert "footnote" not in html.decode()  # one scheme: no notes, no second numbering
 
 
-def test_address_breaks_only_after_slash_or_dot() -> None:
+def test_address_breaks_only_after_slash_or_before_dot() -> None:
     document = sample_document()
     document.sources[0].display = "www.presidencia.gov.py/url-sistema-visor-decretos/index.php"
     html = write_html(document, Config()).decode()
     shown = re.search(r'<a class="url" href="https://www.presidencia[^"]*">(.*?)</a>', html)[1]
-    # zero-width spaces only after "/" and ".", a word joiner after each "-"; no markup inside the link
-    assert shown.split("\u200b") == ["www.", "presidencia.", "gov.", "py/",
-                                     "url-\u2060sistema-\u2060visor-\u2060decretos/", "index.", "php"]
+    # zero-width spaces only after "/" and before "." (never in "www."), a word
+    # joiner after each "-"; no markup inside the link
+    assert shown.split("\u200b") == ["www.presidencia", ".gov", ".py/",
+                                     "url-\u2060sistema-\u2060visor-\u2060decretos/", "index", ".php"]
     assert "<" not in shown
 
 
