@@ -22,7 +22,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
 
-from reportgen import figures, fonts, urls
+from reportgen import figures, fonts, housestyle, urls
 from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterConfig, html_fonts
@@ -659,7 +659,7 @@ class _HtmlBuilder(Visitor):
         19, p. 119, | 121]"): print.css keeps each linked number whole,
         ``marker_text`` the text between them."""
         inner = "".join(
-            f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(part.text)}</a>'
+            f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(marker_text(part.text))}</a>'
             if part.number else _text(marker_text(part.text))
             for part in node.parts
         )
@@ -683,8 +683,9 @@ def shortened(title: str, room: float, width: Callable[[str], float]) -> str:
     cut = title
     while cut and width(cut + ELLIPSIS) > room:
         cut = cut[:-1].rstrip()
-    if " " in cut and not title[len(cut):len(cut) + 1].isspace():
-        cut = cut[:cut.rfind(" ")]  # a whole word, not part of one
+    following = title[len(cut):len(cut) + 1]
+    if " " in cut and following.isalnum() and not housestyle.is_cjk(following):
+        cut = cut[:cut.rfind(" ")]  # a whole word, not part of one (Chinese has none)
     return cut.rstrip(" ,;:–-") + ELLIPSIS
 
 
