@@ -36,7 +36,7 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
     env = templating.LimitedSandbox(
         limits=limits or Limits(),
         loader=templating.ConfinedLoader(templates / "sections", templates),
-        bytecode_cache=templating.compiled_templates(locale.lang),
+        bytecode_cache=templating.compiled_templates(),
         undefined=templatecheck.AuthorUndefined,
         extensions=["jinja2.ext.i18n"],
         finalize=finalize,
@@ -62,7 +62,7 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
         pgettext=lambda context, message: sentence(locale.translate(message, context=context), message, marker),
         npgettext=lambda context, singular, plural_, n: plural(singular, plural_, n, context),
     )
-    env.filters.update(filters(locale))
+    env.filters.update(templating.runtime_filters(filters(locale)))
     return env
 
 

@@ -119,7 +119,11 @@ class _Blocks:
             attr = attributes(token, {"src", "alt"})
             attr.classes.remove("figure")
             return m.Figure(str(token.attrs.get("src", "")), str(token.attrs.get("alt", "")), children, attr=attr)
-        return m.Paragraph(children, role if role in ROLES else None)
+        # {.note .wide #why}: the first role class is the role, the rest the paragraph's attributes
+        attr = attributes(token)
+        role = next((c for c in attr.classes if c in ROLES), None)
+        attr.classes = [c for c in attr.classes if c != role]
+        return m.Paragraph(children, role, attr)
 
     def bullet_list(self, close: str, attr: m.Attr) -> m.BulletList:
         """Each item's blocks: its paragraphs (hidden ones in a tight list) and nested lists."""

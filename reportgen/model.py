@@ -195,6 +195,9 @@ class Paragraph:
     # "note", "title", "subtitle", "status", "watermark", "publisher" (the
     # cover's organisation), "imprint" (a line of the imprint page).
     role: str | None = None
+    # A template's {#id .class key=value} besides the role's class: HTML
+    # writes them; the DOCX has no place for them (a paragraph's look is its role's style).
+    attr: Attr = field(default_factory=Attr)
 
 
 def _as_blocks(content: list[Block] | list[Inline]) -> list[Block]:
@@ -326,6 +329,9 @@ class Section:
     id: str
     kind: str  # "cover" | "imprint" | "contents" | "body" | "sources" | "annex"
     blocks: list[Block]
+    # The part's own attributes (profile.yaml's ``classes``): HTML writes the
+    # classes on its <section>; the DOCX has no place for them.
+    attr: Attr = field(default_factory=Attr)
 
 
 @dataclass
@@ -468,7 +474,7 @@ def dump(document: Document) -> str:
         f"lang={document.meta.lang} status={document.meta.status!r} date={document.meta.date}"
     ]
     for section in document.sections:
-        lines.append(f"SECTION {section.id} ({section.kind})")
+        lines.append(f"SECTION {section.id} ({section.kind}){_attr(section.attr)}")
         for block in section.blocks:
             lines.extend("  " + line for line in _dump_block(block))
     return "\n".join(lines) + "\n"
@@ -530,7 +536,8 @@ def _dump_block(block: Block) -> list[str]:
         return [f"H{block.level} #{block.id}{extra} {_dump_inlines(block.children)}"]
     if isinstance(block, Paragraph):
         role = f"({block.role}) " if block.role else ""
-        return [f"P {role}{_dump_inlines(block.children)}"]
+        attr = f"{block.attr} " if str(block.attr) else ""
+        return [f"P {role}{attr}{_dump_inlines(block.children)}"]
     if isinstance(block, BulletList):
         lines = [f"LIST{_attr(block.attr)}"] if str(block.attr) else []
         for number, item in enumerate(block.items, start=block.start):

@@ -82,6 +82,7 @@ class Part:
     kind: str
     template: str | None = None
     only_with_annex: bool = False
+    classes: tuple[str, ...] = ()  # the HTML <section>'s classes besides its kind
 
 
 def read_parts(templates: Path) -> list[Part]:
@@ -118,9 +119,39 @@ def build_document(responses: Responses, catalog: Questionnaire, locale: Locale,
     sources = [source_entry(source, responses.submitted, profile.source_title(source), profile._entry_lang(source))
                for source in registry.sources.values()]
     document = m.Document(_meta(responses, locale, meta_locale, labels, options, profile.edition), sections, sources)
-    transforms.apply(document, transforms.Context(pages=lambda locator: page_locator(locator, locale)))
+    keys = heading_keys(options.templates, locale)
+    transforms.apply(document, transforms.Context(pages=lambda locator: page_locator(locator, locale),
+                                                  heading_key=lambda text: keys.get(" ".join(text.split()))))
     timings = {"narrative": narrated - start, "model": time.perf_counter() - narrated}
     return Result(document, _warnings(profile, locale, options), timings)
+
+
+# A template heading's sentence: "## {{ _("Portals") }}" (the msgid in either quotes).
+_HEADING_MESSAGE = re.compile(r"""^#{1,6}[ \t].*?\b_\(\s*(["'])(.+?)\1\s*\)""", re.MULTILINE)
+
+
+def _heading_msgids(templates: Path) -> list[str]:
+    """The msgids the section templates make headings of, in file order."""
+    found: list[str] = []
+    for path in sorted((templates / "sections").glob("*.md.j2")):
+        found += [match.group(2) for match in _HEADING_MESSAGE.finditer(path.read_text(encoding="utf-8"))]
+    return found
+
+
+def heading_keys(templates: Path, locale: Locale) -> dict[str, str]:
+    """A heading's text in ``locale`` -> the English msgid it was translated
+    from, for the headings that are one template sentence: the heading ids
+    are made from the msgid, so the same section has the same anchor in every
+    language (``transforms.heading_ids``). Untranslated sentences read as
+    their msgid. A text two msgids translate to is left out (its heading gets
+    a positional id) rather than guessed."""
+    keys: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for msgid in _heading_msgids(templates):
+        for text in {" ".join(locale.gettext(msgid).split()), msgid}:
+            if keys.setdefault(text, msgid) != msgid:
+                ambiguous.add(text)
+    return {text: msgid for text, msgid in keys.items() if text not in ambiguous}
 
 
 # Parts that are one unit of language: if any of their words is untranslated, the
@@ -240,13 +271,14 @@ def check_static(env: SandboxedEnvironment, templates: Path) -> None:
 
 def _to_section(part: Part, text: str | None, labels: dict[str, str], lang: str | None = None) -> m.Section:
     """The part's blocks; ``lang`` tags all their text (a unit shown in English)."""
+    attr = m.Attr(classes=list(part.classes))
     if text is None:
-        return m.Section(part.id, part.kind, [m.Contents(labels["contents"])])
+        return m.Section(part.id, part.kind, [m.Contents(labels["contents"])], attr)
     blocks = markup.parse(text)
     if lang:
         for block in blocks:
             _tag(block, lang)
-    return m.Section(part.id, part.kind, blocks)
+    return m.Section(part.id, part.kind, blocks, attr)
 
 
 def _place_charts(sections: list[m.Section], charts: dict[str, tuple[m.Chart, str]]) -> None:

@@ -6,8 +6,9 @@
 - ``LimitedSandbox`` refuses ``*`` and ``**`` whose result would exceed the
   output limit before computing it (``"x" * 10**10`` would otherwise end in
   MemoryError).
-- ``compiled_templates(lang)`` keeps each language's compiled templates for
-  the life of the process (a worker builds many countries).
+- ``compiled_templates()`` keeps the compiled templates for the life of the
+  process (a worker builds many countries, in any language), which
+  ``runtime_filters`` makes safe across languages.
 - ``render`` stops a template that runs longer than ``template_seconds``
   (a timer signal in the main thread; elsewhere, between output chunks) or
   writes more than ``template_chars``.
@@ -32,24 +33,19 @@ from reportgen.errors import TemplateError
 from reportgen.limits import Limits
 
 
-class LanguageBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates of one language, in memory, for every document the
-    process builds in that language.
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, in memory, for every document the process builds,
+    in any language.
 
     Jinja recompiled every template for every document (0.11 s of the
-    narrative's 0.12 s). The cache cannot be shared across languages: Jinja's
-    optimizer folds a filter with constant arguments at compile time
-    (``"USD"|currency_name`` becomes "US dollars" in the code), so compiled code
-    is only valid for the language it was compiled in. Jinja checks each entry
-    against the template source's checksum, so an edited template recompiles.
+    narrative's 0.12 s). One cache serves every language because the filters
+    are installed through ``runtime_filters``, so no language's words are
+    folded into the code. Jinja checks each entry against the template
+    source's checksum, so an edited template compiles again.
     """
 
-    def __init__(self, lang: str):
-        self.lang = lang
+    def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return f"{self.lang}:{super().get_cache_key(name, filename)}"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._code:
@@ -60,10 +56,27 @@ class LanguageBytecodeCache(jinja2.BytecodeCache):
 
 
 @cache
-def compiled_templates(lang: str) -> LanguageBytecodeCache:
-    """The process's cache of compiled templates for ``lang`` (one per language:
-    see LanguageBytecodeCache)."""
-    return LanguageBytecodeCache(lang)
+def compiled_templates() -> CompiledTemplates:
+    """The process's cache of compiled templates (see CompiledTemplates)."""
+    return CompiledTemplates()
+
+
+def runtime_filters(filters: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    """``filters`` as Jinja calls them only when a template renders.
+
+    Jinja folds a filter whose arguments are constants into the compiled code
+    (``"USD"|currency_name`` becomes "US dollars"), so code compiled with one
+    language's filters would print that language in every other. It never
+    folds a filter that takes the render context, which these wrappers do
+    (and ignore), so the compiled code is the same for every language.
+    """
+    def at_render_time(function: Callable[..., Any]) -> Callable[..., Any]:
+        @jinja2.pass_context
+        def call(_context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Any:
+            return function(*args, **kwargs)
+        return call
+
+    return {name: at_render_time(function) for name, function in filters.items()}
 
 
 class LimitExceeded(Exception):

@@ -28,12 +28,20 @@ from reportgen.errors import TemplateError
 MAX_ID = 40
 
 
+def _own_text(text: str) -> str:
+    return text
+
+
 @dataclass(frozen=True)
 class Context:
     """What the transforms need from outside the document: how a locator
-    reads in the document's language ("p. 31" -> "第31页")."""
+    reads in the document's language ("p. 31" -> "第31页"), and the
+    language-neutral key of a heading's text (the narrative: the English msgid
+    it was translated from, None for a heading made of data; a hand-built
+    document: the text itself)."""
 
     pages: Callable[[str], str] = keep_locator
+    heading_key: Callable[[str], str | None] = _own_text
 
 
 Transform = Callable[[m.Document, Context], None]
@@ -130,29 +138,32 @@ def source_entry_text(document: m.Document, context: Context) -> None:
 
 
 def heading_ids(document: m.Document, context: Context) -> None:
-    """A unique, stable id for every heading: the one a template gave, else
-    the section's id for its first heading and ``<section>-<slug of the
-    text>`` for the others. Ids depend on the headings' text, not their
-    position, so adding a paragraph changes none; a repeated one gets "-2",
-    "-3". At most :data:`MAX_ID` characters, a letter first where the section
-    id starts with one, so that each is a valid Word bookmark name."""
+    """A unique id for every heading, the same in every language: the one a
+    template gave, else the section's id for its first heading and
+    ``<section>-<slug>`` for the others, the slug made from the heading's
+    language-neutral key (``Context.heading_key``: the English sentence it was
+    translated from, so "Portales" and "门户网站" are both ``A-portals``), or,
+    for a heading without one (made of data), ``<section>-<n>``, its place
+    among the section's headings. Adding a paragraph changes none; a repeated
+    one gets "-2", "-3". At most :data:`MAX_ID` characters, a letter first
+    where the section id starts with one, so that each is a valid Word bookmark name."""
     headings = [(section, block) for section in document.sections for block in section.blocks
                 if isinstance(block, m.Heading)]
     used: set[str] = set()
     for _, heading in headings:  # a template's ids first: generated ones never take them
         if heading.id:
             heading.id = _unique(heading.id, used)
-    first_of: set[str] = set()
+    count: dict[str, int] = {}
     for section, heading in headings:
+        count[section.id] = place = count.get(section.id, 0) + 1
         if heading.id:  # given, or made earlier in this loop
-            first_of.add(section.id)
             continue
-        if section.id not in first_of:
+        if place == 1:
             candidate = section.id
         else:
+            key = context.heading_key(m.plain_text(heading.children))
             room = MAX_ID - len(section.id) - 4  # "-" and a "-NN" suffix
-            candidate = f"{section.id}-{slug(m.plain_text(heading.children), room)}"
-        first_of.add(section.id)
+            candidate = f"{section.id}-{slug(key, room) if key else place}"
         heading.id = _unique(candidate, used)
 
 
@@ -202,16 +213,18 @@ def section_titles(document: m.Document, context: Context) -> None:
 #   typography with the titles' and the text's (and puts Chinese reference
 #   markers before a full stop, so it runs after the markers exist);
 # - the entry text ends titles and details as sentences after that typography;
-# - heading ids and section titles come last, from the final text of headings
-#   that will all be printed.
+# - heading ids are made from the headings that will all be printed, before
+#   the house style changes their text (their key is the text as the
+#   template's sentence rendered it);
+# - section titles come last, from the final text of the headings.
 TRANSFORMS: list[Transform] = [
     number_citations,
     make_references,
     fill_source_lists,
+    heading_ids,
     source_details,
     house_style,
     source_entry_text,
-    heading_ids,
     section_titles,
 ]
 

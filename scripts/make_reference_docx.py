@@ -51,6 +51,7 @@ UN_BLUE_DARK = "00689D"  # text in blue and the fill behind white text: 6.0:1, a
 LINK_BLUE = "0069A6"  # UN blue darkened to 5.5:1 contrast on white for link text
 TEXT = "262626"
 GREY = "595959"
+FIGURE_GREY = "444444"  # the PDF's figcaption colour
 HAIRLINE = "BFBFBF"
 BAND = "EEF7FD"
 RED = "C00000"
@@ -72,7 +73,7 @@ def main(argv: list[str]) -> int:
     oxml.describe_font(document, FONT, FONT_ALT)
     oxml.describe_font(document, EAST_ASIAN_FONT, charset="86")  # GB 2312
     oxml.describe_font(document, COMPLEX_FONT, charset="B2", family="roman")  # Arabic; a Naskh has contrast
-    oxml.replace_numbering(document, oxml.bullet_numbering_xml(FONT, UN_BLUE))
+    oxml.replace_numbering(document, oxml.bullet_numbering_xml(FONT, UN_BLUE, QUOTE_INDENT))
     oxml.tidy_settings(document, compatibility_mode=15)
     design_styles(document)
     write_specimen(document)
@@ -146,7 +147,10 @@ def style(document: DocxDocument, name: str, kind: WD_STYLE_TYPE, based_on: str 
 
 
 CUSTOM = {"Lead", "Cover Status", "Note", "Profile Table", "Table Text", "Table Heading",
-          "Figure", "Code", "Internal Notice"}
+          "Figure", "Figure Caption", "Code", "Internal Notice", "Quote Bullet", "Quote Number",
+          "Table Bullet", "Table Number"}
+QUOTE_INDENT = 567  # twips: a block quote's indent from each margin (1 cm)
+LIST_INDENT = 357  # twips: a list's text from its bullet or number, and each nesting level
 
 
 def font(target: BaseStyle, size: float | None = None, color: str | None = None,
@@ -214,27 +218,55 @@ def heading_styles(document: DocxDocument) -> None:
 def text_styles(document: DocxDocument) -> None:
     bullet = style(document, "List Bullet", P, "Body Text", quick=True)
     spacing(bullet, after=4, line=1.25)
-    oxml.set_numbering(bullet, 1)
+    oxml.set_numbering(bullet, oxml.BULLETS)
     numbered = style(document, "List Number", P, "Body Text", quick=True)  # "1.\t" written by the writer
     spacing(numbered, after=4, line=1.25)
-    numbered.paragraph_format.left_indent = Twips(357)
-    numbered.paragraph_format.first_line_indent = Twips(-357)
-    numbered.paragraph_format.tab_stops.add_tab_stop(Twips(357))
+    hang(numbered, LIST_INDENT)
     # A block quote: set off by its indent and a rule at its start side (which
     # mirrors in right-to-left text), not by italics (Arabic and Chinese have none).
     quote = style(document, "Quote", P, "Body Text", quick=True)
     font(quote, color=GREY)
-    quote.paragraph_format.left_indent = Twips(567)
-    quote.paragraph_format.right_indent = Twips(567)
+    quote.paragraph_format.left_indent = Twips(QUOTE_INDENT)
+    quote.paragraph_format.right_indent = Twips(QUOTE_INDENT)
     oxml.set_paragraph_border(quote, "left", 12, UN_BLUE, 8)
+    # A list in a quote: the quote's look, rule and indents, its bullets at the
+    # quote's text edge (numbering QUOTE_BULLETS: the bullet levels moved in by
+    # the quote's indent), so that every line of the quote sits inside its rule.
+    # Not based on Quote: a style's own left indent would win over its
+    # numbering's, and nested items would no longer step in.
+    quote_bullet = style(document, "Quote Bullet", P, "Body Text")
+    font(quote_bullet, color=GREY)
+    quote_bullet.paragraph_format.right_indent = Twips(QUOTE_INDENT)
+    oxml.set_paragraph_border(quote_bullet, "left", 12, UN_BLUE, 8)
+    spacing(quote_bullet, after=4, line=1.25)
+    oxml.set_numbering(quote_bullet, oxml.QUOTE_BULLETS)
+    quote_number = style(document, "Quote Number", P, "Quote")
+    spacing(quote_number, after=4, line=1.25)
+    hang(quote_number, QUOTE_INDENT + LIST_INDENT)
     note = style(document, "Note", P, "Body Text", quick=True)
     font(note, size=9, color=GREY, italic=True)
+    # Table captions: above the table, bold, in UN blue, at the start side, as
+    # the PDF's <caption> (print.css).
     caption = style(document, "Caption", P, "Normal", quick=True)
-    font(caption, size=9.5, color=TEXT, bold=True)
+    font(caption, size=9.5, color=UN_BLUE_DARK, bold=True)
     spacing(caption, before=12, after=6, keep_with_next=True)
     figure = style(document, "Figure", P, "Normal")
     spacing(figure, before=12, after=4, keep_with_next=True)
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # A figure's or chart's caption: under it, centred, regular, small and
+    # grey, as the PDF's <figcaption> (print.css: 8.5 pt, #444, 1.5 mm above).
+    figure_caption = style(document, "Figure Caption", P, "Normal")
+    font(figure_caption, size=8.5, color=FIGURE_GREY)
+    spacing(figure_caption, before=4, after=10)
+    figure_caption.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def hang(target: BaseStyle, indent: int) -> None:
+    """Text at ``indent`` twips, the first line (its written number) hanging one
+    list indent to the left, with a tab stop where the text starts."""
+    target.paragraph_format.left_indent = Twips(indent)
+    target.paragraph_format.first_line_indent = Twips(-LIST_INDENT)
+    target.paragraph_format.tab_stops.add_tab_stop(Twips(indent))
 
 
 def table_styles(document: DocxDocument) -> None:
@@ -247,6 +279,12 @@ def table_styles(document: DocxDocument) -> None:
     head = style(document, "Table Heading", P, "Table Text")
     font(head, color="FFFFFF", bold=True)
     head.paragraph_format.keep_with_next = True
+    # A list in a cell: the cell's text size and spacing (not the body's), its
+    # bullets at the cell's edge.
+    cell_bullet = style(document, "Table Bullet", P, "Table Text")
+    oxml.set_numbering(cell_bullet, oxml.BULLETS)
+    cell_number = style(document, "Table Number", P, "Table Text")
+    hang(cell_number, LIST_INDENT)
 
 
 def note_styles(document: DocxDocument) -> None:

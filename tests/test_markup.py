@@ -131,3 +131,30 @@ def test_the_dump_shows_quotes_nesting_and_attributes() -> None:
         "    | Topic | Value |",
         "    | Portal | yes |",
     ]
+
+
+PARAGRAPH_ATTRIBUTES = """{#why .note .wide basis=answers}
+Read from the details.
+
+{.lead}
+A lead.
+
+{.boxed}
+Plain text in a box.
+"""
+
+
+def test_a_paragraphs_attributes_besides_its_role_reach_the_model_and_the_dump() -> None:
+    note, lead, boxed = parse(PARAGRAPH_ATTRIBUTES)
+    assert note == m.Paragraph([m.Text("Read from the details.")], "note",
+                               m.Attr("why", ["wide"], {"basis": "answers"}))
+    assert lead == m.Paragraph([m.Text("A lead.")], "lead")  # the role's class is the role only
+    assert boxed == m.Paragraph([m.Text("Plain text in a box.")], None, m.Attr("", ["boxed"]))
+    meta = m.Meta("T", "C", "PRY", "en", "", "", [], "2024", "Draft", date(2024, 1, 1))
+    section = m.Section("s", "body", [note, lead, boxed], m.Attr(classes=["two-columns"]))
+    assert m.dump(m.Document(meta, [section])).splitlines()[1:] == [
+        "SECTION s (body) {.two-columns}",
+        "  P (note) {#why .wide basis='answers'} Read from the details.",
+        "  P (lead) A lead.",
+        "  P {.boxed} Plain text in a box.",
+    ]

@@ -322,3 +322,18 @@ def test_source_details_name_items_in_the_language(tmp_path: Path) -> None:
     # "P" for "pregunta"; the date is said once, above the list
     assert result.document.sources[0].details == "Preguntas: P10."  # as printed: a sentence
     assert result.document.sources[0].display == "www.datos.gov.py"
+
+
+def test_a_parts_classes_become_its_sections_attributes(tmp_path) -> None:
+    import shutil
+
+    from reportgen.narrative import _to_section, read_parts
+    from reportgen.writers import TEMPLATES
+
+    shutil.copytree(TEMPLATES / "sections", tmp_path / "sections")
+    profile = tmp_path / "sections" / "profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "{id: A, kind: body,", "{id: A, kind: body, classes: [two-columns],"), encoding="utf-8")
+    part = next(p for p in read_parts(tmp_path) if p.id == "A")
+    section = _to_section(part, "# A. Framework\n", {})
+    assert section.attr == m.Attr(classes=["two-columns"])

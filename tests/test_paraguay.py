@@ -503,3 +503,36 @@ def test_page_plan_fits_ten_pages_with_a_six_page_body(built: Path, documents, l
 
     body_pages = first_page_with(sources) - first_page_with(glance)
     assert body_pages <= 6, (lang, first_page_with(glance), first_page_with(sources))
+
+
+def test_heading_ids_are_the_same_in_every_language(built: Path, documents) -> None:
+    """A web team links a section by one anchor in all six languages: the
+    heading ids of the English, Spanish and Chinese models are equal (and
+    unique), and the Spanish DOCX bookmarks, HTML ids and PDF named
+    destinations are those ids."""
+    import pikepdf
+    from lxml import html as lxml_html
+
+    from reportgen.i18n import Locale
+    from reportgen.narrative import build_document
+    from reportgen.questionnaire import load
+    from reportgen.responses import load_responses
+    from reportgen.writers.html import write_html
+
+    responses, _ = load_responses(Path("responses/PRY.yaml"))
+    chinese = build_document(responses, load("msq-2024"), Locale("zh", country="PRY"), Config()).document
+    ids = {lang: [b.id for b in document.blocks() if isinstance(b, m.Heading)]
+           for lang, document in (*documents.items(), ("zh", chinese))}
+    assert ids["en"] == ids["es"] == ids["zh"], ids
+    assert len(set(ids["en"])) == len(ids["en"]) > 15
+    assert "A-portals" in ids["zh"]  # from the English sentence, not a hash of "门户网站"
+
+    docx_file = docx.Document(str(built / "PRY-profile-2024-es-draft.docx"))
+    bookmarks = [p._p.find(f"{W}bookmarkStart").get(f"{W}name") for p in docx_file.paragraphs
+                 if p.style.name.startswith("Heading ")]
+    page = lxml_html.fromstring(write_html(documents["es"], Config()).decode("utf-8"))
+    anchors = [h.get("id") for h in page.iter("h2", "h3", "h4") if h.get("id") != "contents-title"]
+    assert bookmarks == anchors == ids["es"]
+    with pikepdf.open(built / "PRY-profile-2024-es-draft.pdf") as pdf:
+        destinations = set(dict(pikepdf.NameTree(pdf.Root.Names.Dests).items()))
+    assert set(ids["es"]) <= destinations, set(ids["es"]) - destinations

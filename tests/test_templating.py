@@ -1,27 +1,32 @@
-"""The per-language cache of compiled templates (templating.compiled_templates)."""
+"""The process's cache of compiled templates (templating.compiled_templates),
+shared by every language because filters run only at render time."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from reportgen import templating
+from reportgen.environment import make_environment
+from reportgen.i18n import Locale
 from reportgen.limits import Limits
 
+GREETINGS = {"en": "Hello {}", "es": "Hola {}"}
 
-def _env(folder: Path, lang: str, cache: templating.LanguageBytecodeCache) -> jinja2.Environment:
+
+def _env(folder: Path, lang: str, cache: templating.CompiledTemplates) -> jinja2.Environment:
     env = templating.LimitedSandbox(limits=Limits(), loader=jinja2.FileSystemLoader(folder), bytecode_cache=cache)
-    # A filter with a constant argument is folded into the compiled code, as
-    # currency_name is: the cache must never hand one language's code to another.
-    env.filters["greet"] = {"en": lambda name: f"Hello {name}", "es": lambda name: f"Hola {name}"}[lang]
+    # A filter with a constant argument would be folded into the compiled code
+    # (as "USD"|currency_name was): runtime_filters must prevent it.
+    env.filters.update(templating.runtime_filters({"greet": GREETINGS[lang].format}))
     return env
 
 
-def test_a_second_environment_of_the_language_reuses_the_compiled_code(tmp_path: Path, monkeypatch) -> None:
-    (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
-    cache = templating.LanguageBytecodeCache("en")
-    assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello world"
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from now on."""
     compiled: list[str] = []
     original = jinja2.Environment.compile
 
@@ -30,21 +35,44 @@ def test_a_second_environment_of_the_language_reuses_the_compiled_code(tmp_path:
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return compiled
+
+
+def test_another_language_reuses_the_compiled_code_with_its_own_words(tmp_path: Path, compiles: list[str]) -> None:
+    (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
+    cache = templating.CompiledTemplates()
     assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello world"
-    assert compiled == []
+    assert _env(tmp_path, "es", cache).get_template("t.j2").render() == "Hola world"
+    assert compiles == ["t.j2"]
 
 
-def test_languages_never_share_compiled_code(tmp_path: Path) -> None:
-    (tmp_path / "t.j2").write_text('{{ "mundo"|greet }}', encoding="utf-8")
-    assert _env(tmp_path, "en", templating.compiled_templates("en")).get_template("t.j2").render() == "Hello mundo"
-    assert _env(tmp_path, "es", templating.compiled_templates("es")).get_template("t.j2").render() == "Hola mundo"
-    assert templating.compiled_templates("es") is templating.compiled_templates("es")
+def test_a_filter_installed_directly_would_be_folded_into_the_code(tmp_path: Path) -> None:
+    """Why runtime_filters exists: without it, the first language's words stay in the code."""
+    (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
+    cache = templating.CompiledTemplates()
+    for lang in ("en", "es"):
+        env = templating.LimitedSandbox(limits=Limits(), loader=jinja2.FileSystemLoader(tmp_path),
+                                        bytecode_cache=cache)
+        env.filters["greet"] = GREETINGS[lang].format
+        assert env.get_template("t.j2").render() == "Hello world"
+
+
+def test_the_profile_environment_shares_compiled_templates_across_languages(tmp_path: Path,
+                                                                             compiles: list[str]) -> None:
+    sections = tmp_path / "sections"
+    sections.mkdir()
+    (sections / "t.j2").write_text('{{ "USD"|currency_name }}', encoding="utf-8")
+    english = make_environment(tmp_path, Locale("en")).get_template("t.j2").render()
+    spanish = make_environment(tmp_path, Locale("es")).get_template("t.j2").render()
+    assert (english, spanish) == ("US dollars", "dólares estadounidenses")
+    assert compiles == ["t.j2"]
+    assert templating.compiled_templates() is templating.compiled_templates()
 
 
 def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
     template = tmp_path / "t.j2"
     template.write_text('{{ "a"|greet }}', encoding="utf-8")
-    cache = templating.LanguageBytecodeCache("en")
+    cache = templating.CompiledTemplates()
     assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello a"
     template.write_text('{{ "b"|greet }}', encoding="utf-8")
     assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello b"

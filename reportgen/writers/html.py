@@ -396,12 +396,12 @@ class _HtmlBuilder(Visitor):
         if section.kind == "imprint":  # publication details: a complementary landmark before the contents
             label = _attr(self.labels.get("imprint", "Imprint"))
             return f'<aside class="imprint" id="imprint" aria-label="{label}">\n{inner}\n</aside>'
-        kind = _attr(section.kind)
         labelled = self._first_heading_id(section)
         aria = f' aria-labelledby="{_attr(labelled)}"' if labelled else ""
         # the sources list is the bibliography every reference marker links to
         role = ' role="doc-bibliography"' if section.kind == "sources" else ""
-        return f'<section class="{kind}" data-section="{_attr(section.id)}"{role}{aria}>\n{inner}\n</section>'
+        classes = _attr(" ".join([section.kind, *section.attr.classes]))
+        return f'<section class="{classes}" data-section="{_attr(section.id)}"{role}{aria}>\n{inner}\n</section>'
 
     def _first_heading_id(self, section: m.Section) -> str:
         heading = next((b for b in section.blocks if isinstance(b, m.Heading)), None)
@@ -436,8 +436,9 @@ class _HtmlBuilder(Visitor):
     def visit_paragraph(self, block: m.Paragraph) -> str:
         if block.role == "title":  # the page's one <h1>, a heading in the PDF too
             return f'<h1 class="title">{self.inlines(block.children)}</h1>'
-        css_class = f' class="{block.role}"' if block.role in _ROLE_CLASS else ""
-        return f"<p{css_class}>{self.inlines(block.children)}</p>"
+        role = [block.role] if block.role in _ROLE_CLASS else []
+        attr = m.Attr(block.attr.id, [*role, *block.attr.classes], block.attr.values)
+        return f"<p{_attrs(attr)}>{self.inlines(block.children)}</p>"
 
     def visit_bullet_list(self, block: m.BulletList) -> str:
         """``<ul>`` or ``<ol start>``; a list nested in an item is inside its ``<li>``."""

@@ -18,7 +18,9 @@ from typing import Any
 import docx
 import docx.text.paragraph
 import pytest
+import tinycss2
 from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
@@ -313,7 +315,46 @@ def test_figure_image_with_alt_text_and_caption(tmp_path: Path) -> None:
     assert shape._inline.docPr.get("title") == "Services"
     paragraphs = result.paragraphs
     index = next(i for i, p in enumerate(paragraphs) if p.style.name == "Figure")
-    assert (paragraphs[index + 1].style.name, paragraphs[index + 1].text) == ("Caption", "Services")
+    assert (paragraphs[index + 1].style.name, paragraphs[index + 1].text) == ("Figure Caption", "Services")
+
+
+def _css_declarations(selector: str) -> dict[str, str]:
+    """The declarations of ``selector``'s rule in the PDF's print.css, read with tinycss2."""
+    sheet = tinycss2.parse_stylesheet((TEMPLATES / "html" / "print.css").read_text(encoding="utf-8"),
+                                      skip_comments=True, skip_whitespace=True)
+    for rule in sheet:
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() == selector:
+            declarations = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
+            return {d.lower_name: tinycss2.serialize(d.value).strip() for d in declarations if d.type == "declaration"}
+    raise AssertionError(f"no {selector} rule in print.css")
+
+
+def _resolved(style, attribute: str):
+    """A font or paragraph-format attribute of a style, else of the styles it is based on."""
+    while style is not None:
+        owner = style.paragraph_format if attribute == "alignment" else style.font
+        value = getattr(owner, attribute)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def test_figure_caption_looks_as_the_pdfs(sample_docx: DocxDocument) -> None:
+    """A chart's caption: centred, regular, the PDF's size (russian reviewer,
+    "DOCX 4"); a table's caption stays bold at the start side, as the PDF's <caption>."""
+    figure, caption = _css_declarations("figure"), _css_declarations("figcaption")
+    assert figure["text-align"] == "center" and "font-weight" not in caption
+    chart_caption = next(p for i, p in enumerate(sample_docx.paragraphs)
+                         if i and sample_docx.paragraphs[i - 1].style.name == "Figure" and p.text)
+    style = chart_caption.style
+    assert style.name == "Figure Caption"
+    assert _resolved(style, "alignment") == WD_ALIGN_PARAGRAPH.CENTER
+    assert not _resolved(style, "bold")
+    assert f"{_resolved(style, 'size').pt:g}pt" == caption["font-size"]
+    table_caption = sample_docx.styles["Caption"]
+    assert _resolved(table_caption, "bold") and _resolved(table_caption, "alignment") in (None, WD_ALIGN_PARAGRAPH.LEFT)
+    assert _css_declarations("caption")["font-weight"] == "bold"
 
 
 # --- footnotes ------------------------------------------------------------------

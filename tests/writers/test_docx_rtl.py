@@ -69,6 +69,10 @@ def arabic_document() -> m.Document:
     return document
 
 
+# A note (the Note style, italic in English) with a Chinese dash, quotes and digits.
+CHINESE_NOTE = "信通部——“开放数据”门户于2024年上线。"
+
+
 def chinese_document() -> m.Document:
     cover = m.Section("cover", "cover", [m.Paragraph([t("巴拉圭")], role="title")])
     glance = m.Section("at-a-glance", "body", [
@@ -76,6 +80,7 @@ def chinese_document() -> m.Document:
         m.Paragraph([t("牵头机构："), m.Strong([t("信息和通信技术部")]), t("（MITIC）。"),
                      m.Span("en", [t("Not reported.")])]),
         m.Table(header=[[t("主题")], [t("答复内容")]], rows=[[[t("国家门户网站")], [t("paraguay.gov.py")]]]),
+        m.Paragraph([t(CHINESE_NOTE)], role="note"),
     ])
     meta = m.Meta(title="电子政务国家概况", country="巴拉圭", country_code="PRY", lang="zh",
                   subject="巴拉圭电子政务", author="联合国", keywords=[], edition="2024", status="草稿",
@@ -336,3 +341,59 @@ def test_pdffonts_shows_the_script_fonts(office_pdfs: dict[str, Path]) -> None:
                                   check=True).stdout for lang in ("ar", "zh")}
     assert "NotoNaskhArabic" in fonts["ar"]
     assert "NotoSansCJK" in fonts["zh"]
+
+
+# --- Chinese and Arabic: no italics; Chinese spacing, dashes and quotes ---------------
+
+
+def styles_xml(data: bytes) -> Any:
+    return parts(data, "word/styles.xml")[0]
+
+
+def test_no_italic_style_in_chinese_or_arabic(arabic_bytes: bytes, chinese_bytes: bytes) -> None:
+    """The disclaimer and the form's notes (the Note style) are regular in
+    the languages without italics; English keeps its italic Note."""
+    for data in (arabic_bytes, chinese_bytes):
+        styles = styles_xml(data)
+        assert not styles.findall(f".//{W}i") and not styles.findall(f".//{W}iCs")
+    english = docx.Document(io.BytesIO(write_docx(sample_document(), Config())))
+    assert english.styles["Note"].font.italic is True
+
+
+def test_chinese_keeps_latin_next_to_han(chinese_bytes: bytes, arabic_bytes: bytes) -> None:
+    """No automatic space between Han and Latin letters or digits in Chinese ("2024年")."""
+    defaults = styles_xml(chinese_bytes).find(f"{W}docDefaults/{W}pPrDefault/{W}pPr")
+    assert [defaults.find(f"{W}{tag}").get(f"{W}val") for tag in ("autoSpaceDE", "autoSpaceDN")] == ["0", "0"]
+    assert styles_xml(arabic_bytes).find(f".//{W}autoSpaceDE") is None
+
+
+def test_chinese_dash_and_quotes_take_the_east_asian_font(chinese_bytes: bytes) -> None:
+    body = parts(chinese_bytes, "word/document.xml")[0]
+    runs = [(run.findtext(f"{W}t") or "", run.find(f"{W}rPr/{W}rFonts")) for run in body.iter(f"{W}r")]
+    marked = [text for text, fonts in runs if re.search("[\u2014\u2018-\u201d]", text)]
+    assert CHINESE_NOTE in marked
+    for text, fonts in runs:
+        hinted = fonts is not None and fonts.get(f"{W}hint") == "eastAsia"
+        assert hinted == (text in marked), text
+
+
+def test_libreoffice_sets_the_chinese_note_upright_with_cjk_dashes(office_pdfs: dict[str, Path]) -> None:
+    """LibreOffice's rendering: the note's glyphs are not slanted (no skew in
+    their text matrix) and its em dashes and quotes are drawn with the CJK
+    font (LibreOffice 7.4 ignores ``w:autoSpaceDE``: docs/docx.md)."""
+    import pdfplumber
+
+    with pdfplumber.open(office_pdfs["zh"]) as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    start = next(i for i in range(len(chars)) if "".join(c["text"] for c in chars[i:i + 3]) == "信通部")
+    note, text = [], ""
+    for char in chars[start:]:  # a glyph may stand for two characters ("——")
+        if text == CHINESE_NOTE:
+            break
+        note.append(char)
+        text += char["text"]
+    assert text == CHINESE_NOTE
+    assert all(abs(c["matrix"][2]) < 1e-3 for c in note), {c["matrix"] for c in note}
+    punctuation = [c for c in note if re.search("[\u2014\u201c\u201d]", c["text"])]
+    assert len(punctuation) >= 3 and all("CJK" in c["fontname"] for c in punctuation), \
+        [(c["text"], c["fontname"]) for c in punctuation]

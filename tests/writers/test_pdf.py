@@ -544,3 +544,22 @@ def test_without_harfbuzz_subset_the_pdf_is_refused_in_one_line(monkeypatch: pyt
     from reportgen.writers.pdf import check_reproducible_subsetting
 
     check_reproducible_subsetting()  # no error
+
+
+def test_the_two_column_sources_list_is_laid_out_once_per_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint 70 lays a multi-column box out a second time when it has a
+    bottom margin, padding or border, and balancing the columns is the costliest
+    layout of a profile (issue 16): print.css gives ol.sources none."""
+    import weasyprint.layout.block as block
+
+    laid_out: list[int] = []
+    original = block.columns_layout
+
+    def counting(context, box, *args, **kwargs):
+        laid_out.append(context.current_page)
+        return original(context, box, *args, **kwargs)
+
+    monkeypatch.setattr(block, "columns_layout", counting)
+    render_pdf(sample_document(), OPTIONS, SafeURLFetcher(OPTIONS.templates))
+    assert laid_out, "the sample's sources list is no longer in columns: this test checks nothing"
+    assert len(laid_out) == len(set(laid_out)), f"pages laid out more than once: {laid_out}"

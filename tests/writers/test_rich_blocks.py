@@ -85,20 +85,88 @@ def test_docx_quote_style_and_list_levels(docx_bytes: bytes) -> None:
     document = docx.Document(io.BytesIO(docx_bytes))
     body = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Quote", "The Government said this.") in body
+    assert ("Quote Bullet", "and listed this") in body
     bullets = [(p.text, level(p)) for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert bullets == [("and listed this", 1), ("outer one", None), ("inner one", 1), ("inner two", 1),
-                       ("outer two", None)]
+    assert bullets == [("outer one", None), ("inner one", 1), ("inner two", 1), ("outer two", None)]
     numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
     assert [p.text for p in numbered] == ["1.\tfirst numbered", "2.\tsecond numbered"]
     style_indent = document.styles["List Number"].paragraph_format.left_indent
     assert all(p.paragraph_format.left_indent > style_indent for p in numbered)  # one level in
 
 
+def _styled(paragraph, tag: str):
+    """``tag`` under ``w:pPr`` (or ``w:rPr`` for run properties) of the
+    paragraph, else of its style and the styles it is based on."""
+    if paragraph._p.pPr is not None and paragraph._p.pPr.find(qn(tag)) is not None:
+        return paragraph._p.pPr.find(qn(tag))
+    style = paragraph.style
+    while style is not None:
+        found = style.element.find(f"{qn('w:pPr')}/{qn(tag)}")
+        if found is None:
+            found = style.element.find(f"{qn('w:rPr')}/{qn(tag)}")
+        if found is not None:
+            return found
+        style = style.base_style
+    return None
+
+
+def _numbering_ind(document, paragraph):
+    """The ``w:ind`` of the numbering level a paragraph's style gives it."""
+    num_pr = _styled(paragraph, "w:numPr")
+    if num_pr is None:
+        return None
+    num_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+    ilvl = level(paragraph) or 0
+    numbering = document.part.numbering_part.element
+    [num] = [n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id]
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    [abstract] = [a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id]
+    [lvl] = [x for x in abstract.findall(qn("w:lvl")) if x.get(qn("w:ilvl")) == str(ilvl)]
+    return lvl.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+
+
+def _outer_edge(document, paragraph) -> int:
+    """Where the paragraph's leftmost line starts, in twips: its left indent
+    less a hanging first line (a bullet or a written number), from the
+    paragraph, its style chain or (style first, as Word resolves it) its numbering."""
+    ind = _styled(paragraph, "w:ind")
+    if ind is None or ind.get(qn("w:left")) is None:
+        ind = _numbering_ind(document, paragraph)
+    assert ind is not None, paragraph.text
+    left = int(ind.get(qn("w:left"), "0"))
+    hanging = int(ind.get(qn("w:hanging"), "0")) or -int(ind.get(qn("w:firstLine"), "0"))
+    return left - max(hanging, 0)
+
+
+def test_docx_every_line_of_a_quote_sits_inside_its_rule(docx_bytes: bytes) -> None:
+    """The quote's list items too: the same left rule as the quote's text, and
+    no line (the bullet included) starting left of the quote's indent."""
+    document = docx.Document(io.BytesIO(docx_bytes))
+    quote = [p for p in document.paragraphs if p.text in ("The Government said this.", "and listed this")]
+    assert len(quote) == 2
+    rules = [_styled(p, "w:pBdr") for p in quote]
+    assert all(r is not None and r.find(qn("w:left")) is not None for r in rules)
+    assert len({tuple(sorted(r.find(qn("w:left")).attrib.items())) for r in rules}) == 1
+    edges = [_outer_edge(document, p) for p in quote]
+    assert edges[1] == edges[0] > 0, edges  # the bullet at the quote's text edge
+    # and its right indent on the item itself, where LibreOffice reads it for a numbered paragraph
+    assert quote[1].paragraph_format.right_indent == document.styles["Quote"].paragraph_format.right_indent
+
+
+def _size(paragraph) -> float:
+    style = paragraph.style
+    while style.font.size is None:
+        style = style.base_style
+    return style.font.size.pt
+
+
 def test_docx_cell_holds_its_paragraph_and_list(docx_bytes: bytes) -> None:
     table = docx.Document(io.BytesIO(docx_bytes)).tables[-1]
     cell = table.rows[1].cells[1]
     assert [(p.style.name, p.text) for p in cell.paragraphs] == [
-        ("Table Text", "Two:"), ("List Bullet", "national"), ("List Bullet", "open data")]
+        ("Table Text", "Two:"), ("Table Bullet", "national"), ("Table Bullet", "open data")]
+    # the bullets and their text in the cell's size, not the body's
+    assert {_size(p) for p in cell.paragraphs} == {9.5}
 
 
 def test_pandoc_reads_a_block_quote_and_nested_lists(docx_bytes: bytes, tmp_path: Path) -> None:
@@ -140,3 +208,27 @@ def test_pdf_keeps_quote_and_nesting_in_text_and_tags(tmp_path: Path) -> None:
     assert -1 not in positions and positions == sorted(positions), dict(zip(order, positions, strict=True))
     tagged = tagged_elements(path, {"/BlockQuote"})
     assert [" ".join(t.split()) for _, t, _ in tagged] == ["The Government said this.• and listed this"]
+
+
+def attributed_document() -> m.Document:
+    from tests.test_markup import PARAGRAPH_ATTRIBUTES
+
+    meta = sample_document().meta
+    section = m.Section("notes", "body", parse(PARAGRAPH_ATTRIBUTES), m.Attr(classes=["two-columns"]))
+    return transforms.apply(m.Document(meta, [section]))
+
+
+def test_html_writes_a_paragraphs_and_a_sections_attributes() -> None:
+    page = lxml_html.fromstring(write_html(attributed_document(), Config()).decode("utf-8"))
+    [section] = page.xpath("//section[@data-section='notes']")
+    assert section.get("class").split() == ["body", "two-columns"]
+    [note] = section.xpath(".//p[@id='why']")
+    assert (note.get("class").split(), note.get("data-basis")) == (["note", "wide"], "answers")
+    assert section.xpath(".//p[text()='A lead.']")[0].get("class") == "lead"
+    assert section.xpath(".//p[text()='Plain text in a box.']")[0].get("class") == "boxed"
+
+
+def test_docx_shows_a_paragraphs_role_and_ignores_what_it_cannot_show() -> None:
+    document = docx.Document(io.BytesIO(write_docx(attributed_document(), Config())))
+    assert [(p.style.name, p.text) for p in document.paragraphs] == [
+        ("Note", "Read from the details."), ("Lead", "A lead."), ("Body Text", "Plain text in a box.")]

@@ -415,6 +415,35 @@ def set_run_lang(run: CT_R, slots: dict[str, str]) -> None:
     _set(child(rpr, "w:lang", RPR_ORDER), **slots)
 
 
+def set_run_hint(run: CT_R, hint: str) -> None:
+    """``w:rFonts/@w:hint``: which font slot draws the run's characters that
+    belong to more than one script (the em dash, curly quotes); ``eastAsia``
+    in Chinese text, so they take the CJK font's full-width forms."""
+    rpr = run.get_or_add_rPr()
+    _set(child(rpr, "w:rFonts", RPR_ORDER), hint=hint)
+
+
+def drop_italics(document: DocxDocument) -> None:
+    """No italic in any style or in the defaults (``w:i``, ``w:iCs``): for a
+    language without italics (Chinese, Arabic), whose glyphs a word processor
+    would otherwise slant."""
+    for rpr in document.styles.element.iter(qn("w:rPr")):
+        for tag in ("w:i", "w:iCs"):
+            for found in rpr.findall(qn(tag)):
+                rpr.remove(found)
+
+
+def set_east_asian_spacing(document: DocxDocument) -> None:
+    """``w:autoSpaceDE`` and ``w:autoSpaceDN`` off in the paragraph defaults:
+    Word and LibreOffice otherwise put extra space between Han and Latin
+    letters or digits ("2024 年"), which Chinese typesetting here does not want."""
+    defaults = _doc_defaults(document.styles.element)
+    ppr_default = child(defaults, "w:pPrDefault", ("w:rPrDefault", "w:pPrDefault"))
+    ppr = child(ppr_default, "w:pPr")
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        _set(child(ppr, tag, PPR_ORDER), val="0")
+
+
 def set_run_rtl(run: CT_R) -> None:
     """``w:rtl``: the run is right-to-left text. Word then formats it with the
     complex-script properties, so bold and italic are given as ``w:bCs``/``w:iCs``
@@ -545,25 +574,32 @@ def set_numbering(style: BaseStyle, num_id: int) -> None:
     _set(child(numpr, "w:numId", ("w:ilvl", "w:numId")), val=str(num_id))
 
 
-def bullet_numbering_xml(bullet_font: str, color: str) -> bytes:
-    """A numbering part with one bullet list (numId 1): "•" then "–", coloured bullets.
+BULLETS = 1  # numId of the body's bullet list ("•", "–", "·")
+QUOTE_BULLETS = 2  # numId of the same bullets moved in by a block quote's indent
+
+
+def bullet_numbering_xml(bullet_font: str, color: str, quote_indent: int) -> bytes:
+    """A numbering part with two bullet lists, "•" then "–" then "·" in colour:
+    :data:`BULLETS` at the margin and :data:`QUOTE_BULLETS`, its levels moved
+    in by ``quote_indent`` twips (a list inside a block quote).
 
     Replaces python-docx's template numbering, whose 9 legacy lists have odd indents."""
-    levels = []
-    for level, (char, left) in enumerate((("•", 357), ("–", 714), ("·", 1071))):
-        levels.append(
+    def levels(offset: int) -> str:
+        return "".join(
             f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
             f'<w:lvlText w:val="{char}"/><w:lvlJc w:val="left"/>'
-            f'<w:pPr><w:ind w:left="{left}" w:hanging="357"/></w:pPr>'
+            f'<w:pPr><w:ind w:left="{offset + left}" w:hanging="357"/></w:pPr>'
             f'<w:rPr><w:rFonts w:ascii="{bullet_font}" w:hAnsi="{bullet_font}"/>'
             f'<w:color w:val="{color}"/></w:rPr></w:lvl>'
-        )
-    return (
-        f'<w:numbering {nsdecls("w")}><w:abstractNum w:abstractNumId="0">'
-        f'<w:nsid w:val="5A1B2C3D"/><w:multiLevelType w:val="hybridMultilevel"/>'
-        f'<w:styleLink w:val="ListBullet"/>{"".join(levels)}</w:abstractNum>'
-        f'<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'
-    ).encode()
+            for level, (char, left) in enumerate((("•", 357), ("–", 714), ("·", 1071))))
+
+    abstract = "".join(
+        f'<w:abstractNum w:abstractNumId="{index}"><w:nsid w:val="{nsid}"/>'
+        f'<w:multiLevelType w:val="hybridMultilevel"/>{levels(offset)}</w:abstractNum>'
+        for index, (nsid, offset) in enumerate((("5A1B2C3D", 0), ("5A1B2C3E", quote_indent))))
+    nums = "".join(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{index}"/></w:num>'
+                   for index, num_id in enumerate((BULLETS, QUOTE_BULLETS)))
+    return f'<w:numbering {nsdecls("w")}>{abstract}{nums}</w:numbering>'.encode()
 
 
 def replace_numbering(document: DocxDocument, xml: bytes) -> None:

@@ -45,7 +45,9 @@ REQUIRED_STYLES: dict[str, WD_STYLE_TYPE] = {
     "Title": P, "Subtitle": P, "Lead": P, "Cover Status": P,
     "Heading 1": P, "Heading 2": P, "Heading 3": P,
     "Body Text": P, "Note": P, "List Bullet": P, "List Number": P, "Quote": P,
+    "Quote Bullet": P, "Quote Number": P, "Table Bullet": P, "Table Number": P,
     "Profile Table": T, "Table Text": P, "Table Heading": P, "Caption": P, "Figure": P,
+    "Figure Caption": P,
     "Footnote Text": P, "Footnote Reference": C, "Hyperlink": C, "Code": C,
     "TOC Heading": P, "TOC 1": P, "TOC 2": P, "Bibliography": P,
     "Header": P, "Footer": P, "Internal Notice": P,
@@ -59,6 +61,21 @@ ROLE_STYLES: dict[str | None, str] = {
     "publisher": "Lead", "imprint": "Body Text",
 }
 
+
+@dataclass(frozen=True)
+class ListStyles:
+    """The styles of a list's items where the list stands: the body's, or a
+    block quote's and a table cell's, which keep that block's look (the quote's
+    rule and indent, the cell's text size)."""
+
+    bullet: str
+    number: str
+
+
+BODY_LISTS = ListStyles("List Bullet", "List Number")
+QUOTE_LISTS = ListStyles("Quote Bullet", "Quote Number")
+CELL_LISTS = ListStyles("Table Bullet", "Table Number")
+
 TOC_FIELD = f'TOC \\o "1-{m.TOC_LEVELS}" \\h \\z \\u'
 HEADING_1 = "Heading 1"
 SPACE_AFTER_TABLE = Pt(9)
@@ -67,6 +84,8 @@ SPACE_AFTER_TABLE = Pt(9)
 # Saudi Arabia; Chinese: Simplified, mainland); others pass through.
 LANGUAGE_TAGS = {"en": "en-GB", "es": "es-ES", "fr": "fr-FR", "ru": "ru-RU", "ar": "ar-SA", "zh": "zh-CN"}
 EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko"})
+# Punctuation Chinese shares with Latin text: the em dash and curly quotes
+CJK_PUNCTUATION = re.compile("[\u2014\u2018\u2019\u201c\u201d]")
 LRM, RLM = "\u200e", "\u200f"  # left-to-right and right-to-left marks
 
 # Formats python-docx can embed; anything else (SVG) falls back to its alt text.
@@ -80,12 +99,16 @@ def language_tag(lang: str) -> str:
     return LANGUAGE_TAGS.get(lang, lang)
 
 
+def is_east_asian(lang: str) -> bool:
+    return lang.split("-")[0].lower() in EAST_ASIAN_LANGUAGES
+
+
 def language_slots(lang: str) -> dict[str, str]:
     """The ``w:lang`` attribute for ``lang``'s script: Word reads ``w:bidi`` for
     right-to-left text, ``w:eastAsia`` for Chinese, ``w:val`` for the rest."""
     if m.direction(lang) == "rtl":
         slot = "bidi"
-    elif lang.split("-")[0].lower() in EAST_ASIAN_LANGUAGES:
+    elif is_east_asian(lang):
         slot = "eastAsia"
     else:
         slot = "val"
@@ -137,6 +160,7 @@ class Translator(Visitor):
         self.toc_pages = toc_pages or {}  # heading bookmark -> page number, from a layout pass
         self.ids = {name: docx.styles[name].style_id for name in REQUIRED_STYLES}
         self.container: Any = docx  # where paragraphs go: the body, or a table cell
+        self.lists = BODY_LISTS  # the list styles where the writer is: body, quote, cell
         # An empty footnotes part: the profile has none (references link to the
         # sources list), but a reference document's separators are kept.
         oxml.footnotes_part(docx)
@@ -145,6 +169,7 @@ class Translator(Visitor):
         self.new_page = False  # the next paragraph starts a page (after cover, contents)
         self.after_table = False  # the next paragraph follows a table: give it room above
         self.next_table = 1
+        self.east_asian = is_east_asian(self.meta.lang)
         self.text_width = _text_width(docx.sections[0], options.reference_docx or options.templates / "reference.docx")
 
     # --- document -------------------------------------------------------------
@@ -152,6 +177,13 @@ class Translator(Visitor):
     def translate(self) -> None:
         oxml.clear_body(self.docx)
         oxml.set_language(self.docx, language_slots(self.meta.lang))
+        if not m.has_italic(self.meta.lang):
+            # Chinese and Arabic have no italics (LibreOffice would slant the
+            # glyphs): the styles' italic (Note: the disclaimer, the form's
+            # notes) becomes regular, in the styles, so an editor still sees one look
+            oxml.drop_italics(self.docx)
+        if self.east_asian:
+            oxml.set_east_asian_spacing(self.docx)
         oxml.drop_update_fields(self.docx)
         self.set_properties()
         self.set_page_furniture()
@@ -265,17 +297,26 @@ class Translator(Visitor):
     def visit_bullet_list(self, block: m.BulletList, level: int = 0) -> None:
         """One paragraph per item (a further paragraph of the item on a new
         line of it); a list nested in an item one level deeper: the bullet
-        list's next numbering level, a numbered list indented by a level."""
+        list's next numbering level, a numbered list indented by a level.
+        The items take the list styles of where the list stands (body, quote, cell)."""
+        styles = self.lists
         for number, item in enumerate(block.items, start=block.start):
-            paragraph = self.paragraph("List Number" if block.ordered else "List Bullet")
+            paragraph = self.paragraph(styles.number if block.ordered else styles.bullet)
             if block.ordered:
                 # Numbers written, as in the sources list: they always equal the
                 # HTML/PDF's, and no Word numbering instance is needed per list.
                 self.text(self.target(paragraph), f"{number}.\t", Look())
                 if level:
-                    paragraph.paragraph_format.left_indent = Twips(LIST_INDENT.twips * (level + 1))
-            elif level:
-                oxml.set_list_level(paragraph, level, Twips(LIST_INDENT.twips * (level + 1)))
+                    paragraph.paragraph_format.left_indent = self.nested_indent(styles.number, level)
+            else:
+                if level:
+                    oxml.set_list_level(paragraph, level, self.nested_indent(styles.bullet, level))
+                right = self.docx.styles[styles.bullet].paragraph_format.right_indent
+                if right:
+                    # the style's own (Quote Bullet: the quote's), repeated:
+                    # LibreOffice takes a numbered paragraph's indents from its
+                    # numbering level only, and would run the item to the margin
+                    paragraph.paragraph_format.right_indent = right
             first = True
             for inner in item:
                 if isinstance(inner, m.Paragraph) and inner.role is None:
@@ -288,16 +329,33 @@ class Translator(Visitor):
                 else:
                     self.visit(inner)
 
+    def nested_indent(self, style: str, level: int) -> Twips:
+        """The text indent of a list item ``level`` levels in: the style's own
+        (a numbered list's, or a bullet list's where a designer's style has no
+        numbering), one list indent further per level."""
+        own = self.docx.styles[style].paragraph_format.left_indent
+        base = own.twips if own is not None else LIST_INDENT.twips
+        return Twips(base + LIST_INDENT.twips * level)
+
+    @contextmanager
+    def list_styles(self, styles: ListStyles) -> Iterator[None]:
+        outer, self.lists = self.lists, styles
+        try:
+            yield
+        finally:
+            self.lists = outer
+
     def visit_block_quote(self, block: m.BlockQuote) -> None:
-        """Its paragraphs in the Quote style (indented, set off); a list in it
-        one level in, under the quote's text; other blocks as they are."""
-        for inner in block.blocks:
-            if isinstance(inner, m.Paragraph) and inner.role is None:
-                self.inlines(self.target(self.paragraph("Quote")), inner.children)
-            elif isinstance(inner, m.BulletList):
-                self.visit(inner, 1)
-            else:
-                self.visit(inner)
+        """Its paragraphs in the Quote style (indented, set off by a rule); a
+        list in it in the Quote Bullet or Quote Number style, inside the same
+        rule and indent, its bullets at the quote's text edge; other blocks as
+        they are."""
+        with self.list_styles(QUOTE_LISTS):
+            for inner in block.blocks:
+                if isinstance(inner, m.Paragraph) and inner.role is None:
+                    self.inlines(self.target(self.paragraph("Quote")), inner.children)
+                else:
+                    self.visit(inner)
 
     def visit_table(self, block: m.Table) -> None:
         if block.caption or self.new_page:
@@ -355,11 +413,12 @@ class Translator(Visitor):
             rest = blocks[1:]
         outer, self.container = self.container, cell
         try:
-            for block in rest:
-                if isinstance(block, m.Paragraph) and block.role is None:
-                    self.inlines(self.target(self.paragraph(style)), block.children)
-                else:
-                    self.visit(block)
+            with self.list_styles(CELL_LISTS):
+                for block in rest:
+                    if isinstance(block, m.Paragraph) and block.role is None:
+                        self.inlines(self.target(self.paragraph(style)), block.children)
+                    else:
+                        self.visit(block)
         finally:
             self.container = outer
 
@@ -369,8 +428,8 @@ class Translator(Visitor):
             # no usable image: the alt text keeps the information in the document,
             # in italics to read as a stand-in rather than as body text
             self.text(self.target(paragraph), block.alt, Look(italic=True))
-        if block.caption:
-            self.inlines(self.target(self.paragraph("Caption")), block.caption)
+        if block.caption:  # under the figure, centred and regular, as the PDF's figcaption
+            self.inlines(self.target(self.paragraph("Figure Caption")), block.caption)
 
     def picture(self, paragraph: Paragraph, block: m.Figure) -> bool:
         if block.chart is not None:  # a chart made from the data: its high-resolution PNG
@@ -548,6 +607,11 @@ class Translator(Visitor):
             oxml.set_run_rtl(oxml.run_xml(run))
         if look.lang:
             oxml.set_run_lang(oxml.run_xml(run), language_slots(look.lang))
+        if is_east_asian(look.lang or self.meta.lang) and CJK_PUNCTUATION.search(text):
+            # "——" and “ ” are in both the Latin and the East Asian font slots;
+            # without the hint Word and LibreOffice draw them with the Latin
+            # font (Calibri's short dash, two dashes where Chinese has one bar)
+            oxml.set_run_hint(oxml.run_xml(run), "eastAsia")
 
     def link(self, target: Target, url: str, children: list[m.Inline], look: Look) -> None:
         """A hyperlink; in right-to-left text one whose text has no right-to-left
