@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from reportgen import figures, fonts, housestyle, urls
 from reportgen import model as m
+from reportgen.citations import glue_before_reference, marker_text
 from reportgen.errors import WriterError
 from reportgen.writers import WriterConfig, html_fonts
 from reportgen.writers.visitor import Visitor
@@ -688,35 +689,6 @@ def shortened(title: str, room: float, width: Callable[[str], float]) -> str:
     if " " in cut and following.isalnum() and not housestyle.is_cjk(following):
         cut = cut[:cut.rfind(" ")]  # a whole word, not part of one (Chinese has none)
     return cut.rstrip(" ,;:–-") + ELLIPSIS
-
-
-NO_BREAK_SPACE = "\u00a0"
-# Spaces a line may not break at: a space before a marker that is already one.
-_NO_BREAK_SPACES = ("\u00a0", "\u202f")
-# Characters next to which UAX 14 would let a line break inside a marker: the
-# dash of "5–7" and every CJK or full-width character ("；19，第119、121页").
-_BREAK_AFTER = re.compile("[\u2013\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def marker_text(text: str) -> str:
-    """A text part of a reference marker, with no line-break opportunity: its
-    spaces no-break, word joiners in a part with a dash or CJK characters. A marker is
-    short, and ``overflow-wrap: anywhere`` still breaks one that cannot fit."""
-    text = text.replace(" ", NO_BREAK_SPACE)
-    if _BREAK_AFTER.search(text):  # CJK breaks before and after most characters: join them all
-        return "".join(char + urls.WORD_JOINER for char in text)
-    return text
-
-
-def glue_before_reference(html: str) -> str:
-    """The HTML before a reference marker, which the marker must not start a
-    line without: its last space made no-break, or a word joiner after its
-    last character when no space separates them ("…país.[20]", "区块链[35]")."""
-    if not html or html.endswith(_NO_BREAK_SPACES) or html.endswith(urls.WORD_JOINER):
-        return html
-    if html.endswith(" "):
-        return html[:-1] + NO_BREAK_SPACE
-    return html + urls.WORD_JOINER
 
 
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko

@@ -499,7 +499,7 @@ def test_french_markers_have_a_narrow_no_break_space_before_the_semicolon() -> N
 def test_a_chinese_marker_is_joined_character_by_character() -> None:
     """Chinese breaks between any two Han characters and after "，" or "；":
     word joiners keep "[36，37；19，第119、121页]" whole."""
-    from reportgen.writers.html import marker_text
+    from reportgen.citations import marker_text
 
     assert marker_text("，第119、121页") == "".join(c + "\u2060" for c in "，第119、121页")
     assert marker_text(", p.\u00a0119, 121") == ",\u00a0p.\u00a0119,\u00a0121"
