@@ -24,8 +24,8 @@ from urllib.parse import quote, urlsplit
 
 from reportgen import figures, fonts, housestyle, urls
 from reportgen import model as m
-from reportgen.citations import glue_before_reference, marker_text
 from reportgen.errors import WriterError
+from reportgen.linebreaks import glue_before_reference, marker_text
 from reportgen.writers import WriterConfig, html_fonts
 from reportgen.writers.visitor import Visitor
 

@@ -27,9 +27,9 @@ from lxml import etree
 
 from reportgen import model as m
 from reportgen import transforms
-from reportgen.citations import marker_text
 from reportgen.config import Config
 from reportgen.errors import WriterError
+from reportgen.linebreaks import marker_text
 from reportgen.writers import TEMPLATES
 from reportgen.writers.docx import REQUIRED_STYLES, write_docx
 from reportgen.writers.docx.translator import language_tag

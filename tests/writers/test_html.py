@@ -496,15 +496,6 @@ def test_french_markers_have_a_narrow_no_break_space_before_the_semicolon() -> N
     assert "".join(p.text for p in reference_parts(calls, lang="en")) == "[35; 19, p.\u00a032]"
 
 
-def test_a_chinese_marker_is_joined_character_by_character() -> None:
-    """Chinese breaks between any two Han characters and after "，" or "；":
-    word joiners keep "[36，37；19，第119、121页]" whole."""
-    from reportgen.citations import marker_text
-
-    assert marker_text("，第119、121页") == "".join(c + "\u2060" for c in "，第119、121页")
-    assert marker_text(", p.\u00a0119, 121") == ",\u00a0p.\u00a0119,\u00a0121"
-
-
 def test_a_running_title_too_long_for_its_half_of_the_head_is_cut_at_a_word() -> None:
     from reportgen.writers.html import shortened
 

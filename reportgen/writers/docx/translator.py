@@ -32,8 +32,8 @@ from docx.text.run import Run
 
 from reportgen import model as m
 from reportgen import urls
-from reportgen.citations import glue_before_reference, marker_text
 from reportgen.errors import WriterError
+from reportgen.linebreaks import glue_before_reference, marker_text
 from reportgen.writers import WriterConfig
 from reportgen.writers.docx import bidi, oxml
 from reportgen.writers.html import template_file
