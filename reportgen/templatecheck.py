@@ -81,15 +81,32 @@ def template_files(templates: Path) -> list[TemplateFile]:
 
 
 def static_problems(env: jinja2.Environment, templates: Path) -> list[Problem]:
-    """Syntax and block-attribute problems of every template, all at once."""
+    """Syntax and block-attribute problems of every template, all at once.
+
+    ``env`` is reportgen's template environment (environment.make_environment),
+    whose syntax is the same for every language, so a file's problems are
+    remembered by its content for the life of the process: parsing every
+    template again for every document cost as much as compiling them."""
     problems: list[Problem] = []
     for file in template_files(templates):
+        problems.extend(_file_problems(env, file, templates))
+    return problems
+
+
+_CHECKED: dict[tuple[TemplateFile, Path], tuple[Problem, ...]] = {}
+
+
+def _file_problems(env: jinja2.Environment, file: TemplateFile, templates: Path) -> tuple[Problem, ...]:
+    key = (file, templates)
+    if key not in _CHECKED:
+        problems: list[Problem] = []
         try:
             env.parse(file.source, file.name)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(file.display, exc.lineno or 1, _syntax_message(exc)))
         problems.extend(attribute_problems(file, templates))
-    return problems
+        _CHECKED[key] = tuple(problems)
+    return _CHECKED[key]
 
 
 def _syntax_message(exc: jinja2.TemplateSyntaxError) -> str:

@@ -127,3 +127,35 @@ def test_docs_examples_render(templates: Path) -> None:
     example = text.split("```jinja\n", 1)[1].split("```", 1)[0]
     (templates / "sections" / "G-partnerships.md.j2").write_text(example, encoding="utf-8")
     assert check_templates(templates) == []
+
+
+def test_a_template_is_checked_again_only_when_its_text_changes(tmp_path: Path, monkeypatch) -> None:
+    """The static check is remembered by a file's content (it ran for every
+    document, and cost as much as compiling); an edit is checked again."""
+    import jinja2
+
+    from reportgen.environment import make_environment
+    from reportgen.i18n import Locale
+    from reportgen.templatecheck import static_problems
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    parsed: list[str] = []
+    original = jinja2.Environment.parse
+
+    def counting(self, source, name=None, filename=None):
+        parsed.append(name)
+        return original(self, source, name, filename)
+
+    monkeypatch.setattr(jinja2.Environment, "parse", counting)
+    env = make_environment(templates, Locale("en"))
+    assert static_problems(env, templates) == []
+    first = len(parsed)
+    assert first > 0
+    assert static_problems(make_environment(templates, Locale("es")), templates) == []
+    assert len(parsed) == first
+    edited = templates / "sections" / D
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    problems = static_problems(env, templates)
+    assert parsed[first:] == [D]
+    assert [p.line for p in problems] == [len(edited.read_text(encoding="utf-8").splitlines())]

@@ -164,6 +164,14 @@ def run_xml(run: Run) -> CT_R:
     return run._r
 
 
+def set_style_id(element: Paragraph | Run, style_id: str | None) -> None:
+    """``w:pStyle`` or ``w:rStyle``; None removes it (the default style)."""
+    if isinstance(element, Paragraph):
+        element._p.style = style_id
+    else:
+        element._r.style = style_id
+
+
 def story_xml(story: _Header | _Footer) -> Element:
     """The ``w:hdr`` or ``w:ftr`` of a header or footer."""
     return story._element
