@@ -23,7 +23,7 @@ from reportgen.escaping import (
     source_of,
 )
 from reportgen.i18n import SOURCE_LANG, Locale, list_style
-from reportgen.labels import ABOUT, LABELS, NUMBER_WORDS
+from reportgen.labels import ABOUT, CAPITALISED, LABELS, NUMBER_WORDS
 from reportgen.limits import Limits
 from reportgen.views import md_link
 
@@ -161,6 +161,14 @@ def filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         return make_md(comma.join(escape_md(i) for i in items), Md(", ".join(escape_md(source_of(i)) for i in items)),
                    fallback=any(is_fallback(i) for i in items))
 
+    # Proper nouns that keep their capital, from each language's catalog (data, not code).
+    keep_here, keep_there = capitalised(locale.gettext(CAPITALISED)), capitalised(english.gettext(CAPITALISED))
+
+    def lower_first(value: Any) -> Any:
+        result = phrase(_lower_first(str(value), keep_here), _lower_first(str(source_of(value)), keep_there),
+                        is_fallback(value))
+        return Md(result) if isinstance(value, Md) else result
+
     def lower(value: Any) -> Any:
         result = phrase(str(value).lower(), str(source_of(value)).lower(), is_fallback(value))
         return Md(result) if isinstance(value, Md) else result
@@ -180,24 +188,26 @@ def filters(locale: Locale) -> dict[str, Callable[..., Any]]:
         "count": styled("count"),
         "item": styled("item"),
         "md": escape_md,
-        "lower_first": lambda value: _keep_source(value, _lower_first),
+        "lower_first": lower_first,
         "link": lambda url, text=None: md_link(url, text or urls.domain(url)),
     }
 
 
-def _keep_source(value: Any, function: Callable[[str], str]) -> Any:
-    """``function`` applied to a value and to its English form alike (fallback kept)."""
-    result = phrase(function(str(value)), function(str(source_of(value))), is_fallback(value))
-    return Md(result) if isinstance(value, Md) else result
+def capitalised(words: str) -> frozenset[str]:
+    """The catalog's words that keep their capital ("Internet"; "-": none)."""
+    return frozenset(word for word in words.split() if word != "-")
 
 
-def _lower_first(text: str) -> str:
+def _lower_first(text: str, keep: frozenset[str] = frozenset()) -> str:
     """A label inside a sentence: "Ethical use of AI" -> "ethical use of AI";
-    a leading acronym ("CIO", "IoT") keeps its capitals."""
+    a leading acronym ("CIO", "IoT") or a proper noun of ``keep`` ("Internet
+    des objets") keeps its capitals."""
     words = str(text).split()
     if not words:
         return str(text)
     first, rest = words[0], words[1:]
+    if first in keep:
+        return str(text)
     acronym = len(first) > 1 and any(c.isupper() for c in first[1:])
     # "Sustainable Development Goals", "Internet of Things": a name, not a phrase.
     name = any(w[:1].isupper() and w[1:2].islower() for w in rest)

@@ -99,6 +99,55 @@ SCRIPT_FAMILIES: dict[str, tuple[tuple[FontFace, ...], ...]] = {
 }
 
 
+# Punctuation that Chinese sets full-width from the CJK face, though Noto Sans
+# (first in the stack) has narrow Latin forms of it: the em dash ("——") and
+# the curly quotation marks (UN Chinese editors' review).
+CJK_PUNCTUATION: dict[str, str] = {"zh": "\u2014\u2018\u2019\u201c\u201d"}
+
+
+def unicode_range(face: FontFace, lang: str, templates: Path) -> str | None:
+    """The CSS ``unicode-range`` of ``face`` in a ``lang`` document: the
+    characters it has but the ones the language takes from its own script's
+    face (``CJK_PUNCTUATION``), or None (the whole font). Only what the font
+    has: WeasyPrint gives fontconfig the range as the font's character set, so
+    a range that claims Han characters would make it draw them as boxes."""
+    excluded = {ord(char) for char in CJK_PUNCTUATION.get(lang.split("-")[0].lower(), "")}
+    if face.family != FONT_FAMILY or not excluded:
+        return None
+    ranges: list[list[int]] = []
+    for code in sorted(cmap(face, templates) - excluded):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return ", ".join(f"U+{low:X}" if low == high else f"U+{low:X}-{high:X}" for low, high in ranges)
+
+
+@lru_cache(maxsize=32)
+def _advances(face: FontFace, templates: Path) -> tuple[dict[int, int], float]:
+    """Each code point's advance width in ``face``, and its units per em."""
+    font = load(face, templates, lazy=True)
+    metrics = font["hmtx"]
+    return {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def text_width(text: str, lang: str, templates: Path, size: float, weight: int = 400) -> float:
+    """The width of ``text`` set at ``size`` points in ``lang``'s stack, in
+    points: each character in the first family that has it, as a line of
+    the PDF would take it (no kerning: a little wider, never narrower, than
+    WeasyPrint draws it but for kerning pairs)."""
+    faces = [next((f for f in family if f.weight == weight and f.style == "normal"), family[0])
+             for family in stack(lang)]
+    tables = [_advances(face, templates.resolve()) for face in faces]
+    width = 0.0
+    for char in text:
+        for advances, units in tables:
+            if ord(char) in advances:
+                width += advances[ord(char)] / units * size
+                break
+    return width
+
+
 def stack(lang: str) -> tuple[tuple[FontFace, ...], ...]:
     """The families (each a tuple of faces) a document in ``lang`` may use,
     first choice first."""

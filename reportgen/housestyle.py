@@ -184,7 +184,8 @@ def _assemble_chinese(run: list[m.Inline]) -> None:
         separator = _LEADING_SEPARATOR.match(text)
         if separator and (is_cjk(text[separator.end():separator.end() + 1] or after)):
             text = _FULL_WIDTH[separator[1]] + text[separator.end():]
-        elif text.startswith(" ") and is_cjk(before) and is_cjk(first):
+        elif text.startswith(" ") and is_cjk(before) and (is_cjk(first) or before in _FULL_WIDTH_PUNCTUATION):
+            # none after full-width punctuation either: "**版次：** 2024年" -> "版次：2024年"
             text = text.lstrip(" ")
         if text.endswith(" ") and is_cjk(last) and is_cjk(after):
             text = text.rstrip(" ")

@@ -56,6 +56,11 @@ NUMBER_WORDS: tuple[str, ...] = (
     N_("zero"), N_("one"), N_("two"), N_("three"), N_("four"),
     N_("five"), N_("six"), N_("seven"), N_("eight"), N_("nine"),
 )
+# Translators: the words (proper nouns) that keep their capital when a label
+# beginning with one is put inside a sentence, e.g. a running list ("…and
+# Internet of Things"): French "Internet", Russian "Интернет". Separate words
+# with spaces; write "-" if there are none in your language.
+CAPITALISED = N_("Internet")
 # Translators: a rounded conversion after an amount, "(about $46.0 million)".
 ABOUT = N_("about %(amount)s")
 

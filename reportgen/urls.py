@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -74,19 +75,30 @@ WORD_JOINER = "\u2060"  # a line may not break here
 
 
 def breakable(shown: str) -> str:
-    """``shown`` with a zero-width space after each "/" and "." (the only
-    places a line may break inside an address) and a word joiner after each
-    "-" (where a line would otherwise break): never letter by letter, never at
-    a hyphen. Plain characters, so a link stays one element in every format."""
+    """``shown`` with a zero-width space after each "/" and before each "."
+    (the only places a line may break inside an address, so that a line-end
+    "/" or a line-start "." shows the address goes on) and a word joiner after
+    each "-" (where a line would otherwise break): never letter by letter,
+    never at a hyphen, never inside "www." (editors' review: "www. /
+    paraguay.gov.py"). Plain characters, so a link stays one element in every
+    format."""
     out: list[str] = []
     for index, char in enumerate(shown):
+        if char == "." and 0 < index < len(shown) - 1 and not _ends_with_www(shown, index):
+            out.append(ZERO_WIDTH_SPACE)
         out.append(char)
         last = index == len(shown) - 1
-        if char in "/." and not last:
+        if char == "/" and not last:
             out.append(ZERO_WIDTH_SPACE)
         elif char == "-" and not last:
             out.append(WORD_JOINER)
     return "".join(out)
+
+
+def _ends_with_www(shown: str, index: int) -> bool:
+    """Whether the label before the "." at ``index`` is "www" (or "www2")."""
+    start = max(shown.rfind("/", 0, index), shown.rfind(".", 0, index)) + 1
+    return re.fullmatch(r"www\d*", shown[start:index], re.IGNORECASE) is not None
 
 
 def unbreakable(text: str) -> str:

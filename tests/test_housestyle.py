@@ -261,3 +261,34 @@ def test_french_per_cent_takes_a_no_break_space() -> None:
 
     shown = percent_text(Decimal("0.0031"), "fr", lambda f, d: format_percent(f, format="#,##0.00%", locale="fr"))
     assert shown == "0,31\u00a0%"
+
+
+@pytest.mark.parametrize(("lang", "label", "expected"), [
+    ("fr", "Internet des objets (IoT)", "Internet des objets (IoT)"),  # the catalog names "Internet"
+    ("ru", "Интернет вещей", "Интернет вещей"),
+    ("fr", "Intelligence artificielle (IA)", "intelligence artificielle (IA)"),
+    ("ru", "Блокчейн", "блокчейн"),
+    ("es", "Internet de las cosas (IoT)", "internet de las cosas (IoT)"),  # the Spanish catalog keeps none
+    ("en", "Internet of Things (IoT)", "Internet of Things (IoT)"),
+    ("en", "Ethical use of AI", "ethical use of AI"),
+])
+def test_lower_first_keeps_the_proper_nouns_its_catalog_names(lang: str, label: str, expected: str) -> None:
+    """Editors' review: "internet des objets", «интернет вещей» were lowered in running lists."""
+    assert str(_filters(Locale(lang))["lower_first"](label)) == expected
+
+
+def test_no_space_after_a_chinese_full_width_colon_before_a_figure() -> None:
+    """"版次： 2024年" (imprint): the bold label's "：" is followed by no space."""
+    document = sample_zh_run([m.Strong([m.Text("版次：")]), m.Text(" 2024年联合国电子政务调查")])
+    assert m.plain_text(document) == "版次：2024年联合国电子政务调查"
+
+
+def sample_zh_run(run: list[m.Inline]) -> list[m.Inline]:
+    """``run`` as a Chinese paragraph after house style."""
+    from tests.writers.sample import sample_document
+
+    document = sample_document("zh")
+    paragraph = m.Paragraph(run)
+    document.sections[-1].blocks.append(paragraph)
+    apply(document)
+    return paragraph.children

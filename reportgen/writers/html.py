@@ -16,14 +16,16 @@ import base64
 import mimetypes
 import re
 import unicodedata
+from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlsplit
 
-from reportgen import figures, fonts, urls
+from reportgen import figures, fonts, housestyle, urls
 from reportgen import model as m
 from reportgen.errors import WriterError
+from reportgen.linebreaks import glue_before_reference, marker_text
 from reportgen.writers import WriterConfig, html_fonts
 from reportgen.writers.visitor import Visitor
 
@@ -158,9 +160,16 @@ def font_face_css(templates: Path, embed: bool, body: str | None = None, lang: s
         faces = font_faces(templates, lang, embed, characters, styles)
     return "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'font-style: {face.style}; src: url("{url}"); }}'
+        f'font-style: {face.style}; src: url("{url}");{_range(face, lang, templates)} }}'
         for face, url in faces
     )
+
+
+def _range(face: fonts.FontFace, lang: str, templates: Path) -> str:
+    """A face's ``unicode-range`` descriptor in ``lang``, if it has one
+    (Chinese quotes and dashes from the CJK face: :func:`fonts.unicode_range`)."""
+    ranges = fonts.unicode_range(face, lang, templates)
+    return f" unicode-range: {ranges};" if ranges else ""
 
 
 def template_file(templates: Path, relative: str) -> Path:
@@ -409,8 +418,21 @@ class _HtmlBuilder(Visitor):
         first heading) for print.css's running head."""
         # One <h1> per page, the profile's title: the model's levels 1-3 are h2-h4.
         level = min(max(block.level, 1), 3) + 1
-        attrs = _attrs(block.attr, data_section=block.section_title)
+        attrs = _attrs(block.attr, data_section=self.running_title(block.section_title))
         return f'<h{level}{attrs}>{self.inlines(block.children)}</h{level}>'
+
+    def running_title(self, title: str) -> str:
+        """The section title as the running head shows it: whole when it fits
+        on one line of its half of the head, else cut with an ellipsis
+        (WeasyPrint neither wraps nor clips a margin box's text well: a
+        wrapped title put the country on its second line's baseline)."""
+        meta = self.document.meta
+        if not meta.internal and len(title) * HEAD_SIZE <= HEAD_WIDTH / 2 - HEAD_GAP:
+            return title  # no glyph is wider than 1 em: it fits, and no font need be read
+        label = fonts.text_width(meta.internal_label.upper(), meta.lang, self.templates, HEAD_SIZE, 700) \
+            if meta.internal else 0.0
+        return shortened(title, (HEAD_WIDTH - label) / 2 - HEAD_GAP,
+                         lambda text: fonts.text_width(text, meta.lang, self.templates, HEAD_SIZE))
 
     def visit_paragraph(self, block: m.Paragraph) -> str:
         if block.role == "title":  # the page's one <h1>, a heading in the PDF too
@@ -535,7 +557,11 @@ class _HtmlBuilder(Visitor):
     def inlines(self, nodes: list[m.Inline]) -> str:
         # No visit_citation: calls are numbered and joined into references
         # (transforms.py) before writing, so a bare one is an error.
-        return "".join(self.visit(node) for node in nodes)
+        out = [self.visit(node) for node in nodes]
+        for index, node in enumerate(nodes[1:], start=1):
+            if isinstance(node, m.Reference):
+                out[index - 1] = glue_before_reference(out[index - 1])
+        return "".join(out)
 
     def visit_text(self, node: m.Text) -> str:
         return self.text(node.text)
@@ -630,13 +656,39 @@ class _HtmlBuilder(Visitor):
         return f'<span class="url"{direction}>{text}</span>'
 
     def visit_reference(self, node: m.Reference) -> str:
-        """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry."""
+        """ "[12]" or "[3, 5–7; 12, p. 31]": each number a link to its entry.
+        The marker does not break across lines (editors' review: "[36, 37;
+        19, p. 119, | 121]"): print.css keeps each linked number whole,
+        ``marker_text`` the text between them."""
         inner = "".join(
-            f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(part.text)}</a>'
-            if part.number else _text(part.text)
+            f'<a href="#{source_anchor(part.number)}" role="doc-biblioref">{_text(marker_text(part.text))}</a>'
+            if part.number else _text(marker_text(part.text))
             for part in node.parts
         )
         return f'<span class="ref">{inner}</span>'
+
+
+# The running head (print.css, @page): 8pt text over the A4 text width
+# (210 mm less the two 18 mm margins); the country and the section share what
+# the middle box ("Not for publication") leaves, less a gap between them.
+HEAD_SIZE = 8.0
+HEAD_WIDTH = (210 - 2 * 18) / 25.4 * 72
+HEAD_GAP = 6.0
+ELLIPSIS = "\u2026"
+
+
+def shortened(title: str, room: float, width: Callable[[str], float]) -> str:
+    """``title`` if ``width`` says it fits in ``room`` points, else as many of
+    its words (its characters, in a script without spaces) as fit with "…"."""
+    if width(title) <= room:
+        return title
+    cut = title
+    while cut and width(cut + ELLIPSIS) > room:
+        cut = cut[:-1].rstrip()
+    following = title[len(cut):len(cut) + 1]
+    if " " in cut and following.isalnum() and not housestyle.is_cjk(following):
+        cut = cut[:cut.rfind(" ")]  # a whole word, not part of one (Chinese has none)
+    return cut.rstrip(" ,;:–-") + ELLIPSIS
 
 
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko

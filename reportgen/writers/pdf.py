@@ -176,7 +176,8 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
     with _quiet_expected(), warnings.catch_warnings():
         # WeasyPrint 70 never closes its own sRGB profile (PDF/A output intent).
         warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
-        faces = CSS(string=font_face_css(templates, embed=False, faces=declared), base_url=base_url,
+        faces = CSS(string=font_face_css(templates, embed=False, faces=declared, lang=document.meta.lang),
+                    base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
         # Ids on every element: each page's public anchors then say which
         # elements it holds, which pdf_tags needs to pair tags with elements.

@@ -29,6 +29,7 @@ from reportgen import model as m
 from reportgen import transforms
 from reportgen.config import Config
 from reportgen.errors import WriterError
+from reportgen.linebreaks import marker_text
 from reportgen.writers import TEMPLATES
 from reportgen.writers.docx import REQUIRED_STYLES, write_docx
 from reportgen.writers.docx.translator import language_tag
@@ -259,13 +260,13 @@ def test_links_are_external_hyperlinks(sample: m.Document, sample_bytes: bytes,
 
 def test_sources_list_in_bibliography_style(sample_docx: DocxDocument) -> None:
     entries = [p for p in sample_docx.paragraphs if p.style.name == "Bibliography"]
-    # the address as displayed (no scheme), breakable only after "/" and "." (zero-width spaces)
+    # the address as displayed (no scheme), breakable only after "/" and before "." (zero-width spaces), not in "www."
     assert [p.text for p in entries] == [
         "[1]\tPresidential Decree No.\u00a08942 (National ICT Plan 2022–2030). "
-        "www.\u200bpresidencia.\u200bgov.\u200bpy/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
+        "www.presidencia\u200b.gov\u200b.py/\u200bver_decreto/\u200b31861. Items: Q34, Q56.",
         "[2]\tLaw No.\u00a05282/2014 on free citizen access to public information. "
-        "informacionpublica.\u200bparaguay.\u200bgov.\u200bpy/\u200bpublic/\u200bley_5282.\u200bpdf. Items: Q38.",
-        "Open data portal. www.\u200bdatos.\u200bgov.\u200bpy. Items: Q10.",
+        "informacionpublica\u200b.paraguay\u200b.gov\u200b.py/\u200bpublic/\u200bley_5282\u200b.pdf. Items: Q38.",
+        "Open data portal. www.datos\u200b.gov\u200b.py. Items: Q10.",
     ]
     assert [h.address for p in entries for h in p.hyperlinks] == [
         "https://www.presidencia.gov.py/ver_decreto/31861",
@@ -365,7 +366,8 @@ def test_each_reference_number_links_to_its_bookmarked_source_entry(sample: m.Do
     assert not list(body.iter(f"{W}footnoteReference"))  # one scheme: no notes
     internal = [link for link in body.iter(f"{W}hyperlink") if link.get(qn("w:anchor"), "").startswith("src_")]
     texts = ["".join(t.text for t in link.iter(f"{W}t")) for link in internal]
-    assert texts == [p.text for r in m.references(sample) for p in r.parts if p.number]
+    # the model's text, its spaces no-break: a marker does not break across lines
+    assert texts == [marker_text(p.text) for r in m.references(sample) for p in r.parts if p.number]
     marks = {b.get(qn("w:name")): b for b in body.iter(f"{W}bookmarkStart")}
     for link, text in zip(internal, texts, strict=True):
         number = int(re.search(r"\d+", text)[0])
@@ -382,7 +384,8 @@ def test_adjacent_citations_make_one_marker() -> None:
     data = write_docx(document, Config())
     body = part_xml(data, "word/document.xml")
     (p,) = [p for p in body.iter(f"{W}p") if "".join(t.text for t in p.iter(f"{W}t")).startswith("Yes")]
-    assert "".join(t.text for t in p.iter(f"{W}t")) == "Yes[1, 2]"
+    # glued to its word (a word joiner) and unbroken (a no-break space)
+    assert "".join(t.text for t in p.iter(f"{W}t")) == "Yes\u2060[1,\u00a02]"
     assert [link.get(qn("w:anchor")) for link in p.iter(f"{W}hyperlink")] == ["src_1", "src_2"]
 
 
@@ -487,8 +490,8 @@ def test_pandoc_reads_headings_notes_and_links(sample: m.Document, sample_bytes:
     assert found == [(h.level, m.plain_text(h.children)) for h in headings(sample)]
     assert sum(1 for n in nodes if n["t"] == "Note") == 0  # references, not notes
     internal = [n for n in nodes if n["t"] == "Link" and n["c"][2][0].startswith("#src_")]
-    assert [_pandoc_text(n["c"][1]) for n in internal] == [p.text for r in m.references(sample) for p in r.parts
-                                                           if p.number]
+    assert [_pandoc_text(n["c"][1]) for n in internal] == [marker_text(p.text) for r in m.references(sample)
+                                                           for p in r.parts if p.number]
     targets = {n["c"][2][0] for n in nodes if n["t"] == "Link"}
     assert source_urls(sample) | links(sample) <= targets
 

@@ -127,3 +127,26 @@ def test_cjk_subset_is_deterministic_and_small() -> None:
     font = TTFont(io.BytesIO(first))
     assert {chr(c) for c in font.getBestCmap()} >= text and len(first) < 60_000
     assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+
+
+def test_chinese_takes_quotes_and_dashes_from_the_cjk_face() -> None:
+    """In zh, Noto Sans's unicode-range leaves out “ ” ‘ ’ and — (the CJK face
+    draws them full-width) and claims nothing the font lacks (fontconfig would
+    then pick it for Han characters and draw boxes); other languages: no range."""
+    templates = Config().templates
+    face = fonts.NOTO_SANS[0]
+    assert fonts.unicode_range(face, "en", templates) is None
+    assert fonts.unicode_range(fonts.CJK_SC[0], "zh", templates) is None
+    claimed: set[int] = set()
+    for part in fonts.unicode_range(face, "zh", templates).split(", "):
+        low, _, high = part.removeprefix("U+").partition("-")
+        claimed |= set(range(int(low, 16), int(high or low, 16) + 1))
+    has = set(TTFont(templates / face.file).getBestCmap())
+    assert claimed == has - {0x2014, 0x2018, 0x2019, 0x201C, 0x201D}
+
+
+def test_text_width_is_the_fonts_advances() -> None:
+    font = TTFont(Config().templates / "fonts" / "NotoSans-Bold.ttf")
+    cmap, units = font.getBestCmap(), font["head"].unitsPerEm
+    expected = sum(font["hmtx"][cmap[ord(c)]][0] for c in "Paraguay") / units * 8
+    assert fonts.text_width("Paraguay", "en", Config().templates, 8, weight=700) == pytest.approx(expected)

@@ -178,8 +178,10 @@ def test_sources_are_numbered_like_the_model(sample: tuple[bytes, Element]) -> N
 def test_each_reference_number_links_to_its_source_entry(sample: tuple[bytes, Element]) -> None:
     html, tree = sample
     refs = [e for e in tree.iter("span") if "ref" in e.classes()]
-    assert [r.all_text() for r in refs] == [r.text for r in m.references(sample_document())]
-    assert [r.all_text() for r in refs] == ["[1, p.\u00a031]", "[1, p.\u00a0123]", "[2]", "[1, p.\u00a094]"]
+    # the model's text, its spaces no-break (a marker does not break across lines)
+    assert [r.all_text() for r in refs] == [r.text.replace(" ", "\u00a0") for r in m.references(sample_document())]
+    assert [r.all_text() for r in refs] == ["[1,\u00a0p.\u00a031]", "[1,\u00a0p.\u00a0123]", "[2]",
+                                            "[1,\u00a0p.\u00a094]"]
     entries = {li.attrs["id"]: li for ol in tree.iter("ol") if "sources" in ol.classes() for li in ol.iter("li")}
     for ref in refs:
         (link,) = ref.iter("a")
@@ -189,14 +191,15 @@ def test_each_reference_number_links_to_its_source_entry(sample: tuple[bytes, El
     assert "footnote" not in html.decode()  # one scheme: no notes, no second numbering
 
 
-def test_address_breaks_only_after_slash_or_dot() -> None:
+def test_address_breaks_only_after_slash_or_before_dot() -> None:
     document = sample_document()
     document.sources[0].display = "www.presidencia.gov.py/url-sistema-visor-decretos/index.php"
     html = write_html(document, Config()).decode()
     shown = re.search(r'<a class="url" href="https://www.presidencia[^"]*">(.*?)</a>', html)[1]
-    # zero-width spaces only after "/" and ".", a word joiner after each "-"; no markup inside the link
-    assert shown.split("\u200b") == ["www.", "presidencia.", "gov.", "py/",
-                                     "url-\u2060sistema-\u2060visor-\u2060decretos/", "index.", "php"]
+    # zero-width spaces only after "/" and before "." (never in "www."), a word
+    # joiner after each "-"; no markup inside the link
+    assert shown.split("\u200b") == ["www.presidencia", ".gov", ".py/",
+                                     "url-\u2060sistema-\u2060visor-\u2060decretos/", "index", ".php"]
     assert "<" not in shown
 
 
@@ -451,3 +454,75 @@ def test_an_ordered_list_is_an_ol_with_its_start() -> None:
     page = lxml_html.fromstring(write_html(document, Config()))
     [listed] = [ol for ol in page.iter("ol") if ol.get("start")]  # (the contents and sources are lists too)
     assert listed.get("start") == "3" and [li.text_content() for li in listed.iter("li")] == ["first", "second"]
+
+
+# --- the editors' typography (docs/translation-fr.md, -ru.md, -zh.md) ------------
+
+
+def marker_html(run: list[m.Inline], lang: str = "en") -> str:
+    """The HTML of one paragraph holding ``run``, in a built sample document."""
+    from reportgen import transforms
+
+    document = sample_document(lang)
+    for number in (4, 5):
+        document.sources.append(m.SourceEntry(number, f"s{number}", f"https://example.org/{number}",
+                                              f"Source {number}", "example.org", [number]))
+    section = next(s for s in document.sections if s.id == "A")
+    section.blocks.append(m.Paragraph(run, role=""))
+    transforms.apply(document)
+    html = write_html(document, Config(), standalone=False).decode()
+    return re.findall(r"<p>(.*?)</p>", html)[-1]
+
+
+def test_a_reference_marker_is_glued_to_its_word_and_never_breaks() -> None:
+    """"…word [19, p. 96]": a no-break space before it (a word joiner when no
+    space separates them), none but no-break spaces inside, a joiner after "–"."""
+    html = marker_html([m.Text("the plan "), m.Citation("s1", "p. 119, 121", 1), m.Citation("s2", "", 2),
+                        m.Citation("s4", "", 4), m.Citation("s5", "", 5), m.Text(" and the country."),
+                        m.Citation("s1", "p. 96", 1)])
+    first, second = re.findall(r'<span class="ref">.*?</span>', html)
+    assert "the plan\u00a0<span" in html and "country.\u2060<span" in html
+    text = re.sub(r"<[^>]+>", "", first)
+    assert " " not in text and "\u2013\u2060" in text, text  # "[2–4; 1, p. 119, 121]" in one piece
+    assert "p.\u00a0119,\u00a0121" in text
+    assert " " not in re.sub(r"<[^>]+>", "", second)
+
+
+def test_french_markers_have_a_narrow_no_break_space_before_the_semicolon() -> None:
+    from reportgen.citations import reference_parts
+
+    calls = [m.Citation("a", "", 35), m.Citation("b", "p.\u00a032", 19)]
+    assert "".join(p.text for p in reference_parts(calls, lang="fr")) == "[35\u202f; 19, p.\u00a032]"
+    assert "".join(p.text for p in reference_parts(calls, lang="en")) == "[35; 19, p.\u00a032]"
+
+
+def test_a_running_title_too_long_for_its_half_of_the_head_is_cut_at_a_word() -> None:
+    from reportgen.writers.html import shortened
+
+    def width(text: str) -> float:
+        return len(text) * 5.0
+
+    assert shortened("E. Digital inclusion", 200, width) == "E. Digital inclusion"
+    assert shortened("E. Inclusion numérique et participation en ligne", 150, width) == "E. Inclusion numérique et…"
+    assert shortened("E. 数字包容和电子参与", 40, width) == "E. 数字包容…"
+
+
+def test_running_titles_in_the_html_fit_their_half_of_the_head() -> None:
+    """The title a heading gives the running head is whole when it fits and
+    cut with an ellipsis when it does not (measured with the bundled font)."""
+    from reportgen.writers.html import HEAD_GAP, HEAD_WIDTH
+
+    document = sample_document()
+    long_title = "A. " + "Institutional framework and digital government " * 4
+    for block in next(s for s in document.sections if s.id == "A").blocks:
+        if isinstance(block, m.Heading):
+            block.section_title = long_title
+    html = write_html(document, Config(), standalone=False).decode()
+    titles = set(re.findall(r'data-section="([^"]*)"', html))
+    assert "At a glance" in titles
+    (cut,) = [t for t in titles if t.startswith("A. ")]
+    regular = TTFont(Config().templates / "fonts" / "NotoSans-Regular.ttf")
+    cmap, metrics, units = regular.getBestCmap(), regular["hmtx"], regular["head"].unitsPerEm
+    width = sum(metrics[cmap[ord(c)]][0] for c in cut) / units * 8
+    assert cut.endswith("\u2026") and long_title.startswith(cut[:-1])
+    assert HEAD_WIDTH / 2 - HEAD_GAP - 60 < width <= HEAD_WIDTH / 2 - HEAD_GAP  # less a word at most

@@ -33,6 +33,7 @@ from docx.text.run import Run
 from reportgen import model as m
 from reportgen import urls
 from reportgen.errors import WriterError
+from reportgen.linebreaks import glue_before_reference, marker_text
 from reportgen.writers import WriterConfig
 from reportgen.writers.docx import bidi, oxml
 from reportgen.writers.html import template_file
@@ -520,7 +521,9 @@ class Translator(Visitor):
     def inlines(self, target: Target, inlines: list[m.Inline], look: Look | None = None) -> None:
         # No visit_citation: calls are numbered and joined into references
         # (transforms.py) before writing, so a bare one is an error.
-        for node in inlines:
+        for node, following in zip(inlines, [*inlines[1:], None], strict=True):
+            if isinstance(node, m.Text) and isinstance(following, m.Reference):
+                node = m.Text(glue_before_reference(node.text))  # no marker alone at a line start
             self.visit(node, target, look or Look())
 
     def visit_text(self, node: m.Text, target: Target, look: Look) -> None:
@@ -641,12 +644,13 @@ class Translator(Visitor):
         """ "[12]" or "[3, 5–7; 12, p. 31]": each number an internal link to the
         bookmark of its entry in the sources list, the rest plain text."""
         for part in node.parts:
+            text = marker_text(part.text)  # the marker does not break across lines
             if not part.number or target.linked:  # no link inside a link
-                self.text(target, part.text, look)
+                self.text(target, text, look)
                 continue
             inside = replace(target, element=oxml.add_hyperlink(target.xml, anchor=source_bookmark(part.number)),
                              linked=True)
-            self.text(inside, part.text, replace(look, style="Hyperlink"))
+            self.text(inside, text, replace(look, style="Hyperlink"))
 
 
 # --- helpers ------------------------------------------------------------------
