@@ -65,3 +65,34 @@ def paraguay_html(paraguay_documents: dict[str, m.Document]) -> dict[str, bytes]
     from reportgen.writers.html import write_html
 
     return {lang: write_html(document, Config()) for lang, document in paraguay_documents.items()}
+
+
+class ParaguayPDFs:
+    """Paraguay's PDF in any language, each built at most once for the session:
+    English and Spanish are the session build's; the others are built on first
+    request (test_fonts and test_typography share Russian and Chinese)."""
+
+    def __init__(self, build: Path, out: Path) -> None:
+        self.build, self.out = build, out
+        self.made: dict[str, Path] = {}
+
+    def __call__(self, *langs: str) -> dict[str, Path]:
+        """Language -> PDF (read them, never write into them)."""
+        from reportgen import build as builder
+        from reportgen.config import Config
+
+        missing = tuple(lang for lang in langs if lang not in PARAGUAY_LANGS and lang not in self.made)
+        if missing:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
+                summary = builder.build([Path("responses/PRY.yaml")],
+                                        Config(out=self.out, languages=missing, formats=("pdf",)))
+            assert summary.ok, [r.error for r in summary.failed]
+            self.made |= {r.task.lang: Path(r.outputs["pdf"].path) for r in summary.built}
+        return {lang: self.made.get(lang) or self.build / f"PRY-profile-2024-{lang}-draft.pdf" for lang in langs}
+
+
+@pytest.fixture(scope="session")
+def paraguay_pdfs(paraguay_build: Path, tmp_path_factory: pytest.TempPathFactory) -> ParaguayPDFs:
+    """``paraguay_pdfs("ru", "zh")``: Paraguay's PDFs in those languages, built once for the session."""
+    return ParaguayPDFs(paraguay_build, tmp_path_factory.mktemp("paraguay-pdfs"))

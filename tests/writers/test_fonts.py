@@ -22,6 +22,7 @@ from pdfminer.cmapdb import CMapParser, FileUnicodeMap
 from reportgen import build as builder
 from reportgen import fonts
 from reportgen.config import Config
+from tests.conftest import ParaguayPDFs
 
 EPOCH = "1732000000"
 LANGS = ("ru", "ar", "zh")
@@ -49,9 +50,10 @@ def build_pdfs(out: Path, langs: tuple[str, ...]) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Paraguay's PDF in Russian, Arabic and Chinese, built once for the module."""
-    return build_pdfs(tmp_path_factory.mktemp("fonts"), LANGS)
+def built(paraguay_pdfs: ParaguayPDFs) -> dict[str, Path]:
+    """Paraguay's PDF in Russian, Arabic and Chinese, built once for the session
+    (tests/conftest.py; test_typography reads Russian and Chinese too)."""
+    return paraguay_pdfs(*LANGS)
 
 
 def pdf_text(path: Path) -> str:

@@ -17,8 +17,8 @@ import pytest
 
 from reportgen.config import Config
 from reportgen.writers.pdf import write_pdf
+from tests.conftest import ParaguayPDFs
 from tests.writers.sample import sample_document
-from tests.writers.test_fonts import build_pdfs
 
 LANGS = ("fr", "ru", "zh", "en")
 TOP_MARGIN = 20 / 25.4 * 72  # print.css: the running head sits in the 20 mm top margin
@@ -26,9 +26,10 @@ COUNTRY = {"fr": "Paraguay", "ru": "Парагвай", "zh": "巴拉圭", "en": 
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Paraguay's PDF in French, Russian, Chinese and English, built once."""
-    return build_pdfs(tmp_path_factory.mktemp("typography"), LANGS)
+def pdfs(paraguay_pdfs: ParaguayPDFs) -> dict[str, Path]:
+    """Paraguay's PDF in French, Russian, Chinese and English, built once for
+    the session (tests/conftest.py; test_fonts reads Russian and Chinese too)."""
+    return paraguay_pdfs(*LANGS)
 
 
 def layout(path: Path, first: int = 1, last: int = 0) -> list[str]:
