@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -50,24 +51,33 @@ def outline(path: Path) -> list[tuple[str, int, float]]:
                     for item in tree.root]
 
 
-def running_heads(path: Path) -> list[list[str]]:
+@pytest.fixture(scope="module")
+def plumbed(pdfs: dict[str, Path]) -> Iterator[dict[str, pdfplumber.PDF]]:
+    """Each PDF opened once by pdfplumber for the module: its pages keep the
+    characters they parsed, which the checks below read again."""
+    opened = {lang: pdfplumber.open(path) for lang, path in pdfs.items()}
+    yield opened
+    for pdf in opened.values():
+        pdf.close()
+
+
+def running_heads(pdf: pdfplumber.PDF) -> list[list[str]]:
     """Each page's lines of text in the top margin (pdfplumber, by baseline)."""
-    with pdfplumber.open(path) as pdf:
-        return [(page.crop((0, 0, page.width, TOP_MARGIN)).extract_text() or "").splitlines()
-                for page in pdf.pages]
+    return [(page.crop((0, 0, page.width, TOP_MARGIN)).extract_text() or "").splitlines() for page in pdf.pages]
 
 
 # --- 1. running heads ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_running_head_is_one_line_naming_the_section_the_page_starts_in(pdfs: dict[str, Path], lang: str) -> None:
+def test_running_head_is_one_line_naming_the_section_the_page_starts_in(pdfs: dict[str, Path], plumbed,
+                                                                        lang: str) -> None:
     """One line: the country, then the whole title of the section running at
     the top of the page: the heading that opens the page, else the last one
     started on an earlier page (French p. 6 begins with the end of C's table
     and then starts D: its head is C)."""
     sections = outline(pdfs[lang])
-    heads = running_heads(pdfs[lang])
+    heads = running_heads(plumbed[lang])
     page_top = max(top for _, _, top in sections)  # a heading that opens a page
     checked = 0
     for number, lines in enumerate(heads, start=1):
@@ -81,11 +91,11 @@ def test_running_head_is_one_line_naming_the_section_the_page_starts_in(pdfs: di
     assert checked >= 6
 
 
-def test_a_page_that_starts_mid_section_is_headed_by_that_section(pdfs: dict[str, Path]) -> None:
+def test_a_page_that_starts_mid_section_is_headed_by_that_section(pdfs: dict[str, Path], plumbed) -> None:
     """The case the French editors saw: some page opens with the end of one
     section and starts the next one lower down; it is headed by the first."""
     sections = outline(pdfs["fr"])
-    heads = running_heads(pdfs["fr"])
+    heads = running_heads(plumbed["fr"])
     page_top = max(top for _, _, top in sections)
     opening = {page for _, page, top in sections if top >= page_top - 1}
     mid = [(title, page) for title, page, top in sections if top < page_top - 1 and page not in opening]
@@ -175,14 +185,13 @@ def test_a_proper_noun_keeps_its_capital_in_a_running_list(pdfs: dict[str, Path]
 # --- 5. Chinese punctuation ------------------------------------------------------
 
 
-def test_chinese_quotes_and_dashes_come_from_the_cjk_face(pdfs: dict[str, Path]) -> None:
+def test_chinese_quotes_and_dashes_come_from_the_cjk_face(plumbed) -> None:
     """“ ” and —— are drawn by the CJK face (full width), never by Noto Sans."""
     drawn: dict[str, set[str]] = {}
-    with pdfplumber.open(pdfs["zh"]) as pdf:
-        for page in pdf.pages:
-            for char in page.chars:
-                if set(char["text"]) & set("\u2014\u2018\u2019\u201c\u201d"):
-                    drawn.setdefault(char["text"], set()).add(char["fontname"].split("+")[-1])
+    for page in plumbed["zh"].pages:
+        for char in page.chars:
+            if set(char["text"]) & set("\u2014\u2018\u2019\u201c\u201d"):
+                drawn.setdefault(char["text"], set()).add(char["fontname"].split("+")[-1])
     assert {"\u201c", "\u201d"} <= set(drawn) and any("\u2014" in text for text in drawn)
     assert all(name.startswith("Profile-CJK-SC") for names in drawn.values() for name in names), drawn
 
