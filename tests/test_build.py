@@ -14,6 +14,7 @@ from reportgen.config import Config
 from reportgen.files import write_atomic
 from reportgen.i18n import LOCALES
 from reportgen.synth import write_synthetic
+from tests.responses_factory import minimal_yaml
 
 PRY = Path("responses/PRY.yaml")
 
@@ -28,9 +29,21 @@ def options(tmp_path: Path, **changes) -> Config:  # type: ignore[no-untyped-def
     return Config(**{**base, **changes})
 
 
-def test_build_writes_outputs_and_manifest(tmp_path: Path) -> None:
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A small answers file for PRY (every required item acknowledged, none
+    answered): what the pipeline does (outputs, manifest, what is rebuilt)
+    does not depend on the answers, and each build writes a short profile
+    instead of Paraguay's. The strict-build checks below read Paraguay's."""
+    path = tmp_path / "responses" / "PRY.yaml"
+    path.parent.mkdir()
+    path.write_text(minimal_yaml(), encoding="utf-8")
+    return path
+
+
+def test_build_writes_outputs_and_manifest(tmp_path: Path, small: Path) -> None:
     opts = options(tmp_path, formats=("docx", "html"))
-    summary = builder.build([PRY], opts)
+    summary = builder.build([small], opts)
     assert summary.ok and len(summary.built) == 2
     folder = opts.out / "PRY"
     names = sorted(p.name for p in folder.iterdir())
@@ -40,38 +53,38 @@ def test_build_writes_outputs_and_manifest(tmp_path: Path) -> None:
     entry = manifest["outputs"]["PRY-profile-2024-es-draft.docx"]
     assert entry["size"] == (folder / "PRY-profile-2024-es-draft.docx").stat().st_size
     assert entry["sha256"] == builder.sha256_file(folder / "PRY-profile-2024-es-draft.docx")
-    assert manifest["inputs"]["en"]["responses_sha256"] == builder.sha256_file(PRY)
+    assert manifest["inputs"]["en"]["responses_sha256"] == builder.sha256_file(small)
     assert set(manifest["timings"]["es"]) >= {"load", "narrative", "docx", "html"}
     assert "warnings" in manifest
 
 
-def test_nothing_changed_means_nothing_rebuilt(tmp_path: Path) -> None:
+def test_nothing_changed_means_nothing_rebuilt(tmp_path: Path, small: Path) -> None:
     opts = options(tmp_path)
-    builder.build([PRY], opts)
-    again = builder.build([PRY], opts)
+    builder.build([small], opts)
+    again = builder.build([small], opts)
     assert again.built == [] and len(again.skipped) == 2
-    forced = builder.build([PRY], Config(**{**opts.__dict__, "force": True}))
+    forced = builder.build([small], Config(**{**opts.__dict__, "force": True}))
     assert len(forced.built) == 2
 
 
-def test_editing_spanish_catalog_rebuilds_only_spanish(tmp_path: Path) -> None:
+def test_editing_spanish_catalog_rebuilds_only_spanish(tmp_path: Path, small: Path) -> None:
     locales = tmp_path / "locales"
     shutil.copytree(LOCALES, locales)
     opts = options(tmp_path, locales=locales)
-    builder.build([PRY], opts)
+    builder.build([small], opts)
     po = locales / "es" / "LC_MESSAGES" / "messages.po"
     po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    again = builder.build([PRY], opts)
+    again = builder.build([small], opts)
     assert [r.task.lang for r in again.built] == ["es"]
     assert [t.lang for t in again.skipped] == ["en"]
 
 
-def test_a_damaged_output_is_rebuilt(tmp_path: Path) -> None:
+def test_a_damaged_output_is_rebuilt(tmp_path: Path, small: Path) -> None:
     opts = options(tmp_path, languages=("en",))
-    builder.build([PRY], opts)
+    builder.build([small], opts)
     output = opts.out / "PRY" / "PRY-profile-2024-en-draft.docx"
     output.write_bytes(output.read_bytes()[:100])
-    again = builder.build([PRY], opts)
+    again = builder.build([small], opts)
     assert len(again.built) == 1
 
 
@@ -88,7 +101,7 @@ def test_one_failing_country_spoils_nothing_else(tmp_path: Path) -> None:
     assert not (opts.out / "BRA").exists() or not any((opts.out / "BRA").glob("*.docx"))
 
 
-def test_a_writer_crash_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_writer_crash_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: Path) -> None:
     import reportgen.writers as writers
 
     real = writers.get_writer
@@ -102,7 +115,7 @@ def test_a_writer_crash_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(writers, "get_writer", crashing)
     opts = options(tmp_path, languages=("en",), formats=("docx", "html"))
-    summary = builder.build([PRY], opts)
+    summary = builder.build([small], opts)
     assert "internal error: RuntimeError: disk on fire" in summary.failed[0].error
     leftovers = sorted(p.name for p in (opts.out / "PRY").iterdir())
     assert leftovers == ["PRY-profile-2024-en-draft.docx"]  # complete, and no temporary files
@@ -118,12 +131,12 @@ def test_write_atomic_never_exposes_a_partial_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
 
 
-def test_stale_temporaries_of_a_killed_build_are_cleaned(tmp_path: Path) -> None:
+def test_stale_temporaries_of_a_killed_build_are_cleaned(tmp_path: Path, small: Path) -> None:
     opts = options(tmp_path, languages=("en",))
     stale = opts.out / "PRY" / ".PRY-profile-2024-en-draft.docx.abc123.tmp"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"half")
-    builder.build([PRY], opts)
+    builder.build([small], opts)
     assert not stale.exists()
 
 
@@ -184,33 +197,33 @@ def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, fo
     assert done.stdout.strip() == preloaded
 
 
-def test_building_another_format_does_not_stale_the_first(tmp_path: Path) -> None:
-    builder.build([PRY], options(tmp_path, languages=("en",), formats=("docx",)))
-    builder.build([PRY], options(tmp_path, languages=("en",), formats=("html",)))
-    again = builder.build([PRY], options(tmp_path, languages=("en",), formats=("docx", "html")))
+def test_building_another_format_does_not_stale_the_first(tmp_path: Path, small: Path) -> None:
+    builder.build([small], options(tmp_path, languages=("en",), formats=("docx",)))
+    builder.build([small], options(tmp_path, languages=("en",), formats=("html",)))
+    again = builder.build([small], options(tmp_path, languages=("en",), formats=("docx", "html")))
     assert again.built == [] and len(again.skipped) == 1
 
 
-def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    builder.build([PRY], options(tmp_path, languages=("en",)))
+def test_a_new_source_date_epoch_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: Path) -> None:
+    builder.build([small], options(tmp_path, languages=("en",)))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     later = options(tmp_path, languages=("en",))  # the build date is read when the configuration is made
     assert later.source_date_epoch == 1800000000
-    assert len(builder.build([PRY], later).built) == 1
+    assert len(builder.build([small], later).built) == 1
 
 
 def test_the_build_date_is_read_once_into_the_configuration(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+                                                             monkeypatch: pytest.MonkeyPatch, small: Path) -> None:
     """Changing the environment after the configuration is made changes
     neither the keys nor the bytes: both use the configuration's date."""
     opts = options(tmp_path, languages=("en",), formats=("html",))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-    first = builder.build([PRY], opts)
+    first = builder.build([small], opts)
     assert first.ok and len(first.built) == 1
     page = Path(first.built[0].outputs["html"].path).read_text(encoding="utf-8")
     assert "2024" in page and "2027" not in page  # 1732000000 is 2024-11-19; 1800000000 would be 2027
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert builder.build([PRY], opts).built == []
+    assert builder.build([small], opts).built == []
 
 
 def test_strict_build_refuses_review_flags(tmp_path: Path) -> None:
