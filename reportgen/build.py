@@ -462,7 +462,7 @@ class WorkerPool(Executor):
             context = multiprocessing.get_context("forkserver")
             # Read when the fork server starts (once per build process); later pools
             # share it, and import what it lacks in each worker.
-            context.set_forkserver_preload(self.preload)
+            context.set_forkserver_preload([*self.preload, WARM_UP])
             self._pool = ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks,
                                      initializer=_exit_with_parent, context=context)
         return self._pool
@@ -491,6 +491,10 @@ def worker_modules(formats: Iterable[str]) -> list[str]:
     from reportgen.writers import writer_module
 
     return [*WORKER_MODULES, *(writer_module(fmt) for fmt in sorted(set(formats)))]
+
+
+# Imported by the fork server after the worker modules: it warms their caches once for all workers.
+WARM_UP = "reportgen.warmup"
 
 
 PARENT_POLL_SECONDS = 0.5

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -183,14 +184,23 @@ class Responses(_Strict):
         answer = self.answers.get(number)
         return None if answer is None or answer.is_empty else answer
 
+    @cached_property
+    def registry(self) -> dict[str, RegistrySource]:
+        """The registered sources by normalised address (the first of a repeat),
+        made once: the narrative looks up a title for every reference."""
+        found: dict[str, RegistrySource] = {}
+        for source in self.sources:
+            found.setdefault(urls.normalize(source.url), source)
+        return found
+
     def source_title(self, url: str) -> str | None:
-        key = urls.normalize(url)
-        return next((s.title for s in self.sources if urls.normalize(s.url) == key), None)
+        source = self.registry.get(urls.normalize(url))
+        return source.title if source else None
 
     def source_lang(self, url: str) -> str | None:
         """The language of a registered source's title when it is quoted in another language."""
-        key = urls.normalize(url)
-        return next((s.lang for s in self.sources if urls.normalize(s.url) == key), None)
+        source = self.registry.get(urls.normalize(url))
+        return source.lang if source else None
 
     @property
     def consents(self) -> bool:

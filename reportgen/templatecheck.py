@@ -101,7 +101,9 @@ def _file_problems(env: jinja2.Environment, file: TemplateFile, templates: Path)
     if key not in _CHECKED:
         problems: list[Problem] = []
         try:
-            env.parse(file.source, file.name)
+            # Compiled, not only parsed: the syntax is checked once, and the
+            # code goes into the environment's cache for rendering.
+            env.get_template(file.name)
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(file.display, exc.lineno or 1, _syntax_message(exc)))
         problems.extend(attribute_problems(file, templates))

@@ -54,6 +54,10 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
+    def __len__(self) -> int:
+        """How many templates are compiled."""
+        return len(self._code)
+
 
 @cache
 def compiled_templates() -> CompiledTemplates:

@@ -174,9 +174,15 @@ from reportgen.build import WorkerPool
 def loaded():  # what the worker holds before the task imports anything
     return sorted(name for name in ("weasyprint", "docx", "reportgen.narrative") if name in sys.modules)
 
+def warmed():  # what the worker finds done before its first document
+    from reportgen import templating
+    from reportgen.paths import TEMPLATES
+    compiled = len(templating.compiled_templates())
+    return compiled == len(list((TEMPLATES / "sections").glob("*.j2"))) and compiled > 0
+
 if __name__ == "__main__":
     with WorkerPool(1, formats=sys.argv[1].split(",")) as pool:
-        print(",".join(pool.submit(loaded).result(timeout=120)))
+        print(",".join(pool.submit(loaded).result(timeout=120)), pool.submit(warmed).result(timeout=120))
 """
 
 
@@ -184,8 +190,8 @@ if __name__ == "__main__":
                                                      ("docx", "docx,reportgen.narrative")])
 def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, formats: str, preloaded: str) -> None:
     """Workers come from a fork server that imported the writers of the build's
-    formats once, instead of each importing everything again (issue 16); a
-    DOCX-only build does not load WeasyPrint. A fresh process each, because
+    formats once, instead of each importing everything again (issue 16), and
+    compiled the package's templates; a DOCX-only build does not load WeasyPrint. A fresh process each, because
     the fork server is started once per process."""
     import subprocess
     import sys
@@ -194,7 +200,7 @@ def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, fo
     done = subprocess.run([sys.executable, "probe.py", formats], cwd=tmp_path, capture_output=True, text=True,
                           timeout=180, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == preloaded
+    assert done.stdout.split() == [preloaded, "True"]  # and the package's templates compiled (reportgen.warmup)
 
 
 def test_building_another_format_does_not_stale_the_first(tmp_path: Path, small: Path) -> None:

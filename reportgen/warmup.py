@@ -1,0 +1,44 @@
+"""Imported last by the worker pool's fork server (``build.WorkerPool``): the
+work every worker would otherwise do once for itself, done once in the server,
+before the workers are forked from it.
+
+- The package's templates are compiled into the process's cache
+  (``templating.compiled_templates``, shared by every language). A project's
+  own templates are compiled by each worker that first meets them: the cache
+  is keyed by file and checked against its text, so nothing stale is used.
+- The questionnaire editions are read and validated (``questionnaire.load``
+  keeps each).
+- With the PDF writer loaded, fontconfig is started (its configuration and
+  font cache are read once per process).
+
+Two workers each spent ~0.2 s of CPU on this before their first document
+(issue 16). Nothing here can fail the build: a problem is left for the
+worker that meets it to report, in its document's terms.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def warm() -> None:
+    from reportgen import questionnaire
+    from reportgen.environment import make_environment
+    from reportgen.i18n import Locale
+    from reportgen.paths import TEMPLATES
+
+    try:
+        environment = make_environment(TEMPLATES, Locale("en"))
+        for name in environment.list_templates(extensions=["j2"]):
+            environment.get_template(name)
+        for edition in questionnaire.available():
+            questionnaire.load(edition)
+        if "reportgen.writers.pdf" in sys.modules:
+            from weasyprint.text.fonts import FontConfiguration
+
+            FontConfiguration()
+    except Exception:  # see the docstring: the worker that meets the problem reports it
+        return
+
+
+warm()
