@@ -311,3 +311,28 @@ def test_final_build_of_a_fresh_import_lists_every_open_problem(tmp_path: Path) 
     assert any("source without a title" in line for line in lines)
     assert any(line.rstrip().endswith("submission date unknown") for line in lines)
     assert not (tmp_path / "out" / "PRY" / "PRY-profile-2024-en-draft.html").exists()
+
+
+def test_a_documents_cyclic_garbage_is_collected_when_it_ends() -> None:
+    """frozen_heap freezes what is alive when a document starts; the cycles the
+    document leaves must be collected at its end, or the next document's freeze
+    keeps them for good (a worker grew ~9 MB a document, issue 16)."""
+    import gc
+    import weakref
+
+    from reportgen.build import frozen_heap
+
+    class Node:
+        pass
+
+    if gc.get_freeze_count():
+        pytest.skip("this process froze objects itself")
+    with frozen_heap():
+        node = Node()
+        node.itself = node  # a cycle: only the collector frees it
+        gone = weakref.ref(node)
+        del node
+    with frozen_heap():  # the next document starts
+        pass
+    assert gone() is None
+    assert gc.get_freeze_count() == 0
