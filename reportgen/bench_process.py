@@ -88,6 +88,19 @@ def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, flo
     return wall, cpu
 
 
+def interleaved(commands: list[list[str]], repeats: int) -> list[Timing]:
+    """Each command once per round, ``repeats`` rounds: a ratio between them
+    is then measured side by side, not across minutes in which a shared
+    machine's speed drifts (two runs in a row differed by 15 %, issue 16)."""
+    timings = [Timing([], []) for _ in commands]
+    for _ in range(repeats):
+        for command, timing in zip(commands, timings, strict=True):
+            wall, cpu = run_process(command)
+            timing.walls.append(wall)
+            timing.cpus.append(cpu)
+    return timings
+
+
 def repeat(command: list[str], repeats: int, before: list[str] | None = None, cwd: Path | None = None) -> Timing:
     walls, cpus = [], []
     for _ in range(repeats):
@@ -164,15 +177,16 @@ def six_languages(root: Path, repeats: int) -> list[str]:
 
 def paraguay(root: Path, repeats: int) -> list[str]:
     """The four documents against WeasyPrint alone; the no-op rebuild."""
-    weasy = _weasyprint_cli(_weasyprint_inputs(root / "weasy"), repeats)
-    untagged = _weasyprint_cli(_weasyprint_inputs(root / "weasy-plain", tagged=False), repeats)
     out = str(root / "pry")
     base = [_reportgen(), "build", "PRY", "--out", out]
-    serial = repeat([*base, "--jobs", "0", "--force"], repeats)
-    pool = repeat([*base, "--jobs", "2", "--force"], repeats)
+    weasy, untagged, serial, pool = interleaved(
+        [_weasyprint_cli_command(_weasyprint_inputs(root / "weasy")),
+         _weasyprint_cli_command(_weasyprint_inputs(root / "weasy-plain", tagged=False)),
+         [*base, "--jobs", "0", "--force"], [*base, "--jobs", "2", "--force"]], repeats)
     noop = user_noop(root / "user", repeats)
     return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
-            f"Median of {repeats} runs (min–max). CPU: the process and its children (workers).", "",
+            f"Median of {repeats} rounds (min–max); each round runs the four commands in turn, so the ratios "
+            "compare runs made side by side. CPU: the process and its children (workers).", "",
             "| command | wall s | CPU s | CPU ratio |", "|---|---:|---:|---:|",
             _row("`weasyprint` CLI on the same two HTML files, untagged", untagged, None),
             _row("`weasyprint --pdf-variant pdf/ua-1` on the same two HTML files (the build's variant)", weasy, None),
@@ -188,8 +202,13 @@ def paraguay(root: Path, repeats: int) -> list[str]:
 
 def _weasyprint_cli(commands: list[list[str]], repeats: int) -> Timing:
     """All ``commands`` in one timed process, as one batch."""
+    return repeat(_weasyprint_cli_command(commands), repeats)
+
+
+def _weasyprint_cli_command(commands: list[list[str]]) -> list[str]:
+    """One process that runs ``commands`` one after the other."""
     script = "; ".join(f"subprocess.run({c!r}, check=True)" for c in commands)
-    return repeat([sys.executable, "-c", f"import subprocess; {script}"], repeats)
+    return [sys.executable, "-c", f"import subprocess; {script}"]
 
 
 def user_noop(folder: Path, repeats: int) -> Timing:
