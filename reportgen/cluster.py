@@ -115,12 +115,6 @@ class RemoteResult:
     data: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
-def run_remote_batch(tasks: list[Task], responses: list[bytes], bundle: Bundle,
-                     options: Config) -> list[RemoteResult]:
-    """``run_remote`` for each task of a batch (see batch_size)."""
-    return [run_remote(task, data, bundle, options) for task, data in zip(tasks, responses, strict=True)]
-
-
 def run_remote(task: Task, responses: bytes, bundle: Bundle, options: Config) -> RemoteResult:
     """Build one task from the bytes sent with it; paths in messages are the client's."""
     from reportgen.build import TaskResult, _peak_rss_mb, render_outputs
@@ -171,19 +165,6 @@ def check_workers(client: Client) -> None:
                           "--nthreads 1 (use --nworkers for more processes)")
 
 
-# Documents per Dask task at most. Beyond its document, a task cost the
-# scheduler, the worker and the client ~45 ms of CPU (193 countries x 2, DOCX:
-# 117 s against the pool's 99 s, issue 16); a batch shares that cost, and
-# small batches keep the load even and a lost worker's rerun short.
-BATCH_LIMIT = 4
-
-
-def batch_size(tasks: int, workers: int) -> int:
-    """Documents per Dask task: one for a small build (each worker gets work at
-    once), up to BATCH_LIMIT when every worker would still have four batches."""
-    return max(1, min(BATCH_LIMIT, tasks // (4 * max(workers, 1))))
-
-
 def results(tasks: list[Task], options: Config, client: Client) -> Iterable[TaskResult]:
     """Run ``tasks`` on the cluster; write each output here, as it arrives."""
     from distributed import as_completed
@@ -193,52 +174,35 @@ def results(tasks: list[Task], options: Config, client: Client) -> Iterable[Task
     if not tasks:
         return
     check_workers(client)
-    size = batch_size(len(tasks), len(client.nthreads()))
     bundles: dict[str, Any] = {}
-    pending: dict[Any, list[Task]] = {}
-    for batch in _batches(tasks, size):
-        lang = batch[0].lang
-        if lang not in bundles:
-            bundle = make_bundle(options, lang)
+    pending: dict[Any, Task] = {}
+    for task in tasks:
+        if task.lang not in bundles:
+            bundle = make_bundle(options, task.lang)
             # A task holding the bundle (not scattered data): a worker that dies
             # with the only copy does not lose it, the scheduler recomputes it.
-            bundles[lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
-        first = batch[0]
-        key = hashlib.sha256("".join(task.key for task in batch).encode()).hexdigest()[:20]
-        future = client.submit(run_remote_batch, batch, [task.responses.read_bytes() for task in batch],
-                               bundles[lang], options, key=f"reportgen-{first.country}-{lang}-{len(batch)}-{key}")
-        pending[future] = batch
+            bundles[task.lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
+        future = client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
+                               options, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}")
+        pending[future] = task
     try:
         for future in as_completed(list(pending)):
-            batch = pending.pop(future)
+            task = pending.pop(future)
             try:
-                remotes: list[RemoteResult] = future.result()
+                remote: RemoteResult = future.result()
             except Exception as exc:  # KilledWorker after repeated deaths, a lost scheduler
-                for task in batch:
-                    yield TaskResult(task, error=f"Dask task failed: {type(exc).__name__}: {exc}")
+                yield TaskResult(task, error=f"Dask task failed: {type(exc).__name__}: {exc}")
                 continue
             finally:
                 # The documents' bytes leave the worker's memory once here: holding
                 # every future to the end kept a whole batch's outputs on the workers.
                 future.release()
-            for remote in remotes:
-                yield _write(remote, options)
+            yield _write(remote, options)
     finally:
         for future in pending:
             future.cancel()
         for bundle in bundles.values():
             bundle.cancel()
-
-
-def _batches(tasks: list[Task], size: int) -> Iterator[list[Task]]:
-    """Tasks of one language (they share a bundle), ``size`` at most, in the
-    build's order within each language."""
-    by_language: dict[str, list[Task]] = {}
-    for task in tasks:
-        by_language.setdefault(task.lang, []).append(task)
-    for same in by_language.values():
-        for start in range(0, len(same), size):
-            yield same[start:start + size]
 
 
 def _identity(value: Any) -> Any:

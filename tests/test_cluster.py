@@ -117,27 +117,12 @@ def reference(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     return _files(out)
 
 
-@pytest.mark.parametrize("batch", [1, 2], ids=["one document a task", "two documents a task"])
 def test_cluster_builds_the_same_bytes_without_seeing_the_project(
-        client: distributed.Client, project: Path, reference: dict[str, bytes], tmp_path: Path, batch: int,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportgen import cluster
-
-    submitted: list[int] = []
-    monkeypatch.setattr(cluster, "batch_size", lambda tasks, workers: batch)
-    original = cluster._batches
-
-    def counting(tasks, size):  # on the client: what it submits
-        for found in original(tasks, size):
-            submitted.append(len(found))
-            yield found
-
-    monkeypatch.setattr(cluster, "_batches", counting)
+        client: distributed.Client, project: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = builder.build(_responses(project), _options(project, out), executor=client)
     assert summary.ok, [r.error for r in summary.failed]
     assert len(summary.built) == 2 * len(COUNTRIES)
-    assert submitted == [batch] * (2 * len(COUNTRIES) // batch)
     built = _files(out)
     assert sorted(built) == sorted(reference) and len(built) == 4 * len(COUNTRIES)
     assert [name for name in built if built[name] != reference[name]] == []
@@ -194,16 +179,3 @@ def test_workers_with_several_threads_are_refused() -> None:
 
     with pytest.raises(ConfigError, match="--nthreads 1"):
         check_workers(_Crowded())  # type: ignore[arg-type]
-
-
-def test_batches_grow_with_the_build_and_keep_one_language() -> None:
-    from reportgen.build import Task
-    from reportgen.cluster import BATCH_LIMIT, _batches, batch_size
-
-    assert batch_size(4, 2) == 1  # a small build: each worker gets a document at once
-    assert batch_size(386, 2) == BATCH_LIMIT
-    tasks = [Task(country, Path(f"{country}.yaml"), lang, ("docx",), "k")
-             for country in ("AND", "DZA", "FRA") for lang in ("en", "es")]
-    batches = list(_batches(tasks, 2))
-    assert [[(t.country, t.lang) for t in batch] for batch in batches] == [
-        [("AND", "en"), ("DZA", "en")], [("FRA", "en")], [("AND", "es"), ("DZA", "es")], [("FRA", "es")]]
