@@ -10,6 +10,7 @@ client's: the bytes must still follow the client's build date.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import build as builder
+from reportgen.cluster import BATCH_CONFIG, LOCAL, connect
 from reportgen.config import Config
 from reportgen.errors import ConfigError
 from reportgen.i18n import LOCALES
@@ -70,19 +72,19 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[distributed.Client]:
+    """The cluster ``--scheduler local --jobs 2`` starts (``cluster.connect``)."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = WORKER_EPOCH  # inherited by the worker processes
-    try:
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                           dashboard_address=":0", silence_logs=50)
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    elsewhere = tmp_path_factory.mktemp("worker-cwd")
-    roots = [str(project), *(str(REPO / name) for name in ("templates", "locales", "responses"))]
-    with cluster, distributed.Client(cluster) as dask_client:
+    with contextlib.ExitStack() as stack:
+        try:
+            dask_client = stack.enter_context(connect(LOCAL, 2))
+        finally:
+            if saved is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = saved
+        elsewhere = tmp_path_factory.mktemp("worker-cwd")
+        roots = [str(project), *(str(REPO / name) for name in ("templates", "locales", "responses"))]
         dask_client.run(_watch_opens, roots=roots, cwd=str(elsewhere))
         yield dask_client
 
@@ -172,6 +174,18 @@ def test_the_build_completes_when_a_worker_is_killed(
 class _Crowded:
     def nthreads(self) -> dict[str, int]:
         return {"tcp://10.0.0.5:40000": 4}
+
+
+def _worker_settings(dask_worker: distributed.Worker) -> dict[str, object]:
+    import dask
+
+    return {"threads": dask_worker.state.nthreads, "memory_limit": dask_worker.memory_manager.memory_limit,
+            **{key: dask.config.get(key) for key in BATCH_CONFIG}}
+
+
+def test_local_workers_run_one_thread_with_a_memory_limit_and_batch_monitoring(client: distributed.Client) -> None:
+    expected = {"threads": 1, "memory_limit": 2**30, **BATCH_CONFIG}  # BATCH_CONFIG: none of Dask's defaults
+    assert client.run(_worker_settings) == {address: expected for address in client.scheduler_info()["workers"]}
 
 
 def test_workers_with_several_threads_are_refused() -> None:
