@@ -159,13 +159,13 @@ def _weasyprint_inputs(folder: Path, languages: tuple[str, ...] = ("en", "es"),
 
 def six_languages(root: Path, repeats: int) -> list[str]:
     """Paraguay's PDFs in the six official languages against WeasyPrint alone on the same HTML."""
-    weasy = _weasyprint_cli(_weasyprint_inputs(root / "weasy6", LANGUAGES), repeats)
     base = [_reportgen(), "build", "PRY", "--lang", ",".join(LANGUAGES), "--format", "pdf",
             "--out", str(root / "pry6"), "--force"]
-    serial = repeat([*base, "--jobs", "0"], repeats)
-    pool = repeat([*base, "--jobs", "2"], repeats)
+    weasy, serial, pool = interleaved([_weasyprint_cli_command(_weasyprint_inputs(root / "weasy6", LANGUAGES)),
+                                       [*base, "--jobs", "0"], [*base, "--jobs", "2"]], repeats)
     return ["## Paraguay in six languages (en, es, fr, ru, ar, zh), PDF, whole process", "",
-            f"Median of {repeats} runs (min–max). WeasyPrint's CLI gets the same HTML and @font-face rules "
+            f"Median of {repeats} rounds (min–max), the three commands in turn. WeasyPrint's CLI gets the same "
+            "HTML and @font-face rules "
             "(the Chinese face already subset, which reportgen's time includes).", "",
             "| command | wall s | CPU s | CPU ratio |", "|---|---:|---:|---:|",
             _row("`weasyprint --pdf-variant pdf/ua-1` on the same six HTML files", weasy, None),
@@ -200,11 +200,6 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             f"{pool.cpu / untagged.cpu:.2f}×.", ""]
 
 
-def _weasyprint_cli(commands: list[list[str]], repeats: int) -> Timing:
-    """All ``commands`` in one timed process, as one batch."""
-    return repeat(_weasyprint_cli_command(commands), repeats)
-
-
 def _weasyprint_cli_command(commands: list[list[str]]) -> list[str]:
     """One process that runs ``commands`` one after the other."""
     script = "; ".join(f"subprocess.run({c!r}, check=True)" for c in commands)
@@ -230,6 +225,9 @@ ENGINES = {
 }
 
 
+AT_SCALE = 100  # tasks: where the LocalCluster's start-up no longer decides its throughput
+
+
 def engines(root: Path, countries: int, repeats: int, languages: tuple[str, ...] = ("en",),
             formats: tuple[str, ...] = ("docx", "pdf")) -> list[str]:
     """1 and 2 local workers, and a 2-worker LocalCluster, on the same synthetic countries."""
@@ -237,18 +235,17 @@ def engines(root: Path, countries: int, repeats: int, languages: tuple[str, ...]
     write_synthetic(member_states()[:countries], folder)
     common = ["build", "--all", "--responses", str(folder), "--lang", ",".join(languages),
               "--format", ",".join(formats), "--force"]
-    timings: dict[str, Timing] = {}
-    memory: dict[str, list[float]] = {}
-    for label, extra in ENGINES.items():
-        out = root / f"engine-{len(timings)}"
-        timings[label] = repeat([_reportgen(), *common, "--out", str(out), *extra], repeats)
-        memory[label] = _worker_peaks(out)
+    outs = {label: root / f"engine-{number}" for number, label in enumerate(ENGINES)}
+    timings = dict(zip(ENGINES, interleaved([[_reportgen(), *common, "--out", str(outs[label]), *extra]
+                                             for label, extra in ENGINES.items()], repeats), strict=True))
+    memory = {label: _worker_peaks(out) for label, out in outs.items()}  # the last round's workers
+    for out in outs.values():
         shutil.rmtree(out, ignore_errors=True)
     docs = countries * len(languages)
     one, pool, dask = (timings[label] for label in ENGINES)
     what = f"{countries} synthetic countries × {len(languages)} language{'s' if len(languages) > 1 else ''} " \
            f"({', '.join(languages)}), {' + '.join(formats)} ({docs} tasks, {docs * len(formats)} documents)"
-    runs = f"Median of {repeats} runs (min–max)" if repeats > 1 else "One run"
+    runs = f"Median of {repeats} rounds (min–max), the engines in turn" if repeats > 1 else "One run each"
     lines = [f"## Throughput: {what}, whole process", "",
              f"{runs}; the LocalCluster's start-up is included.", "",
              "| engine | wall s | CPU s | tasks / minute | worker peak MB (max) |", "|---|---:|---:|---:|---:|"]
@@ -257,7 +254,10 @@ def engines(root: Path, countries: int, repeats: int, languages: tuple[str, ...]
         lines.append(f"| {label} | {timing.wall:.1f} ({timing.spread(timing.walls)}) | "
                      f"{timing.cpu:.1f} ({timing.spread(timing.cpus)}) | {docs / timing.wall * 60:.0f} | {peak:.0f} |")
     lines += ["", f"2 workers against 1: {one.wall / pool.wall:.2f}×. LocalCluster against the pool with the same "
-              f"2 workers: throughput {pool.wall / dask.wall:.2f}× (target ≥ 0.9×).", ""]
+              f"2 workers: throughput {pool.wall / dask.wall:.2f}×" + (
+                  " (target ≥ 0.9×)." if docs >= AT_SCALE else
+                  f" (the LocalCluster's start-up weighs on {docs} tasks; the target, ≥ 0.9×, is for a batch "
+                  "at scale, below)."), ""]
     return lines
 
 
