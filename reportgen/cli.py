@@ -539,7 +539,7 @@ def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: Con
     from reportgen import cluster
 
     try:
-        with cluster.connect(scheduler, jobs) as client:
+        with cluster.connect(scheduler, jobs, options.formats) as client:
             return _run_build(ui, builder, paths, options, jobs, client)
     except ReportgenError as exc:
         _fail(exc)

@@ -239,20 +239,22 @@ def _write(remote: RemoteResult, options: Config) -> TaskResult:
 
 
 @contextlib.contextmanager
-def connect(scheduler: str, jobs: int) -> Iterator[Client]:
+def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or of a
-    LocalCluster of ``jobs`` single-threaded worker processes for ``local``."""
+    LocalCluster of ``jobs`` single-threaded worker processes for ``local``
+    (forked from a server that has imported what a build of ``formats`` needs)."""
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler == LOCAL:
         # memory_limit: the nanny restarts a worker that passes 95 % of it (ours peak near 200 MB).
         # The nannies hand the configuration set here to the worker processes they start.
-        with dask.config.set(BATCH_CONFIG), \
-                LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
-                             memory_limit=LOCAL_MEMORY, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
-            yield client
+        with dask.config.set({**BATCH_CONFIG, "distributed.worker.multiprocessing-method": "forkserver"}):
+            _preload_workers(formats)
+            with LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
+                              memory_limit=LOCAL_MEMORY, dashboard_address=None) as cluster, \
+                    Client(cluster) as client:
+                yield client
         return
     try:
         client = Client(scheduler, timeout="20s")
@@ -260,3 +262,21 @@ def connect(scheduler: str, jobs: int) -> Iterator[Client]:
         raise ConfigError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
     with client:
         yield client
+
+
+def _preload_workers(formats: Iterable[str]) -> None:
+    """What the local pool's fork server does, for the LocalCluster's workers.
+
+    Each worker was a fresh interpreter that imported Dask, then reportgen and
+    WeasyPrint on its first task, and compiled the templates: ~1 s of CPU a
+    worker, again after every restart. Forked from one server that did that
+    once, they start warm. Dask sets its preload list (Dask and every optional
+    package it finds) the first time it asks for the forkserver context, so it
+    is asked first, and the list replaced by Dask's core and reportgen's
+    modules before the server starts (a server already running keeps its own).
+    """
+    from distributed.utils import get_mp_context
+
+    from reportgen.build import WARM_UP, worker_modules
+
+    get_mp_context().set_forkserver_preload(["distributed", *worker_modules(formats), WARM_UP])
