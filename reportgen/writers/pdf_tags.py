@@ -10,11 +10,17 @@ header cells carry ``/ID`` but no ``/Scope`` and there is no ``/IDTree``.
 
 :func:`fix_structure` repairs all of that with pikepdf. It learns which HTML
 element each structure element came from through public API only: the HTML
-handed to WeasyPrint has an id on every element (:func:`mark_elements`), each
-laid-out page's ``Page.anchors`` then lists the elements with a box on it, and
-the structure kids of each page are paired with those elements in document
-order by the role WeasyPrint gives each tag (see "pairing" below); the extra
-named destinations are removed again. With that and the text of each anchor
+handed to WeasyPrint has an id on every container (:func:`mark_elements`) and
+a ``data-rg-tag`` that one shared CSS rule turns into a bookmark on every other
+element; each laid-out page's ``Page.anchors`` then lists the containers with
+a box on it and its ``Page.bookmarks`` the elements that start on it (removed
+again before the PDF is written). The structure kids of each page are paired
+with those elements in document order by the role WeasyPrint gives each tag
+(see "pairing" below), deciding from the structure whether an element that
+started earlier goes on; when that is ambiguous, the caller lays out again
+with an id on every element (exact, ~10 % slower: an id is an own declaration
+and stops WeasyPrint from sharing computed styles between like siblings). The
+extra named destinations are removed again. With that and the text of each anchor
 target:
 
 - marked content that no reachable structure element owns becomes a
@@ -110,7 +116,9 @@ def html_pairing(data: bytes, html_root: Any, page_anchors: list[set[str]],
 
     number(html_root, ())
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.StructTreeRoot
+        root = pdf.Root.get("/StructTreeRoot")
+        if not isinstance(root, Dictionary):
+            raise ValueError("the PDF is not tagged")
         state = _State(pdf)
         document = _document_element(root)
         _artifact_orphans(state, root)
