@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
+from weasyprint.urls import path2url
 
 from reportgen import model as m
 from reportgen.config import Config
@@ -450,3 +451,24 @@ def test_the_outline_keeps_only_the_headings(sample_pdf: Path) -> None:
 
         visit(outline.root)
     assert titles == headings
+
+
+def test_a_lost_footnote_fails_loudly_with_sparse_marks() -> None:
+    """With sparse marks a footnote is on a page when its id is in the page's
+    anchors or, with no id of its own, when it starts there."""
+    _, options, source = footnoted_source()
+    source = source.replace('<span class="footnote" id="fn-1">', '<span class="footnote">', 1)
+    from weasyprint import CSS, HTML
+
+    html = HTML(string=pdf_tags.mark_elements(source, every=False),
+                base_url=path2url(str(options.templates.resolve()) + "/"))
+    document = html.render(stylesheets=[CSS(string=pdf_tags.STARTS_CSS)], pdf_tags=True)
+    starts = pdf_tags.take_starts(document.pages)
+    data = document.write_pdf(pdf_tags=True)
+    anchors = [set(page.anchors) for page in document.pages]
+    note = next(e for e in html.etree_element.iter() if e.get("class") == "footnote")
+    mark = pdf_tags.MARK_PREFIX + note.get(pdf_tags.START_ATTRIBUTE)
+    assert any(mark in page for page in starts)
+    pdf_tags.fix_structure(data, html.etree_element, anchors, {}, page_starts=starts)  # as laid out: fine
+    with pytest.raises(ValueError, match=re.escape("'Since 2018.' is on no page")):
+        pdf_tags.fix_structure(data, html.etree_element, anchors, {}, page_starts=[s - {mark} for s in starts])
