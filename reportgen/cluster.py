@@ -268,15 +268,17 @@ def _preload_workers(formats: Iterable[str]) -> None:
     """What the local pool's fork server does, for the LocalCluster's workers.
 
     Each worker was a fresh interpreter that imported Dask, then reportgen and
-    WeasyPrint on its first task, and compiled the templates: ~1 s of CPU a
-    worker, again after every restart. Forked from one server that did that
-    once, they start warm. Dask sets its preload list (Dask and every optional
-    package it finds) the first time it asks for the forkserver context, so it
-    is asked first, and the list replaced by Dask's core and reportgen's
-    modules before the server starts (a server already running keeps its own).
+    WeasyPrint on its first task: ~1 s of CPU a worker, again after every
+    restart. Forked from one server that imported them once, they start with
+    them loaded. (Not reportgen.warmup: a task reads the templates from its
+    bundle's folder, so compiling the package's in advance would be wasted.)
+    Dask sets its preload list (Dask and every optional package it finds) the
+    first time it asks for the forkserver context, so it is asked first, and
+    the list replaced by Dask's core and reportgen's writers before the server
+    starts (a server already running keeps its own).
     """
     from distributed.utils import get_mp_context
 
-    from reportgen.build import WARM_UP, worker_modules
+    from reportgen.build import worker_modules
 
-    get_mp_context().set_forkserver_preload(["distributed", *worker_modules(formats), WARM_UP])
+    get_mp_context().set_forkserver_preload(["distributed", *worker_modules(formats)])
