@@ -179,21 +179,41 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
         faces = CSS(string=font_face_css(templates, embed=False, faces=declared, lang=document.meta.lang),
                     base_url=base_url,
                     url_fetcher=fetcher, font_config=fonts)
-        # Ids on every element: each page's public anchors then say which
-        # elements it holds, which pdf_tags needs to pair tags with elements.
+        # Ids on containers, a bookmark rule for the rest: each page's public
+        # anchors and bookmarks then say which elements it holds or starts,
+        # which pdf_tags needs to pair tags with elements (see there).
         start = time.perf_counter()
-        marked = pdf_tags.mark_elements(source)
+        marked = pdf_tags.mark_elements(source, every=False)
+        starts_css = CSS(string=pdf_tags.STARTS_CSS, font_config=fonts)
         marking = time.perf_counter() - start
         html = HTML(string=marked, base_url=base_url, url_fetcher=fetcher)
-        laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
+        laid_out = html.render(font_config=fonts, stylesheets=[faces, starts_css], **pdf_options)
+        starts = pdf_tags.take_starts(laid_out.pages)  # before write_pdf: the outline is the headings'
         data = laid_out.write_pdf(**pdf_options)
         # The structure tree is repaired after WeasyPrint: see pdf_tags.
         start = time.perf_counter()
-        fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
-                                       pdf_tags.anchor_texts(html.etree_element), claim_ua=claim_ua)
+        texts = pdf_tags.anchor_texts(html.etree_element)
+        try:
+            fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
+                                           texts, claim_ua=claim_ua, page_starts=starts)
+        except pdf_tags.AmbiguousPairing as reason:
+            # Do not guess: lay out again with an id on every element (slower, exact).
+            _LOG.debug("PDF structure: %s; laying out again with every element marked", reason)
+            FALLBACKS.append(str(reason))
+            html = HTML(string=pdf_tags.mark_elements(source), base_url=base_url, url_fetcher=fetcher)
+            laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
+            data = laid_out.write_pdf(**pdf_options)
+            fixed = pdf_tags.fix_structure(data, html.etree_element, [set(page.anchors) for page in laid_out.pages],
+                                           texts, claim_ua=claim_ua)
         if timings is not None:
             timings["pdf tags"] = marking + time.perf_counter() - start
         return fixed
+
+
+_LOG = logging.getLogger(__name__)
+FALLBACKS: list[str] = []
+"""Why each PDF of this process was laid out a second time with every element
+marked (:class:`pdf_tags.AmbiguousPairing`); tests and the benchmark read it."""
 
 
 def check_reproducible_subsetting() -> None:

@@ -10,11 +10,17 @@ header cells carry ``/ID`` but no ``/Scope`` and there is no ``/IDTree``.
 
 :func:`fix_structure` repairs all of that with pikepdf. It learns which HTML
 element each structure element came from through public API only: the HTML
-handed to WeasyPrint has an id on every element (:func:`mark_elements`), each
-laid-out page's ``Page.anchors`` then lists the elements with a box on it, and
-the structure kids of each page are paired with those elements in document
-order by the role WeasyPrint gives each tag (see "pairing" below); the extra
-named destinations are removed again. With that and the text of each anchor
+handed to WeasyPrint has an id on every container (:func:`mark_elements`) and
+a ``data-rg-tag`` that one shared CSS rule turns into a bookmark on every other
+element; each laid-out page's ``Page.anchors`` then lists the containers with
+a box on it and its ``Page.bookmarks`` the elements that start on it (removed
+again before the PDF is written). The structure kids of each page are paired
+with those elements in document order by the role WeasyPrint gives each tag
+(see "pairing" below), deciding from the structure whether an element that
+started earlier goes on; when that is ambiguous, the caller lays out again
+with an id on every element (exact, ~10 % slower: an id is an own declaration
+and stops WeasyPrint from sharing computed styles between like siblings). The
+extra named destinations are removed again. With that and the text of each anchor
 target:
 
 - marked content that no reachable structure element owns becomes a
@@ -64,7 +70,7 @@ class _State:
 
 
 def fix_structure(data: bytes, html_root: Any, page_anchors: list[set[str]], link_texts: dict[str, str],
-                  claim_ua: bool = False) -> bytes:
+                  claim_ua: bool = False, page_starts: list[set[str]] | None = None) -> bytes:
     """The PDF ``data`` (WeasyPrint's output for the HTML ``html_root``, marked
     by :func:`mark_elements`) with a structure tree that PDF/UA-1 accepts;
     ``page_anchors`` are the ids each laid-out page holds (``Page.anchors``),
@@ -77,7 +83,7 @@ def fix_structure(data: bytes, html_root: Any, page_anchors: list[set[str]], lin
         state = _State(pdf)
         document = _document_element(root)
         _artifact_orphans(state, root)
-        html_elements = _html_elements(state, document, html_root, page_anchors)  # before merging changes the kids
+        html_elements = _html_elements(state, document, html_root, page_anchors, page_starts)  # before merging
         _merge_page_fragments(state, document, html_elements)
         for link in list(_elements(document)):
             if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
@@ -93,6 +99,40 @@ def fix_structure(data: bytes, html_root: Any, page_anchors: list[set[str]], lin
         if claim_ua:
             _claim_pdfua(pdf)
         return _saved(pdf)
+
+
+def html_pairing(data: bytes, html_root: Any, page_anchors: list[set[str]],
+                 page_starts: list[set[str]] | None = None) -> dict[tuple[int, ...], tuple[tuple[int, ...], str]]:
+    """What :func:`fix_structure` learns first, for checks and debugging: each
+    structure element of WeasyPrint's PDF ``data``, as the path of kid indices
+    from the Document element, -> the HTML element it was made from, as the
+    path of child indices from ``html_root``, and WeasyPrint's box tag."""
+    positions: dict[int, tuple[int, ...]] = {}
+
+    def number(element: Any, path: tuple[int, ...]) -> None:
+        positions[id(element)] = path
+        for index, child in enumerate(element):
+            number(child, (*path, index))
+
+    number(html_root, ())
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if not isinstance(root, Dictionary):
+            raise ValueError("the PDF is not tagged")
+        state = _State(pdf)
+        document = _document_element(root)
+        _artifact_orphans(state, root)
+        mapping = _html_elements(state, document, html_root, page_anchors, page_starts)
+        paths: dict[tuple[int, int], tuple[int, ...]] = {}
+
+        def walk(element: Dictionary, path: tuple[int, ...]) -> None:
+            paths[element.objgen] = path
+            for index, kid in enumerate(_kids(element)):
+                if _is_structural(kid):
+                    walk(kid, (*path, index))
+
+        walk(document, ())
+        return {paths[key]: (positions[id(source)], tag) for key, (source, tag) in mapping.items()}
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:
@@ -282,11 +322,22 @@ _HAS_ID = re.compile(r"\sid\s*=", re.I)
 _RAW_TEXT = {"script", "style", "textarea", "title"}
 
 
-def mark_elements(source: str) -> str:
+def mark_elements(source: str, every: bool = True) -> str:
     """``source`` with an id on every element of the body that has none, so that
-    each page's public ``anchors`` tell which elements have a box on it."""
+    each page's public ``anchors`` tell which elements have a box on it.
+
+    With ``every=False`` only the containers of :data:`_MARKED_BY_ID` get an id;
+    the other elements get ``data-rg-tag`` with the same number, which
+    :data:`STARTS_CSS` turns into a bookmark: each page's ``bookmarks`` then
+    say which elements *start* on it (see :func:`take_starts`). An id costs a
+    declaration of the element's own (``-weasy-anchor``), which stops
+    WeasyPrint from sharing one computed style between like siblings; a
+    ``data-`` attribute does not.
+    """
     if re.search(rf"""\sid\s*=\s*["']?{re.escape(MARK_PREFIX)}""", source):
         raise ValueError(f"the HTML already has an id with the reserved prefix {MARK_PREFIX!r}")
+    if not every and re.search(rf"""\s{START_ATTRIBUTE}\s*=""", source):
+        raise ValueError(f"the HTML already has the reserved attribute {START_ATTRIBUTE!r}")
     body = re.search(r"<body[\s>]", source, re.I)
     if body is None:
         return source
@@ -300,8 +351,10 @@ def mark_elements(source: str) -> str:
         tag, attributes, end = match[1], match[2], match[3]
         if _HAS_ID.search(attributes):
             parts.append(match[0])
-        else:
+        elif every or tag.lower() in _MARKED_BY_ID:
             parts.append(f'<{tag}{attributes} id="{MARK_PREFIX}{next(counter)}"{end}>')
+        else:
+            parts.append(f'<{tag}{attributes} {START_ATTRIBUTE}="{next(counter)}"{end}>')
         position = match.end()
         if tag.lower() in _RAW_TEXT:  # its text is not markup: jump to its end tag
             close = re.compile(rf"</{tag}\s*>", re.I).search(source, position)
@@ -310,6 +363,48 @@ def mark_elements(source: str) -> str:
             position = stop
     parts.append(source[position:])
     return "".join(parts)
+
+
+START_ATTRIBUTE = "data-rg-tag"
+_START_LEVEL = 99  # deeper than any heading's bookmark-level, so never confused with one
+STARTS_CSS = (f"[{START_ATTRIBUTE}] {{ bookmark-level: {_START_LEVEL} !important; "
+              f"bookmark-label: attr({START_ATTRIBUTE}) !important }}")
+"""For the PDF only: every element marked with ``data-rg-tag`` gets a bookmark
+whose label is its number. One rule for all, so like siblings still share a
+computed style; WeasyPrint keeps only the first box's bookmark of an element,
+so a page's bookmarks list the elements that start on it."""
+
+# Elements that keep an id with every=False: containers, whose presence on a
+# later page can matter and cannot always be told from the structure tree (a
+# section's kids look alike), and headings (few; their bookmark is the outline).
+_MARKED_BY_ID = {"main", "section", "article", "div", "nav", "header", "aside", "footer", "ol", "ul", "dl",
+                 "table", "figure", "blockquote", "body", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def take_starts(pages: list[Any]) -> list[set[str]]:
+    """For each laid-out page, the mark ids (``MARK_PREFIX`` + number) of the
+    elements that start on it, read from and removed out of ``page.bookmarks``
+    (a public list), so the PDF's outline is the headings' alone."""
+    starts: list[set[str]] = []
+    for page in pages:
+        ours = [b for b in page.bookmarks if b[0] == _START_LEVEL]
+        page.bookmarks[:] = [b for b in page.bookmarks if b[0] != _START_LEVEL]
+        starts.append({MARK_PREFIX + str(b[1]) for b in ours})
+    return starts
+
+
+def _key(element: Any) -> str:
+    """The id by which ``present`` names ``element`` (its own or its mark)."""
+    anchor = element.get("id")
+    if anchor:
+        return str(anchor)
+    number = element.get(START_ATTRIBUTE)
+    return MARK_PREFIX + number if number else ""
+
+
+class AmbiguousPairing(ValueError):
+    """The pages' starts and the structure tree do not tell which elements a
+    page holds: render again with every element marked."""
 
 
 # WeasyPrint 70's role for each HTML tag (weasyprint/pdf/tags.py); others are NonStruct.
@@ -378,34 +473,108 @@ class _Cursor:
 
     queue: list[Any]  # children not paired yet
     last: Any = None  # the child paired last, while no other kid has come after it
+    # Children that had a box on the page before and may continue on this one,
+    # undecided until a structure kid that could be one of them comes.
+    pending: list[Any] = field(default_factory=list)
 
 
 @dataclass
 class _Pairing:
-    """Pairs the structure elements of one page with HTML elements."""
+    """Pairs the structure elements of one page with HTML elements.
+
+    ``previous is None``: every element is marked by id and ``present`` is
+    exact. Otherwise ``present`` holds the ids on the page and the elements
+    that start on it, and an unmarked child that was on the page before
+    (``previous``) and did not start here is pending: its presence is decided
+    from the structure kids (:meth:`_decide`), and added to ``present``.
+    """
 
     present: set[str]  # ids with a box on this page
     mapping: dict[tuple[int, int], _Origin]
     floated: list[Any] = field(default_factory=list)  # footnotes called on this page
     cursors: dict[int, _Cursor] = field(default_factory=dict)  # id() of an HTML element -> its cursor
+    previous: set[str] | None = None  # what the page before held, when present is not exact
 
     def cursor(self, source: Any) -> _Cursor:
         """The cursor over ``source``'s child elements that have a box on this page."""
         found = self.cursors.get(id(source))
         if found is None:
-            children = [c for c in source if isinstance(c.tag, str) and c.get("id") in self.present
-                        and c.tag not in _NO_STRUCTURE]
-            found = self.cursors[id(source)] = _Cursor(children)
+            children = [c for c in source if isinstance(c.tag, str) and c.tag not in _NO_STRUCTURE]
+            if self.previous is None:
+                found = _Cursor([c for c in children if c.get("id") in self.present])
+            else:
+                found = _Cursor([])
+                before = [c for c in children if _key(c) in self.previous and not _is_footnote(c)]
+                # Only the last child on the page before can go on in the flow,
+                # except a row's cells (all) and a table's repeated head and foot.
+                if _tag(source) != "tr":
+                    before = [c for c in before[:-1] if _tag(c) in ("thead", "tfoot")] + before[-1:]
+                carried = [c for c in before if _key(c) not in self.present and not c.get("id")]
+                for child in children:
+                    if _key(child) in self.present:
+                        found.queue.append(child)
+                    elif any(child is c for c in carried):
+                        if self._descendant_present(child):
+                            found.queue.append(child)
+                            self.present.add(_key(child))
+                        else:
+                            found.pending.append(child)
+            self.cursors[id(source)] = found
         return found
+
+    def _descendant_present(self, element: Any) -> bool:
+        """Whether a descendant in the flow (not a footnote) is known to be on this page."""
+        for descendant in itertools.islice(element.iter(), 1, None):
+            if isinstance(descendant.tag, str) and _key(descendant) in self.present and not _is_footnote(descendant):
+                return True
+        return False
+
+    def _decide(self, kid: Dictionary, parent: Dictionary, cursor: _Cursor, rest: list[Any]) -> None:
+        """Decide which pending children of ``cursor`` are on this page, at
+        ``kid``, the first structure kid that may stand for one of them; ``rest``
+        are the kids from ``kid`` on. A pending child comes before every child
+        that starts here, so it is on the page if ``kid`` is its fragment.
+        Counting kids of ``kid``'s kind against the children that start here
+        decides; anything else raises :class:`AmbiguousPairing`."""
+        fitting = [c for c in cursor.pending if _fits(kid, c, parent)]
+        starter = cursor.queue[0] if cursor.queue else None
+        if not fitting:
+            if (starter is not None and _fits(kid, starter, parent)) or self._continues(kid, parent, cursor, starter):
+                cursor.pending = []  # kid is a later child's: the pending ones ended on the page before
+            return
+        kinds = {_role(_tag(c)) for c in fitting}
+        kids = sum(1 for k in rest if _is_structural(k) and not _is_text(k) and _fits(k, fitting[0], parent))
+        starters = sum(1 for c in cursor.queue if _role(_tag(c)) in kinds)
+        inline = any(_tag(c) in _INLINE for c in fitting)
+        if kids == starters and not inline:
+            chosen: list[Any] = []
+        elif starter is None or not _fits(kid, starter, parent):
+            chosen = fitting[-1:] if inline else fitting  # kid can only be a pending child's
+            if not inline and kids != starters + len(fitting):
+                raise AmbiguousPairing(f"{kids} {kid.S} kids for {starters} starting and {len(fitting)} "
+                                       f"continuing {_tag(fitting[0])} elements")
+        elif not inline and kids == starters + len(fitting):
+            chosen = fitting
+        elif inline and kids == starters:
+            chosen = []
+        else:
+            raise AmbiguousPairing(f"cannot tell whether {_tag(fitting[0])} continues on the page: {kids} "
+                                   f"{kid.S} kids for {starters} starting")
+        cursor.queue[:0] = chosen
+        self.present.update(_key(c) for c in chosen)
+        cursor.pending = []
 
     def pair(self, element: Dictionary, source: Any, kids: list[Any] | None = None) -> None:
         """Pair the structure kids of ``element`` (made from ``source``) with
         ``source``'s children, continuing where its cursor stands."""
         cursor = self.cursor(source)
-        for kid in _structure_kids(element) if kids is None else kids:
+        kids = _structure_kids(element) if kids is None else kids
+        for position, kid in enumerate(kids):
             if not _is_structural(kid) or _is_text(kid):
                 cursor.last = None  # text: what follows is no line fragment of the last child
                 continue
+            if cursor.pending:
+                self._decide(kid, element, cursor, kids[position:])
             html = cursor.queue[0] if cursor.queue else None
             if self._continues(kid, element, cursor, html):
                 self.mapping.setdefault(kid.objgen, (cursor.last, _tag(cursor.last)))
@@ -464,32 +633,46 @@ class _Pairing:
             self.pair(note, html, kids)
 
 
-def _html_elements(state: _State, document: Dictionary, html_root: Any,
-                   page_anchors: list[set[str]]) -> dict[tuple[int, int], _Origin]:
+def _html_elements(state: _State, document: Dictionary, html_root: Any, page_anchors: list[set[str]],
+                   page_starts: list[set[str]] | None = None) -> dict[tuple[int, int], _Origin]:
     """Structure element (objgen) -> the HTML element it was made from, page by
-    page; a page's footnote area (its last Document kid) is noted in ``state``."""
+    page; a page's footnote area (its last Document kid) is noted in ``state``.
+
+    Without ``page_starts`` every element has an id and ``page_anchors`` say
+    exactly which are on each page; with them (``mark_elements(every=False)``),
+    a page holds its anchors, the elements that start on it, and what
+    :class:`_Pairing` finds continues from the page before."""
     mapping: dict[tuple[int, int], _Origin] = {}
     body = next((e for e in html_root.iter() if _tag(e) == "body"), None)
     if body is None:
         return mapping
-    _check_footnotes(html_root, page_anchors)
+    _check_footnotes(html_root, page_anchors if page_starts is None
+                     else [a | s for a, s in zip(page_anchors, page_starts, strict=True)])
     index = _page_index(state.pdf)
     by_page: list[list[Any]] = [[] for _ in page_anchors]
     for kid in _kids(document):
         if _is_structural(kid) and "/Pg" in kid and index.get(kid.Pg.objgen, len(page_anchors)) < len(page_anchors):
             by_page[index[kid.Pg.objgen]].append(kid)
-    for kids, present in zip(by_page, page_anchors, strict=True):
-        pairing = _Pairing(present, {})
+    previous: set[str] | None = None if page_starts is None else {_key(body)}
+    for number, (kids, anchors) in enumerate(zip(by_page, page_anchors, strict=True)):
+        known = anchors if page_starts is None else anchors | page_starts[number]
+        pairing = _Pairing(set(known), {}, previous=previous)
         pairing.pair(document, body, kids)
         if pairing.floated:  # WeasyPrint puts the footnote area after the page's flow
             calls = len(pairing.floated)
-            pairing = _Pairing(present, {})
+            pairing = _Pairing(set(known), {}, previous=previous)
             pairing.pair(document, body, kids[:-1])
             if len(pairing.floated) != calls or kids[-1].S != "/NonStruct":
                 raise ValueError("footnotes called on a page without a footnote area: WeasyPrint's "
                                  "footnote layout is not the one pdf_tags knows")
             pairing.pair_footnotes(kids[-1])
             state.footnote_areas.add(kids[-1].objgen)
+        if page_starts is not None:
+            left = [c for c in pairing.cursors.values() if c.queue]
+            if left:
+                raise AmbiguousPairing(f"page {number + 1}: {len(left)} elements with children on the page "
+                                       "that no structure element stands for")
+            previous = pairing.present | {_key(body)}
         mapping.update(pairing.mapping)
     return mapping
 
@@ -499,7 +682,7 @@ def _check_footnotes(html_root: Any, page_anchors: list[set[str]]) -> None:
     it takes lines back for widows and orphans (WeasyPrint #2432)."""
     present = set().union(*page_anchors)
     for element in html_root.iter():
-        if isinstance(element.tag, str) and _is_footnote(element) and element.get("id") not in present:
+        if isinstance(element.tag, str) and _is_footnote(element) and _key(element) not in present:
             text = _WHITESPACE.sub(" ", "".join(element.itertext())).strip()
             raise ValueError(f"footnote {text[:60]!r} is on no page of the PDF: WeasyPrint lost it")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name
+from weasyprint.urls import path2url
 
 from reportgen import model as m
 from reportgen.config import Config
@@ -320,3 +321,154 @@ def test_a_span_broken_over_lines_keeps_its_lang_on_every_line(tmp_path: Path) -
     with pikepdf.open(path) as pdf:
         langs = [str(e.Lang) for e in elements(pdf) if "/Lang" in e]
     assert len(langs) >= 4 and langs == ["es"] * (len(langs) - 1) + ["fr"]
+
+
+# --- sparse marks: ids on containers, the rest found by where it starts -----------------
+
+# Eight 16px lines to a page, so a test places a page break where it wants it.
+SMALL_PAGES = ("@page { size: 240px 160px; margin: 16px } body { margin: 0; font: 10px/16px sans-serif } "
+               "h2, p, ul, li, table { margin: 0; padding: 0; font-size: 10px; orphans: 1; widows: 1 } "
+               "td, th { padding: 0; line-height: 16px }")
+
+
+def small_page_html(body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{SMALL_PAGES}</style></head>'
+            f"<body><main>{body}</main></body></html>")
+
+
+def words(prefix: str, count: int) -> str:
+    """Text that wraps (no element in it, which would tell where the page breaks)."""
+    return " ".join(f"{prefix}{number}" for number in range(1, count + 1))
+
+
+def laid_out(source: str, every: bool) -> tuple[bytes, object, list[set[str]], list[set[str]] | None]:
+    from weasyprint import CSS, HTML
+
+    html = HTML(string=pdf_tags.mark_elements(source, every=every))
+    sheets = [] if every else [CSS(string=pdf_tags.STARTS_CSS)]
+    document = html.render(stylesheets=sheets, pdf_tags=True)
+    starts = None if every else pdf_tags.take_starts(document.pages)
+    return document.write_pdf(pdf_tags=True), html.etree_element, [set(p.anchors) for p in document.pages], starts
+
+
+def both_pairings(source: str) -> tuple[dict, dict, bytes]:
+    """The pairing with every element marked by id (exact) and with sparse marks."""
+    data, root, anchors, _ = laid_out(source, every=True)
+    exact = pdf_tags.html_pairing(data, root, anchors)
+    sparse_data, sparse_root, sparse_anchors, starts = laid_out(source, every=False)
+    return exact, pdf_tags.html_pairing(sparse_data, sparse_root, sparse_anchors, starts), sparse_data
+
+
+def page_texts(data: bytes, tmp_path: Path) -> list[str]:
+    path = tmp_path / "small.pdf"
+    path.write_bytes(data)
+    text = poppler("pdftotext", "-layout", str(path), "-")
+    return text.split("\f")
+
+
+def fragments(pairing: dict, tag: str) -> int:
+    """How many structure elements (one per page or line) were made from elements ``tag``."""
+    return sum(1 for _, box_tag in pairing.values() if box_tag == tag)
+
+
+def test_a_paragraph_split_by_the_page_then_another_is_paired_as_with_every_id(tmp_path: Path) -> None:
+    exact, sparse, data = both_pairings(small_page_html(f"<section><p>{words('w', 100)}</p><p>next one</p>"
+                                                        "</section>"))
+    pages = page_texts(data, tmp_path)
+    assert "w1 " in pages[0] and "w100" in pages[1] and "w100" not in pages[0] and "next one" in pages[1]
+    assert fragments(exact, "p") == 3  # the first paragraph on both pages
+    assert sparse == exact
+
+
+def test_a_list_item_split_by_the_page_is_paired_as_with_every_id(tmp_path: Path) -> None:
+    exact, sparse, data = both_pairings(small_page_html(f"<ul><li>{words('w', 100)}</li><li>second</li></ul>"))
+    pages = page_texts(data, tmp_path)
+    assert "w1 " in pages[0] and "w100" in pages[1] and "w100" not in pages[0] and "second" in pages[1]
+    assert fragments(exact, "li") >= 3
+    assert sparse == exact
+
+
+def test_a_link_split_by_the_page_is_paired_as_with_every_id(tmp_path: Path) -> None:
+    body = f'<p>{words("w", 62)} <a href="#end">{words("link", 30)}</a> after.</p><p id="end">end</p>'
+    exact, sparse, data = both_pairings(small_page_html(body))
+    pages = page_texts(data, tmp_path)
+    assert "link1 " in pages[0] and "link30" in pages[1] and "link30" not in pages[0]
+    assert fragments(exact, "a") >= 2  # one Link per page (and line)
+    assert sparse == exact
+
+
+def test_table_rows_over_two_pages_with_the_header_repeated_are_paired_as_with_every_id(tmp_path: Path) -> None:
+    rows = "".join(f"<tr><td>row {n}</td><td>{n}</td></tr>" for n in range(1, 11))
+    exact, sparse, data = both_pairings(small_page_html(
+        f"<table><thead><tr><th>Name</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>"))
+    pages = page_texts(data, tmp_path)
+    assert "row 1 " in pages[0] and "row 10" in pages[1] and "row 10" not in pages[0]
+    assert "Name" in pages[1]  # the header repeated
+    assert fragments(exact, "thead") == 2 and fragments(exact, "tbody") == 2
+    assert sparse == exact
+
+
+AMBIGUOUS = (f'<p>{words("w", 62)} <a href="#end">{words("link", 30)}</a><a href="#end">gamma</a></p>'
+             '<p id="end">e</p>')
+
+
+def test_when_the_structure_does_not_tell_the_pairing_refuses_to_guess() -> None:
+    """Two links on the new page, one continuing, one starting: which is which
+    is not decided from the counts, so the sparse pairing raises."""
+    data, root, anchors, starts = laid_out(small_page_html(AMBIGUOUS), every=False)
+    with pytest.raises(pdf_tags.AmbiguousPairing, match="continues"):
+        pdf_tags.html_pairing(data, root, anchors, starts)
+
+
+def test_html_to_pdf_falls_back_to_every_element_marked(tmp_path: Path) -> None:
+    from reportgen.writers import pdf
+
+    document, options = sample_document(), Config()
+    before = len(pdf.FALLBACKS)
+    path = render_source(small_page_html(AMBIGUOUS), document, options, tmp_path / "fallback.pdf")
+    assert len(pdf.FALLBACKS) == before + 1
+    assert "gamma" in poppler("pdftotext", str(path), "-")
+    render_source(small_page_html(f"<p>{words('w', 100)}</p>"), document, options, tmp_path / "plain.pdf")
+    assert len(pdf.FALLBACKS) == before + 1  # no fallback where the structure tells
+
+
+def test_the_outline_keeps_only_the_headings(sample_pdf: Path) -> None:
+    """The start bookmarks are removed before the PDF is written: the outline is
+    the headings print.css gives a bookmark level, in order."""
+    from lxml import html as lxml_html
+
+    _, _, source = sample_source()
+    tree = lxml_html.document_fromstring(source)
+    headings = [" ".join(h.text_content().split()) for h in tree.iter("h2", "h3")
+                if not h.xpath("ancestor::nav") and not h.xpath("ancestor::header")]
+    with pikepdf.open(sample_pdf) as pdf, pdf.open_outline() as outline:
+        titles: list[str] = []
+
+        def visit(items: list) -> None:
+            for item in items:
+                titles.append(item.title)
+                visit(item.children)
+
+        visit(outline.root)
+    assert titles == headings
+
+
+def test_a_lost_footnote_fails_loudly_with_sparse_marks() -> None:
+    """With sparse marks a footnote is on a page when its id is in the page's
+    anchors or, with no id of its own, when it starts there."""
+    _, options, source = footnoted_source()
+    source = source.replace('<span class="footnote" id="fn-1">', '<span class="footnote">', 1)
+    from weasyprint import CSS, HTML
+
+    html = HTML(string=pdf_tags.mark_elements(source, every=False),
+                base_url=path2url(str(options.templates.resolve()) + "/"))
+    document = html.render(stylesheets=[CSS(string=pdf_tags.STARTS_CSS)], pdf_tags=True)
+    starts = pdf_tags.take_starts(document.pages)
+    data = document.write_pdf(pdf_tags=True)
+    anchors = [set(page.anchors) for page in document.pages]
+    note = next(e for e in html.etree_element.iter() if e.get("class") == "footnote")
+    mark = pdf_tags.MARK_PREFIX + note.get(pdf_tags.START_ATTRIBUTE)
+    assert any(mark in page for page in starts)
+    pdf_tags.fix_structure(data, html.etree_element, anchors, {}, page_starts=starts)  # as laid out: fine
+    with pytest.raises(ValueError, match=re.escape("'Since 2018.' is on no page")):
+        pdf_tags.fix_structure(data, html.etree_element, anchors, {}, page_starts=[s - {mark} for s in starts])
