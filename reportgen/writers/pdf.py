@@ -199,7 +199,6 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
         except pdf_tags.AmbiguousPairing as reason:
             # Do not guess: lay out again with an id on every element (slower, exact).
             _LOG.debug("PDF structure: %s; laying out again with every element marked", reason)
-            FALLBACKS.append(str(reason))
             html = HTML(string=pdf_tags.mark_elements(source), base_url=base_url, url_fetcher=fetcher)
             laid_out = html.render(font_config=fonts, stylesheets=[faces], **pdf_options)
             data = laid_out.write_pdf(**pdf_options)
@@ -210,10 +209,7 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
         return fixed
 
 
-_LOG = logging.getLogger(__name__)
-FALLBACKS: list[str] = []
-"""Why each PDF of this process was laid out a second time with every element
-marked (:class:`pdf_tags.AmbiguousPairing`); tests and the benchmark read it."""
+_LOG = logging.getLogger(__name__)  # debug: why a PDF was laid out a second time
 
 
 def check_reproducible_subsetting() -> None:
