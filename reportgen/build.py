@@ -336,7 +336,8 @@ def frozen_heap() -> Iterator[None]:
     process is left as it was. Without that collection, the cycles a document
     left behind were frozen with everything else when the next one started,
     and a worker grew by ~9 MB a document. Skipped in a process that froze
-    objects itself.
+    objects itself: a pool worker, whose fork server froze what it imported
+    (reportgen.warmup).
     """
     if gc.get_freeze_count():
         yield

@@ -10,6 +10,13 @@ before the workers are forked from it.
   keeps each).
 - With the PDF writer loaded, fontconfig is started (its configuration and
   font cache are read once per process).
+- Last, everything the server holds is moved out of the garbage collector's
+  reach (``gc.freeze``), as Python's documentation advises before forking:
+  a worker's full collections then never walk the ~200,000 objects of the
+  imports, and never write to their pages (which the fork shares). The
+  workers' ``build.frozen_heap`` sees the freeze and leaves it alone; what a
+  document leaves is collected as usual, in the worker. Paraguay en/es on 2
+  workers, paired runs: 6.84 -> 6.50 s of CPU (issue 16).
 
 Two workers each spent ~0.2 s of CPU on this before their first document
 (issue 16). Nothing here can fail the build: a problem is left for the
@@ -18,6 +25,7 @@ worker that meets it to report, in its document's terms.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -42,3 +50,4 @@ def warm() -> None:
 
 
 warm()
+gc.freeze()

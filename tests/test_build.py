@@ -175,10 +175,12 @@ def loaded():  # what the worker holds before the task imports anything
     return sorted(name for name in ("weasyprint", "docx", "reportgen.narrative") if name in sys.modules)
 
 def warmed():  # what the worker finds done before its first document
+    import gc
     from reportgen import templating
     from reportgen.paths import TEMPLATES
     compiled = len(templating.compiled_templates())
-    return compiled == len(list((TEMPLATES / "sections").glob("*.j2"))) and compiled > 0
+    # and the server's objects frozen: the worker's collections never walk them
+    return compiled == len(list((TEMPLATES / "sections").glob("*.j2"))) and compiled > 0 and gc.get_freeze_count() > 0
 
 if __name__ == "__main__":
     with WorkerPool(1, formats=sys.argv[1].split(",")) as pool:
@@ -200,7 +202,7 @@ def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, fo
     done = subprocess.run([sys.executable, "probe.py", formats], cwd=tmp_path, capture_output=True, text=True,
                           timeout=180, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == [preloaded, "True"]  # and the package's templates compiled (reportgen.warmup)
+    assert done.stdout.split() == [preloaded, "True"]  # templates compiled, imports frozen (reportgen.warmup)
 
 
 def test_building_another_format_does_not_stale_the_first(tmp_path: Path, small: Path) -> None:
