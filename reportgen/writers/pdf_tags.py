@@ -77,13 +77,10 @@ def fix_structure(data: bytes, html_root: Any, page_anchors: list[set[str]], lin
     ``link_texts`` maps anchor names to the text a link to them should announce."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
         _drop_marked_destinations(pdf)
-        root = pdf.Root.get("/StructTreeRoot")
-        if not isinstance(root, Dictionary):  # untagged PDF: nothing to repair
+        paired = _paired(pdf, html_root, page_anchors, page_starts)
+        if paired is None:  # untagged PDF: nothing to repair
             return _saved(pdf)
-        state = _State(pdf)
-        document = _document_element(root)
-        _artifact_orphans(state, root)
-        html_elements = _html_elements(state, document, html_root, page_anchors, page_starts)  # before merging
+        state, root, document, html_elements = paired
         _merge_page_fragments(state, document, html_elements)
         for link in list(_elements(document)):
             if link.S == "/Link" and _is_structural(link.get("/P")) and link.P.S != "/Link":
@@ -116,13 +113,10 @@ def html_pairing(data: bytes, html_root: Any, page_anchors: list[set[str]],
 
     number(html_root, ())
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if not isinstance(root, Dictionary):
+        paired = _paired(pdf, html_root, page_anchors, page_starts)
+        if paired is None:
             raise ValueError("the PDF is not tagged")
-        state = _State(pdf)
-        document = _document_element(root)
-        _artifact_orphans(state, root)
-        mapping = _html_elements(state, document, html_root, page_anchors, page_starts)
+        _, _, document, mapping = paired
         paths: dict[tuple[int, int], tuple[int, ...]] = {}
 
         def walk(element: Dictionary, path: tuple[int, ...]) -> None:
@@ -133,6 +127,20 @@ def html_pairing(data: bytes, html_root: Any, page_anchors: list[set[str]],
 
         walk(document, ())
         return {paths[key]: (positions[id(source)], tag) for key, (source, tag) in mapping.items()}
+
+
+def _paired(pdf: pikepdf.Pdf, html_root: Any, page_anchors: list[set[str]], page_starts: list[set[str]] | None
+            ) -> tuple[_State, Dictionary, Dictionary, dict[tuple[int, int], _Origin]] | None:
+    """The structure root, its Document element and what each structure
+    element was made from (before any repair changes the kids); None for an
+    untagged PDF."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, Dictionary):
+        return None
+    state = _State(pdf)
+    document = _document_element(root)
+    _artifact_orphans(state, root)
+    return state, root, document, _html_elements(state, document, html_root, page_anchors, page_starts)
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:
