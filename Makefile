@@ -32,12 +32,14 @@ test: $(STAMP)
 	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python -m compileall -q reportgen  # bytecode for the tests' many processes, even under PYTHONDONTWRITEBYTECODE
 	$(BIN)/pytest -q -m "not slow"
 
 # The checks marked slow (> ~10 s each: archival PDF variants of Paraguay, the Nu HTML Checker).
 test-slow: $(STAMP)
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
+	$(BIN)/python -m compileall -q reportgen
 	$(BIN)/pytest -q -m slow
 
 bench: $(STAMP)

@@ -86,7 +86,9 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None, rep
              "Run with `make bench` (`reportgen dev bench`); `reportgen dev bench --help` sets the sizes and repeats. "
              "Sections say whether a figure is **whole process** (a command timed as a user runs it, started "
              "fresh each time) or **in-process** (a stage timed inside one warm Python process: useful to see "
-             "where time goes, not what a user waits for). Seconds unless noted.", "",
+             "where time goes, not what a user waits for). Seconds unless noted. reportgen's modules are compiled "
+             "to bytecode first, as a user's Python caches them (`PYTHONDONTWRITEBYTECODE` would otherwise make "
+             "every process compile them again).", "",
              f"This run: `reportgen dev bench --countries {countries} --scale-countries {scale_countries} "
              f"--memory-countries {memory_countries or len(member_states())} --repeats {repeats}`.", ""]
     with tempfile.TemporaryDirectory() as scratch:
