@@ -44,6 +44,14 @@ class Timing:
     def spread(self, values: list[float]) -> str:
         return f"{min(values):.2f}–{max(values):.2f}"
 
+    def cpu_ratio(self, reference: Timing) -> float:
+        """This command's CPU against ``reference``'s: the median of the ratios
+        of each round (``interleaved`` runs them side by side), which a drift
+        of the machine's speed between rounds moves less than a ratio of medians."""
+        if len(self.cpus) != len(reference.cpus):
+            return self.cpu / reference.cpu
+        return statistics.median(mine / theirs for mine, theirs in zip(self.cpus, reference.cpus, strict=True))
+
 
 def _reportgen() -> str:
     return str(Path(sys.executable).parent / "reportgen")
@@ -113,7 +121,7 @@ def repeat(command: list[str], repeats: int, before: list[str] | None = None, cw
 
 
 def _row(label: str, timing: Timing, reference: Timing | None) -> str:
-    ratio = f"{timing.cpu / reference.cpu:.2f}" if reference else "—"
+    ratio = f"{timing.cpu_ratio(reference):.2f}" if reference else "—"
     return (f"| {label} | {timing.wall:.2f} ({timing.spread(timing.walls)}) | "
             f"{timing.cpu:.2f} ({timing.spread(timing.cpus)}) | {ratio} |")
 
@@ -164,14 +172,15 @@ def six_languages(root: Path, repeats: int) -> list[str]:
     weasy, serial, pool = interleaved([_weasyprint_cli_command(_weasyprint_inputs(root / "weasy6", LANGUAGES)),
                                        [*base, "--jobs", "0"], [*base, "--jobs", "2"]], repeats)
     return ["## Paraguay in six languages (en, es, fr, ru, ar, zh), PDF, whole process", "",
-            f"Median of {repeats} rounds (min–max), the three commands in turn. WeasyPrint's CLI gets the same "
+            f"Median of {repeats} rounds (min–max), the three commands in turn; a CPU ratio is the median of the "
+            "ratios of each round. WeasyPrint's CLI gets the same "
             "HTML and @font-face rules "
             "(the Chinese face already subset, which reportgen's time includes).", "",
             "| command | wall s | CPU s | CPU ratio |", "|---|---:|---:|---:|",
             _row("`weasyprint --pdf-variant pdf/ua-1` on the same six HTML files", weasy, None),
             _row("`reportgen build PRY --lang en,es,fr,ru,ar,zh --format pdf --jobs 0 --force`", serial, weasy),
             _row("`... --jobs 2 --force`", pool, weasy), "",
-            f"Six PDFs: {serial.cpu / weasy.cpu:.2f}× WeasyPrint's CPU in one process, {pool.cpu / weasy.cpu:.2f}× "
+            f"Six PDFs: {serial.cpu_ratio(weasy):.2f}× WeasyPrint's CPU in one process, {pool.cpu_ratio(weasy):.2f}× "
             "with 2 workers (target ≤ 1.3×).", ""]
 
 
@@ -185,8 +194,9 @@ def paraguay(root: Path, repeats: int) -> list[str]:
          [*base, "--jobs", "0", "--force"], [*base, "--jobs", "2", "--force"]], repeats)
     noop = user_noop(root / "user", repeats)
     return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
-            f"Median of {repeats} rounds (min–max); each round runs the four commands in turn, so the ratios "
-            "compare runs made side by side. CPU: the process and its children (workers).", "",
+            f"Median of {repeats} rounds (min–max); each round runs the four commands in turn, and a CPU ratio "
+            "is the median of the ratios of each round, runs made side by side. CPU: the process and its "
+            "children (workers).", "",
             "| command | wall s | CPU s | CPU ratio |", "|---|---:|---:|---:|",
             _row("`weasyprint` CLI on the same two HTML files, untagged", untagged, None),
             _row("`weasyprint --pdf-variant pdf/ua-1` on the same two HTML files (the build's variant)", weasy, None),
@@ -194,10 +204,10 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             _row("`reportgen build PRY --jobs 2 --force`", pool, weasy),
             _row("`reportgen build PRY` in a project (no-op: nothing changed)", noop, None), "",
             f"No-op rebuild: {noop.wall / serial.wall:.1%} of the one-process build's wall time "
-            f"(target ≤ 2 %). Four documents: {serial.cpu / weasy.cpu:.2f}× WeasyPrint's CPU in one process, "
-            f"{pool.cpu / weasy.cpu:.2f}× with 2 workers (target ≤ 1.3×; WeasyPrint's CLI builds the two PDFs "
-            f"only, reportgen also the two DOCX). Against untagged PDFs: {serial.cpu / untagged.cpu:.2f}× and "
-            f"{pool.cpu / untagged.cpu:.2f}×.", ""]
+            f"(target ≤ 2 %). Four documents: {serial.cpu_ratio(weasy):.2f}× WeasyPrint's CPU in one process, "
+            f"{pool.cpu_ratio(weasy):.2f}× with 2 workers (target ≤ 1.3×; WeasyPrint's CLI builds the two PDFs "
+            f"only, reportgen also the two DOCX). Against untagged PDFs: {serial.cpu_ratio(untagged):.2f}× and "
+            f"{pool.cpu_ratio(untagged):.2f}×.", ""]
 
 
 def _weasyprint_cli_command(commands: list[list[str]]) -> list[str]:
