@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 profile: $(STAMP)
 	scripts/system-deps.sh run
+	$(BIN)/python -m compileall -q reportgen
 	$(BIN)/reportgen build PRY
 
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
