@@ -211,3 +211,26 @@ def test_addresses_never_break_after_www(pdfs: dict[str, Path], lang: str) -> No
     assert "www." in text
     # a line end, or the gap between the two columns of the sources list
     assert not re.search(r"www\.(?:\s{2,}|$)", text, re.M)
+
+
+SOURCES_GAP = 4 / 25.4 * 72  # white between the sources list's two columns, at least 4 mm
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sources_columns_keep_white_between_them(pdfs: dict[str, Path], plumbed, lang: str) -> None:
+    """The second column's numbers ("[26]") stand in the gap between the
+    columns; the first column's longest lines must stay clear of them (they
+    came within 1 mm)."""
+    first_page = outline(pdfs[lang])[-1][1]  # the sources section ends the profile
+    gaps = []
+    for page in plumbed[lang].pages[first_page - 1:]:
+        words = page.extract_words()
+        markers = [w for w in words if re.fullmatch(r"\[\d+\]", w["text"])]
+        right = [m for m in markers if m["x0"] > page.width / 2]
+        if not right:
+            continue
+        edge = min(m["x0"] for m in right)
+        top = min(m["top"] for m in markers)
+        gaps.append(edge - max(w["x1"] for w in words if w["x1"] <= edge and w["top"] >= top - 1))
+    assert gaps, "no page of the sources list has two columns"
+    assert min(gaps) >= SOURCES_GAP, f"{min(gaps) / 72 * 25.4:.1f} mm"
