@@ -96,12 +96,20 @@ def typography(text: str, lang: str) -> str:
         text = _GUILLEMET_OPEN.sub("«\u202f", text)
         text = _GUILLEMET_CLOSE.sub("\u202f»", text)
     elif lang.startswith("zh"):
-        text = _CJK_SEPARATOR.sub(lambda match: _FULL_WIDTH[match[1] or match[2]], text)
+        text = _CJK_SEPARATOR.sub(_full_width_separator, text)
         text = _CJK_FULL_STOP.sub("\u3002", text)
         text = _CJK_SPACE.sub("", text)
     elif lang == "ar":
         text = _ARABIC_INNER.sub(lambda match: _ARABIC_SEPARATOR[match[1]], text)
     return text
+
+
+def _full_width_separator(match: re.Match[str]) -> str:
+    """"；" "，" "：" for a Latin separator and the spaces after it; a
+    no-break space among them ("问卷项目:\u00a0问题62") becomes a word joiner,
+    so that what follows still never starts the next line on its own."""
+    joiner = "\u2060" if "\u00a0" in match[0] else ""
+    return _FULL_WIDTH[match[1] or match[2]] + joiner
 
 
 def apply(document: m.Document) -> None:

@@ -116,7 +116,9 @@ def source_details(document: m.Document, context: Context) -> None:
     prefix = labels.get("item_prefix", "Q")
     for entry in document.sources:
         if entry.items and not entry.details:
-            entry.details = f"{labels['items']}: " + comma.join(f"{prefix}{item}" for item in entry.items)
+            # A no-break space: the label never ends a line without its first item
+            # (the French editors' review: "Questions :" alone at a line end).
+            entry.details = f"{labels['items']}:\u00a0" + comma.join(f"{prefix}{item}" for item in entry.items)
 
 
 def house_style(document: m.Document, context: Context) -> None:

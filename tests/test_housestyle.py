@@ -162,7 +162,7 @@ def test_profile_text_in_house_style(paraguay, lang: str) -> None:
     assert not re.search(r"[?!]\.", text)
     if lang == "es":
         assert not re.search(r"\d ?%", text.replace("\u00a0%", ""))
-        assert "Preguntas: P" in text and "Q1" not in text
+        assert "Preguntas:\u00a0P" in text and "Q1" not in text
 
 
 
@@ -281,6 +281,15 @@ def test_no_space_after_a_chinese_full_width_colon_before_a_figure() -> None:
     """"版次： 2024年" (imprint): the bold label's "：" is followed by no space."""
     document = sample_zh_run([m.Strong([m.Text("版次：")]), m.Text(" 2024年联合国电子政务调查")])
     assert m.plain_text(document) == "版次：2024年联合国电子政务调查"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "Items:\u00a0Q62, Q63"), ("fr", "Items\u00a0:\u00a0Q62, Q63"),
+                                              ("zh", "问卷项目：\u2060问题62")])
+def test_a_label_stays_with_what_follows_it(lang: str, expected: str) -> None:
+    """A no-break space after a colon survives house style; in Chinese, whose
+    full-width colon takes no space, it becomes a word joiner."""
+    text = "问卷项目:\u00a0问题62" if lang == "zh" else "Items:\u00a0Q62, Q63"
+    assert typography(text, lang) == expected
 
 
 def sample_zh_run(run: list[m.Inline]) -> list[m.Inline]:

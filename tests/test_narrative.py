@@ -320,7 +320,7 @@ def test_source_details_name_items_in_the_language(tmp_path: Path) -> None:
     responses, _ = load_responses(path)
     result = build_document(responses, load("msq-2024"), Locale("es", country="PRY"), Config(templates=templates))
     # "P" for "pregunta"; the date is said once, above the list
-    assert result.document.sources[0].details == "Preguntas: P10."  # as printed: a sentence
+    assert result.document.sources[0].details == "Preguntas:\u00a0P10."  # as printed: a sentence
     assert result.document.sources[0].display == "www.datos.gov.py"
 
 

@@ -76,7 +76,7 @@ def test_sources_are_numbered_by_first_citation_and_listed_once() -> None:
     lists = [b for b in doc.blocks() if isinstance(b, m.SourceList)]
     assert [[e.number for e in block.entries] for block in lists] == [[1, 2], [3]]
     first = doc.sources[0]
-    assert (first.cite, first.end, first.details) == ("A title.", ".", "Items: Q9, Q8.")
+    assert (first.cite, first.end, first.details) == ("A title.", ".", "Items:\u00a0Q9, Q8.")
 
 
 def test_an_empty_further_list_goes_with_its_heading() -> None:

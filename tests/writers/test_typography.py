@@ -234,3 +234,14 @@ def test_the_sources_columns_keep_white_between_them(pdfs: dict[str, Path], plum
         gaps.append(edge - max(w["x1"] for w in words if w["x1"] <= edge and w["top"] >= top - 1))
     assert gaps, "no page of the sources list has two columns"
     assert min(gaps) >= SOURCES_GAP, f"{min(gaps) / 72 * 25.4:.1f} mm"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sources_entry_keeps_its_label_with_the_first_item(pdfs: dict[str, Path], lang: str) -> None:
+    """"Questions :" never ends a line with its items on the next one (the
+    French editors' review); the label and the first item share a no-break space."""
+    label = {"fr": "Questions", "ru": "Пункты", "zh": "问卷项目", "en": "Items"}[lang]
+    lines = [column.strip() for page in layout(pdfs[lang]) for line in page.splitlines()
+             for column in re.split(r" {3,}", line)]
+    assert any(label in line for line in lines)
+    assert not [line for line in lines if re.search(re.escape(label) + r"\s*[:：]$", line)]
