@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 # make bench BENCH_ARGS='--countries 4 --memory-countries 20 --repeats 2' for a quick run.
-.PHONY: profile test test-slow lint bench clean constraints
+.PHONY: profile test test-slow lint bench clean constraints bytecode
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
-profile: $(STAMP)
-	scripts/system-deps.sh run
+# Bytecode for reportgen's many processes (a build's workers, the tests' builds),
+# cached even where PYTHONDONTWRITEBYTECODE is set; nothing to do when current.
+bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q reportgen
+
+profile: $(STAMP) bytecode
+	scripts/system-deps.sh run
 	$(BIN)/reportgen build PRY
 
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
@@ -28,19 +32,17 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-test: $(STAMP)
+test: $(STAMP) bytecode
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m compileall -q reportgen  # bytecode for the tests' many processes, even under PYTHONDONTWRITEBYTECODE
 	$(BIN)/pytest -q -m "not slow"
 
 # The checks marked slow (> ~10 s each: archival PDF variants of Paraguay, the Nu HTML Checker).
-test-slow: $(STAMP)
+test-slow: $(STAMP) bytecode
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
-	$(BIN)/python -m compileall -q reportgen
 	$(BIN)/pytest -q -m slow
 
 bench: $(STAMP)

@@ -48,8 +48,6 @@ class Timing:
         """This command's CPU against ``reference``'s: the median of the ratios
         of each round (``interleaved`` runs them side by side), which a drift
         of the machine's speed between rounds moves less than a ratio of medians."""
-        if len(self.cpus) != len(reference.cpus):
-            return self.cpu / reference.cpu
         return statistics.median(mine / theirs for mine, theirs in zip(self.cpus, reference.cpus, strict=True))
 
 
