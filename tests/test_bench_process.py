@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import reportgen
-from reportgen.bench_process import Timing, cache_bytecode
+from reportgen.bench_process import Timing, weasyprint_cli_command, cache_bytecode
 
 
 def test_the_package_is_timed_with_its_bytecode_cached() -> None:
@@ -37,3 +39,24 @@ def test_a_cpu_ratio_pairs_the_runs_of_each_round() -> None:
     drifting = Timing(walls=[1.0] * 3, cpus=[48.0, 12.0, 24.0])  # the same values, paired with other rounds
     assert drifting.cpu_ratio(reference) != pytest.approx(1.2)
     assert drifting.cpu / reference.cpu == pytest.approx(1.2)
+
+
+def _meeting(mine: Path, other: Path) -> list[str]:
+    """A command that leaves ``mine`` and succeeds only if ``other`` appears
+    within 3 s: two of them both succeed only when they run at the same time."""
+    script = ("import pathlib, sys, time; pathlib.Path(sys.argv[1]).touch(); end = time.time() + 3\n"
+              "while not pathlib.Path(sys.argv[2]).exists():\n"
+              "    time.sleep(0.02)\n"
+              "    if time.time() > end: sys.exit(1)")
+    return [sys.executable, "-c", script, str(mine), str(other)]
+
+
+def test_the_weasyprint_baseline_runs_two_at_a_time_as_the_workers_do(tmp_path: Path) -> None:
+    """The baseline for the 2-worker build runs WeasyPrint's commands two at
+    once; the plain one runs them in turn (the second never meets the first)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    commands = [_meeting(a, b), _meeting(b, a)]
+    assert subprocess.run(weasyprint_cli_command(commands, 2), capture_output=True).returncode == 0
+    a.unlink()
+    b.unlink()
+    assert subprocess.run(weasyprint_cli_command(commands), capture_output=True).returncode != 0
