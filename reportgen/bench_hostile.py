@@ -25,7 +25,8 @@ TOKEN_ANSWER = "      Ministry of Information and Communication Technologies (MI
 
 def long_word_yaml(length: int = 5000) -> str:
     """Paraguay with one unbreakable word of ``length`` random letters in the lead agency's summary."""
-    token = "".join(random.Random(15).choice(string.ascii_lowercase) for _ in range(length))
+    letters = random.Random(15)  # one generator: a new one per letter gave "gggg..."
+    token = "".join(letters.choice(string.ascii_lowercase) for _ in range(length))
     text = PRY.read_text(encoding="utf-8")
     return text.replace(TOKEN_ANSWER, TOKEN_ANSWER.rstrip("\n") + f" {token}\n", 1)
 
