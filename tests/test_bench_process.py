@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import reportgen
-from reportgen.bench_process import Timing, weasyprint_cli_command, cache_bytecode
+from reportgen.bench_process import Timing, cache_bytecode, weasyprint_cli_command
 
 
 def test_the_package_is_timed_with_its_bytecode_cached() -> None:
