@@ -261,6 +261,51 @@ _LONG_WORD = re.compile(r"[^\s" + _CJK + "]{" + str(LONG_WORD) + ",}")
 
 _LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
 _LONG_OPEN = '<span class="long-word">'
+# A long word as the writer marks it, in a span or as a link's text.
+_LONG_WORD_ELEMENT = re.compile(r'(<(span|a) class="long-word"[^>]*>)([^<]*)(</\2>)')
+# A break opportunity every this many characters of a long word, in the PDF.
+BREAK_EVERY = 8
+
+
+def breakable_long_words(source: str) -> str:
+    """The writer's HTML ``source`` with a zero-width space every
+    :data:`BREAK_EVERY` characters of each long word: for WeasyPrint only.
+
+    A word with no break opportunity (``overflow-wrap: anywhere``) makes
+    WeasyPrint lay out everything left of it again for each line it breaks,
+    so a pasted 5,000-letter token cost time quadratic in its length. With
+    the spaces its lines break every few letters, as a URL's do at "/" and
+    "." (``urls.breakable``), and end at most seven letters short of the
+    margin. Pango draws no glyph for the space, so the PDF's text keeps the
+    word whole (pdftotext reads it so); the web HTML, where browsers have no
+    such cost, keeps the word as it was written. A word with right-to-left
+    letters is left alone: a space between two Arabic letters would break
+    their joining."""
+    return _LONG_WORD_ELEMENT.sub(_with_break_opportunities, source)
+
+
+def _with_break_opportunities(match: re.Match[str]) -> str:
+    word = unescape(match[3])
+    if figures.is_rtl_text(word):
+        return match[0]
+    pieces: list[str] = []
+    run = 0
+    for index, char in enumerate(word):
+        if run >= BREAK_EVERY and _may_break_before(word, index):
+            pieces.append(urls.ZERO_WIDTH_SPACE)
+            run = 0
+        pieces.append(char)
+        run += 1
+    return f"{match[1]}{_text(''.join(pieces))}{match[4]}"
+
+
+def _may_break_before(word: str, index: int) -> bool:
+    """Whether a break between ``word[index - 1]`` and ``word[index]`` keeps
+    every character with what it belongs to: not before a combining mark or a
+    modifier, not next to a format character (a word joiner, a zero-width joiner)."""
+    following = unicodedata.category(word[index])
+    return (following[0] != "M" and following not in ("Cf", "Sk")
+            and unicodedata.category(word[index - 1]) != "Cf")
 
 
 def _prose(text: str) -> str:

@@ -31,7 +31,7 @@ from reportgen import glyphs
 from reportgen import model as m
 from reportgen.errors import WriterError
 from reportgen.writers import WriterConfig, pdf_tags
-from reportgen.writers.html import MIME_TYPES, chart_uris, font_face_css, font_faces, render_html
+from reportgen.writers.html import MIME_TYPES, breakable_long_words, chart_uris, font_face_css, font_faces, render_html
 from reportgen.writers.pdf_variants import COMBINED_VARIANTS, pdf_variant
 
 # Marks our refusals in WeasyPrint's log messages, which quote the exception.
@@ -158,6 +158,7 @@ def html_to_pdf(source: str, document: m.Document, options: WriterConfig, fetche
     repairing the PDF)."""
     variant, claim_ua = _weasyprint_variant(pdf_variant(options.pdf_variant))
     templates = options.templates.resolve()
+    source = breakable_long_words(source)  # a long word's cost to WeasyPrint: see there
     # The document's own charts are data: URIs of SVG it made; nothing else is.
     fetcher.allowed_data = fetcher.allowed_data | frozenset(chart_uris(document))
     # The language's font stack; a system font (CJK) comes subset to the
