@@ -33,6 +33,8 @@ from decimal import ROUND_DOWN, Decimal
 import babel
 
 from reportgen import model as m
+from reportgen.linebreaks import NO_BREAK_SPACE
+from reportgen.urls import WORD_JOINER
 
 # --- typography ---------------------------------------------------------------
 
@@ -108,7 +110,7 @@ def _full_width_separator(match: re.Match[str]) -> str:
     """"；" "，" "：" for a Latin separator and the spaces after it; a
     no-break space among them ("问卷项目:\u00a0问题62") becomes a word joiner,
     so that what follows still never starts the next line on its own."""
-    joiner = "\u2060" if "\u00a0" in match[0] else ""
+    joiner = WORD_JOINER if NO_BREAK_SPACE in match[0] else ""
     return _FULL_WIDTH[match[1] or match[2]] + joiner
 
 

@@ -23,6 +23,7 @@ from reportgen import housestyle, urls
 from reportgen import model as m
 from reportgen.citations import keep_locator, reference_parts
 from reportgen.errors import TemplateError
+from reportgen.linebreaks import NO_BREAK_SPACE
 
 # Word's limit for a bookmark name; the DOCX writer uses heading ids as bookmarks.
 MAX_ID = 40
@@ -118,7 +119,8 @@ def source_details(document: m.Document, context: Context) -> None:
         if entry.items and not entry.details:
             # A no-break space: the label never ends a line without its first item
             # (the French editors' review: "Questions :" alone at a line end).
-            entry.details = f"{labels['items']}:\u00a0" + comma.join(f"{prefix}{item}" for item in entry.items)
+            items = comma.join(f"{prefix}{item}" for item in entry.items)
+            entry.details = f"{labels['items']}:{NO_BREAK_SPACE}{items}"
 
 
 def house_style(document: m.Document, context: Context) -> None:
