@@ -10,6 +10,10 @@ before the workers are forked from it.
   keeps each).
 - With the PDF writer loaded, fontconfig is started (its configuration and
   font cache are read once per process).
+- Modules the libraries import on first use (Pillow's image plugins, the
+  email package that WeasyPrint's fetched responses use) are imported here,
+  with pebble's worker loop and reportgen.build (``build.POOL_MODULES``):
+  each worker imported them after the fork (~0.2 s of CPU per worker).
 - Last, everything the server holds is moved out of the garbage collector's
   reach (``gc.freeze``), as Python's documentation advises before forking:
   a worker's full collections then never walk the ~200,000 objects of the
@@ -41,7 +45,13 @@ def warm() -> None:
             environment.get_template(name)
         for edition in questionnaire.available():
             questionnaire.load(edition)
+        if "PIL.Image" in sys.modules:  # the charts' PNGs (DOCX); WeasyPrint's images
+            from PIL import Image
+
+            Image.preinit()  # the common image plugins, else imported by each worker's first save
         if "reportgen.writers.pdf" in sys.modules:
+            import email.policy  # noqa: F401  (WeasyPrint's fetched responses parse headers with it)
+
             from weasyprint.text.fonts import FontConfiguration
 
             FontConfiguration()
