@@ -27,6 +27,9 @@ profile: $(STAMP) bytecode
 	$(BIN)/reportgen build PRY
 
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
+# The tests on one pytest-xdist worker per core (at most 4), a whole test file
+# to a worker: its module fixtures are built once (README, "Tests").
+XDIST  := -n auto --maxprocesses 4 --dist loadfile
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
@@ -37,13 +40,13 @@ test: $(STAMP) bytecode
 	$(MAKE) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q $(XDIST) -m "not slow"
 
 # The checks marked slow (> ~10 s each: archival PDF variants of Paraguay, the Nu HTML Checker).
 test-slow: $(STAMP) bytecode
 	scripts/system-deps.sh test
 	$(MAKE) $(AXE)
-	$(BIN)/pytest -q -m slow
+	$(BIN)/pytest -q $(XDIST) -m slow
 
 bench: $(STAMP)
 	scripts/system-deps.sh run

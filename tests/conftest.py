@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,28 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 # Several test modules read the same real profile (PDF and DOCX, English and
 # Spanish); building it once for the whole session instead of once per module
 # is most of what keeps `make test` under three minutes (issue 14, item 7).
+# `make test` runs the tests on two pytest-xdist workers: the first worker to
+# need a build makes it in a folder both share, under a lock, and the other
+# finds it current (the build is incremental) instead of building it again.
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every xdist worker of this session sees (the workers' common
+    temporary root), or this process's own without xdist."""
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent
+    folder = root / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """One process at a time in ``folder`` (the others wait)."""
+    with (folder.parent / f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 PARAGUAY_EPOCH = "1732000000"
 PARAGUAY_LANGS = ("en", "es")
@@ -32,8 +58,9 @@ PARAGUAY_LANGS = ("en", "es")
 def paraguay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """build/PRY of `reportgen build PRY` (DOCX and PDF, English and Spanish), with a fixed date.
     Read it, never write into it: other modules share it."""
-    out = tmp_path_factory.mktemp("paraguay")
-    build_paraguay(out)
+    out = shared_folder(tmp_path_factory, "paraguay")
+    with locked(out):
+        build_paraguay(out)
     return out / "PRY"
 
 
@@ -99,12 +126,13 @@ class ParaguayPDFs:
         if missing & set(OTHER_OFFICIAL_LANGS):
             missing |= set(OTHER_OFFICIAL_LANGS) - set(self.made)
         if missing:
-            built = build_paraguay(self.out, languages=tuple(sorted(missing)), formats=("pdf",))
-            self.made |= {r.task.lang: Path(r.outputs["pdf"].path) for r in built}
+            with locked(self.out):  # another worker may have built them: then nothing is built again
+                build_paraguay(self.out, languages=tuple(sorted(missing)), formats=("pdf",))
+            self.made |= {lang: self.out / "PRY" / f"PRY-profile-2024-{lang}-draft.pdf" for lang in missing}
         return {lang: self.made.get(lang) or self.build / f"PRY-profile-2024-{lang}-draft.pdf" for lang in langs}
 
 
 @pytest.fixture(scope="session")
 def paraguay_pdfs(paraguay_build: Path, tmp_path_factory: pytest.TempPathFactory) -> ParaguayPDFs:
     """``paraguay_pdfs("ru", "zh")``: Paraguay's PDFs in those languages, built once for the session."""
-    return ParaguayPDFs(paraguay_build, tmp_path_factory.mktemp("paraguay-pdfs"))
+    return ParaguayPDFs(paraguay_build, shared_folder(tmp_path_factory, "paraguay-pdfs"))
