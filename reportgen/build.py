@@ -508,7 +508,7 @@ def worker_modules(formats: Iterable[str]) -> list[str]:
 # What a pool's worker imports before its first task: pebble's worker loop, this
 # module (run_task), and pkgutil (multiprocessing runs the build's main script
 # again in each worker, with runpy). Imported once by the fork server instead of
-# by each worker after the fork (~0.1 s of CPU per worker).
+# by each worker after the fork (see reportgen.warmup).
 POOL_MODULES = ("pebble.pool.process", "reportgen.build", "pkgutil")
 
 # Imported by the fork server after the worker modules: it warms their caches once for all workers.

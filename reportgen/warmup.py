@@ -12,8 +12,9 @@ before the workers are forked from it.
   font cache are read once per process).
 - Modules the libraries import on first use (Pillow's image plugins, the
   email package that WeasyPrint's fetched responses use) are imported here,
-  with pebble's worker loop and reportgen.build (``build.POOL_MODULES``):
-  each worker imported them after the fork (~0.2 s of CPU per worker).
+  as pebble's worker loop and reportgen.build are (``build.POOL_MODULES``).
+  Each worker imported them after the fork, outside the freeze: a 2-worker
+  build of Paraguay's four documents needed 5 % more CPU (paired runs).
 - Last, everything the server holds is moved out of the garbage collector's
   reach (``gc.freeze``), as Python's documentation advises before forking:
   a worker's full collections then never walk the ~200,000 objects of the

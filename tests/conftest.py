@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,9 +26,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 # Several test modules read the same real profile (PDF and DOCX, English and
 # Spanish); building it once for the whole session instead of once per module
 # is most of what keeps `make test` under three minutes (issue 14, item 7).
-# `make test` runs the tests on two pytest-xdist workers: the first worker to
-# need a build makes it in a folder both share, under a lock, and the other
-# finds it current (the build is incremental) instead of building it again.
+# `make test` runs the tests on pytest-xdist workers: the first worker to need
+# a build makes it in a folder they all share, under a lock, and the others
+# find it current (the build is incremental) instead of building it again.
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
@@ -50,6 +49,7 @@ def locked(folder: Path) -> Iterator[None]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
+
 PARAGUAY_EPOCH = "1732000000"
 PARAGUAY_LANGS = ("en", "es")
 
@@ -64,10 +64,10 @@ def paraguay_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "PRY"
 
 
-def build_paraguay(out: Path, **settings: object) -> list[Any]:
+def build_paraguay(out: Path, **settings: object) -> None:
     """Build Paraguay into ``out`` with a fixed date on two workers, as
     ``reportgen build`` does (a session's shared documents are ready in about
-    half the time of one process); the results of the tasks built."""
+    half the time of one process)."""
     from reportgen import build as builder
     from reportgen.config import Config
 
@@ -77,7 +77,11 @@ def build_paraguay(out: Path, **settings: object) -> list[Any]:
     with builder.default_executor(2, options.formats) as pool:
         summary = builder.build([Path("responses/PRY.yaml")], options, pool)
     assert summary.ok, [r.error for r in summary.failed]
-    return summary.built
+
+
+def paraguay_pdf(folder: Path, lang: str) -> Path:
+    """Paraguay's PDF in ``lang`` in the build/PRY folder ``folder``."""
+    return folder / f"PRY-profile-2024-{lang}-draft.pdf"
 
 
 @pytest.fixture(scope="session")
@@ -128,8 +132,8 @@ class ParaguayPDFs:
         if missing:
             with locked(self.out):  # another worker may have built them: then nothing is built again
                 build_paraguay(self.out, languages=tuple(sorted(missing)), formats=("pdf",))
-            self.made |= {lang: self.out / "PRY" / f"PRY-profile-2024-{lang}-draft.pdf" for lang in missing}
-        return {lang: self.made.get(lang) or self.build / f"PRY-profile-2024-{lang}-draft.pdf" for lang in langs}
+            self.made |= {lang: paraguay_pdf(self.out / "PRY", lang) for lang in missing}
+        return {lang: self.made.get(lang) or paraguay_pdf(self.build, lang) for lang in langs}
 
 
 @pytest.fixture(scope="session")
