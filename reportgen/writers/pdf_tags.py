@@ -359,7 +359,7 @@ def mark_elements(source: str, every: bool = True) -> str:
         tag, attributes, end = match[1], match[2], match[3]
         if _HAS_ID.search(attributes):
             parts.append(match[0])
-        elif every or tag.lower() in _MARKED_BY_ID:
+        elif every or tag.lower() in _MARKED_BY_ID or _LONG_WORD.search(attributes):
             parts.append(f'<{tag}{attributes} id="{MARK_PREFIX}{next(counter)}"{end}>')
         else:
             parts.append(f'<{tag}{attributes} {START_ATTRIBUTE}="{next(counter)}"{end}>')
@@ -387,6 +387,11 @@ so a page's bookmarks list the elements that start on it."""
 # section's kids look alike), and headings (few; their bookmark is the outline).
 _MARKED_BY_ID = {"main", "section", "article", "div", "nav", "header", "aside", "footer", "ol", "ul", "dl",
                  "table", "figure", "blockquote", "body", "h1", "h2", "h3", "h4", "h5", "h6"}
+# And the one inline element that can run on over pages by itself: a long word
+# (the HTML writer's class), broken over many lines. Its line fragments look
+# like the spans around it, so without an id a page it runs on to was
+# ambiguous, and the whole document was laid out a second time.
+_LONG_WORD = re.compile(r"""\sclass\s*=\s*["'][^"']*\blong-word\b""")
 
 
 def take_starts(pages: list[Any]) -> list[set[str]]:

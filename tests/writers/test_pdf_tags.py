@@ -15,7 +15,7 @@ from weasyprint.urls import path2url
 from reportgen import model as m
 from reportgen.config import Config
 from reportgen.writers import pdf_tags
-from reportgen.writers.html import render_html
+from reportgen.writers.html import breakable_long_words, render_html
 from reportgen.writers.pdf import SafeURLFetcher, html_to_pdf, write_pdf
 from tests.pdfua_check import problems
 from tests.writers.sample import sample_document
@@ -406,6 +406,21 @@ def test_table_rows_over_two_pages_with_the_header_repeated_are_paired_as_with_e
     assert "row 1 " in pages[0] and "row 10" in pages[1] and "row 10" not in pages[0]
     assert "Name" in pages[1]  # the header repeated
     assert fragments(exact, "thead") == 2 and fragments(exact, "tbody") == 2
+    assert sparse == exact
+
+
+def test_a_long_word_over_two_pages_is_paired_as_with_every_id(tmp_path: Path) -> None:
+    """A long word (the HTML writer's span, given break opportunities by the PDF
+    writer) runs on over the page in line fragments that look like the spans
+    around it. Marked by id, its presence on the next page is known: without
+    the id the pairing could not tell, and the whole document was laid out
+    a second time (a 5,000-letter word cost twice the CPU)."""
+    word = breakable_long_words(f'<span class="long-word">{"abcdefgh" * 60}</span>')
+    exact, sparse, data = both_pairings(small_page_html(
+        f"<p><span>a</span> {word} <span>b</span> <span>c</span></p>"))
+    pages = page_texts(data, tmp_path)
+    assert "abcdefgh" in pages[0] and "abcdefgh" in pages[1] and "c" in pages[-2]
+    assert fragments(exact, "span") > 2  # the word's line fragments, on both pages
     assert sparse == exact
 
 
