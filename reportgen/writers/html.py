@@ -259,10 +259,12 @@ _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _LONG_WORD = re.compile(r"[^\s" + _CJK + "]{" + str(LONG_WORD) + ",}")
 
 
-_LONG_WORD_SPAN = re.compile(r'<span class="long-word">([^<]*)</span>')
-_LONG_OPEN = '<span class="long-word">'
+# The class that marks a long word (the stylesheets' and pdf_tags' name for it).
+LONG_WORD_CLASS = "long-word"
+_LONG_OPEN = f'<span class="{LONG_WORD_CLASS}">'
+_LONG_WORD_SPAN = re.compile(re.escape(_LONG_OPEN) + r"([^<]*)</span>")
 # A long word as the writer marks it, in a span or as a link's text.
-_LONG_WORD_ELEMENT = re.compile(r'(<(span|a) class="long-word"[^>]*>)([^<]*)(</\2>)')
+_LONG_WORD_ELEMENT = re.compile(rf'(<(span|a) class="{LONG_WORD_CLASS}"[^>]*>)([^<]*)(</\2>)')
 # A break opportunity every this many characters of a long word, in the PDF.
 BREAK_EVERY = 8
 
@@ -686,7 +688,7 @@ class _HtmlBuilder(Visitor):
             # PDF's link annotation (tagged /Span, not /Link). Escaped answer text
             # holds no "<", so these tags are the ones _prose added.
             inner = inner.replace(_LONG_OPEN, "").replace("</span>", "")
-            return f'<a class="long-word" href="{_attr(url)}"{direction}>{inner}</a>'
+            return f'<a class="{LONG_WORD_CLASS}" href="{_attr(url)}"{direction}>{inner}</a>'
         return f'<a href="{_attr(url)}"{direction}>{inner}</a>'
 
     def url(self, url: str, shown: str = "") -> str:

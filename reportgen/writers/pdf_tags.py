@@ -48,6 +48,8 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
+from reportgen.writers.html import LONG_WORD_CLASS
+
 # Elements of the layout WeasyPrint leaves as NonStruct but that are sections
 # for a reader: the cover (<header>) and the contents (<nav>).
 _ROLE_OF_TAG = {"header": "/Sect", "nav": "/Sect"}
@@ -391,7 +393,7 @@ _MARKED_BY_ID = {"main", "section", "article", "div", "nav", "header", "aside", 
 # (the HTML writer's class), broken over many lines. Its line fragments look
 # like the spans around it, so without an id a page it runs on to was
 # ambiguous, and the whole document was laid out a second time.
-_LONG_WORD = re.compile(r"""\sclass\s*=\s*["'][^"']*\blong-word\b""")
+_LONG_WORD = re.compile(r"""\sclass\s*=\s*["'][^"']*\b""" + re.escape(LONG_WORD_CLASS) + r"\b")
 
 
 def take_starts(pages: list[Any]) -> list[set[str]]:
