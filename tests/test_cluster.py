@@ -11,6 +11,7 @@ client's: the bytes must still follow the client's build date.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing.forkserver
 import os
 import shutil
 import signal
@@ -80,6 +81,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def client(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[distributed.Client]:
     """The cluster ``--scheduler local --jobs 2`` starts (``cluster.connect``)."""
+    # A fork server keeps the preload of whoever started it. Under pytest-xdist
+    # another test file may have started this process's (a local pool of other
+    # formats); stopped, the cluster starts its own, as in a build process.
+    multiprocessing.forkserver._forkserver._stop()  # type: ignore[attr-defined]
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = WORKER_EPOCH  # inherited by the worker processes
     with contextlib.ExitStack() as stack:
