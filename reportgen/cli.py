@@ -131,14 +131,15 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     if not files:
         raise click.UsageError("give responses files to check, or --templates")
     try:
-        limits = load_config().limits
+        config = load_config()
     except ReportgenError as exc:
         _fail(exc)
     worst = 0
     report: list[dict[str, Any]] = []
     for path in files:
         try:
-            _, problems = check_file(path, strict=strict, limits=limits)
+            _, problems = check_file(path, strict=strict, limits=config.limits, languages=config.languages,
+                                     templates=config.templates)
         except ReportgenError as exc:
             report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
             if not as_json:

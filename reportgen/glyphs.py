@@ -12,13 +12,15 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
 
 from reportgen import fonts
 from reportgen import model as m
-from reportgen.errors import ReportgenError
+from reportgen.errors import Problem, ReportgenError
+from reportgen.inputchecks import field_of, item_of, walk_strings
+from reportgen.yamlsource import Located
 
 # Fields of the model that are never drawn: identifiers, file names, the
 # chart's markup (its drawn text is read from its <text> elements instead).
@@ -60,13 +62,15 @@ def document_characters(document: m.Document) -> set[str]:
     return {c for text in _strings(document) for c in text}
 
 
-def missing(characters: Iterable[str], lang: str, templates: Path) -> list[str]:
-    """The drawn characters no family of ``lang``'s stack covers (every face
-    of the family: bold text must not fall back to another family), sorted."""
-    covered: set[int] = set()
-    for family in fonts.stack(lang):
-        covered |= fonts.coverage(family, templates)
-    return sorted(c for c in set(characters) if drawn(c) and ord(c) not in covered)
+def covered(lang: str, templates: Path) -> frozenset[int]:
+    """The code points some family of ``lang``'s stack covers (in every face
+    of the family: bold text must not fall back to another family)."""
+    return frozenset().union(*(fonts.coverage(family, templates) for family in fonts.stack(lang)))
+
+
+def missing(characters: Iterable[str], cover: frozenset[int]) -> list[str]:
+    """The drawn characters of ``characters`` not in ``cover``, sorted."""
+    return sorted(c for c in set(characters) if drawn(c) and ord(c) not in cover)
 
 
 def locate(character: str, sources: Iterable[Path]) -> tuple[Path, int] | None:
@@ -106,7 +110,7 @@ def check(document: m.Document, templates: Path, sources: Iterable[Path], fallba
     point) of ``document`` that its language's fonts cannot draw, naming the
     input it comes from (``FILE:LINE``) or ``fallback`` (the output's name)."""
     lang = document.meta.lang
-    absent = missing(document_characters(document), lang, templates)
+    absent = missing(document_characters(document), covered(lang, templates))
     if not absent:
         return
     character = absent[0]
@@ -117,3 +121,49 @@ def check(document: m.Document, templates: Path, sources: Iterable[Path], fallba
         f"{where}: character {describe(character)} has no glyph in the fonts for {lang} "
         f"({', '.join(fonts.stack_names(lang))}){more}"
     )
+
+
+def answers_problems(file: Path, located: Located, languages: Sequence[str], templates: Path) -> list[Problem]:
+    """``reportgen check``'s side of :func:`check`: each value of an answers
+    file with a character that the fonts of a language to be built cannot
+    draw, at its line. Answer text and quoted titles can reach every
+    language's document (untranslated, or quoted as given), so each
+    language counts. A language whose font is not installed is left to the
+    build, which says how to install it."""
+    covers: dict[str, frozenset[int]] = {}
+    for lang in languages:
+        try:
+            covers[lang] = covered(lang, templates)
+        except fonts.FontMissingError:
+            continue
+    problems = []
+    for path, text in walk_strings(located.data):
+        lacking = {lang: missing(text, cover) for lang, cover in covers.items()}
+        if first := min((chars[0] for chars in lacking.values() if chars), default=None):
+            problems.append(_answer_problem(file, located, path, first, lacking))
+    return problems
+
+
+def _line_in_value(file: Path, located: Located, path: tuple[object, ...], character: str) -> int:
+    """The line of ``character`` in the value at ``path``: a block scalar
+    starts on the line after its key, a folded one spans several. Searched
+    up to the next key, so an escaped character (``\\u0531``) gives the
+    value's own line."""
+    start = located.line(path)
+    end = min((line for line in located.lines.values() if line > start), default=None)
+    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()[start - 1:end and end - 1]
+    return next((start + offset for offset, line in enumerate(lines) if character in line), start)
+
+
+def _answer_problem(file: Path, located: Located, path: tuple[object, ...], character: str,
+                    lacking: dict[str, list[str]]) -> Problem:
+    by_stack: dict[str, list[str]] = {}  # "en, es (Noto Sans), ar (Noto Sans, Noto Naskh Arabic)"
+    for lang, chars in lacking.items():
+        if character in chars:
+            by_stack.setdefault(", ".join(fonts.stack_names(lang)), []).append(lang)
+    where = ", ".join(f"{', '.join(langs)} ({names})" for names, langs in by_stack.items())
+    others = len({c for chars in lacking.values() for c in chars} - {character})
+    more = f"; {others} more character(s) too" if others else ""
+    return Problem(file, _line_in_value(file, located, path, character),
+                   f"{field_of(path)}: character {describe(character)} has no glyph in the fonts for "
+                   f"{where}{more}", item_of(path))

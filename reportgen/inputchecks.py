@@ -72,14 +72,14 @@ def text_problem(text: str) -> str | None:
     return None
 
 
-def _item(path: tuple[Any, ...]) -> int | None:
+def item_of(path: tuple[Any, ...]) -> int | None:
     if len(path) >= 2 and path[0] == "answers" and isinstance(path[1], int):
         return path[1]
     return None
 
 
-def _field(path: tuple[Any, ...]) -> str:
-    start = 2 if _item(path) is not None else 0
+def field_of(path: tuple[Any, ...]) -> str:
+    start = 2 if item_of(path) is not None else 0
     return ".".join(str(p) for p in path[start:]) or "key"
 
 
@@ -87,7 +87,7 @@ def text_problems(file: Path, located: Located) -> list[Problem]:
     problems = []
     for path, text in walk_strings(located.data):
         if reason := text_problem(text):
-            problems.append(Problem(file, located.line(path), f"{_field(path)}: {reason}", _item(path)))
+            problems.append(Problem(file, located.line(path), f"{field_of(path)}: {reason}", item_of(path)))
     return problems
 
 
@@ -98,7 +98,7 @@ def leading_zero_problems(file: Path, located: Located) -> list[Problem]:
     for path, line, written in located.leading_zeros:
         meant = written.lstrip("+-0").replace("_", "") or "0"
         problems.append(Problem(file, line, f"{written} has a leading zero, which YAML reads as octal or text; "
-                                f"write {meant}", _item(path)))
+                                f"write {meant}", item_of(path)))
     return problems
 
 

@@ -8,6 +8,7 @@ is what the build uses: it raises on the first error.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -22,6 +23,7 @@ from pydantic_core import ErrorDetails
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
 from reportgen.limits import Limits
+from reportgen.paths import TEMPLATES
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
 # A long answer without a `summary` shows its first sentences up to this in
@@ -221,23 +223,28 @@ def load_responses(path: Path, strict: bool = False, limits: Limits | None = Non
     return responses, problems
 
 
-def check_file(path: Path, strict: bool = False, limits: Limits | None = None
+def check_file(path: Path, strict: bool = False, limits: Limits | None = None,
+               languages: Sequence[str] = (), templates: Path = TEMPLATES
                ) -> tuple[Responses | None, list[Problem]]:
-    """Every problem of one responses file. Unusable input raises InputError."""
+    """Every problem of one responses file. Unusable input raises InputError.
+    With ``languages`` (those to be built) it also runs the build's glyph
+    check: text that no font of one of them (in ``templates``) can draw."""
     limits = limits or Limits()
     located = yamlsource.load(path, limits.max_file_bytes, limits.yaml_depth)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__.replace("str", "text").replace("list", "a list")
         raise InputError(path, 1, f"expected a mapping of keys (country, answers, ...), found {kind}")
-    checker = _Checker(path, located, strict)
+    checker = _Checker(path, located, strict, (languages, templates))
     return checker.run(), checker.problems
 
 
 class _Checker:
-    def __init__(self, path: Path, located: yamlsource.Located, strict: bool):
+    def __init__(self, path: Path, located: yamlsource.Located, strict: bool,
+                 fonts_for: tuple[Sequence[str], Path]):
         self.path = path
         self.located = located
         self.strict = strict
+        self.fonts_for = fonts_for
         self.problems: list[Problem] = []
 
     # -- reporting --
@@ -286,6 +293,10 @@ class _Checker:
                 self.problems[-1].line = problem.line
             else:
                 self.problems.append(problem)
+        if self.fonts_for[0]:
+            from reportgen import glyphs  # fontTools: only when asked
+
+            self.problems += glyphs.answers_problems(self.path, self.located, *self.fonts_for)
 
     def _check_printable_values(self, responses: Responses) -> None:
         """Amounts and dates the writers can format and record."""

@@ -67,10 +67,11 @@ def test_a_character_without_a_glyph_fails_the_build_with_its_file_and_line(
 def test_characters_that_are_not_drawn_need_no_glyph() -> None:
     # first strong isolate, pop directional isolate, right-to-left mark, soft
     # hyphen, zero-width joiner, no-break and ideographic spaces, a tab
-    assert not glyphs.missing("\u2068\u2069\u200f\u00ad\u200d\u00a0\u3000\t", "en", TEMPLATES)
-    assert glyphs.missing("a\u3001", "en", TEMPLATES) == ["\u3001"]  # ideographic comma is drawn
-    assert not glyphs.missing("\u3001\u201c\u00e9\u0416", "zh", TEMPLATES)
-    assert not glyphs.missing("\u060c\u0644\u0627\u064b", "ar", TEMPLATES)  # Arabic comma, lam, alef, fathatan
+    assert not glyphs.missing("\u2068\u2069\u200f\u00ad\u200d\u00a0\u3000\t", glyphs.covered("en", TEMPLATES))
+    assert glyphs.missing("a\u3001", glyphs.covered("en", TEMPLATES)) == ["\u3001"]  # ideographic comma is drawn
+    assert not glyphs.missing("\u3001\u201c\u00e9\u0416", glyphs.covered("zh", TEMPLATES))
+    # Arabic comma, lam, alef, fathatan
+    assert not glyphs.missing("\u060c\u0644\u0627\u064b", glyphs.covered("ar", TEMPLATES))
 
 
 def test_the_line_comes_from_the_catalog_when_the_answers_lack_the_character(tmp_path: Path) -> None:
@@ -96,3 +97,36 @@ def test_a_missing_cjk_font_says_how_to_install_it(tmp_path: Path, monkeypatch: 
                      "installed; install Debian's fonts-noto-cjk package (sudo apt-get install fonts-noto-cjk, "
                      "or scripts/system-deps.sh run)"], result.output
     assert not list((tmp_path / "out").glob("PRY/PRY-profile-*"))
+
+
+def test_check_refuses_what_the_build_would_refuse_at_its_line_and_question(tmp_path: Path) -> None:
+    """A clean ``reportgen check`` means the build succeeds (issue 15): the
+    build's glyph check is also ``check``'s, for the project's languages."""
+    folder, line = planted(tmp_path, "\u0531")  # ARMENIAN CAPITAL LETTER AYB: in no stack
+    answers = folder / "PRY.yaml"
+    checked = run_here("check", str(answers))
+    assert checked.returncode == 1, checked.stderr
+    expected = (f"{answers}:{line}: Q14: inferred: character U+0531 ARMENIAN CAPITAL LETTER AYB ('\u0531') "
+                "has no glyph in the fonts for en, es (Noto Sans)")
+    reported = [x for x in checked.stderr.splitlines() if "no glyph" in x]
+    assert reported[0] == expected and len(reported) == answers.read_text().count("\u0531"), checked.stderr
+    built = run_here("build", "PRY", "--responses", str(folder), "--lang", "en", "--format", "html",
+                     "--out", str(tmp_path / "out"), "-j", "0")
+    assert built.returncode == 1 and f"{answers}:{line}: character U+0531" in built.stderr, built.stderr
+
+
+def test_check_asks_only_the_fonts_of_the_languages_to_be_built(tmp_path: Path) -> None:
+    from reportgen.responses import check_file
+
+    folder, line = planted(tmp_path, "\u653f\u5e9c")  # Han: only Chinese's stack has it
+    answers = folder / "PRY.yaml"
+
+    def glyph_problems(*languages: str) -> list[str]:
+        _, problems = check_file(answers, languages=languages, templates=TEMPLATES)
+        return [f"{p.line}: {p.message}" for p in problems if "no glyph" in p.message]
+
+    assert glyph_problems("zh") == []
+    assert glyph_problems() == []  # not asked: `reportgen export` reads answers, draws nothing
+    assert glyph_problems("ar", "zh", "ru")[0] == (
+        f"{line}: inferred: character U+5E9C CJK UNIFIED IDEOGRAPH-5E9C ('\u5e9c') has no glyph in the fonts "
+        "for ar (Noto Sans, Noto Naskh Arabic), ru (Noto Sans); 1 more character(s) too")
