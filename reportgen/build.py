@@ -335,19 +335,22 @@ def frozen_heap() -> Iterator[None]:
     the document made; then ``gc.unfreeze`` gives the rest back, and a host
     process is left as it was. Without that collection, the cycles a document
     left behind were frozen with everything else when the next one started,
-    and a worker grew by ~9 MB a document. Skipped in a process that froze
-    objects itself: a pool worker, whose fork server froze what it imported
-    (reportgen.warmup).
+    and a worker grew by ~9 MB a document. A pool worker, whose fork server
+    froze what it imported (reportgen.warmup), only collects: the garbage
+    includes WeasyPrint's font configuration, whose temporary folder (~2 MB
+    of fonts) its finalizer removes, and a worker ends without collecting
+    (``os._exit``): each worker left one folder behind in the temporary
+    directory, build after build.
     """
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
+    frozen_here = not gc.get_freeze_count()
+    if frozen_here:
+        gc.freeze()
     try:
         yield
     finally:
         gc.collect()
-        gc.unfreeze()
+        if frozen_here:
+            gc.unfreeze()
 
 
 class _Clock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -328,7 +329,27 @@ def test_final_build_of_a_fresh_import_lists_every_open_problem(tmp_path: Path) 
     assert not (tmp_path / "out" / "PRY" / "PRY-profile-2024-en-draft.html").exists()
 
 
-def test_a_documents_cyclic_garbage_is_collected_when_it_ends() -> None:
+def test_pool_workers_leave_nothing_in_the_temporary_directory(tmp_path: Path, small: Path) -> None:
+    """WeasyPrint writes a document's fonts to a temporary folder that the font
+    configuration's finalizer removes; a pool worker ends without collecting
+    its garbage, so the document's end must (each worker left ~2 MB a build)."""
+    import os
+    import subprocess
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run([str(Path(sys.executable).parent / "reportgen"), "build", "PRY", "--responses",
+                           str(small.parent), "--format", "pdf", "--lang", "en,es", "--jobs", "2",
+                           "--out", str(tmp_path / "out")],
+                          cwd=tmp_path, env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out" / "PRY").glob("*.pdf"))) == 2
+    assert [p.name for p in temporary.iterdir()] == []
+
+
+@pytest.mark.parametrize("in_a_worker", [False, True], ids=["build-process", "pool-worker"])
+def test_a_documents_cyclic_garbage_is_collected_when_it_ends(in_a_worker: bool) -> None:
     """frozen_heap freezes what is alive when a document starts; the cycles the
     document leaves must be collected at its end, or the next document's freeze
     keeps them for good (a worker grew ~9 MB a document, issue 16)."""
@@ -342,12 +363,16 @@ def test_a_documents_cyclic_garbage_is_collected_when_it_ends() -> None:
 
     if gc.get_freeze_count():
         pytest.skip("this process froze objects itself")
-    with frozen_heap():
-        node = Node()
-        node.itself = node  # a cycle: only the collector frees it
-        gone = weakref.ref(node)
-        del node
-    with frozen_heap():  # the next document starts
-        pass
-    assert gone() is None
-    assert gc.get_freeze_count() == 0
+    if in_a_worker:
+        gc.freeze()  # as the fork server did (reportgen.warmup)
+    try:
+        frozen = gc.get_freeze_count()
+        with frozen_heap():
+            node = Node()
+            node.itself = node  # a cycle: only the collector frees it
+            gone = weakref.ref(node)
+            del node
+        assert gone() is None
+        assert gc.get_freeze_count() == frozen  # a worker's freeze is kept; a build process is left unfrozen
+    finally:
+        gc.unfreeze()
