@@ -550,3 +550,18 @@ def test_an_ordered_list_is_numbered_from_its_start_in_the_docx() -> None:
     written = docx.Document(io.BytesIO(write_docx(document, Config())))
     numbered = [p for p in written.paragraphs if p.style is not None and p.style.name == "List Number"]
     assert [p.text for p in numbered] == ["3.\tfirst", "4.\tsecond"]
+
+
+@pytest.mark.parametrize("text", ["plain", " spaced ", "a\tb", "line\nbreak\r\nend", "<b>&amp;</b>",
+                                  "\u0627\u0644\u0639"])
+def test_a_new_runs_text_is_written_as_python_docx_writes_it(text: str) -> None:
+    """The writer's shortcut for text without tabs or breaks (oxml.set_new_run_text)
+    makes the same run XML as python-docx's ``run.text``."""
+    from lxml import etree
+
+    from reportgen.writers.docx import oxml
+
+    ours, theirs = docx.Document().add_paragraph().add_run(), docx.Document().add_paragraph().add_run()
+    oxml.set_new_run_text(ours, text)
+    theirs.text = text
+    assert etree.tostring(oxml.run_xml(ours)) == etree.tostring(oxml.run_xml(theirs))

@@ -48,9 +48,14 @@ def has_ltr(text: str) -> bool:
     return "L" in _classes(text)
 
 
+# Below Hebrew (U+0590) no character is right to left: most text is decided
+# without asking each character's class.
+_FIRST_RTL = "\u0590"
+
+
 def has_rtl(text: str) -> bool:
     """Whether ``text`` has a right-to-left letter (Arabic, Hebrew ...)."""
-    return "R" in _classes(text)
+    return bool(text) and max(text) >= _FIRST_RTL and "R" in _classes(text)
 
 
 def segments(text: str) -> list[tuple[str, bool]]:

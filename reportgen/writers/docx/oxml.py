@@ -13,6 +13,7 @@ Child elements are inserted in schema order (Word refuses files whose ``pPr``,
 
 from __future__ import annotations
 
+import re
 from typing import TypeAlias, TypeVar, cast
 
 from docx.document import Document as DocxDocument
@@ -162,6 +163,20 @@ def paragraph_xml(paragraph: Paragraph) -> Element:
 def run_xml(run: Run) -> CT_R:
     """The ``w:r`` of a run."""
     return run._r
+
+
+_RUN_BREAKS = re.compile(r"[\t\r\n]")
+
+
+def set_new_run_text(run: Run, text: str) -> None:
+    """``run.text = text`` for a run that has no content yet. python-docx reads
+    the text a character at a time, to make ``w:tab`` and ``w:br`` of tabs and
+    line breaks: 15 % of the DOCX writer's time for Paraguay. Text without them
+    becomes one ``w:t``, as python-docx would make it, at once."""
+    if _RUN_BREAKS.search(text):
+        run.text = text
+    else:
+        run._r.add_t(text)
 
 
 def set_style_id(element: Paragraph | Run, style_id: str | None) -> None:

@@ -605,7 +605,7 @@ class Translator(Visitor):
 
     def run(self, target: Target, text: str, look: Look, rtl: bool) -> None:
         run = target.run()
-        run.text = text  # python-docx/lxml escape <, & ...: answers never become markup
+        oxml.set_new_run_text(run, text)  # lxml escapes <, & ...: answers never become markup
         if look.bold:
             run.bold = True
         if look.italic and m.has_italic(self.meta.lang):
