@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,7 @@ from reportgen.build import Task, TaskResult
 
 LOCAL = "local"  # --scheduler local: a LocalCluster of --jobs worker processes on this machine
 BUNDLE_CACHE = "reportgen-bundles"
+BUNDLE_KEEP_DAYS = 7  # a worker keeps a bundle this long after a task last used it
 LOCAL_MEMORY = "1GiB"  # per worker of --scheduler local
 
 # Dask's monitoring, tuned for a batch nobody watches live (--scheduler local):
@@ -101,12 +104,17 @@ def make_bundle(options: Config, lang: str) -> Bundle:
 
 def unpack(bundle: Bundle) -> Path:
     """The bundle's folder on this worker, unpacked on first use (into a
-    temporary folder renamed into place, so concurrent workers never see half)."""
+    temporary folder renamed into place, so concurrent workers never see half).
+    Each use marks the folder as used now (its time stamp); unpacking a new
+    bundle removes those not used for ``BUNDLE_KEEP_DAYS``."""
     cache = Path(tempfile.gettempdir()) / BUNDLE_CACHE
     target = cache / bundle.digest
     if target.is_dir():
+        with contextlib.suppress(OSError):
+            os.utime(target)
         return target
     cache.mkdir(parents=True, exist_ok=True)
+    remove_unused_bundles(cache)
     staging = Path(tempfile.mkdtemp(dir=cache, prefix=f".{bundle.digest[:12]}."))
     for name, data in bundle.files.items():
         path = staging / name
@@ -118,6 +126,27 @@ def unpack(bundle: Bundle) -> Path:
     except OSError:  # another worker process on this machine was first
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def remove_unused_bundles(cache: Path, now: float | None = None) -> list[str]:
+    """Remove the bundles (and half-unpacked folders of a killed worker) that
+    no task used for ``BUNDLE_KEEP_DAYS``; their names. Each edit of a template
+    or catalog makes a new bundle (~3 MB), so a worker's cache would otherwise
+    grow with every build that follows one. A bundle is first renamed aside, so
+    no task can find it half removed."""
+    cutoff = (time.time() if now is None else now) - BUNDLE_KEEP_DAYS * 86400
+    removed = []
+    for folder in sorted(cache.iterdir()):
+        try:
+            if not folder.is_dir() or folder.stat().st_mtime >= cutoff:
+                continue
+            aside = cache / f".removing.{folder.name}.{os.getpid()}"
+            folder.rename(aside)
+        except OSError:  # gone already, or another worker is removing it
+            continue
+        shutil.rmtree(aside, ignore_errors=True)
+        removed.append(folder.name)
+    return removed
 
 
 # --- one task, on a worker -------------------------------------------------------------

@@ -212,3 +212,27 @@ def test_workers_with_several_threads_are_refused() -> None:
 
     with pytest.raises(ConfigError, match="--nthreads 1"):
         check_workers(_Crowded())  # type: ignore[arg-type]
+
+
+def test_a_worker_removes_bundles_no_task_used_for_a_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit of a template or catalog makes a new bundle: a worker keeps
+    the ones in use and removes, when it unpacks a new one, those idle for
+    ``BUNDLE_KEEP_DAYS`` (and a killed worker's half-unpacked folder)."""
+    import tempfile
+    import time
+
+    from reportgen.cluster import BUNDLE_CACHE, BUNDLE_KEEP_DAYS, Bundle, unpack
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache = tmp_path / BUNDLE_CACHE
+    week_ago = time.time() - BUNDLE_KEEP_DAYS * 86400 - 60
+    for name in ("idle", "in-use", ".half-unpacked.x"):
+        (cache / name / "templates").mkdir(parents=True)
+        os.utime(cache / name, (week_ago, week_ago))
+    (cache / "recent" / "templates").mkdir(parents=True)
+
+    in_use = Bundle("in-use", {})
+    assert unpack(in_use) == cache / "in-use"  # a task uses it: it counts as used now
+    new = unpack(Bundle("new", {"templates/a.txt": b"a"}))
+    assert (new / "templates" / "a.txt").read_bytes() == b"a"
+    assert sorted(p.name for p in cache.iterdir()) == ["in-use", "new", "recent"]
