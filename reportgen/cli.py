@@ -134,12 +134,13 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
         config = load_config()
     except ReportgenError as exc:
         _fail(exc)
+    project = _open_project()  # the fonts and catalogs the build uses
     worst = 0
     report: list[dict[str, Any]] = []
     for path in files:
         try:
             _, problems = check_file(path, strict=strict, limits=config.limits, languages=config.languages,
-                                     templates=config.templates)
+                                     templates=project.templates, locales=project.locales)
         except ReportgenError as exc:
             report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
             if not as_json:

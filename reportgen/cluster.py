@@ -20,6 +20,7 @@ change its worker's current folder (a project's own editions are looked up in
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -141,12 +142,47 @@ def remove_unused_bundles(cache: Path, now: float | None = None) -> list[str]:
             if not folder.is_dir() or folder.stat().st_mtime >= cutoff:
                 continue
             aside = cache / f".removing.{folder.name}.{os.getpid()}"
-            folder.rename(aside)
-        except OSError:  # gone already, or another worker is removing it
+            handle = os.open(folder, os.O_RDONLY)
+            try:
+                # Not while a task reads it (held_bundle), nor if one marked it used meanwhile.
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if os.fstat(handle).st_mtime >= cutoff:
+                    continue
+                folder.rename(aside)
+            finally:
+                os.close(handle)
+        except OSError:  # in use, gone already, or another worker is removing it
             continue
         shutil.rmtree(aside, ignore_errors=True)
         removed.append(folder.name)
     return removed
+
+
+@contextlib.contextmanager
+def held_bundle(bundle: Bundle, attempts: int = 3) -> Iterator[Path]:
+    """The bundle's folder (``unpack``), held with a shared lock while a task
+    reads it, so another worker's ``remove_unused_bundles`` leaves it alone.
+    A folder removed between the two is unpacked again."""
+    for _ in range(attempts):
+        target = unpack(bundle)
+        try:
+            handle = os.open(target, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            still_there = os.path.samestat(os.fstat(handle), os.stat(target))
+        except FileNotFoundError:
+            still_there = False
+        if not still_there:
+            os.close(handle)
+            continue
+        try:
+            yield target
+        finally:
+            os.close(handle)
+        return
+    raise ReportgenError(f"bundle {bundle.digest[:12]}: removed {attempts} times while this task unpacked it")
 
 
 # --- one task, on a worker -------------------------------------------------------------
@@ -162,13 +198,14 @@ def run_remote(task: Task, responses: bytes, bundle: Bundle, options: Config) ->
     """Build one task from the bytes sent with it; paths in messages are the client's."""
     from reportgen.build import TaskResult, _peak_rss_mb, render_outputs
 
-    root = unpack(bundle)
-    local = options.model_copy(update={"templates": root / "templates", "locales": root / "locales",
-                                       "reference_docx": root / "reference.docx" if options.reference_docx else None})
     remote = RemoteResult(TaskResult(task))
     # In the bundle's folder: a project's own editions are looked up in ./questionnaires/
     # (workers run one thread, so changing the folder for the task is safe).
-    with tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, contextlib.chdir(root):
+    with held_bundle(bundle) as root, tempfile.TemporaryDirectory(prefix="reportgen-task-") as folder, \
+            contextlib.chdir(root):
+        local = options.model_copy(update={
+            "templates": root / "templates", "locales": root / "locales",
+            "reference_docx": root / "reference.docx" if options.reference_docx else None})
         path = Path(folder) / task.responses.name
         path.write_bytes(responses)
         try:

@@ -15,10 +15,12 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from reportgen import fonts
 from reportgen import model as m
 from reportgen.errors import Problem, ReportgenError
+from reportgen.i18n import Locale
 from reportgen.inputchecks import field_of, item_of, walk_strings
 from reportgen.yamlsource import Located
 
@@ -123,39 +125,69 @@ def check(document: m.Document, templates: Path, sources: Iterable[Path], fallba
     )
 
 
-def answers_problems(file: Path, located: Located, languages: Sequence[str], templates: Path) -> list[Problem]:
-    """``reportgen check``'s side of :func:`check`: each value of an answers
-    file with a character that the fonts of a language to be built cannot
-    draw, at its line. Answer text and quoted titles can reach every
-    language's document (untranslated, or quoted as given), so each
-    language counts. A language whose font is not installed is left to the
-    build, which says how to install it."""
+def answers_problems(file: Path, located: Located, country: str, languages: Sequence[str], templates: Path,
+                     locales: Path) -> list[Problem]:
+    """``reportgen check``'s side of :func:`check`: each text of an answers
+    file that a document in one of ``languages`` would draw with a character
+    its fonts lack, at the character's line.
+
+    What a document draws: answer texts, free-text values and source titles
+    in English, or in a language's document their translation
+    (``responses-<COUNTRY>.po``) when there is one; addresses and titles
+    quoted as given, in every language. Never drawn: the respondent, the
+    reasons for inferred values, review flags. A language whose font is not
+    installed cannot be checked: a warning says so, and the build says how to
+    install it."""
     covers: dict[str, frozenset[int]] = {}
+    problems = []
     for lang in languages:
         try:
             covers[lang] = covered(lang, templates)
-        except fonts.FontMissingError:
-            continue
-    problems = []
+        except fonts.FontMissingError as exc:
+            problems.append(Problem(file, 1, f"not checked for {lang}'s fonts: {exc}", severity="warning"))
+    locales_of = {lang: Locale(lang, locales, country=country) for lang in covers}
+    lines = located.text.splitlines()
     for path, text in walk_strings(located.data):
-        lacking = {lang: missing(text, cover) for lang, cover in covers.items()}
-        if first := min((chars[0] for chars in lacking.values() if chars), default=None):
-            problems.append(_answer_problem(file, located, path, first, lacking))
+        if not _drawn(path):
+            continue
+        as_given = _as_given(path, located.data)
+        lacking = {lang: chars for lang, cover in covers.items()
+                   if (chars := missing(text, cover)) and (as_given or locales_of[lang].answer_text(text)[0] == text)}
+        if lacking:
+            character = min(chars[0] for chars in lacking.values())
+            problems.append(_answer_problem(file, _line_of(character, located, path, lines), path, character,
+                                            lacking))
     return problems
 
 
-def _line_in_value(file: Path, located: Located, path: tuple[object, ...], character: str) -> int:
-    """The line of ``character`` in the value at ``path``: a block scalar
-    starts on the line after its key, a folded one spans several. Searched
-    up to the next key, so an escaped character (``\\u0531``) gives the
-    value's own line."""
-    start = located.line(path)
-    end = min((line for line in located.lines.values() if line > start), default=None)
-    lines = file.read_text(encoding="utf-8", errors="replace").splitlines()[start - 1:end and end - 1]
-    return next((start + offset for offset, line in enumerate(lines) if character in line), start)
+def _drawn(path: tuple[object, ...]) -> bool:
+    """Whether the text at ``path`` can appear in a document (see answers_problems)."""
+    if path[:1] == ("sources",):
+        return len(path) == 3 and path[2] in ("title", "url")
+    return path[:1] == ("answers",) and len(path) >= 3 and path[2] not in ("inferred", "flags")
 
 
-def _answer_problem(file: Path, located: Located, path: tuple[object, ...], character: str,
+def _as_given(path: tuple[object, ...], data: object) -> bool:
+    """An address, or a title quoted in its own language (``lang:``): drawn
+    untranslated in every document."""
+    if path[-1] == "url":
+        return True
+    parent: Any = data
+    for step in path[:-1]:  # a path walk_strings gave: each step is there
+        parent = parent[step]
+    return path[-1] == "title" and bool(parent.get("lang"))
+
+
+def _line_of(character: str, located: Located, path: tuple[object, ...], lines: list[str]) -> int:
+    """The line of ``character`` in the value at ``path`` (which may span
+    several); the value's first line when it is written as an escape
+    (``\\u0531``)."""
+    first, last = located.spans.get(path) or (located.line(path),) * 2
+    return next((number for number in range(first, last + 1)
+                 if number <= len(lines) and character in lines[number - 1]), first)
+
+
+def _answer_problem(file: Path, line: int, path: tuple[object, ...], character: str,
                     lacking: dict[str, list[str]]) -> Problem:
     by_stack: dict[str, list[str]] = {}  # "en, es (Noto Sans), ar (Noto Sans, Noto Naskh Arabic)"
     for lang, chars in lacking.items():
@@ -164,6 +196,6 @@ def _answer_problem(file: Path, located: Located, path: tuple[object, ...], char
     where = ", ".join(f"{', '.join(langs)} ({names})" for names, langs in by_stack.items())
     others = len({c for chars in lacking.values() for c in chars} - {character})
     more = f"; {others} more character(s) too" if others else ""
-    return Problem(file, _line_in_value(file, located, path, character),
+    return Problem(file, line,
                    f"{field_of(path)}: character {describe(character)} has no glyph in the fonts for "
                    f"{where}{more}", item_of(path))

@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
 from reportgen.limits import Limits
-from reportgen.paths import TEMPLATES
+from reportgen.paths import LOCALES, TEMPLATES
 from reportgen.questionnaire import Item, Kind, Questionnaire
 
 # A long answer without a `summary` shows its first sentences up to this in
@@ -224,27 +224,28 @@ def load_responses(path: Path, strict: bool = False, limits: Limits | None = Non
 
 
 def check_file(path: Path, strict: bool = False, limits: Limits | None = None,
-               languages: Sequence[str] = (), templates: Path = TEMPLATES
+               languages: Sequence[str] = (), templates: Path = TEMPLATES, locales: Path = LOCALES
                ) -> tuple[Responses | None, list[Problem]]:
     """Every problem of one responses file. Unusable input raises InputError.
     With ``languages`` (those to be built) it also runs the build's glyph
-    check: text that no font of one of them (in ``templates``) can draw."""
+    check: text a document would draw that no font of its language (in
+    ``templates``) has, the translations in ``locales`` considered."""
     limits = limits or Limits()
     located = yamlsource.load(path, limits.max_file_bytes, limits.yaml_depth)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__.replace("str", "text").replace("list", "a list")
         raise InputError(path, 1, f"expected a mapping of keys (country, answers, ...), found {kind}")
-    checker = _Checker(path, located, strict, (languages, templates))
+    checker = _Checker(path, located, strict, tuple(languages), templates, locales)
     return checker.run(), checker.problems
 
 
 class _Checker:
-    def __init__(self, path: Path, located: yamlsource.Located, strict: bool,
-                 fonts_for: tuple[Sequence[str], Path]):
+    def __init__(self, path: Path, located: yamlsource.Located, strict: bool, languages: tuple[str, ...] = (),
+                 templates: Path = TEMPLATES, locales: Path = LOCALES):
         self.path = path
         self.located = located
         self.strict = strict
-        self.fonts_for = fonts_for
+        self.languages, self.templates, self.locales = languages, templates, locales  # for the glyph check
         self.problems: list[Problem] = []
 
     # -- reporting --
@@ -280,6 +281,7 @@ class _Checker:
         self._check_titles(responses)
         if catalog is not None:
             self._check_answers(responses, catalog)
+        self._check_glyphs(responses)
         self.problems = inputchecks.deduplicate(sorted(self.problems, key=lambda p: p.line))
         return responses
 
@@ -293,10 +295,14 @@ class _Checker:
                 self.problems[-1].line = problem.line
             else:
                 self.problems.append(problem)
-        if self.fonts_for[0]:
+
+    def _check_glyphs(self, responses: Responses) -> None:
+        """What the build's glyph check would refuse (``glyphs.answers_problems``)."""
+        if self.languages:
             from reportgen import glyphs  # fontTools: only when asked
 
-            self.problems += glyphs.answers_problems(self.path, self.located, *self.fonts_for)
+            self.problems += glyphs.answers_problems(self.path, self.located, responses.country, self.languages,
+                                                     self.templates, self.locales)
 
     def _check_printable_values(self, responses: Responses) -> None:
         """Amounts and dates the writers can format and record."""

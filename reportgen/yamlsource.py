@@ -33,6 +33,11 @@ class Located:
     # Plain numbers written with a leading zero (``010``): YAML 1.1 reads
     # them as octal (8) or as text ("08"); (path, line, as written).
     leading_zeros: list[tuple[Path_, int, str]] = field(default_factory=list)
+    # The lines a scalar value's text is written on (first, last), for a
+    # message about one character of it; a block scalar's start after its
+    # "|" or ">" line. And the file's text.
+    spans: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
 
     def line(self, path: Path_) -> int:
         """The line of ``path`` or of its nearest ancestor that has one."""
@@ -171,7 +176,7 @@ def load(path: Path, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> 
             loader.dispose()
     if node is None:
         raise InputError(path, 1, "file is empty")
-    located = Located(None)
+    located = Located(None, text=text)
     constructor = yaml.constructor.SafeConstructor()
     located.data = _convert(node, (), located, constructor, path)
     return located
@@ -195,8 +200,11 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.c
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v, (*path, i), located, constructor, file) for i, v in enumerate(node.value)]
-    if isinstance(node, yaml.ScalarNode) and not node.style and _LEADING_ZERO.fullmatch(node.value):
-        located.leading_zeros.append((path, node.start_mark.line + 1, node.value))
+    if isinstance(node, yaml.ScalarNode):
+        if path[-1:] != ("<key>",):
+            located.spans[path] = _span(node)
+        if not node.style and _LEADING_ZERO.fullmatch(node.value):
+            located.leading_zeros.append((path, node.start_mark.line + 1, node.value))
     try:
         return constructor.construct_object(node, deep=True)
     except (yaml.constructor.ConstructorError, ValueError) as exc:  # e.g. a date 2024-02-30
@@ -205,6 +213,16 @@ def _convert(node: yaml.Node, path: Path_, located: Located, constructor: yaml.c
 
 
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+def _span(node: yaml.ScalarNode) -> tuple[int, int]:
+    """The lines (1-based, inclusive) of a scalar's text. A block scalar's text
+    starts on the line after its indicator; its end mark is at the start of
+    the line after its text."""
+    first = node.start_mark.line + (2 if node.style in ("|", ">") else 1)
+    end = node.end_mark
+    last = end.line if end.column == 0 and end.line > node.start_mark.line else end.line + 1
+    return first, max(first, last)
 
 
 def _number_twin(key: str | int) -> str | int | None:

@@ -236,3 +236,20 @@ def test_a_worker_removes_bundles_no_task_used_for_a_week(tmp_path: Path, monkey
     new = unpack(Bundle("new", {"templates/a.txt": b"a"}))
     assert (new / "templates" / "a.txt").read_bytes() == b"a"
     assert sorted(p.name for p in cache.iterdir()) == ["in-use", "new", "recent"]
+
+
+def test_a_bundle_a_task_is_reading_is_never_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    import time
+
+    from reportgen.cluster import BUNDLE_CACHE, BUNDLE_KEEP_DAYS, Bundle, held_bundle, remove_unused_bundles
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache = tmp_path / BUNDLE_CACHE
+    week_ago = time.time() - BUNDLE_KEEP_DAYS * 86400 - 60
+    with held_bundle(Bundle("reading", {"templates/a.txt": b"a"})) as folder:
+        os.utime(folder, (week_ago, week_ago))  # as if the pruner had read its time just before the task began
+        assert remove_unused_bundles(cache) == []
+        assert (folder / "templates" / "a.txt").read_bytes() == b"a"
+    assert remove_unused_bundles(cache) == ["reading"]
+    assert not folder.exists()

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from reportgen import fonts, glyphs
 from reportgen.cli import cli
+from reportgen.responses import check_file
 from tests.entry import run_here
+from tests.responses_factory import minimal_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -99,26 +101,30 @@ def test_a_missing_cjk_font_says_how_to_install_it(tmp_path: Path, monkeypatch: 
     assert not list((tmp_path / "out").glob("PRY/PRY-profile-*"))
 
 
+def value_line(answers: Path) -> int:
+    """The line of the CIO's name as an answer (Q15's value), which every
+    document prints (the first occurrence, Q14's inferred reason, is not printed)."""
+    lines = answers.read_text(encoding="utf-8").splitlines()
+    return next(n for n, text in enumerate(lines, start=1) if text.strip().startswith("value: Fernando"))
+
+
 def test_check_refuses_what_the_build_would_refuse_at_its_line_and_question(tmp_path: Path) -> None:
     """A clean ``reportgen check`` means the build succeeds (issue 15): the
     build's glyph check is also ``check``'s, for the project's languages."""
-    folder, line = planted(tmp_path, "\u0531")  # ARMENIAN CAPITAL LETTER AYB: in no stack
+    folder, _ = planted(tmp_path, "\u0531")  # ARMENIAN CAPITAL LETTER AYB: in no stack
     answers = folder / "PRY.yaml"
     checked = run_here("check", str(answers))
     assert checked.returncode == 1, checked.stderr
-    expected = (f"{answers}:{line}: Q14: inferred: character U+0531 ARMENIAN CAPITAL LETTER AYB ('\u0531') "
-                "has no glyph in the fonts for en, es (Noto Sans)")
-    reported = [x for x in checked.stderr.splitlines() if "no glyph" in x]
-    assert reported[0] == expected and len(reported) == answers.read_text().count("\u0531"), checked.stderr
+    expected = (f"{answers}:{value_line(answers)}: Q15: value: character U+0531 ARMENIAN CAPITAL LETTER AYB "
+                "('\u0531') has no glyph in the fonts for en, es (Noto Sans)")
+    assert [x for x in checked.stderr.splitlines() if "no glyph" in x] == [expected], checked.stderr
     built = run_here("build", "PRY", "--responses", str(folder), "--lang", "en", "--format", "html",
                      "--out", str(tmp_path / "out"), "-j", "0")
-    assert built.returncode == 1 and f"{answers}:{line}: character U+0531" in built.stderr, built.stderr
+    assert built.returncode == 1 and "character U+0531" in built.stderr, built.stderr
 
 
 def test_check_asks_only_the_fonts_of_the_languages_to_be_built(tmp_path: Path) -> None:
-    from reportgen.responses import check_file
-
-    folder, line = planted(tmp_path, "\u653f\u5e9c")  # Han: only Chinese's stack has it
+    folder, _ = planted(tmp_path, "\u653f\u5e9c")  # Han: only Chinese's stack has it
     answers = folder / "PRY.yaml"
 
     def glyph_problems(*languages: str) -> list[str]:
@@ -127,6 +133,40 @@ def test_check_asks_only_the_fonts_of_the_languages_to_be_built(tmp_path: Path) 
 
     assert glyph_problems("zh") == []
     assert glyph_problems() == []  # not asked: `reportgen export` reads answers, draws nothing
-    assert glyph_problems("ar", "zh", "ru")[0] == (
-        f"{line}: inferred: character U+5E9C CJK UNIFIED IDEOGRAPH-5E9C ('\u5e9c') has no glyph in the fonts "
-        "for ar (Noto Sans, Noto Naskh Arabic), ru (Noto Sans); 1 more character(s) too")
+    assert glyph_problems("ar", "zh", "ru") == [
+        f"{value_line(answers)}: value: character U+5E9C CJK UNIFIED IDEOGRAPH-5E9C ('\u5e9c') has no glyph in "
+        "the fonts for ar (Noto Sans, Noto Naskh Arabic), ru (Noto Sans); 1 more character(s) too"]
+
+
+def test_check_leaves_what_no_document_draws_and_what_is_translated(tmp_path: Path) -> None:
+    """The respondent and the reason for an inferred value are never printed;
+    an answer translated in a language's catalog is printed translated there."""
+    text = minimal_yaml('  14:\n    value: yes\n    inferred: "\u653f: the reason"\n'
+                        '  15:\n    value: >-\n      Portal\n      \u653f\n', drop={14, 15})
+    answers = tmp_path / "PRY.yaml"
+    answers.write_text(text.replace("Test Person", "Test \u653f"), encoding="utf-8")
+    messages = tmp_path / "locales" / "es" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "responses-PRY.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Portal \u653f"\nmsgstr "Portal"\n', encoding="utf-8")
+
+    def glyph_problems(lang: str) -> list[tuple[int, str]]:
+        _, problems = check_file(answers, languages=(lang,), templates=TEMPLATES, locales=tmp_path / "locales")
+        return [(p.line, p.message) for p in problems if "no glyph" in p.message]
+
+    assert glyph_problems("es") == []
+    line = text.splitlines().index("      \u653f") + 1  # in the folded value, the line of the character
+    assert glyph_problems("en") == [(line, "value: character U+653F CJK UNIFIED IDEOGRAPH-653F ('\u653f') has no "
+                                           "glyph in the fonts for en (Noto Sans)")]
+
+
+def test_check_says_when_a_languages_fonts_are_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "SYSTEM_FONT_DIR", tmp_path / "no-fonts")
+    fonts._cmap.cache_clear()
+    try:
+        _, problems = check_file(ROOT / "responses" / "PRY.yaml", languages=("en", "zh"), templates=TEMPLATES)
+    finally:
+        fonts._cmap.cache_clear()
+    assert [(p.severity, p.message.split(":")[0]) for p in problems if "not checked" in p.message] == [
+        ("warning", "not checked for zh's fonts")]

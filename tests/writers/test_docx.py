@@ -552,7 +552,7 @@ def test_an_ordered_list_is_numbered_from_its_start_in_the_docx() -> None:
     assert [p.text for p in numbered] == ["3.\tfirst", "4.\tsecond"]
 
 
-@pytest.mark.parametrize("text", ["plain", " spaced ", "a\tb", "line\nbreak\r\nend", "<b>&amp;</b>",
+@pytest.mark.parametrize("text", ["", "plain", " spaced ", "a\tb", "line\nbreak\r\nend", "<b>&amp;</b>",
                                   "\u0627\u0644\u0639"])
 def test_a_new_runs_text_is_written_as_python_docx_writes_it(text: str) -> None:
     """The writer's shortcut for text without tabs or breaks (oxml.set_new_run_text)

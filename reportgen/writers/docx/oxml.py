@@ -173,7 +173,7 @@ def set_new_run_text(run: Run, text: str) -> None:
     the text a character at a time, to make ``w:tab`` and ``w:br`` of tabs and
     line breaks: 15 % of the DOCX writer's time for Paraguay. Text without them
     becomes one ``w:t``, as python-docx would make it, at once."""
-    if _RUN_BREAKS.search(text):
+    if not text or _RUN_BREAKS.search(text):
         run.text = text
     else:
         run._r.add_t(text)
