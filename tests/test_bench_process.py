@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import reportgen
-from reportgen.bench_process import Timing, cache_bytecode, weasyprint_cli_command
+from reportgen.bench_process import Timing, cache_bytecode, interleaved, weasyprint_cli_command
 
 
 def test_the_package_is_timed_with_its_bytecode_cached() -> None:
@@ -39,6 +39,18 @@ def test_a_cpu_ratio_pairs_the_runs_of_each_round() -> None:
     drifting = Timing(walls=[1.0] * 3, cpus=[48.0, 12.0, 24.0])  # the same values, paired with other rounds
     assert drifting.cpu_ratio(reference) != pytest.approx(1.2)
     assert drifting.cpu / reference.cpu == pytest.approx(1.2)
+
+
+def test_a_throughput_ratio_pairs_the_runs_of_each_round() -> None:
+    pool = Timing(walls=[100.0, 200.0, 110.0], cpus=[1.0] * 3)
+    cluster = Timing(walls=[105.0, 210.0, 115.5], cpus=[1.0] * 3)  # 5 % slower in every round
+    assert cluster.throughput_ratio(pool) == pytest.approx(1 / 1.05)
+
+
+def test_interleaved_runs_a_command_in_the_first_round_only_when_asked() -> None:
+    quick = [sys.executable, "-c", "pass"]
+    once, every = interleaved([quick, quick], 3, once=frozenset({0}))
+    assert (len(once.walls), len(every.walls)) == (1, 3)
 
 
 def _meeting(mine: Path, other: Path) -> list[str]:
