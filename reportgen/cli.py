@@ -134,13 +134,13 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
         config = load_config()
     except ReportgenError as exc:
         _fail(exc)
-    project = _open_project()  # the fonts and catalogs the build uses
+    project = _open_project()  # the templates, fonts and catalogs the build uses
+    build = config.model_copy(update={"templates": project.templates, "locales": project.locales})
     worst = 0
     report: list[dict[str, Any]] = []
     for path in files:
         try:
-            _, problems = check_file(path, strict=strict, limits=config.limits, languages=config.languages,
-                                     templates=project.templates, locales=project.locales)
+            _, problems = check_file(path, strict=strict, limits=config.limits, build=build)
         except ReportgenError as exc:
             report.append({"path": str(path), "status": "unusable", "error": str(exc), "problems": []})
             if not as_json:

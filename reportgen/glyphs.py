@@ -12,17 +12,21 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from html import unescape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from reportgen import fonts
 from reportgen import model as m
 from reportgen.errors import Problem, ReportgenError
-from reportgen.i18n import Locale
 from reportgen.inputchecks import field_of, item_of, walk_strings
 from reportgen.yamlsource import Located
+
+if TYPE_CHECKING:
+    from reportgen.config import Config
+    from reportgen.questionnaire import Questionnaire
+    from reportgen.responses import Responses
 
 # Fields of the model that are never drawn: identifiers, file names, the
 # chart's markup (its drawn text is read from its <text> elements instead).
@@ -125,57 +129,70 @@ def check(document: m.Document, templates: Path, sources: Iterable[Path], fallba
     )
 
 
-def answers_problems(file: Path, located: Located, country: str, languages: Sequence[str], templates: Path,
-                     locales: Path) -> list[Problem]:
+def answers_problems(file: Path, located: Located, responses: Responses, catalog: Questionnaire,
+                     options: Config) -> list[Problem]:
     """``reportgen check``'s side of :func:`check`: each text of an answers
-    file that a document in one of ``languages`` would draw with a character
-    its fonts lack, at the character's line.
+    file with a character that a document in one of ``options.languages``
+    would draw and its fonts lack, at the character's line.
 
-    What a document draws: answer texts, free-text values and source titles
-    in English, or in a language's document their translation
-    (``responses-<COUNTRY>.po``) when there is one; addresses and titles
-    quoted as given, in every language. Never drawn: the respondent, the
-    reasons for inferred values, review flags. A language whose font is not
-    installed cannot be checked: a warning says so, and the build says how to
-    install it."""
+    A text with such a character is a candidate; the document model of that
+    language, with the annex (which prints every answer), says whether the
+    character is drawn: an answer a template leaves out (a contact e-mail),
+    or one a catalog translates, does not count. So ``check`` refuses what
+    the build of some edition would refuse, and no more; the model is only
+    made for a file with candidates. (A character the document draws is
+    reported in every text of the file that has it, printed or not.) The respondent, the reasons for
+    inferred values and review flags are never printed. A language whose font
+    is not installed cannot be checked: a warning says so, and the build
+    says how to install it."""
     covers: dict[str, frozenset[int]] = {}
     problems = []
-    for lang in languages:
+    for lang in options.languages:
         try:
-            covers[lang] = covered(lang, templates)
+            covers[lang] = covered(lang, options.templates)
         except fonts.FontMissingError as exc:
             problems.append(Problem(file, 1, f"not checked for {lang}'s fonts: {exc}", severity="warning"))
-    locales_of = {lang: Locale(lang, locales, country=country) for lang in covers}
+    candidates = [(path, lacking) for path, text in walk_strings(located.data) if _drawn(path)
+                  if (lacking := {lang: chars for lang, cover in covers.items() if (chars := missing(text, cover))})]
+    if not candidates:
+        return problems
+    annexed = options.model_copy(update={"annex": True})
+    drawn = {lang: _drawn_characters(responses, catalog, lang, annexed)
+             for lang in {lang for _, lacking in candidates for lang in lacking}}
     lines = located.text.splitlines()
-    for path, text in walk_strings(located.data):
-        if not _drawn(path):
-            continue
-        as_given = _as_given(path, located.data)
-        lacking = {lang: chars for lang, cover in covers.items()
-                   if (chars := missing(text, cover)) and (as_given or locales_of[lang].answer_text(text)[0] == text)}
-        if lacking:
-            character = min(chars[0] for chars in lacking.values())
+    for path, lacking in candidates:
+        confirmed = {lang: kept for lang, chars in lacking.items()
+                     if (kept := [c for c in chars if _may_draw(drawn[lang], c)])}
+        if confirmed:
+            character = min(chars[0] for chars in confirmed.values())
             problems.append(_answer_problem(file, _line_of(character, located, path, lines), path, character,
-                                            lacking))
+                                            confirmed))
     return problems
 
 
 def _drawn(path: tuple[object, ...]) -> bool:
-    """Whether the text at ``path`` can appear in a document (see answers_problems)."""
+    """Whether the text at ``path`` may be printed (see answers_problems)."""
     if path[:1] == ("sources",):
         return len(path) == 3 and path[2] in ("title", "url")
     return path[:1] == ("answers",) and len(path) >= 3 and path[2] not in ("inferred", "flags")
 
 
-def _as_given(path: tuple[object, ...], data: object) -> bool:
-    """An address, or a title quoted in its own language (``lang:``): drawn
-    untranslated in every document."""
-    if path[-1] == "url":
-        return True
-    parent: Any = data
-    for step in path[:-1]:  # a path walk_strings gave: each step is there
-        parent = parent[step]
-    return path[-1] == "title" and bool(parent.get("lang"))
+def _may_draw(drawn: set[str] | None, character: str) -> bool:
+    return drawn is None or character in drawn
+
+
+def _drawn_characters(responses: Responses, catalog: Questionnaire, lang: str, options: Config) -> set[str] | None:
+    """The characters the document in ``lang`` draws; None if it cannot be
+    made (the build then says why, and every candidate is reported)."""
+    from reportgen.i18n import Locale
+    from reportgen.narrative import build_document
+
+    try:
+        document = build_document(responses, catalog, Locale(lang, options.locales, country=responses.country),
+                                  options).document
+    except ReportgenError:
+        return None
+    return document_characters(document)
 
 
 def _line_of(character: str, located: Located, path: tuple[object, ...], lines: list[str]) -> int:

@@ -8,12 +8,11 @@ is what the build uses: it raises on the first error.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pycountry
 from babel.numbers import list_currencies
@@ -23,8 +22,10 @@ from pydantic_core import ErrorDetails
 from reportgen import inputchecks, questionnaire, urls, yamlsource
 from reportgen.errors import InputError, Problem, ProblemsError
 from reportgen.limits import Limits
-from reportgen.paths import LOCALES, TEMPLATES
 from reportgen.questionnaire import Item, Kind, Questionnaire
+
+if TYPE_CHECKING:
+    from reportgen.config import Config
 
 # A long answer without a `summary` shows its first sentences up to this in
 # the profile body; `check` asks for a summary beyond it.
@@ -224,28 +225,25 @@ def load_responses(path: Path, strict: bool = False, limits: Limits | None = Non
 
 
 def check_file(path: Path, strict: bool = False, limits: Limits | None = None,
-               languages: Sequence[str] = (), templates: Path = TEMPLATES, locales: Path = LOCALES
-               ) -> tuple[Responses | None, list[Problem]]:
+               build: Config | None = None) -> tuple[Responses | None, list[Problem]]:
     """Every problem of one responses file. Unusable input raises InputError.
-    With ``languages`` (those to be built) it also runs the build's glyph
-    check: text a document would draw that no font of its language (in
-    ``templates``) has, the translations in ``locales`` considered."""
+    With ``build`` (the build's settings: languages, templates, catalogs) it
+    also runs the build's glyph check (``glyphs.answers_problems``)."""
     limits = limits or Limits()
     located = yamlsource.load(path, limits.max_file_bytes, limits.yaml_depth)
     if not isinstance(located.data, dict):
         kind = type(located.data).__name__.replace("str", "text").replace("list", "a list")
         raise InputError(path, 1, f"expected a mapping of keys (country, answers, ...), found {kind}")
-    checker = _Checker(path, located, strict, tuple(languages), templates, locales)
+    checker = _Checker(path, located, strict, build)
     return checker.run(), checker.problems
 
 
 class _Checker:
-    def __init__(self, path: Path, located: yamlsource.Located, strict: bool, languages: tuple[str, ...] = (),
-                 templates: Path = TEMPLATES, locales: Path = LOCALES):
+    def __init__(self, path: Path, located: yamlsource.Located, strict: bool, build: Config | None = None):
         self.path = path
         self.located = located
         self.strict = strict
-        self.languages, self.templates, self.locales = languages, templates, locales  # for the glyph check
+        self.build = build  # the settings of the build to check for (the glyph check)
         self.problems: list[Problem] = []
 
     # -- reporting --
@@ -281,7 +279,7 @@ class _Checker:
         self._check_titles(responses)
         if catalog is not None:
             self._check_answers(responses, catalog)
-        self._check_glyphs(responses)
+            self._check_glyphs(responses, catalog)
         self.problems = inputchecks.deduplicate(sorted(self.problems, key=lambda p: p.line))
         return responses
 
@@ -296,13 +294,12 @@ class _Checker:
             else:
                 self.problems.append(problem)
 
-    def _check_glyphs(self, responses: Responses) -> None:
+    def _check_glyphs(self, responses: Responses, catalog: Questionnaire) -> None:
         """What the build's glyph check would refuse (``glyphs.answers_problems``)."""
-        if self.languages:
+        if self.build is not None:
             from reportgen import glyphs  # fontTools: only when asked
 
-            self.problems += glyphs.answers_problems(self.path, self.located, responses.country, self.languages,
-                                                     self.templates, self.locales)
+            self.problems += glyphs.answers_problems(self.path, self.located, responses, catalog, self.build)
 
     def _check_printable_values(self, responses: Responses) -> None:
         """Amounts and dates the writers can format and record."""

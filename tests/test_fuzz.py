@@ -32,6 +32,7 @@ from tests.responses_factory import minimal_yaml
 
 CATALOG = load("msq-2024")
 LANG = "en"  # the language each clean file is built in
+BUILD = Config(languages=(LANG,))  # what check checks the glyphs for
 ITEMS = [item for item in CATALOG.items if item.number not in CATALOG.header_items()]
 
 # Text from every Unicode category (controls, format characters such as
@@ -177,7 +178,7 @@ def check_then_build(text: str) -> None:
         path = Path(scratch) / "PRY.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         try:
-            _, problems = check_file(path, languages=(LANG,), templates=TEMPLATES)
+            _, problems = check_file(path, build=BUILD)
         except ReportgenError as exc:
             assert str(exc).startswith(f"{path}:"), str(exc)  # FILE:LINE
             event("unusable input")
@@ -223,7 +224,7 @@ def _is_clean(text: str) -> bool:
         path = Path(scratch) / "PRY.yaml"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         try:
-            _, problems = check_file(path, languages=(LANG,), templates=TEMPLATES)
+            _, problems = check_file(path, build=BUILD)
         except ReportgenError:
             return False
         return not any(problem.severity == "error" for problem in problems)

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from reportgen import fonts, glyphs
 from reportgen.cli import cli
+from reportgen.config import Config
 from reportgen.responses import check_file
 from tests.entry import run_here
 from tests.responses_factory import minimal_yaml
@@ -128,7 +129,7 @@ def test_check_asks_only_the_fonts_of_the_languages_to_be_built(tmp_path: Path) 
     answers = folder / "PRY.yaml"
 
     def glyph_problems(*languages: str) -> list[str]:
-        _, problems = check_file(answers, languages=languages, templates=TEMPLATES)
+        _, problems = check_file(answers, build=Config(languages=languages, templates=TEMPLATES) if languages else None)
         return [f"{p.line}: {p.message}" for p in problems if "no glyph" in p.message]
 
     assert glyph_problems("zh") == []
@@ -139,33 +140,41 @@ def test_check_asks_only_the_fonts_of_the_languages_to_be_built(tmp_path: Path) 
 
 
 def test_check_leaves_what_no_document_draws_and_what_is_translated(tmp_path: Path) -> None:
-    """The respondent and the reason for an inferred value are never printed;
-    an answer translated in a language's catalog is printed translated there."""
+    """The respondent, the reason for an inferred value and the CIO's e-mail
+    (an Armenian letter) are never printed; the CIO's title, translated in a
+    language's catalog, is printed translated there; the CIO's name is printed
+    as given everywhere. (A character that is printed is reported wherever the
+    file has it, printed or not.)"""
     text = minimal_yaml('  14:\n    value: yes\n    inferred: "\u653f: the reason"\n'
-                        '  15:\n    value: >-\n      Portal\n      \u653f\n', drop={14, 15})
+                        '  15:\n    value: Ana \u5e9c\n'
+                        '  16:\n    value: >-\n      Director\n      \u653f\n'
+                        '  18:\n    value: "\u0531@example.org"\n', drop={14, 15, 16, 18})
     answers = tmp_path / "PRY.yaml"
     answers.write_text(text.replace("Test Person", "Test \u653f"), encoding="utf-8")
     messages = tmp_path / "locales" / "es" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     (messages / "responses-PRY.po").write_text(
         'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-        'msgid "Portal \u653f"\nmsgstr "Portal"\n', encoding="utf-8")
+        'msgid "Director \u653f"\nmsgstr "Directora"\n', encoding="utf-8")
 
     def glyph_problems(lang: str) -> list[tuple[int, str]]:
-        _, problems = check_file(answers, languages=(lang,), templates=TEMPLATES, locales=tmp_path / "locales")
-        return [(p.line, p.message) for p in problems if "no glyph" in p.message]
+        _, problems = check_file(answers, build=Config(languages=(lang,), templates=TEMPLATES,
+                                                         locales=tmp_path / "locales"))
+        return [(p.line, p.message.split(" has no glyph")[0]) for p in problems if "no glyph" in p.message]
 
-    assert glyph_problems("es") == []
-    line = text.splitlines().index("      \u653f") + 1  # in the folded value, the line of the character
-    assert glyph_problems("en") == [(line, "value: character U+653F CJK UNIFIED IDEOGRAPH-653F ('\u653f') has no "
-                                           "glyph in the fonts for en (Noto Sans)")]
+    lines = text.splitlines()
+    name = (lines.index("    value: Ana \u5e9c") + 1, "value: character U+5E9C CJK UNIFIED IDEOGRAPH-5E9C ('\u5e9c')")
+    title = (lines.index("      \u653f") + 1, "value: character U+653F CJK UNIFIED IDEOGRAPH-653F ('\u653f')")
+    assert glyph_problems("es") == [name]
+    assert glyph_problems("en") == [name, title]  # the title's line: in the folded value, the character's
 
 
 def test_check_says_when_a_languages_fonts_are_not_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fonts, "SYSTEM_FONT_DIR", tmp_path / "no-fonts")
     fonts._cmap.cache_clear()
     try:
-        _, problems = check_file(ROOT / "responses" / "PRY.yaml", languages=("en", "zh"), templates=TEMPLATES)
+        _, problems = check_file(ROOT / "responses" / "PRY.yaml",
+                                 build=Config(languages=("en", "zh"), templates=TEMPLATES))
     finally:
         fonts._cmap.cache_clear()
     assert [(p.severity, p.message.split(":")[0]) for p in problems if "not checked" in p.message] == [
