@@ -140,11 +140,12 @@ def answers_problems(file: Path, located: Located, responses: Responses, catalog
     character is drawn: an answer a template leaves out (a contact e-mail),
     or one a catalog translates, does not count. So ``check`` refuses what
     the build of some edition would refuse, and no more; the model is only
-    made for a file with candidates. (A character the document draws is
-    reported in every text of the file that has it, printed or not.) The respondent, the reasons for
-    inferred values and review flags are never printed. A language whose font
-    is not installed cannot be checked: a warning says so, and the build
-    says how to install it."""
+    made for a file with candidates. A character the document draws is
+    reported in every text of the file that has it, printed or not; the
+    respondent, the reasons for inferred values and review flags are never
+    printed, and never candidates. A language whose font is not installed
+    cannot be checked: a warning says so, and the build says how to install
+    it."""
     covers: dict[str, frozenset[int]] = {}
     problems = []
     for lang in options.languages:
