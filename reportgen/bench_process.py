@@ -12,6 +12,7 @@ worker's own peak (``VmHWM``, recorded per document in ``run.json``), not
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -74,24 +75,35 @@ def _become_subreaper() -> bool:
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def _reap_descendants() -> None:
-    """Wait for every process left over from the command (re-parented here)."""
-    while True:
-        try:
-            os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
+def _children() -> set[int]:
+    """This process's children (Linux's /proc/PID/task/TID/children)."""
+    pids: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        with contextlib.suppress(OSError):
+            pids |= {int(pid) for pid in (task / "children").read_text().split()}
+    return pids
+
+
+def _reap_descendants(earlier: set[int]) -> None:
+    """Wait for every process left over from the command (re-parented here),
+    not for the children this process had before it (a fork server of an
+    in-process build would keep it waiting)."""
+    while left := _children() - earlier:
+        for pid in left:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def run_process(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one command, all its descendants included; a failure raises."""
     subreaper = _become_subreaper()
+    earlier = _children() if subreaper else set()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
     if subreaper:
-        _reap_descendants()
+        _reap_descendants(earlier)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):  # 1: some documents failed, still a measured run
         raise RuntimeError(f"{' '.join(command)}: exit {done.returncode}: {done.stderr.strip()[-400:]}")

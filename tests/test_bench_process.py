@@ -77,3 +77,22 @@ def test_the_weasyprint_baseline_runs_two_at_a_time_as_the_workers_do(tmp_path: 
     a.unlink()
     b.unlink()
     assert subprocess.run(weasyprint_cli_command(commands), capture_output=True).returncode != 0
+
+
+REAPER = """
+import subprocess, sys
+from reportgen.bench_process import run_process
+other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # a child of the measuring process
+orphan = "import time\\nend = time.process_time() + 0.3\\nwhile time.process_time() < end: pass"
+leaves = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {orphan!r}])"
+wall, cpu = run_process([sys.executable, "-c", leaves])
+print(cpu >= 0.3, other.poll() is None)
+other.kill()
+"""
+
+
+def test_a_measured_command_counts_its_orphans_and_leaves_other_children_alone() -> None:
+    """The command's orphans (a fork server and its workers) are waited for,
+    so their CPU counts; a child the measuring process had before is not."""
+    done = subprocess.run([sys.executable, "-c", REAPER], capture_output=True, text=True, timeout=30, check=False)
+    assert done.stdout.split() == ["True", "True"], done.stderr
