@@ -129,13 +129,13 @@ def unpack(bundle: Bundle) -> Path:
     return target
 
 
-def remove_unused_bundles(cache: Path, now: float | None = None) -> list[str]:
+def remove_unused_bundles(cache: Path) -> list[str]:
     """Remove the bundles (and half-unpacked folders of a killed worker) that
     no task used for ``BUNDLE_KEEP_DAYS``; their names. Each edit of a template
     or catalog makes a new bundle (~3 MB), so a worker's cache would otherwise
     grow with every build that follows one. A bundle is first renamed aside, so
     no task can find it half removed."""
-    cutoff = (time.time() if now is None else now) - BUNDLE_KEEP_DAYS * 86400
+    cutoff = time.time() - BUNDLE_KEEP_DAYS * 86400
     removed = []
     for folder in sorted(cache.iterdir()):
         try:
