@@ -18,14 +18,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-# Without the system's libharfbuzz-subset, importing WeasyPrint 70 warns that a
-# future version will need it; the PDFs are the same (fontTools subsets them),
-# and the warning is for whoever installs the system, not for reportgen users.
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
+from reportgen.writers import weasyprint_loader  # noqa: F401  (imports WeasyPrint first: see there)
+
+# isort: split
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse, path2url
 
 from reportgen import glyphs
 from reportgen import model as m
