@@ -565,3 +565,38 @@ def test_a_new_runs_text_is_written_as_python_docx_writes_it(text: str) -> None:
     oxml.set_new_run_text(ours, text)
     theirs.text = text
     assert etree.tostring(oxml.run_xml(ours)) == etree.tostring(oxml.run_xml(theirs))
+
+
+def _style_targets(kind: str, prepare: str) -> tuple[Any, Any]:
+    """Two equal paragraphs or runs, each with what ``prepare`` adds first."""
+    made = []
+    for _ in range(2):
+        paragraph = docx.Document().add_paragraph()
+        target = paragraph if kind == "paragraph" else paragraph.add_run("x")
+        if prepare == "formatting":  # properties that follow the style in the schema
+            if kind == "paragraph":
+                target.paragraph_format.keep_with_next = True
+            else:
+                target.bold = True
+        elif prepare == "style":
+            (target._p if kind == "paragraph" else target._r).style = "Old"
+        made.append(target)
+    return made[0], made[1]
+
+
+@pytest.mark.parametrize("kind", ["paragraph", "run"])
+@pytest.mark.parametrize("prepare", ["nothing", "formatting", "style"])
+@pytest.mark.parametrize("style_id", ["Heading1", None])
+def test_a_style_is_set_as_python_docx_sets_it(kind: str, prepare: str, style_id: str | None) -> None:
+    """oxml.set_style_id puts ``w:pStyle``/``w:rStyle`` first without python-docx's
+    search, and makes the same XML as python-docx's ``style`` setter."""
+    from lxml import etree
+
+    from reportgen.writers.docx import oxml
+
+    ours, theirs = _style_targets(kind, prepare)
+    oxml.set_style_id(ours, style_id)
+    xml = theirs._p if kind == "paragraph" else theirs._r
+    xml.style = style_id
+    ours_xml = ours._p if kind == "paragraph" else ours._r
+    assert etree.tostring(ours_xml) == etree.tostring(xml)

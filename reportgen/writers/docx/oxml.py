@@ -180,11 +180,28 @@ def set_new_run_text(run: Run, text: str) -> None:
 
 
 def set_style_id(element: Paragraph | Run, style_id: str | None) -> None:
-    """``w:pStyle`` or ``w:rStyle``; None removes it (the default style)."""
+    """``w:pStyle`` or ``w:rStyle``; None removes it (the default style).
+
+    The schema puts the style first among a paragraph's or a run's properties,
+    so a new one goes there at once; python-docx first looks for each of the
+    ~35 elements that may follow it (a quarter of the DOCX writer's time)."""
+    if style_id is None:
+        if isinstance(element, Paragraph):
+            element._p.style = None
+        else:
+            element._r.style = None
+        return
     if isinstance(element, Paragraph):
-        element._p.style = style_id
+        properties: BaseOxmlElement = element._p.get_or_add_pPr()
+        tag = "w:pStyle"
     else:
-        element._r.style = style_id
+        properties = element._r.get_or_add_rPr()
+        tag = "w:rStyle"
+    style = properties.find(qn(tag))
+    if style is None:
+        style = OxmlElement(tag)
+        properties.insert(0, style)
+    style.set(qn("w:val"), style_id)
 
 
 def story_xml(story: _Header | _Footer) -> Element:
