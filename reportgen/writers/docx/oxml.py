@@ -192,12 +192,12 @@ def set_style_id(element: Paragraph | Run, style_id: str | None) -> None:
             element._r.style = None
         return
     if isinstance(element, Paragraph):
-        properties: BaseOxmlElement = element._p.get_or_add_pPr()
+        properties: Element = element._p.get_or_add_pPr()
         tag = "w:pStyle"
     else:
         properties = element._r.get_or_add_rPr()
         tag = "w:rStyle"
-    style = properties.find(qn(tag))
+    style: Element | None = properties.find(qn(tag))
     if style is None:
         style = OxmlElement(tag)
         properties.insert(0, style)
