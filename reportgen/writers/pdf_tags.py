@@ -942,6 +942,8 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dict
         size = max(mcids, default=-1) + 1
         nums.append((key, Array([mcids.get(i, None) for i in range(size)])))
         next_key = max(next_key, key + 1)
+    used = {key for key, _ in nums}  # a set and a running maximum: 2,000 links were quadratic
+    last = max(used, default=-1)
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", Array()):
             owner = annotation_owner.get(annotation.objgen)
@@ -950,16 +952,18 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dict
                     del annotation["/StructParent"]
                 continue
             key = int(annotation.get("/StructParent", -1))
-            if key < 0 or any(key == k for k, _ in nums):
-                key = max(k for k, _ in nums) + 1 if nums else 0
+            if key < 0 or key in used:
+                key = last + 1
             annotation.StructParent = key
             nums.append((key, owner))
+            used.add(key)
+            last = max(last, key)
     nums.sort(key=lambda pair: pair[0])
     flat: list[Any] = []
     for key, value in nums:
         flat.extend([key, value])
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(flat)))
-    root.ParentTreeNextKey = (max(k for k, _ in nums) + 1) if nums else 0
+    root.ParentTreeNextKey = last + 1
 
 
 def _build_id_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dictionary]) -> None:
