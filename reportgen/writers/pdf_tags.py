@@ -943,7 +943,7 @@ def _rebuild_parent_tree(pdf: pikepdf.Pdf, root: Dictionary, elements: list[Dict
         nums.append((key, Array([mcids.get(i, None) for i in range(size)])))
         next_key = max(next_key, key + 1)
     used = {key for key, _ in nums}  # a set and a running maximum: 2,000 links were quadratic
-    last = max(used, default=-1)
+    last = next_key - 1
     for page in pdf.pages:
         for annotation in page.obj.get("/Annots", Array()):
             owner = annotation_owner.get(annotation.objgen)

@@ -11,8 +11,16 @@ further down each list, the sonames, are what the loader finds by itself.
 So while WeasyPrint is imported, ``find_library`` answers from the loader's
 cache (``ldconfig -p``) alone. Where that is not enough (a library reachable
 only through the compiler's search), the import is made again with the full
-lookup, exactly as WeasyPrint would have made it. Importing this module does
-the import; ``reportgen.writers.pdf`` imports it first.
+lookup, exactly as WeasyPrint would have made it. The optional libraries
+(HarfBuzz's subset and vector parts) fail without an error and are not tried
+again; the full lookup could not have found them either, unless their soname
+differs from the one WeasyPrint tries: on Linux it yields a soname too, which
+the loader then has to find by itself.
+
+The lookup and ``sys.stdout`` are swapped for the whole process during the
+import (~0.5 s, once per process; the preview's server makes it in a request
+thread, where no other thread prints). Importing this module does the import;
+``reportgen.writers.pdf`` imports it first.
 """
 
 from __future__ import annotations
@@ -57,6 +65,10 @@ def load() -> None:
         with _find_library_from_loader_cache(), contextlib.redirect_stdout(io.StringIO()):
             _import()
     except OSError:
+        # The modules the failed import finished stay behind, and a new package
+        # module would lack them as attributes: WeasyPrint starts again whole.
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
         _import()
 
 

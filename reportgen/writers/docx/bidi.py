@@ -55,7 +55,8 @@ _FIRST_RTL = "\u0590"
 
 def has_rtl(text: str) -> bool:
     """Whether ``text`` has a right-to-left letter (Arabic, Hebrew ...)."""
-    return any(unicodedata.bidirectional(char) in _RTL_CLASSES for char in text if char >= _FIRST_RTL)
+    return bool(text) and max(text) >= _FIRST_RTL and any(
+        unicodedata.bidirectional(char) in _RTL_CLASSES for char in text if char >= _FIRST_RTL)
 
 
 def segments(text: str) -> list[tuple[str, bool]]:
