@@ -210,13 +210,14 @@ def paraguay(root: Path, repeats: int) -> list[str]:
     out = str(root / "pry")
     base = [_reportgen(), "build", "PRY", "--out", out]
     inputs = _weasyprint_inputs(root / "weasy")
-    weasy, weasy2, untagged, serial, pool = interleaved(
+    weasy, weasy2, untagged, serial, one_worker, pool = interleaved(
         [weasyprint_cli_command(inputs), weasyprint_cli_command(inputs, 2),
          weasyprint_cli_command(_weasyprint_inputs(root / "weasy-plain", tagged=False)),
-         [*base, "--jobs", "0", "--force"], [*base, "--jobs", "2", "--force"]], repeats)
+         [*base, "--jobs", "0", "--force"], [*base, "--jobs", "1", "--force"], [*base, "--jobs", "2", "--force"]],
+        repeats)
     noop = user_noop(root / "user", repeats)
     return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
-            f"Median of {repeats} rounds (min–max); each round runs the five commands in turn, and a CPU ratio "
+            f"Median of {repeats} rounds (min–max); each round runs the six commands in turn, and a CPU ratio "
             "is the median of the ratios of each round, runs made side by side. CPU: the process and its "
             "children (workers). Two processes at once each need more CPU for the same work than one alone "
             "(they share the machine's caches and memory), so the build with 2 workers is also set against "
@@ -226,6 +227,7 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             _row("`weasyprint --pdf-variant pdf/ua-1` on the same two HTML files (the build's variant)", weasy, None),
             _row("the same two runs at once (as two workers run)", weasy2, None),
             _row("`reportgen build PRY --jobs 0 --force`", serial, weasy),
+            _row("`reportgen build PRY --jobs 1 --force` (the pool, one worker)", one_worker, weasy),
             _row("`reportgen build PRY --jobs 2 --force` (ratio to the two runs at once)", pool, weasy2),
             _row("`reportgen build PRY` in a project (no-op: nothing changed)", noop, None), "",
             f"No-op rebuild: {noop.wall / serial.wall:.1%} of the one-process build's wall time "
@@ -234,7 +236,10 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             f"with 2 workers {pool.cpu_ratio(weasy2):.2f}× WeasyPrint's two runs at once "
             f"({pool.cpu_ratio(weasy):.2f}× its runs one after the other; the runs at once took "
             f"{weasy2.cpu_ratio(weasy):.2f}× the CPU of the runs one after the other). "
-            f"Against untagged PDFs: {serial.cpu_ratio(untagged):.2f}× and {pool.cpu_ratio(untagged):.2f}×.", ""]
+            f"Against untagged PDFs: {serial.cpu_ratio(untagged):.2f}× and {pool.cpu_ratio(untagged):.2f}×. "
+            f"What the pool itself costs: one worker took {one_worker.cpu_ratio(serial):.2f}× the CPU of the "
+            f"one-process build, two workers {pool.cpu_ratio(serial):.2f}× (the rest of that is two processes "
+            "running at once).", ""]
 
 
 def weasyprint_cli_command(commands: list[list[str]], at_once: int = 1) -> list[str]:
