@@ -36,7 +36,7 @@ from reportgen.config import Config
 from reportgen.errors import ConfigError, ReportgenError
 from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.paths import LOCALES as LOCALES  # re-exported: the defaults, for the Python API
-from reportgen.paths import PACKAGE
+from reportgen.paths import PACKAGE, PROJECT_QUESTIONNAIRES
 from reportgen.paths import TEMPLATES as TEMPLATES
 
 if TYPE_CHECKING:
@@ -90,10 +90,11 @@ class Summary:
     seconds: float = 0.0
     set_aside: list[dict[str, str]] = field(default_factory=list)  # outputs moved away (failed or superseded)
     manifest: Path | None = None  # the run manifest written at the end
+    interrupted: bool = False  # stopped before every task was done (Ctrl-C, an error of the build itself)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.interrupted
 
 
 # --- fingerprints -------------------------------------------------------------
@@ -111,6 +112,14 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
     return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
 
 
+def _package_files() -> list[Path]:
+    """reportgen's own code and data (the country names' CSV too), without the
+    default templates and catalogs an installed wheel carries under
+    ``defaults/``: those are hashed as ``options.templates`` and per language."""
+    defaults = PACKAGE / "defaults"
+    return [p for p in _tree(PACKAGE) if defaults not in p.parents and p.suffix != ".pyc"]
+
+
 # The options that change the bytes of an output (the build date too, below).
 BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status", "annex", "internal",
                  "pdf_variant", "docx_page_numbers")
@@ -118,14 +127,16 @@ BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status",
 
 def shared_fingerprint(options: Config) -> str:
     """What every output depends on: templates (sections, HTML, fonts,
-    reference.docx), the questionnaire catalogs, reportgen's version and code,
-    the build date (``options.source_date_epoch``), and the options that change
+    reference.docx), the questionnaire editions (the project's own too),
+    reportgen's version, code and data, the build date (``options.source_date_epoch``), and the options that change
     the bytes of an output (``BYTES_OPTIONS``). Options that only choose what to
     build (languages, formats, --strict, folders) stay out, so a build of one
     format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
-    digest.update(_hash_files(_tree(PACKAGE, "*.py") + _tree(PACKAGE, "*.yaml"), PACKAGE).encode())
+    digest.update(_hash_files(_package_files(), PACKAGE).encode())
+    if PROJECT_QUESTIONNAIRES.is_dir():  # a project's edition is looked up before the shipped one
+        digest.update(_hash_files(_tree(PROJECT_QUESTIONNAIRES, "*.yaml"), PROJECT_QUESTIONNAIRES).encode())
     if options.reference_docx:
         with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
             digest.update(hashlib.file_digest(stream, "sha256").digest())
@@ -134,10 +145,10 @@ def shared_fingerprint(options: Config) -> str:
     return digest.hexdigest()
 
 
-def task_key(shared: str, responses: Path, country: str, lang: str, locales: Path) -> str:
+def task_key(shared: str, responses: bytes, country: str, lang: str, locales: Path) -> str:
     """The shared fingerprint plus this country's answers and this language's catalogs."""
     digest = hashlib.sha256(shared.encode())
-    digest.update(responses.read_bytes())
+    digest.update(responses)
     for name in ("messages.po", "questionnaire.po", f"responses-{country}.po"):
         po = locales / lang / "LC_MESSAGES" / name
         digest.update(po.read_bytes() if po.is_file() else b"-")
@@ -383,14 +394,19 @@ def _peak_rss_mb() -> float:
 COUNTRY_CODE = re.compile(r"[A-Z]{3}")
 
 
-def country_files(responses: list[Path], options: Config) -> tuple[list[Path], list[TaskResult]]:
-    """The responses files that can be built, and one failure per file whose
-    name is not a country code (it becomes a folder name: ``...yaml``) or
-    whose country has another file too (both would write one folder)."""
+def country_files(responses: list[Path], options: Config) -> tuple[list[tuple[Path, bytes]], list[TaskResult]]:
+    """The responses files that can be built, each with its bytes (read once,
+    within ``limits.max_file_bytes``: planning hashes them before the loader
+    sees them), and one failure per file whose name is not a country code (it
+    becomes a folder name: ``...yaml``), whose country has another file too
+    (both would write one folder), or that cannot be read (a folder, a broken
+    link, /dev/zero): that country fails, the others are built."""
+    from reportgen.yamlsource import read_bytes_limited
+
     by_country: dict[str, list[Path]] = {}
     for path in responses:
         by_country.setdefault(path.stem.upper(), []).append(path)
-    usable: list[Path] = []
+    usable: list[tuple[Path, bytes]] = []
     failed: list[TaskResult] = []
     for country, paths in by_country.items():
         if not COUNTRY_CODE.fullmatch(country):
@@ -398,8 +414,11 @@ def country_files(responses: list[Path], options: Config) -> tuple[list[Path], l
         elif len(paths) > 1:
             error = f"{paths[0]}: {country} has {len(paths)} responses files ({', '.join(map(str, paths))}); keep one"
         else:
-            usable.append(paths[0])
-            continue
+            try:
+                usable.append((paths[0], read_bytes_limited(paths[0], options.limits.max_file_bytes)))
+                continue
+            except ReportgenError as exc:
+                error = str(exc)
         for lang in options.languages:
             failed.append(TaskResult(Task(country, paths[0], lang, options.formats, ""), error=error))
     return usable, failed
@@ -418,18 +437,19 @@ def check_out_folder(out: Path, sources: Iterable[Path]) -> None:
             raise ConfigError(f"--out {out}: refusing to write into the source folder {source}")
 
 
-def plan(responses: list[Path], options: Config) -> tuple[list[Task], list[Task]]:
-    """Split the work into tasks to run and tasks whose outputs are current."""
+def plan(responses: list[tuple[Path, bytes]], options: Config) -> tuple[list[Task], list[Task]]:
+    """Split the work into tasks to run and tasks whose outputs are current
+    (``responses``: each file with its bytes, as ``country_files`` read them)."""
     shared = shared_fingerprint(options)
     to_run: list[Task] = []
     skipped: list[Task] = []
-    for path in responses:
+    for path, data in responses:
         country = path.stem.upper()
         manifest = read_manifest(options.out, country)
         remove_stale_temporaries(options.out / country, country)
-        edition = options.edition or edition_of(path.read_bytes())
+        edition = options.edition or edition_of(data)
         for lang in options.languages:
-            key = task_key(shared, path, country, lang, options.locales)
+            key = task_key(shared, data, country, lang, options.locales)
             task = Task(country, path, lang, tuple(options.formats), key,
                         document_stem(country, lang, edition, options), variant_tag(options.pdf_variant))
             # --strict must see the warnings of the last build, so it redoes those tasks.
@@ -474,6 +494,7 @@ class WorkerPool(Executor):
 
             from pebble import ProcessPool
 
+            _socket_folder_that_fits()
             context = multiprocessing.get_context("forkserver")
             # Read when the fork server starts (once per build process); later pools
             # share it, and import what it lacks in each worker.
@@ -494,6 +515,37 @@ class WorkerPool(Executor):
             self._pool.close()
         if wait:
             self._pool.join()
+
+
+# The size of an AF_UNIX socket's path, its final NUL included (sun_path: 108 bytes on
+# Linux, 104 on the BSDs and macOS): the smaller, so one rule holds everywhere.
+SUN_PATH_MAX = 104
+
+
+def _socket_folder_that_fits() -> None:
+    """Give multiprocessing a temporary folder short enough for the fork
+    server's socket (``<tmp>/pymp-XXXXXXXX/listener-XXXXXXXX``): with a long
+    ``TMPDIR`` (macOS's are ~50 characters; a test's own), binding it failed
+    and the build stopped with "BrokenProcessPool". Newer Pythons fall back
+    to /tmp themselves (CPython gh-132124); this does the same on older ones,
+    once per process: multiprocessing makes its folder on first use, with
+    ``tempfile``'s folder, and keeps it (``multiprocessing.util.get_temp_dir``).
+    """
+    import tempfile
+    from multiprocessing import util
+
+    if len(tempfile.gettempdir()) + len("/pymp-XXXXXXXX/listener-XXXXXXXX") < SUN_PATH_MAX:
+        return
+    usable = [folder for folder in ("/tmp", "/var/tmp", "/usr/tmp")
+              if os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)]
+    if not usable:
+        return  # nothing better: multiprocessing will say why
+    previous = tempfile.tempdir
+    tempfile.tempdir = usable[0]
+    try:
+        util.get_temp_dir()  # creates and remembers pymp-XXXXXXXX there, removed at exit
+    finally:
+        tempfile.tempdir = previous
 
 
 # What a worker imports to build a document, whatever the format; each format adds its writer.
@@ -555,22 +607,36 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
-    results = _results(to_run, options, executor)
-    for done, result in enumerate(results, start=len(skipped) + 1):
-        if not result.error:
-            _record_or_fail(options.out, result)
-        (summary.failed if result.error else summary.built).append(result)
-        if on_done:
-            on_done(result, done, total)
+    try:
+        for done, result in enumerate(_results(to_run, options, executor), start=len(skipped) + 1):
+            if not result.error:
+                _record_or_fail(options.out, result)
+            (summary.failed if result.error else summary.built).append(result)
+            if on_done:
+                on_done(result, done, total)
+    except BaseException:
+        summary.interrupted = True
+        raise
+    finally:
+        # Also when interrupted: each finished task is recorded already, its
+        # superseded files must not stay beside it, and run.json says the run stopped.
+        _close_run(summary, options, executor, start)
+    return summary
+
+
+def _close_run(summary: Summary, options: Config, executor: Executor | Any | None, start: float) -> None:
     from reportgen import runrecord
 
-    summary.set_aside = runrecord.set_aside(options.out, summary)
+    try:
+        summary.set_aside = runrecord.set_aside(options.out, summary)
+    except OSError:
+        if not summary.interrupted:  # else the interruption is what to report
+            raise
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
         summary.manifest = runrecord.write_run_manifest(options, summary, _engine(executor))
     except (ReportgenError, OSError):
         summary.manifest = None
-    return summary
 
 
 def _engine(executor: Executor | Any | None) -> str:

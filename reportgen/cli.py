@@ -550,6 +550,7 @@ def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: Con
 
 def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, jobs: int,
                client: Any = None) -> Summary:
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     console = ui.console(stderr=True)
@@ -561,7 +562,9 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, 
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = cast("Task", getattr(item, "task", item))
-            progress.update(bar, total=total, completed=done, description=f"{task.country} {task.lang}")
+            # A country is a file's name: shown, never interpreted (controls, Rich markup).
+            progress.update(bar, total=total, completed=done,
+                            description=escape(safe(f"{task.country} {task.lang}")))
             timings = getattr(item, "timings", None)
             if timings:
                 ui.detail(f"{task.country} {task.lang}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
@@ -583,15 +586,18 @@ def _summary_table(summary: Summary) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    def cell(text: str) -> Text:  # a file's name: shown, never interpreted
+        return Text(safe(text).replace("\n", " "))
+
     table = Table("country", "lang", "result", "detail", title=f"reportgen build ({summary.seconds:.1f} s)")
     for result in summary.built:
         outputs = ", ".join(Path(o.path).name for o in result.outputs.values())
         note = f"; {len(result.warnings)} warnings" if result.warnings else ""
-        table.add_row(result.task.country, result.task.lang, "[green]built", Text(outputs + note))
+        table.add_row(cell(result.task.country), cell(result.task.lang), "[green]built", cell(outputs + note))
     for task in summary.skipped:
-        table.add_row(task.country, task.lang, "skipped", "up to date")
+        table.add_row(cell(task.country), cell(task.lang), "skipped", "up to date")
     for result in summary.failed:
-        table.add_row(result.task.country, result.task.lang, "[red]failed", Text("see below"))
+        table.add_row(cell(result.task.country), cell(result.task.lang), "[red]failed", Text("see below"))
     return table
 
 
@@ -688,7 +694,7 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
     if fmt not in ("csv", "json"):
         _fail(ReportgenError(f"{output}: say --format csv or json (or name the file .csv or .json)"))
     paths = _responses_paths(responses_dir or settings.responses, countries, not countries)
-    loaded, errors = exporter.load_all(paths)
+    loaded, errors = exporter.load_all(paths, settings.limits)
     for problem in errors:
         _say(str(problem), err=True)
     if errors:

@@ -245,6 +245,15 @@ def check_workers(client: Client) -> None:
                           "--nthreads 1 (use --nworkers for more processes)")
 
 
+def task_name(task: Task, options: Config) -> str:
+    """The task's Dask key. A scheduler shares a key's result between clients,
+    so the key names everything the result depends on: the inputs (``task.key``)
+    and what this client asked for (formats, file names, --strict, ...), which
+    the inputs' key leaves out on purpose (build.shared_fingerprint)."""
+    asked = hashlib.sha256(repr(task).encode() + options.model_dump_json().encode()).hexdigest()
+    return f"reportgen-{task.country}-{task.lang}-{asked[:24]}"
+
+
 def results(tasks: list[Task], options: Config, client: Client) -> Iterable[TaskResult]:
     """Run ``tasks`` on the cluster; write each output here, as it arrives."""
     from distributed import as_completed
@@ -263,7 +272,7 @@ def results(tasks: list[Task], options: Config, client: Client) -> Iterable[Task
             # with the only copy does not lose it, the scheduler recomputes it.
             bundles[task.lang] = client.submit(_identity, bundle, key=f"reportgen-bundle-{bundle.digest}")
         future = client.submit(run_remote, task, task.responses.read_bytes(), bundles[task.lang],
-                               options, key=f"reportgen-{task.country}-{task.lang}-{task.key[:20]}")
+                               options, key=task_name(task, options))
         pending[future] = task
     try:
         for future in as_completed(list(pending)):

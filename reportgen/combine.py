@@ -12,6 +12,8 @@ or PDF/A; the per-country files stay the accessible, archival ones.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ class Profile:
     country: str  # alpha-3
     name: str  # UN short name in the language (the code when the table has none)
     path: Path
+    sha256: str = ""  # as run.json records it
 
 
 def recorded_pdfs(out: Path, lang: str) -> list[Profile]:
@@ -51,7 +54,8 @@ def recorded_pdfs(out: Path, lang: str) -> list[Profile]:
         for output in document.get("outputs", []):
             if output.get("format") == "pdf":
                 country = str(document["country"])
-                profiles.append(Profile(country, un_name(country, lang) or country, out / output["path"]))
+                profiles.append(Profile(country, un_name(country, lang) or country, out / output["path"],
+                                        str(output.get("sha256", ""))))
     if not profiles:
         raise ReportgenError(f"{record}: no PDF in {lang!r} was built (build with --format pdf --lang {lang})")
     return sorted(profiles, key=lambda p: _sort_key(p.name))
@@ -71,7 +75,11 @@ def combine(out: Path, lang: str) -> tuple[Path, int]:
     outline_items: list[OutlineItem] = []
     for profile in profiles:
         first_page = len(combined.pages)
-        with pikepdf.open(profile.path) as source:
+        try:
+            source = pikepdf.open(io.BytesIO(_recorded_bytes(profile, out)))
+        except pikepdf.PdfError as exc:
+            raise ReportgenError(f"{profile.path}: not a readable PDF ({exc}); run reportgen build again") from None
+        with source:
             pages = {page.obj.objgen: number for number, page in enumerate(source.pages)}
             with source.open_outline() as outline:
                 children = [_copy_item(item, pages, first_page) for item in outline.root]
@@ -93,6 +101,22 @@ def combine(out: Path, lang: str) -> tuple[Path, int]:
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, _saved(combined))
     return target, len(profiles)
+
+
+def _recorded_bytes(profile: Profile, out: Path) -> bytes:
+    """The PDF run.json records, as it recorded it: a file that is missing,
+    outside the folder or changed since is a one-line error, not a stale page."""
+    if out.resolve() not in profile.path.resolve().parents:
+        raise ReportgenError(f"{out / 'run.json'}: {profile.path} is outside the output folder")
+    try:
+        data = profile.path.read_bytes()
+    except OSError as exc:
+        raise ReportgenError(f"{profile.path}: cannot read it ({exc.strerror or exc}); "
+                             "run reportgen build again") from None
+    if profile.sha256 and hashlib.sha256(data).hexdigest() != profile.sha256:
+        raise ReportgenError(f"{profile.path}: changed since the build that recorded it in run.json; "
+                             "run reportgen build again")
+    return data
 
 
 def _copy_item(item: OutlineItem, pages: dict[tuple[int, int], int], offset: int) -> OutlineItem:
@@ -123,8 +147,6 @@ def _describe(pdf: pikepdf.Pdf, lang: str, title: str) -> None:
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     # The same inputs and SOURCE_DATE_EPOCH give the same bytes.
     pdf.save(buffer, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)

@@ -60,7 +60,8 @@ class Config(BaseModel):
     organisation: str = Field(DEFAULT_ORGANISATION, min_length=1)
     languages: tuple[str, ...] = Field(("en", "es"), min_length=1)
     formats: tuple[Format, ...] = Field(("docx", "pdf"), min_length=1)
-    edition: str | None = None  # None: the edition of each country's questionnaire
+    # None: the edition of each country's questionnaire. Part of every file name: a word, never a path.
+    edition: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
     # The imprint's disclaimer and copyright line; unset = the UN wording, translated.
     disclaimer: str | None = Field(None, min_length=1)
     copyright: str | None = Field(None, min_length=1)

@@ -23,6 +23,7 @@ from typing import Any
 
 from reportgen import questionnaire
 from reportgen.errors import Problem
+from reportgen.limits import Limits
 from reportgen.questionnaire import Item, Kind
 from reportgen.responses import Answer, Responses, check_file
 
@@ -78,12 +79,13 @@ def rows(responses: Responses) -> Iterable[dict[str, Any]]:
         }
 
 
-def load_all(paths: list[Path]) -> tuple[list[Responses], list[Problem]]:
-    """Every file's answers; the errors of those that cannot be read (FILE:LINE: Qnn: ...)."""
+def load_all(paths: list[Path], limits: Limits | None = None) -> tuple[list[Responses], list[Problem]]:
+    """Every file's answers, read within the project's ``limits`` as a build
+    reads them; the errors of those that cannot be read (FILE:LINE: Qnn: ...)."""
     loaded: list[Responses] = []
     errors: list[Problem] = []
     for path in paths:
-        responses, problems = check_file(path)
+        responses, problems = check_file(path, limits=limits)
         found = [p for p in problems if p.severity == "error"]
         errors.extend(found)
         if responses is not None and not found:

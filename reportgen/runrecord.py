@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,14 +54,16 @@ def _entry_of(name: str, entry: Any, lang: str, fmt: str) -> bool:
 def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
     """Move out of the current outputs every file of a document that this run
     did not make current: all files of a failed document not built from this
-    run's exact inputs, and the files a built document replaced under another
-    name (a Draft once its Final is built, another PDF variant)."""
+    run's exact inputs, and the files a current document replaced under another
+    name (a Draft once its Final is built, another PDF variant). Current
+    documents include those skipped as up to date, so a run interrupted between
+    building a Final and this step is repaired by the next."""
     from reportgen.build import COUNTRY_CODE, manifest_path, output_name, read_manifest
 
     run = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     moved: list[dict[str, str]] = []
-    for result in [*summary.failed, *summary.built]:
-        task = result.task
+    documents = [(r.task, r) for r in [*summary.failed, *summary.built]] + [(t, None) for t in summary.skipped]
+    for task, result in documents:
         folder = out / task.country
         if not COUNTRY_CODE.fullmatch(task.country) or not folder.is_dir() or folder.is_symlink():
             continue
@@ -72,14 +75,11 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
                                  if _entry_of(name, entry, task.lang, fmt)}
             for name in sorted(names):
                 path = folder / name
-                entry = manifest["outputs"].get(name)
-                if result.error:
-                    written = fmt in result.outputs  # complete, by this run, before another format failed
-                    keep = name == current and (written or (task.key and isinstance(entry, dict)
-                                                            and entry.get("key") == task.key))
-                    reason = (result.error or "failed").splitlines()[0]
+                if result is not None and result.error:
+                    keep = name == current and _built_or_current(result, fmt, manifest.get("outputs", {}).get(name))
+                    reason = result.error.splitlines()[0] if result.error else "failed"
                 else:
-                    keep = name == current or fmt not in result.outputs
+                    keep = name == current or not _is_current(folder, task, current, manifest)
                     reason = f"superseded by {current}"
                 if keep or not path.is_file() or path.is_symlink():
                     continue
@@ -94,6 +94,21 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
     return moved
 
 
+def _built_or_current(result: TaskResult, fmt: str, entry: Any) -> bool:
+    """A failed document's file that stays: written whole by this run before
+    another format failed, or recorded from this run's exact inputs."""
+    if fmt in result.outputs:
+        return True
+    return bool(result.task.key) and isinstance(entry, dict) and entry.get("key") == result.task.key
+
+
+def _is_current(folder: Path, task: Any, name: str, manifest: dict[str, Any]) -> bool:
+    """Whether ``name`` is recorded from this run's inputs and present: then
+    every other name of its language and format is superseded."""
+    entry = manifest["outputs"].get(name)
+    return isinstance(entry, dict) and entry.get("key") == task.key and (folder / name).is_file()
+
+
 def _output_entry(out: Path, fmt: str, lang: str, options: Config, sha256: str, size: int,
                   path: str | Path) -> dict[str, Any]:
     return {"path": _relative(out, path), "format": fmt, "language": lang,
@@ -103,28 +118,41 @@ def _output_entry(out: Path, fmt: str, lang: str, options: Config, sha256: str, 
 
 
 def _documents(summary: Summary, options: Config) -> list[dict[str, Any]]:
-    from reportgen.build import output_name, read_manifest
+    from reportgen.build import read_manifest
 
     out = options.out
     documents: list[dict[str, Any]] = []
     for result in summary.built:
         outputs = [_output_entry(out, fmt, result.task.lang, options, o.sha256, o.size, o.path)
                    for fmt, o in result.outputs.items()]
-        documents.append(_document(result.task, "built", outputs, result))
+        # A document rebuilt in some formats only: the others were current.
+        kept = [fmt for fmt in options.formats if fmt not in result.outputs]
+        if kept:
+            outputs += _recorded_outputs(read_manifest(out, result.task.country), result.task, kept, options)
+        documents.append(_document(result.task, "built", sorted(outputs, key=lambda o: o["format"]), result))
     for task in summary.skipped:
         recorded = read_manifest(out, task.country)
-        outputs = []
-        for fmt in task.formats:
-            name = output_name(task, fmt)
-            entry = recorded["outputs"].get(name, {})
-            outputs.append(_output_entry(out, fmt, task.lang, options, entry.get("sha256", ""),
-                                         entry.get("size", 0), out / task.country / name))
+        outputs = _recorded_outputs(recorded, task, task.formats, options)
         timings = recorded.get("timings", {}).get(task.lang, {})
         documents.append({**_document(task, "skipped", outputs, None),
                           "warnings": recorded.get("warnings", {}).get(task.lang, []), "timings": timings})
     for result in summary.failed:
         documents.append(_document(result.task, "failed", [], result))
     return sorted(documents, key=lambda d: (d["country"], d["language"]))
+
+
+def _recorded_outputs(recorded: dict[str, Any], task: Any, formats: Iterable[str],
+                      options: Config) -> list[dict[str, Any]]:
+    """The entries of outputs that were current, as the country's manifest records them."""
+    from reportgen.build import output_name
+
+    outputs = []
+    for fmt in formats:
+        name = output_name(task, fmt)
+        entry = recorded["outputs"].get(name, {})
+        outputs.append(_output_entry(options.out, fmt, task.lang, options, entry.get("sha256", ""),
+                                     entry.get("size", 0), options.out / task.country / name))
+    return outputs
 
 
 def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: TaskResult | None) -> dict[str, Any]:
@@ -153,6 +181,7 @@ def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, An
         "settings": settings,
         "seconds": round(summary.seconds, 3),
         "ok": summary.ok,
+        "interrupted": summary.interrupted,
         "counts": {"built": len(summary.built), "skipped": len(summary.skipped), "failed": len(summary.failed),
                    "set_aside": len(summary.set_aside)},
         "documents": documents,

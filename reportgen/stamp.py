@@ -184,9 +184,13 @@ def write(out: Path, argv: list[str], inputs: Snapshot, outputs: Iterable[Path],
 
 def _write_atomic(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as stream:
-        stream.write(data)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # --- the fast path -----------------------------------------------------------------
@@ -257,8 +261,13 @@ def try_noop(argv: list[str]) -> bool:
     record = dict(stamp["record"])
     record["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     record["seconds"] = round(time.perf_counter() - start, 3)
-    # As a no-op does: run.json says what this run did (nothing).
-    _write_atomic(out / "run.json", (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    # As a no-op does: run.json says what this run did (nothing). If it cannot
+    # be written (a full disk, a folder in its place), the full command runs
+    # and reports what it can.
+    try:
+        _write_atomic(out / "run.json", (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    except OSError:
+        return False
     printed = stamp["print"]
     if printed["text"] is None:
         from reportgen.terminal import safe

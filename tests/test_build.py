@@ -376,3 +376,73 @@ def test_a_documents_cyclic_garbage_is_collected_when_it_ends(in_a_worker: bool)
         assert gc.get_freeze_count() == frozen  # a worker's freeze is kept; a build process is left unfrozen
     finally:
         gc.unfreeze()
+
+
+def test_the_pool_starts_under_a_temporary_folder_too_long_for_its_socket(tmp_path: Path, small: Path) -> None:
+    """multiprocessing puts the fork server's socket in TMPDIR; with a long one
+    (macOS's, a test's) binding it failed and the build stopped with
+    BrokenProcessPool."""
+    import os
+    import subprocess
+
+    temporary = tmp_path / ("t" * 100)
+    temporary.mkdir()
+    done = subprocess.run([str(Path(sys.executable).parent / "reportgen"), "build", "PRY", "--responses",
+                           str(small.parent), "--format", "html", "--lang", "en,es", "--jobs", "2",
+                           "--out", str(tmp_path / "out")],
+                          cwd=tmp_path, env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out" / "PRY").glob("*.html"))) == 2
+
+
+def test_a_projects_own_questionnaire_edition_is_part_of_the_key(tmp_path: Path, small: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The project's questionnaires/ is looked up before the shipped editions: a
+    label changed there must rebuild, not be skipped as current."""
+    from reportgen.paths import PACKAGE
+
+    monkeypatch.chdir(tmp_path)
+    opts = options(tmp_path, languages=("en",), formats=("html",))
+    project = tmp_path / "questionnaires"
+    project.mkdir()
+    edition = project / "msq-2024.yaml"
+    shutil.copy(PACKAGE / "questionnaires" / "msq-2024.yaml", edition)
+    assert builder.build([small], opts).built
+    edition.write_text(edition.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert [r.task.lang for r in builder.build([small], opts).built] == ["en"]
+
+
+def test_the_key_covers_reportgens_data_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The country names' CSV is printed in every profile: a change to it
+    rebuilds, as a change to the code does."""
+    from reportgen import build
+
+    package = tmp_path / "reportgen"
+    shutil.copytree(build.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(build, "PACKAGE", package)
+    opts = options(tmp_path)
+    before = build.shared_fingerprint(opts)
+    assert build.shared_fingerprint(opts) == before
+    names = package / "data" / "un-country-names.csv"
+    names.write_text(names.read_text(encoding="utf-8").replace("Paraguay", "Paraguay (changed)"), encoding="utf-8")
+    assert build.shared_fingerprint(opts) != before
+
+
+@pytest.mark.parametrize("kind", ["folder", "broken link", "too large"])
+def test_an_unreadable_responses_file_fails_its_country_only(tmp_path: Path, kind: str) -> None:
+    responses = tmp_path / "responses"
+    write_synthetic(["ARG"], responses)
+    bad = responses / "BRA.yaml"
+    if kind == "folder":
+        bad.mkdir()
+    elif kind == "broken link":
+        bad.symlink_to(tmp_path / "nowhere.yaml")
+    else:
+        bad.write_bytes(b"# " + b"x" * 2_000_000)
+    opts = options(tmp_path, languages=("en",), limits={"max_file_bytes": 1_000_000})
+    summary = builder.build(sorted(responses.glob("*.yaml")), opts)
+    assert [r.task.country for r in summary.built] == ["ARG"]
+    [failed] = summary.failed
+    assert failed.task.country == "BRA" and (failed.error or "").startswith(f"{bad}:1: ")
+    assert "\n" not in (failed.error or "")

@@ -17,6 +17,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,19 @@ def test_a_bundle_a_task_is_reading_is_never_removed(tmp_path: Path, monkeypatch
         assert (folder / "templates" / "a.txt").read_bytes() == b"a"
     assert remove_unused_bundles(cache) == ["reading"]
     assert not folder.exists()
+
+
+def test_a_tasks_dask_key_names_what_its_client_asked_for(tmp_path: Path) -> None:
+    """A scheduler gives every client the result of a key it already knows: two
+    clients asking for other formats, or one of them --strict, must not share one."""
+    from reportgen.build import Task
+    from reportgen.cluster import task_name
+
+    task = Task("PRY", tmp_path / "PRY.yaml", "en", ("docx", "pdf"), "k" * 64, "PRY-profile-2024-en-draft")
+    options = Config(out=tmp_path / "out")
+    name = task_name(task, options)
+    assert name.startswith("reportgen-PRY-en-") and name == task_name(task, Config(out=tmp_path / "out"))
+    others = {task_name(replace(task, formats=("docx",)), options),
+              task_name(task, options.model_copy(update={"strict": True})),
+              task_name(replace(task, key="j" * 64), options)}
+    assert name not in others and len(others) == 3

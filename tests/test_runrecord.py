@@ -118,3 +118,60 @@ def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
     printed = json.loads(done.stdout)
     assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
     assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-2024-en-draft.html"
+
+
+def test_a_final_interrupted_after_a_document_leaves_no_draft_beside_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    responses = write_synthetic(["AND", "BOL"], tmp_path / "responses")
+    draft = Config(out=out, formats=("html",), languages=("en",))
+    assert builder.build(responses, draft).ok
+
+    def interrupt_after_the_first(item: object, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        builder.build(responses, draft.model_copy(update={"status": "final"}), on_done=interrupt_after_the_first)
+    # The document finished before Ctrl-C is recorded, and its Draft set aside at once.
+    run = _run(out)
+    assert run["interrupted"] and not run["ok"]
+    [done] = run["documents"]
+    finished = done["country"]
+    assert sorted(p.name for p in (out / finished).glob("*.html")) == [f"{finished}-profile-2024-en.html"]
+    assert [e["path"] for e in run["set_aside"]] == [f"{finished}/{finished}-profile-2024-en-draft.html"]
+
+
+def test_a_folder_left_by_a_killed_run_is_put_right_by_the_next(tmp_path: Path) -> None:
+    """A run killed outright (no finally) between building a Final and setting its
+    Draft aside: the next run skips the current Final and still moves the Draft."""
+    out = tmp_path / "out"
+    [responses] = write_synthetic(["AND"], tmp_path / "responses")
+    assert builder.build([responses], Config(out=out, formats=("html",), languages=("en",))).ok
+    draft = out / "AND" / "AND-profile-2024-en-draft.html"
+    kept = draft.read_bytes()
+    final = Config(out=out, formats=("html",), languages=("en",), status="final")
+    assert builder.build([responses], final).ok
+    # As the killed run left it: the Draft back beside the Final, in the manifest too.
+    draft.write_bytes(kept)
+    manifest_file = out / "AND" / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["outputs"][draft.name] = {**manifest["outputs"]["AND-profile-2024-en.html"],
+                                       "path": str(draft), "sha256": hashlib.sha256(kept).hexdigest(),
+                                       "size": len(kept)}
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    summary = builder.build([responses], final)
+    assert summary.ok and not summary.built and len(summary.skipped) == 1
+    assert not draft.exists()
+    assert [e["reason"] for e in summary.set_aside] == ["superseded by AND-profile-2024-en.html"]
+    assert draft.name not in json.loads(manifest_file.read_text(encoding="utf-8"))["outputs"]
+
+
+def test_a_document_rebuilt_in_one_format_lists_the_others_too(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    builder.build([PRY], Config(out=out, formats=("html",), languages=("en",)))
+    summary = builder.build([PRY], Config(out=out, formats=("html", "docx"), languages=("en",)))
+    assert [r.task.formats for r in summary.built] == [("docx",)]
+    [document] = _run(out)["documents"]
+    assert document["result"] == "built"
+    assert [o["format"] for o in document["outputs"]] == ["docx", "html"]
+    for output in document["outputs"]:
+        assert output["sha256"] == hashlib.sha256((out / output["path"]).read_bytes()).hexdigest()
