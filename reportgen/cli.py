@@ -712,17 +712,26 @@ def export(countries: tuple[str, ...], responses_dir: Path | None, output: Path,
 @cli.command()
 @click.option("--lang", "languages", help="Comma-separated languages (default from settings).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The build's output folder.")
-def combine(languages: str | None, out: Path | None) -> None:
+@click.option("--partial", is_flag=True,
+              help="Combine what the last build made even if countries of the folder are missing (each is named).")
+def combine(languages: str | None, out: Path | None, partial: bool) -> None:
     """One PDF per language of every country the last build made, with a bookmark
-    per country, in OUT/combined/ (for printing and review: untagged)."""
+    per country, in OUT/combined/ (for printing and review: untagged). A
+    country the folder holds but the last build did not make (or failed) stops
+    it, naming each, unless --partial."""
     from reportgen import combine as combiner
     from reportgen.config import load_config as load_config
 
     try:
         settings = load_config()
-        for lang in _split(languages) or tuple(settings.languages):
-            path, countries = combiner.combine(out or settings.out, lang)
-            _say(f"{path}: {countries} countries", err=True)
+        folder = out or settings.out
+        # Every language is checked before any file is written.
+        editions = [combiner.plan(folder, lang, partial) for lang in _split(languages) or tuple(settings.languages)]
+        for edition in editions:
+            path = combiner.write(edition)
+            _say(f"{path}: {len(edition.profiles)} countries", err=True)
+            if edition.left_out:
+                _say(f"warning: {path.name} leaves out {', '.join(edition.left_out)}", err=True)
     except ReportgenError as exc:
         _fail(exc)
 

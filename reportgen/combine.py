@@ -3,7 +3,9 @@
 For a publication team that prints, proofs or circulates a whole edition: the
 PDFs the last build recorded in ``run.json`` (built or already current), in
 the order of the countries' UN names in that language, each country a
-bookmark with its own sections under it.
+bookmark with its own sections under it; ``plan`` decides what a file holds
+(and refuses an edition that would silently leave countries out), ``write``
+joins the pages.
 
 The combined file is for printing and review, not for publication: pikepdf
 joins pages, not structure trees, so it is not tagged and claims no PDF/UA
@@ -40,13 +42,42 @@ class Profile:
     sha256: str = ""  # as run.json records it
 
 
-def recorded_pdfs(out: Path, lang: str) -> list[Profile]:
-    """The current PDFs of ``lang`` that ``out/run.json`` records, by UN name."""
+@dataclass(frozen=True)
+class Edition:
+    """What one combined file holds, decided before anything is written."""
+
+    out: Path  # the build's output folder
+    lang: str
+    profiles: list[Profile]
+    left_out: list[str]  # "URY (failed in the last build)", one per country not in it
+    target: Path
+
+
+def plan(out: Path, lang: str, partial: bool = False) -> Edition:
+    """The combined file of ``lang``: every PDF the last build recorded. A
+    country the folder holds that the edition would leave out (failed in the
+    last build, or not part of it: a build of one country after the batch) is
+    an error unless ``partial``: a combined edition is not silently short."""
     record = out / "run.json"
     try:
         run = json.loads(record.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ReportgenError(f"{record}: no readable run record ({exc}); run reportgen build first") from None
+    profiles = recorded_pdfs(run, out, lang)
+    if not profiles:
+        raise ReportgenError(f"{record}: no PDF in {lang!r} was built (build with --format pdf --lang {lang})")
+    left_out = _left_out(run, out, lang, {p.country for p in profiles})
+    if left_out and not partial:
+        raise ReportgenError(f"{record}: the {lang!r} edition would leave out {len(left_out)} of "
+                             f"{len(left_out) + len(profiles)} countries: {', '.join(left_out)}; build them "
+                             "with the others, or combine --partial")
+    # Draft or Final is in the name, as in each country's (docs/batches.md).
+    suffix = "" if run.get("status") == "Final" else "-draft"
+    return Edition(out, lang, profiles, left_out, out / COMBINED_FOLDER / f"profiles-{lang}{suffix}.pdf")
+
+
+def recorded_pdfs(run: dict[str, Any], out: Path, lang: str) -> list[Profile]:
+    """The current PDFs of ``lang`` that the run record holds, by UN name."""
     profiles = []
     for document in run.get("documents", []):
         if document.get("language") != lang or document.get("result") not in ("built", "skipped"):
@@ -56,9 +87,29 @@ def recorded_pdfs(out: Path, lang: str) -> list[Profile]:
                 country = str(document["country"])
                 profiles.append(Profile(country, un_name(country, lang) or country, out / output["path"],
                                         str(output.get("sha256", ""))))
-    if not profiles:
-        raise ReportgenError(f"{record}: no PDF in {lang!r} was built (build with --format pdf --lang {lang})")
     return sorted(profiles, key=lambda p: _sort_key(p.name))
+
+
+def _left_out(run: dict[str, Any], out: Path, lang: str, combined: set[str]) -> list[str]:
+    """Each country of the folder with no PDF in the edition, and why."""
+    from reportgen.build import COUNTRY_CODE, read_manifest
+
+    reasons: dict[str, str] = {}
+    in_run = set()
+    for document in run.get("documents", []):
+        country = str(document.get("country", ""))
+        if document.get("language") != lang or country in combined:
+            continue
+        in_run.add(country)
+        reasons[country] = "failed in the last build" if document.get("result") == "failed" else "no PDF built"
+    for folder in sorted(out.iterdir()) if out.is_dir() else []:
+        country = folder.name
+        if country in combined or country in in_run or not COUNTRY_CODE.fullmatch(country) or not folder.is_dir():
+            continue
+        outputs = read_manifest(out, country)["outputs"].values()
+        if any(isinstance(e, dict) and e.get("language") == lang and e.get("format") == "pdf" for e in outputs):
+            reasons[country] = "not in the last build"
+    return [f"{country} ({reason})" for country, reason in sorted(reasons.items())]
 
 
 def _sort_key(name: str) -> str:
@@ -67,16 +118,16 @@ def _sort_key(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def combine(out: Path, lang: str) -> tuple[Path, int]:
-    """Write ``out/combined/profiles-<lang>.pdf``; its path and how many countries it holds."""
-    profiles = recorded_pdfs(out, lang)
+def write(edition: Edition) -> Path:
+    """Join the edition's PDFs into ``edition.target``."""
+    profiles, lang = edition.profiles, edition.lang
     combined = pikepdf.new()
     title = ""
     outline_items: list[OutlineItem] = []
     for profile in profiles:
         first_page = len(combined.pages)
         try:
-            source = pikepdf.open(io.BytesIO(_recorded_bytes(profile, out)))
+            source = pikepdf.open(io.BytesIO(_recorded_bytes(profile, edition.out)))
         except pikepdf.PdfError as exc:
             raise ReportgenError(f"{profile.path}: not a readable PDF ({exc}); run reportgen build again") from None
         with source:
@@ -97,10 +148,9 @@ def combine(out: Path, lang: str) -> tuple[Path, int]:
         outline.root.clear()
         outline.root.extend(outline_items)
     _describe(combined, lang, title)
-    target = out / COMBINED_FOLDER / f"profiles-{lang}.pdf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, _saved(combined))
-    return target, len(profiles)
+    edition.target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(edition.target, _saved(combined))
+    return edition.target
 
 
 def _recorded_bytes(profile: Profile, out: Path) -> bytes:

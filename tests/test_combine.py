@@ -38,7 +38,7 @@ def _combine(out: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1732000000")
     result = CliRunner().invoke(cli, ["combine", "--lang", "en", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out / "combined" / "profiles-en.pdf"
+    return out / "combined" / "profiles-en-draft.pdf"  # a Draft build: Draft in the name
 
 
 def test_every_country_in_un_order_with_its_bookmarks(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,3 +79,51 @@ def test_nothing_built_is_a_one_line_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["combine", "--lang", "en", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "run.json" in result.output and "Traceback" not in result.output
+
+
+def _copy(built: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    shutil.copytree(built, out, ignore=shutil.ignore_patterns("combined"))  # other tests combine into built
+    return out
+
+
+@pytest.mark.parametrize("damage", ["missing", "changed"])
+def test_a_recorded_pdf_missing_or_changed_is_a_one_line_error(built: Path, tmp_path: Path, damage: str) -> None:
+    """A file run.json records that is gone, or is not what it recorded (a Draft
+    copied over a Final), never ends up in the edition."""
+    out = _copy(built, tmp_path)
+    [pdf] = (out / "URY").glob("*.pdf")
+    if damage == "missing":
+        pdf.unlink()
+    else:
+        pdf.write_bytes(next((out / "PRY").glob("*.pdf")).read_bytes())
+    result = CliRunner().invoke(cli, ["combine", "--lang", "en", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert str(pdf) in line and "internal error" not in line
+    assert not (out / "combined").exists()
+
+
+def test_an_edition_short_of_a_country_is_refused_unless_partial(built: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of one country after the batch: run.json holds that country
+    only, and combining it alone would silently drop the others."""
+    out = _copy(built, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
+    assert builder.build([PRY], Config(out=out, formats=("pdf",), languages=("en",))).ok
+    refused = CliRunner().invoke(cli, ["combine", "--lang", "en", "--out", str(out)])
+    assert refused.exit_code == 2
+    assert "URY (not in the last build)" in refused.output and "--partial" in refused.output
+    assert not (out / "combined").exists()
+    partial = CliRunner().invoke(cli, ["combine", "--lang", "en", "--out", str(out), "--partial"])
+    assert partial.exit_code == 0, partial.output
+    assert "leaves out URY (not in the last build)" in partial.output
+    with pikepdf.open(out / "combined" / "profiles-en-draft.pdf") as pdf, pdf.open_outline() as outline:
+        assert [str(item.title) for item in outline.root] == ["Paraguay"]
+
+
+def test_every_language_is_checked_before_any_file_is_written(built: Path, tmp_path: Path) -> None:
+    out = _copy(built, tmp_path)
+    result = CliRunner().invoke(cli, ["combine", "--lang", "en,es", "--out", str(out)])
+    assert result.exit_code == 2 and "no PDF in 'es'" in result.output
+    assert not (out / "combined").exists()
