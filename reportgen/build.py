@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -600,6 +600,7 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
     stamp.remove(options.out)  # this run may change anything a no-op stamp recorded
+    _forget_last_run(options.out)
     usable, unusable = country_files(responses, options)
     to_run, skipped = plan(usable, options)
     summary = Summary(skipped=skipped, failed=unusable)
@@ -622,6 +623,16 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
         # superseded files must not stay beside it, and run.json says the run stopped.
         _close_run(summary, options, executor, start)
     return summary
+
+
+def _forget_last_run(out: Path) -> None:
+    """Remove the last run's run.json before this run changes any output: a run
+    killed outright must not leave a record (hashes, ok) that no longer holds;
+    each run writes its own at its end, also when interrupted."""
+    from reportgen.runrecord import RUN_MANIFEST
+
+    with suppress(OSError):  # a record, never a reason for the build to fail
+        (out / RUN_MANIFEST).unlink(missing_ok=True)
 
 
 def _close_run(summary: Summary, options: Config, executor: Executor | Any | None, start: float) -> None:

@@ -508,6 +508,7 @@ def build(ui: Ui, countries: tuple[str, ...], all_countries: bool, lang: str | N
     if as_json:
         record = json.loads(summary.manifest.read_text(encoding="utf-8")) if summary.manifest else {}
         _emit_json({**_summary_json(summary, options), **record})
+        _print_problems(ui, summary, options)
     else:
         _print_summary(ui, summary, options)
     if ui.argv is not None and stamp.eligible(ui.argv) and summary.ok and summary.manifest and not site_index \
@@ -609,6 +610,13 @@ def _print_summary(ui: Ui, summary: Summary, options: Config) -> None:
     """The table of outcomes on stdout (the result); warnings and failures on stderr,
     escaped (messages quote the answers)."""
     ui.console(stderr=False).print(_summary_table(summary))
+    _print_problems(ui, summary, options)
+    _say(_summary_line(summary, options))
+
+
+def _print_problems(ui: Ui, summary: Summary, options: Config) -> None:
+    """Failures, warnings and the files set aside, on stderr (also with --json,
+    whose document on stdout has them too)."""
     for result in summary.failed:
         # Messages quote the input ("[@src-...]"): plain text, never Rich markup.
         for line in (result.error or "").splitlines():
@@ -624,7 +632,14 @@ def _print_summary(ui: Ui, summary: Summary, options: Config) -> None:
     if len(shown) < len(untranslated):
         ui.info(f"warning: ... and {len(untranslated) - len(shown)} more untranslated strings "
                 "(--verbose lists them; manifest.json has them all)")
-    _say(_summary_line(summary, options))
+    if summary.set_aside:
+        # A Draft replaced by its Final, or a failed document's earlier files: not deleted, moved.
+        folders = sorted({f"{options.out}/{Path(entry['moved_to']).parent.parent}/" for entry in summary.set_aside})
+        count = len(summary.set_aside)
+        files = "file" if count == 1 else "files"
+        ui.info(f"{count} earlier {files} set aside in {', '.join(folders)} (run.json says why)")
+        for entry in summary.set_aside:
+            ui.detail(f"set aside: {entry['path']} -> {entry['moved_to']}: {entry['reason']}")
 
 
 def _snapshot_inputs(inputs: Any, responses: Path, reference_docx: Path | None) -> None:
@@ -737,6 +752,8 @@ def combine(languages: str | None, out: Path | None, partial: bool) -> None:
 
 
 def _summary_json(summary: Summary, options: Config) -> dict[str, Any]:
+    from reportgen.build import output_name
+
     def task(t: Task) -> dict[str, Any]:
         return {"country": t.country, "lang": t.lang}
 
@@ -744,7 +761,8 @@ def _summary_json(summary: Summary, options: Config) -> dict[str, Any]:
         "ok": summary.ok, "seconds": round(summary.seconds, 3), "out": str(options.out),
         "built": [{**task(r.task), "outputs": {f: o.path for f, o in r.outputs.items()},
                    "warnings": r.warnings, "timings": r.timings} for r in summary.built],
-        "skipped": [task(t) for t in summary.skipped],
+        "skipped": [{**task(t), "outputs": {f: str(options.out / t.country / output_name(t, f)) for f in t.formats}}
+                    for t in summary.skipped],
         "failed": [{**task(r.task), "error": r.error} for r in summary.failed],
     }
 

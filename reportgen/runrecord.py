@@ -32,6 +32,7 @@ from reportgen.build import Summary, TaskResult
 
 RUN_MANIFEST = "run.json"
 SUPERSEDED = "superseded"
+SET_ASIDE_RECORD = "set_aside.json"  # in each superseded/<run>/: what was moved there and why
 FORMATS = ("docx", "pdf", "html")
 
 
@@ -91,6 +92,9 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
         if changed:
             write_atomic(manifest_path(out, task.country),
                          (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+    if moved:  # the folder explains itself after the next run has replaced run.json
+        write_atomic(out / SUPERSEDED / run / SET_ASIDE_RECORD,
+                     (json.dumps(moved, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return moved
 
 
@@ -167,8 +171,7 @@ def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: Ta
 def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, Any]:
     """What the run did, as data (see the module's docstring)."""
     documents = _documents(summary, options)
-    settings = {k: str(getattr(options, k))
-                for k in ("annex", "edition", "force", "internal", "organisation", "strict")}
+    settings = {k: getattr(options, k) for k in ("annex", "edition", "force", "internal", "organisation", "strict")}
     return {
         "reportgen": __version__,
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -92,6 +92,11 @@ def test_a_final_build_moves_the_draft_it_replaces_aside(tmp_path: Path) -> None
     assert moved["reason"] == "superseded by AND-profile-2024-en.html" and (out / moved["moved_to"]).is_file()
     manifest = json.loads((out / "AND" / "manifest.json").read_text(encoding="utf-8"))
     assert list(manifest["outputs"]) == ["AND-profile-2024-en.html"]
+    # The superseded folder says what it holds and why, after run.json has moved on.
+    [record] = out.glob("superseded/*/set_aside.json")
+    assert json.loads(record.read_text(encoding="utf-8")) == [moved]
+    assert builder.build([responses], Config(out=out, formats=("html",), languages=("en",), status="final")).ok
+    assert _run(out)["set_aside"] == [] and json.loads(record.read_text(encoding="utf-8")) == [moved]
 
 
 def test_names_carry_edition_status_and_variant() -> None:
@@ -118,6 +123,10 @@ def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
     printed = json.loads(done.stdout)
     assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
     assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-2024-en-draft.html"
+    again = json.loads(CliRunner().invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
+                                                "--out", str(out), "--json"]).stdout)
+    [skipped] = again["skipped"]
+    assert skipped["outputs"] == {"html": str(out / "PRY" / "PRY-profile-2024-en-draft.html")}
 
 
 def test_a_final_interrupted_after_a_document_leaves_no_draft_beside_it(tmp_path: Path) -> None:
@@ -175,3 +184,36 @@ def test_a_document_rebuilt_in_one_format_lists_the_others_too(tmp_path: Path) -
     assert [o["format"] for o in document["outputs"]] == ["docx", "html"]
     for output in document["outputs"]:
         assert output["sha256"] == hashlib.sha256((out / output["path"]).read_bytes()).hexdigest()
+
+
+def test_the_last_runs_record_is_gone_while_a_run_changes_outputs(tmp_path: Path) -> None:
+    """A run killed outright leaves no run.json whose hashes no longer hold
+    (combine then asks for a build); the settings are recorded as JSON values."""
+    out = tmp_path / "out"
+    options = Config(out=out, formats=("html",), languages=("en", "es"))
+    builder.build([PRY], options)
+    assert _run(out)["settings"] == {"annex": False, "edition": None, "force": False, "internal": False,
+                                     "organisation": options.organisation, "strict": False}
+    seen: list[bool] = []
+    builder.build([PRY], options.model_copy(update={"force": True}),
+                  on_done=lambda *_: seen.append((out / "run.json").exists()))
+    assert seen == [False, False] and _run(out)["counts"]["built"] == 2
+
+
+def test_the_command_line_says_what_it_set_aside_and_prints_failures_with_json(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    out = tmp_path / "out"
+    [responses] = write_synthetic(["AND"], tmp_path / "responses")
+    common = ["build", "AND", "--responses", str(responses.parent), "--format", "html", "--jobs", "0",
+              "--out", str(out)]
+    assert CliRunner().invoke(cli, [*common, "--lang", "en"]).exit_code == 0
+    final = CliRunner().invoke(cli, [*common, "--lang", "en", "--final", "--json"])
+    # Final is strict: the synthetic answers' long texts without a summary fail it.
+    assert final.exit_code == 1
+    printed = json.loads(final.stdout)
+    [failure] = printed["failures"]
+    assert failure["error"].splitlines()[0] in final.stderr  # on stderr too, not only in the JSON
+    assert "1 earlier file set aside in " in final.stderr and "superseded/" in final.stderr
