@@ -124,6 +124,61 @@ def _compose_with_libyaml(text: str, max_depth: int) -> yaml.Node | None:
         return None
 
 
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to fix and what is wrong there. PyYAML reports where it gave
+    up, which for a quote left open is where the quoted text happens to end
+    (the next apostrophe, maybe ten lines on) or the end of the file: the
+    line that opened the quote is the one to name."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark and "quoted scalar" in (exc.context or ""):
+        return exc.context_mark.line + 1, f"a quote opened on this line is never closed ({problem})"
+    if exc.problem_mark is not None:
+        opened = _quote_ending_on(text, exc.problem_mark.line)
+        if opened is not None:
+            return opened, (f"the quoted text opened on this line runs to line {exc.problem_mark.line + 1}, "
+                            f"where {problem}: is its closing quote missing?")
+    mark = exc.problem_mark or exc.context_mark
+    # An error "at the end of the stream" points past the last line.
+    last_line = max(1, len(text.splitlines()))
+    return (min(mark.line + 1, last_line) if mark else 1), problem
+
+
+def _quote_ending_on(text: str, line: int) -> int | None:
+    """The first line of a quoted text that spans lines and ends on ``line``
+    (0-based), if the scanner meets one before it stops."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"') \
+                    and token.start_mark.line < token.end_mark.line == line:
+                return int(token.start_mark.line) + 1
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+_ANSWERS = re.compile(r"^answers:[ \t]*(#.*)?$")
+_ITEM_KEY = re.compile(r"^([ \t]+)['\"]?(\d+)['\"]?[ \t]*:")
+
+
+def item_at(text: str, line: int) -> int | None:
+    """The questionnaire item whose answer holds ``line`` (1-based) in a
+    responses file's text, read from the lines alone (for a file that does
+    not parse): the last item key of the ``answers:`` mapping above it."""
+    item: int | None = None
+    indent: str | None = None
+    inside = False
+    for row in text.splitlines()[:line]:
+        if _ANSWERS.match(row):
+            inside, item, indent = True, None, None
+        elif inside and row[:1] not in ("", " ", "\t", "#"):
+            inside, item = False, None  # the next top-level key
+        elif inside and (found := _ITEM_KEY.match(row)) and (indent is None or found.group(1) == indent):
+            indent, item = found.group(1), int(found.group(2))
+    return item
+
+
 def read_bytes_limited(path: Path, limit: int = MAX_BYTES) -> bytes:
     """At most ``limit`` bytes of ``path``, counted while reading (``stat``
     says 0 for /dev/zero or a pipe); more is a one-line InputError."""
@@ -163,12 +218,8 @@ def load(path: Path, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH) -> 
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise InputError(path, line, f"control character U+{code:04X} is not allowed") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # An error "at the end of the stream" points past the last line.
-        last_line = max(1, len(text.splitlines()))
-        line = min(mark.line + 1, last_line) if mark else 1
-        message = exc.problem or exc.context or "invalid YAML"
-        raise InputError(path, line, f"YAML syntax error: {message}") from None
+        line, message = _syntax_error(text, exc)
+        raise InputError(path, line, f"YAML syntax error: {message}", item=item_at(text, line)) from None
     except yaml.YAMLError as exc:
         raise InputError(path, 1, f"YAML error: {' '.join(str(exc).split())}") from None
     finally:

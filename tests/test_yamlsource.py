@@ -73,3 +73,29 @@ def test_both_loaders_agree_on_edited_answers(count: int, tmp_path: Path, monkey
             continue
         assert fast == strict, f"edit {index} differs"
     assert refused <= count // 100, f"{refused} of {count} edits refused only by the pure-Python loader"
+
+
+ANSWERS = "country: URY\nanswers:\n  13:\n    value: yes\n  14:\n    value: {value}\n    summary: The plan\n" \
+          "  15:\n    value: no\n    text: The Government's portal\n"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    # The quote runs on to the next apostrophe (line 10), where PyYAML gives up.
+    ("'yes", "URY.yaml:6: Q14: YAML syntax error: the quoted text opened on this line runs to line 10, "),
+    # No apostrophe later: PyYAML stops at the end of the file.
+    ('"yes', "URY.yaml:6: Q14: YAML syntax error: a quote opened on this line is never closed"),
+    ("yes\n\tsource: x", "URY.yaml:7: Q14: YAML syntax error: found character '\\t' that cannot start any token"),
+])
+def test_a_syntax_error_names_the_line_to_fix_and_its_question(tmp_path: Path, value: str, expected: str) -> None:
+    path = tmp_path / "URY.yaml"
+    path.write_text(ANSWERS.format(value=value), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        yamlsource.load(path)
+    assert str(error.value).startswith(f"{tmp_path}/{expected}")
+    assert "\n" not in str(error.value)
+
+
+def test_the_item_of_a_line_is_read_from_the_answers_mapping_alone() -> None:
+    text = "country: URY\n# 7: not an item\nanswers:\n  6: null\n  7:\n    text: |\n      12: not a key\n" \
+           "respondent:\n  name: X\n"
+    assert [yamlsource.item_at(text, line) for line in range(1, 10)] == [None, None, None, 6, 7, 7, 7, None, None]
