@@ -17,7 +17,7 @@ from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportgen import fonts
+from reportgen import fonts, yamlsource
 from reportgen import model as m
 from reportgen.errors import Problem, ReportgenError
 from reportgen.inputchecks import field_of, item_of, walk_strings
@@ -120,8 +120,12 @@ def check(document: m.Document, templates: Path, sources: Iterable[Path], fallba
     if not absent:
         return
     character = absent[0]
+    sources = list(sources)
     found = locate(character, sources)
     where = f"{found[0]}:{found[1]}" if found else fallback
+    if found and found[0] == sources[0]:  # the answers: name the question, as ``reportgen check`` does
+        item = yamlsource.item_at(found[0].read_text(encoding="utf-8", errors="replace"), found[1])
+        where += f": Q{item}" if item is not None else ""
     more = f"; {len(absent) - 1} more character(s) too" if len(absent) > 1 else ""
     raise MissingGlyphError(
         f"{where}: character {describe(character)} has no glyph in the fonts for {lang} "
