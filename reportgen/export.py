@@ -18,6 +18,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,14 @@ from reportgen import questionnaire
 from reportgen.errors import Problem
 from reportgen.limits import Limits
 from reportgen.questionnaire import Item, Kind
-from reportgen.responses import Answer, Responses, check_file
+from reportgen.responses import Answer, Budget, Responses, check_file
 
 COLUMNS = ("country", "questionnaire", "item", "key", "section", "kind", "question", "status", "value",
-           "instrument", "summary", "text", "period_start", "period_end", "sources", "inferred", "needs_review",
-           "consent")
+           "instrument", "summary", "text", "period_start", "period_end",
+           "budget_national", "budget_national_currency", "budget_national_usd",
+           "budget_dedicated", "budget_dedicated_currency", "budget_dedicated_usd",
+           "budget_share_percent", "budget_basis",
+           "sources", "inferred", "reviewed", "needs_review", "consent")
 YES_NO_STATUSES = ("yes", "no", "planned")
 NOT_STATED = "not stated"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -54,6 +58,22 @@ def _sources(responses: Responses, answer: Answer | None) -> list[dict[str, str 
             for ref in answer.sources]
 
 
+def _budget(budget: Budget | None) -> dict[str, str | None]:
+    """The structured budget figures, exact (decimals as written, never floats)."""
+    def number(value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    cells: dict[str, str | None] = {}
+    for part in ("national", "dedicated"):
+        amount = getattr(budget, part) if budget else None
+        cells[f"budget_{part}"] = number(amount.amount) if amount else None
+        cells[f"budget_{part}_currency"] = amount.currency if amount else None
+        cells[f"budget_{part}_usd"] = number(amount.usd) if amount else None
+    cells["budget_share_percent"] = number(budget.share_percent) if budget else None
+    cells["budget_basis"] = budget.basis if budget else None
+    return cells
+
+
 def rows(responses: Responses) -> Iterable[dict[str, Any]]:
     """One row per item of the country's questionnaire, contact items left out."""
     catalog = questionnaire.load(responses.questionnaire)
@@ -62,18 +82,23 @@ def rows(responses: Responses) -> Iterable[dict[str, Any]]:
             continue
         answer = responses.answer(item.number)
         value = None if answer is None else answer.value
+        # The consent is kept in the file's header (``consent:``), not under answers.
+        consent = item.kind == Kind.CONSENT
         yield {
             "country": responses.country, "questionnaire": responses.questionnaire, "item": item.number,
             "key": item.key, "section": item.section, "kind": str(item.kind), "question": item.label.en,
-            "status": status(item, answer),
-            "value": "; ".join(value) if isinstance(value, list) else value,
+            "status": (responses.consent or NOT_STATED) if consent else status(item, answer),
+            "value": responses.consent if consent else "; ".join(value) if isinstance(value, list) else value,
             "instrument": answer.instrument if answer else None,
             "summary": answer.summary if answer else None,
             "text": answer.text if answer else None,
             "period_start": answer.period.start if answer and answer.period else None,
             "period_end": answer.period.end if answer and answer.period else None,
+            **_budget(answer.budget if answer else None),
             "sources": _sources(responses, answer),
             "inferred": bool(answer and answer.inferred is not None),
+            # Also for an answer left empty on purpose: a reviewer decided "not stated".
+            "reviewed": bool((given := responses.answers.get(item.number)) and given.reviewed),
             "needs_review": bool(answer and answer.unresolved),
             "consent": responses.consent or NOT_STATED,
         }

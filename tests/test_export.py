@@ -81,3 +81,24 @@ def test_a_broken_file_exports_nothing_and_says_where(tmp_path: Path) -> None:
 def test_csv_cells_never_run_as_spreadsheet_formulas() -> None:
     assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
     assert _cell("+1") == "'+1" and _cell("plain") == "plain" and _cell(None) == ""
+
+
+def test_budget_figures_reviews_and_consent_are_exported_as_the_yaml_says(tmp_path: Path) -> None:
+    done = run("export", "PRY", "-o", str(tmp_path / "answers.csv"))
+    assert done.returncode == 0, done.stderr
+    with (tmp_path / "answers.csv").open(newline="", encoding="utf-8") as stream:
+        rows = {int(r["item"]): r for r in csv.DictReader(stream)}
+    source = yaml.safe_load((ROOT / "responses" / "PRY.yaml").read_text(encoding="utf-8"))
+    answers = {int(k): v for k, v in source["answers"].items() if isinstance(v, dict)}
+    [(number, budget)] = [(n, a["budget"]) for n, a in answers.items() if "budget" in a]
+    row = rows[number]
+    for part in ("national", "dedicated"):
+        assert row[f"budget_{part}"] == str(budget[part]["amount"])
+        assert row[f"budget_{part}_currency"] == budget[part]["currency"]
+        assert row[f"budget_{part}_usd"] == str(budget[part]["usd"])
+    assert row["budget_share_percent"] == str(budget["share_percent"]) and row["budget_basis"] == budget["basis"]
+    reviewed = {n for n, a in answers.items() if a.get("reviewed")}
+    assert reviewed and {n for n, r in rows.items() if r["reviewed"] == "true"} == reviewed
+    # The consent is in the header, not under answers: its row says what the header says.
+    consent = next(r for r in rows.values() if r["kind"] == "consent")
+    assert consent["status"] == consent["value"] == consent["consent"] == {True: "yes", False: "no"}[source["consent"]]
