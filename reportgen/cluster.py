@@ -214,7 +214,8 @@ def run_remote(task: Task, responses: bytes, bundle: Bundle, options: Config) ->
             remote.result.error = str(exc)
         except Exception as exc:  # one country's bug must not stop the others
             remote.result.error = f"internal error: {type(exc).__name__}: {exc}"
-        _client_paths(remote.result, {str(path): str(task.responses), str(root): "<bundle>"})
+        _client_paths(remote.result, {str(path): str(task.responses), str(root / "templates"): str(options.templates),
+                                      str(root / "locales"): str(options.locales), str(root): "<bundle>"})
     remote.result.peak_rss_mb = _peak_rss_mb()
     return remote
 

@@ -17,9 +17,14 @@ no ``templates/`` (or no ``locales/``), the defaults are used as they are.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from reportgen.errors import ConfigError
@@ -93,7 +98,39 @@ class Overlay:
             shutil.rmtree(self.path)
         shutil.copytree(self.default, self.path, ignore=IGNORED)
         shutil.copytree(self.project, self.path, ignore=IGNORED, dirs_exist_ok=True, symlinks=False)
+        # Where its files come from, for messages (``shown``): the folder itself is gone after the command.
+        record = {"default": str(self.default.resolve()), "project": str(self.project.resolve())}
+        (self.path / OVERLAY_RECORD).write_text(json.dumps(record), encoding="utf-8")
         return self.path
+
+
+OVERLAY_RECORD = ".reportgen-overlay.json"
+_PATH_IN = r"([^\s:'\"]+)"  # a file's path inside a folder, as messages print it (FILE:LINE: ...)
+
+
+def shown(text: str, folders: Iterable[Path]) -> str:
+    """``text`` (a message) with each file of an overlay among ``folders``
+    named as the user knows it: the project's file where the project has one,
+    else the default's, else the project's path where it would be made (a
+    catalog not translated yet). Messages must not name the overlay's
+    temporary copy, which is gone when the command ends."""
+    for folder in folders:
+        try:
+            record = json.loads((folder / OVERLAY_RECORD).read_text(encoding="utf-8"))
+            sources = Path(record["project"]), Path(record["default"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not an overlay: its paths are the user's already
+        text = re.sub(re.escape(f"{folder}{os.sep}") + _PATH_IN, partial(_users_file, *sources), text)
+    return text
+
+
+def _users_file(project: Path, default: Path, found: re.Match[str]) -> str:
+    relative = found.group(1)
+    chosen = next((base / relative for base in (project, default) if (base / relative).is_file()), project / relative)
+    try:
+        return str(chosen.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(chosen)
 
 
 def _overrides(project: Path, default: Path) -> bool:

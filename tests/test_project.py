@@ -124,3 +124,41 @@ def test_an_installed_wheel_builds_a_profile_in_a_new_project(tmp_path: Path) ->
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Uruguay" in text and "Marco institucional" in text
     assert str(CHECKOUT) not in run(bin_ / "python", "-c", "import reportgen.paths as p; print(p.TEMPLATES, p.LOCALES)")
+
+
+def test_messages_name_the_projects_files_not_the_overlays_copies(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overlay is a temporary copy, gone when the command ends: a message
+    names the project's file, the default's where the project has none, or
+    where the project's would be made (a catalog not written yet)."""
+    from reportgen.project import shown
+
+    folder = _new(tmp_path)
+    monkeypatch.chdir(folder)
+    (folder / "locales" / "es" / "LC_MESSAGES").mkdir(parents=True)
+    (folder / "locales" / "es" / "LC_MESSAGES" / "messages.po").write_bytes(
+        (LOCALES / "es" / "LC_MESSAGES" / "messages.po").read_bytes())
+    project = open_project()
+    try:
+        overlay = project.locales
+        assert overlay != LOCALES
+        text = (f"{overlay}/es/LC_MESSAGES/messages.po:12: a; {overlay}/es/LC_MESSAGES/responses-PRY.po:3: b; "
+                f"{overlay}/es/LC_MESSAGES/responses-URY.po:1: c")
+        assert shown(text, [project.templates, project.locales]) == (
+            f"locales/es/LC_MESSAGES/messages.po:12: a; {LOCALES}/es/LC_MESSAGES/responses-PRY.po:3: b; "
+            "locales/es/LC_MESSAGES/responses-URY.po:1: c")
+    finally:
+        project.close()
+
+
+def test_a_build_in_a_project_names_its_template_in_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _new(tmp_path)
+    write_synthetic(["URY"], folder / "responses")
+    (folder / "templates" / "sections").mkdir()
+    imprint = (TEMPLATES / "sections" / "imprint.md.j2").read_text(encoding="utf-8")
+    (folder / "templates" / "sections" / "imprint.md.j2").write_text(imprint + "\n\U00012000\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(cli, ["build", "--lang", "en", "--format", "html", "--jobs", "0"])
+    assert result.exit_code == 1
+    [line] = [x for x in result.output.splitlines() if "no glyph" in x]
+    assert line.startswith("URY en: templates/sections/imprint.md.j2:") and "reportgen-project" not in line
