@@ -217,3 +217,17 @@ def test_the_command_line_says_what_it_set_aside_and_prints_failures_with_json(t
     [failure] = printed["failures"]
     assert failure["error"].splitlines()[0] in final.stderr  # on stderr too, not only in the JSON
     assert "1 earlier file set aside in " in final.stderr and "superseded/" in final.stderr
+
+
+def test_a_final_replaced_by_a_draft_is_said_on_the_terminal(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from reportgen.cli import cli
+
+    out = tmp_path / "out"
+    common = ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0", "--out", str(out)]
+    assert builder.build([PRY], Config(out=out, formats=("html",), languages=("en",), status="final")).ok
+    done = CliRunner().invoke(cli, common)
+    assert done.exit_code == 0, done.output
+    assert ("warning: the Final PRY/PRY-profile-2024-en.html was set aside for the Draft "
+            "PRY-profile-2024-en-draft.html") in done.stderr
