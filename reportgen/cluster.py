@@ -22,10 +22,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -327,9 +330,10 @@ def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf"))
         # The nannies hand the configuration set here to the worker processes they start.
         with dask.config.set({**BATCH_CONFIG, "distributed.worker.multiprocessing-method": "forkserver"}):
             _preload_workers(formats)
-            with LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
-                              memory_limit=LOCAL_MEMORY, dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            with _deaf_to_ctrl_c():  # the workers' fork server, and so the workers, ignore Ctrl-C
+                cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
+                                       memory_limit=LOCAL_MEMORY, dashboard_address=None)
+            with cluster, Client(cluster) as client, _quiet_if_interrupted():
                 yield client
         return
     try:
@@ -338,6 +342,36 @@ def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf"))
         raise ConfigError(f"--scheduler {scheduler}: cannot connect: {exc}") from None
     with client:
         yield client
+
+
+@contextlib.contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group: the LocalCluster's
+    workers each printed a traceback while the build was closing them. Started
+    with SIGINT ignored, they keep ignoring it (Python installs its handler
+    only where SIGINT is not ignored, and the fork server passes its setting
+    on); the build's process alone stops, and closes the cluster."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _quiet_if_interrupted() -> Iterator[None]:
+    """After Ctrl-C, closing the cluster logs what it cancels (tasks, workers
+    "lost", a callback of Dask's own that fails on being cancelled): the build
+    says it was interrupted, once."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for name in ("distributed", "tornado"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        raise
 
 
 def _preload_workers(formats: Iterable[str]) -> None:

@@ -78,7 +78,7 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
                 path = folder / name
                 if result is not None and result.error:
                     keep = name == current and _built_or_current(result, fmt, manifest.get("outputs", {}).get(name))
-                    reason = result.error.splitlines()[0] if result.error else "failed"
+                    reason = result.error.splitlines()[0]
                 else:
                     keep = name == current or not _is_current(folder, task, current, manifest)
                     reason = f"superseded by {current}"

@@ -11,6 +11,7 @@ client's: the bytes must still follow the client's build date.
 from __future__ import annotations
 
 import contextlib
+import json
 import multiprocessing.forkserver
 import os
 import shutil
@@ -270,3 +271,35 @@ def test_a_tasks_dask_key_names_what_its_client_asked_for(tmp_path: Path) -> Non
               task_name(task, options.model_copy(update={"strict": True})),
               task_name(replace(task, key="j" * 64), options)}
     assert name not in others and len(others) == 3
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_local_cluster_build_without_tracebacks(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: only the build
+    stops (the workers ignore it) and closes the cluster; run.json says so."""
+    import subprocess
+    import time
+
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [str(Path(sys.executable).parent / "reportgen"), "build", "PRY", "--scheduler", "local", "--jobs", "2",
+         "--format", "pdf", "--lang", "en,es,fr", "--out", str(out)],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1732000000"}, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("PRY/*.pdf")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)  # until one document is done: the others are being built
+    os.killpg(build.pid, signal.SIGINT)
+    output, _ = build.communicate(timeout=60)
+    assert build.returncode == 130, output
+    assert "Traceback" not in output and "interrupted" in output
+    def left() -> list[str]:  # the build's processes still running
+        table = subprocess.run(["ps", "-eo", "pgid=,pid=,args="], capture_output=True, text=True).stdout
+        return [row for row in table.splitlines() if row.split()[0] == str(build.pid)]
+
+    deadline = time.monotonic() + 10  # workers may take a moment to notice
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left(), "processes of the build outlived it"
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["interrupted"] and not run["ok"] and run["counts"]["built"] >= 1
