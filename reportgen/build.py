@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from reportgen import __version__, stamp
 from reportgen.config import Config
-from reportgen.errors import ConfigError, ReportgenError
+from reportgen.errors import ConfigError, ReportgenError, WriterError
 from reportgen.files import remove_stale_temporaries, write_atomic
 from reportgen.paths import LOCALES as LOCALES  # re-exported: the defaults, for the Python API
 from reportgen.paths import PACKAGE, PROJECT_QUESTIONNAIRES
@@ -650,16 +650,18 @@ def _forget_last_run(out: Path) -> None:
 def _close_run(summary: Summary, options: Config, executor: Executor | Any | None, start: float) -> None:
     from reportgen import runrecord
 
+    failure: Exception | None = None
     try:
         summary.set_aside = runrecord.set_aside(options.out, summary)
-    except OSError:
-        if not summary.interrupted:  # else the interruption is what to report
-            raise
+    except (ReportgenError, OSError) as exc:  # a full disk, a folder that cannot be written
+        failure = exc
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
         summary.manifest = runrecord.write_run_manifest(options, summary, _engine(executor))
     except (ReportgenError, OSError):
         summary.manifest = None
+    if failure is not None and not summary.interrupted:  # else the interruption is what to report
+        raise WriterError(f"{options.out}: cannot set aside superseded outputs: {failure}") from None
 
 
 def _engine(executor: Executor | Any | None) -> str:

@@ -67,12 +67,16 @@ def plan(out: Path, lang: str, partial: bool = False) -> Edition:
     if not profiles:
         raise ReportgenError(f"{record}: no PDF in {lang!r} was built (build with --format pdf --lang {lang})")
     left_out = _left_out(run, out, lang, {p.country for p in profiles})
+    if run.get("interrupted"):
+        left_out.append("any country the interrupted build did not reach")
     if left_out and not partial:
-        raise ReportgenError(f"{record}: the {lang!r} edition would leave out {len(left_out)} of "
-                             f"{len(left_out) + len(profiles)} countries: {', '.join(left_out)}; build them "
-                             "with the others, or combine --partial")
-    # Draft or Final is in the name, as in each country's (docs/batches.md).
-    suffix = "" if run.get("status") == "Final" else "-draft"
+        raise ReportgenError(f"{record}: the {lang!r} edition would leave out {', '.join(left_out)}; "
+                             "build them with the others, or combine --partial")
+    for profile in profiles:  # every file as recorded, before any combined file is written
+        _recorded_bytes(profile, out)
+    # What a printer must not confuse is in the name, as in each country's (docs/batches.md).
+    internal = run.get("settings", {}).get("internal") in (True, "True")
+    suffix = ("" if run.get("status") == "Final" else "-draft") + ("-internal" if internal else "")
     return Edition(out, lang, profiles, left_out, out / COMBINED_FOLDER / f"profiles-{lang}{suffix}.pdf")
 
 

@@ -98,14 +98,19 @@ class Overlay:
             shutil.rmtree(self.path)
         shutil.copytree(self.default, self.path, ignore=IGNORED)
         shutil.copytree(self.project, self.path, ignore=IGNORED, dirs_exist_ok=True, symlinks=False)
-        # Where its files come from, for messages (``shown``): the folder itself is gone after the command.
+        # Where its files come from, for messages (``shown``): the folder itself is gone
+        # after the command. Beside it, not in it: the build hashes every file in it.
         record = {"default": str(self.default.resolve()), "project": str(self.project.resolve())}
-        (self.path / OVERLAY_RECORD).write_text(json.dumps(record), encoding="utf-8")
+        overlay_record(self.path).write_text(json.dumps(record), encoding="utf-8")
         return self.path
 
 
-OVERLAY_RECORD = ".reportgen-overlay.json"
+def overlay_record(folder: Path) -> Path:
+    return folder.parent / f".{folder.name}-overlay.json"
+
+
 _PATH_IN = r"([^\s:'\"]+)"  # a file's path inside a folder, as messages print it (FILE:LINE: ...)
+_TRAILING = ").,;]"  # what may follow a path in a message and is not part of it
 
 
 def shown(text: str, folders: Iterable[Path]) -> str:
@@ -116,7 +121,7 @@ def shown(text: str, folders: Iterable[Path]) -> str:
     temporary copy, which is gone when the command ends."""
     for folder in folders:
         try:
-            record = json.loads((folder / OVERLAY_RECORD).read_text(encoding="utf-8"))
+            record = json.loads(overlay_record(folder).read_text(encoding="utf-8"))
             sources = Path(record["project"]), Path(record["default"])
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not an overlay: its paths are the user's already
@@ -125,12 +130,22 @@ def shown(text: str, folders: Iterable[Path]) -> str:
 
 
 def _users_file(project: Path, default: Path, found: re.Match[str]) -> str:
-    relative = found.group(1)
-    chosen = next((base / relative for base in (project, default) if (base / relative).is_file()), project / relative)
+    """The file as the user knows it, and what followed it in the message
+    (``cover.md.j2),`` is the file ``cover.md.j2`` then ``),``)."""
+    text = found.group(1)
+    bare = text.rstrip(_TRAILING)
+    for end in range(len(text), len(bare) - 1, -1):  # the longest reading that names a file
+        for base in (project, default):
+            if (base / text[:end]).is_file():
+                return _display(base / text[:end]) + text[end:]
+    return _display(project / bare) + text[len(bare):]  # in neither: where the project's would be made
+
+
+def _display(path: Path) -> str:
     try:
-        return str(chosen.relative_to(Path.cwd().resolve()))
+        return str(path.relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(chosen)
+        return str(path)
 
 
 def _overrides(project: Path, default: Path) -> bool:

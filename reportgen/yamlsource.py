@@ -130,7 +130,8 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     (the next apostrophe, maybe ten lines on) or the end of the file: the
     line that opened the quote is the one to name."""
     problem = exc.problem or exc.context or "invalid YAML"
-    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark and "quoted scalar" in (exc.context or ""):
+    if isinstance(exc, yaml.scanner.ScannerError) and exc.context_mark and "quoted scalar" in (exc.context or "") \
+            and problem in ("found unexpected end of stream", "found unexpected document separator"):
         return exc.context_mark.line + 1, f"a quote opened on this line is never closed ({problem})"
     if exc.problem_mark is not None:
         opened = _quote_ending_on(text, exc.problem_mark.line)

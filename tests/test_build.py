@@ -446,3 +446,4 @@ def test_an_unreadable_responses_file_fails_its_country_only(tmp_path: Path, kin
     [failed] = summary.failed
     assert failed.task.country == "BRA" and (failed.error or "").startswith(f"{bad}:1: ")
     assert "\n" not in (failed.error or "")
+    assert failed.task.key == ""  # refused while planning, before its bytes were hashed whole

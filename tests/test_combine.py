@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from reportgen import build as builder
 from reportgen.cli import cli
 from reportgen.config import Config
+from reportgen.errors import ReportgenError
 from reportgen.synth import write_synthetic
 from tests.conftest import PARAGUAY_EPOCH
 
@@ -126,4 +127,35 @@ def test_every_language_is_checked_before_any_file_is_written(built: Path, tmp_p
     out = _copy(built, tmp_path)
     result = CliRunner().invoke(cli, ["combine", "--lang", "en,es", "--out", str(out)])
     assert result.exit_code == 2 and "no PDF in 'es'" in result.output
+    assert not (out / "combined").exists()
+
+
+def test_an_interrupted_or_internal_build_is_combined_as_what_it_is(built: Path, tmp_path: Path) -> None:
+    import json
+
+    from reportgen.combine import plan
+
+    out = _copy(built, tmp_path)
+    record = out / "run.json"
+    run = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**run, "interrupted": True}), encoding="utf-8")
+    with pytest.raises(ReportgenError, match="interrupted build did not reach"):
+        plan(out, "en")
+    assert plan(out, "en", partial=True).left_out == ["any country the interrupted build did not reach"]
+    # A copy not for publication is never named as the public edition.
+    final_internal = {**run, "status": "Final", "settings": {**run["settings"], "internal": True}}
+    record.write_text(json.dumps(final_internal), encoding="utf-8")
+    assert plan(out, "en").target.name == "profiles-en-internal.pdf"
+
+
+def test_a_changed_pdf_of_a_second_language_stops_before_the_first_is_written(built: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _copy(built, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
+    [responses] = write_synthetic(["URY"], tmp_path / "responses")
+    assert builder.build([PRY, responses], Config(out=out, formats=("pdf",), languages=("en", "es"))).ok
+    [spanish] = (out / "URY").glob("*-es-*.pdf")
+    spanish.write_bytes(spanish.read_bytes() + b"\n")
+    result = CliRunner().invoke(cli, ["combine", "--lang", "en,es", "--out", str(out)])
+    assert result.exit_code == 2 and str(spanish) in result.output
     assert not (out / "combined").exists()

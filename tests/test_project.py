@@ -143,10 +143,14 @@ def test_messages_name_the_projects_files_not_the_overlays_copies(tmp_path: Path
         overlay = project.locales
         assert overlay != LOCALES
         text = (f"{overlay}/es/LC_MESSAGES/messages.po:12: a; {overlay}/es/LC_MESSAGES/responses-PRY.po:3: b; "
-                f"{overlay}/es/LC_MESSAGES/responses-URY.po:1: c")
+                f"{overlay}/es/LC_MESSAGES/responses-URY.po:1: c; (in {overlay}/es/LC_MESSAGES/responses-PRY.po), "
+                f"{overlay}/es/LC_MESSAGES/responses-URY.po.")
         assert shown(text, [project.templates, project.locales]) == (
             f"locales/es/LC_MESSAGES/messages.po:12: a; {LOCALES}/es/LC_MESSAGES/responses-PRY.po:3: b; "
-            "locales/es/LC_MESSAGES/responses-URY.po:1: c")
+            f"locales/es/LC_MESSAGES/responses-URY.po:1: c; (in {LOCALES}/es/LC_MESSAGES/responses-PRY.po), "
+            "locales/es/LC_MESSAGES/responses-URY.po.")
+        # The record of where the files come from is not among them: the build hashes them all.
+        assert not [p.name for p in overlay.rglob(".*")]
     finally:
         project.close()
 
@@ -162,3 +166,27 @@ def test_a_build_in_a_project_names_its_template_in_an_error(tmp_path: Path, mon
     assert result.exit_code == 1
     [line] = [x for x in result.output.splitlines() if "no glyph" in x]
     assert line.startswith("URY en: templates/sections/imprint.md.j2:") and "reportgen-project" not in line
+
+
+def test_a_moved_project_keeps_its_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys hash content, not where the project lies: a project moved, or
+    cloned on another machine, rebuilds nothing."""
+    import shutil
+
+    from reportgen.build import shared_fingerprint
+    from reportgen.config import Config
+
+    first = _new(tmp_path / "a")
+    (first / "templates" / "sections").mkdir()
+    (first / "templates" / "sections" / "imprint.md.j2").write_text("{# mine #}\n", encoding="utf-8")
+    second = tmp_path / "b" / "elsewhere"
+    shutil.copytree(first, second)
+    keys = []
+    for folder in (first, second):
+        monkeypatch.chdir(folder)
+        project = open_project()
+        try:
+            keys.append(shared_fingerprint(Config(templates=project.templates, locales=project.locales)))
+        finally:
+            project.close()
+    assert keys[0] == keys[1]

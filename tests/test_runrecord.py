@@ -231,3 +231,28 @@ def test_a_final_replaced_by_a_draft_is_said_on_the_terminal(tmp_path: Path) -> 
     assert done.exit_code == 0, done.output
     assert ("warning: the Final PRY/PRY-profile-2024-en.html was set aside for the Draft "
             "PRY-profile-2024-en-draft.html") in done.stderr
+
+
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_a_set_aside_that_fails_still_leaves_a_run_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          interrupted: bool) -> None:
+    """A full disk while moving superseded files: run.json is still written,
+    and the run reports the interruption if there was one, else the failure."""
+    from reportgen import runrecord
+    from reportgen.errors import WriterError
+
+    def cannot(*_: object) -> list[dict[str, str]]:
+        raise WriterError("manifest.json: cannot write: No space left on device")
+
+    monkeypatch.setattr(runrecord, "set_aside", cannot)
+    out = tmp_path / "out"
+
+    def stop(*_: object) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+
+    expected = KeyboardInterrupt if interrupted else WriterError
+    with pytest.raises(expected):
+        builder.build([PRY], Config(out=out, formats=("html",), languages=("en",)), on_done=stop)
+    run = _run(out)
+    assert run["interrupted"] is interrupted and run["counts"]["built"] == 1

@@ -85,6 +85,8 @@ ANSWERS = "country: URY\nanswers:\n  13:\n    value: yes\n  14:\n    value: {val
     # No apostrophe later: PyYAML stops at the end of the file.
     ('"yes', "URY.yaml:6: Q14: YAML syntax error: a quote opened on this line is never closed"),
     ("yes\n\tsource: x", "URY.yaml:7: Q14: YAML syntax error: found character '\\t' that cannot start any token"),
+    # A bad escape inside a closed quote is said where it is, as PyYAML says it.
+    ('"The law\n      is at C:\\laws"', "URY.yaml:7: Q14: YAML syntax error: found unknown escape character 'l'"),
 ])
 def test_a_syntax_error_names_the_line_to_fix_and_its_question(tmp_path: Path, value: str, expected: str) -> None:
     path = tmp_path / "URY.yaml"
