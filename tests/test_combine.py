@@ -148,14 +148,25 @@ def test_an_interrupted_or_internal_build_is_combined_as_what_it_is(built: Path,
     assert plan(out, "en").target.name == "profiles-en-internal.pdf"
 
 
-def test_a_changed_pdf_of_a_second_language_stops_before_the_first_is_written(built: Path, tmp_path: Path,
-                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_pdf_of_a_second_language_stops_before_the_first_is_written(built: Path, tmp_path: Path) -> None:
+    """run.json records Spanish PDFs too (here copies of the English ones, as
+    if built), one of which changed since: nothing is written, not even English."""
+    import json
+
     out = _copy(built, tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", PARAGUAY_EPOCH)
-    [responses] = write_synthetic(["URY"], tmp_path / "responses")
-    assert builder.build([PRY, responses], Config(out=out, formats=("pdf",), languages=("en", "es"))).ok
-    [spanish] = (out / "URY").glob("*-es-*.pdf")
-    spanish.write_bytes(spanish.read_bytes() + b"\n")
+    record = out / "run.json"
+    run = json.loads(record.read_text(encoding="utf-8"))
+    spanish = []
+    for document in run["documents"]:
+        outputs = []
+        for output in document["outputs"]:
+            copy = out / output["path"].replace("-en-", "-es-")
+            shutil.copy(out / output["path"], copy)
+            outputs.append({**output, "path": copy.relative_to(out).as_posix(), "language": "es"})
+        spanish.append({**document, "language": "es", "outputs": outputs})
+    record.write_text(json.dumps({**run, "documents": run["documents"] + spanish}), encoding="utf-8")
+    changed = out / spanish[-1]["outputs"][0]["path"]
+    changed.write_bytes(changed.read_bytes() + b"\n")
     result = CliRunner().invoke(cli, ["combine", "--lang", "en,es", "--out", str(out)])
-    assert result.exit_code == 2 and str(spanish) in result.output
+    assert result.exit_code == 2 and str(changed) in result.output
     assert not (out / "combined").exists()
