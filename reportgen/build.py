@@ -134,7 +134,7 @@ def shared_fingerprint(options: Config) -> str:
     format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
-    digest.update(_hash_files(_package_files(), PACKAGE).encode())
+    digest.update(_hash_files(_package_files(), PACKAGE).encode())  # cluster.code_fingerprint: the same
     if PROJECT_QUESTIONNAIRES.is_dir():  # a project's edition is looked up before the shipped one
         digest.update(_hash_files(_tree(PROJECT_QUESTIONNAIRES, "*.yaml"), PROJECT_QUESTIONNAIRES).encode())
     if options.reference_docx:

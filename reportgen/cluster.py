@@ -240,13 +240,28 @@ def _client_paths(result: TaskResult, paths: dict[str, str]) -> None:
 
 
 def check_workers(client: Client) -> None:
-    """Refuse workers with more than one thread: a task changes the process's
-    current folder while it renders."""
+    """Refuse workers with more than one thread (a task changes the process's
+    current folder while it renders), and workers whose reportgen is not this
+    one: the keys hash this process's code and data, the bytes would come
+    from theirs."""
     threads = client.nthreads()
     crowded = sorted(address for address, count in threads.items() if count > 1)
     if crowded:
         raise ConfigError(f"Dask worker {crowded[0]} runs {threads[crowded[0]]} threads: start workers with "
                           "--nthreads 1 (use --nworkers for more processes)")
+    ours = code_fingerprint()
+    theirs: dict[str, str] = client.run(code_fingerprint)
+    other = sorted(address for address, fingerprint in theirs.items() if fingerprint != ours)
+    if other:
+        raise ConfigError(f"Dask worker {other[0]} has another reportgen than this one (its code or data differ): "
+                          "install the same version on every worker and here")
+
+
+def code_fingerprint() -> str:
+    """reportgen's code and data as this process has them (what the build's keys hash)."""
+    from reportgen.build import PACKAGE, _hash_files, _package_files
+
+    return _hash_files(_package_files(), PACKAGE)
 
 
 def task_name(task: Task, options: Config) -> str:

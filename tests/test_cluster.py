@@ -17,7 +17,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -214,6 +214,25 @@ def test_workers_with_several_threads_are_refused() -> None:
 
     with pytest.raises(ConfigError, match="--nthreads 1"):
         check_workers(_Crowded())  # type: ignore[arg-type]
+
+
+class _Elsewhere:
+    """Two workers, one with a reportgen whose code differs from this one's."""
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://10.0.0.5:40000": 1, "tcp://10.0.0.6:40000": 1}
+
+    def run(self, function: Callable[[], str]) -> dict[str, str]:
+        return {"tcp://10.0.0.5:40000": function(), "tcp://10.0.0.6:40000": "another"}
+
+
+def test_workers_with_another_reportgen_are_refused() -> None:
+    """The keys hash this process's code and data; a worker's own would make
+    the bytes (the real cluster's workers pass the same check in the tests above)."""
+    from reportgen.cluster import check_workers
+
+    with pytest.raises(ConfigError, match=r"tcp://10\.0\.0\.6:40000 has another reportgen"):
+        check_workers(_Elsewhere())  # type: ignore[arg-type]
 
 
 def test_a_worker_removes_bundles_no_task_used_for_a_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
