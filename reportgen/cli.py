@@ -644,8 +644,8 @@ def _print_problems(ui: Ui, summary: Summary, options: Config) -> None:
         ui.info(f"{count} earlier {files} set aside in {', '.join(folders)} (run.json says why)")
         for entry in summary.set_aside:
             ui.detail(f"set aside: {entry['path']} -> {entry['moved_to']}: {entry['reason']}")
-            superseded, _, replaced_by = entry["reason"].partition("superseded by ")
-            if not superseded and "-draft" in replaced_by and "-draft" not in Path(entry["path"]).name:
+            replaced_by = entry["reason"].removeprefix("superseded by ")
+            if replaced_by != entry["reason"] and "-draft" in replaced_by and "-draft" not in Path(entry["path"]).name:
                 # A Final replaced by a Draft: allowed (a correction starts as a Draft), never silent.
                 ui.info(f"warning: the Final {entry['path']} was set aside for the Draft {replaced_by} "
                         f"(kept in {options.out}/{Path(entry['moved_to']).parent}/)")
