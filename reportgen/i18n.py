@@ -250,6 +250,10 @@ class Locale:
                                None)
             if message is not None:
                 return f"{_display(path)}:{message.lineno}"
+        if not po.is_file() and self.locales_dir.resolve() == LOCALES.resolve():
+            # A catalog nobody has written yet, with the shipped catalogs in use: where a
+            # project's (or the checkout's) goes, not inside an installed package.
+            return f"{Path('locales', self.lang, 'LC_MESSAGES', f'{domain}.po')}:1"
         return f"{_display(po)}:1"
 
     # -- formatting (always Babel) --

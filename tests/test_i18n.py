@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,18 @@ def test_list_styles_are_babels_and_an_unknown_one_is_named() -> None:
     with pytest.raises(ValueError, match=r"unknown list style 'either' \(one of standard, "):
         list_style("either")
 
+
+
+def test_a_catalog_nobody_wrote_is_named_where_a_project_puts_it(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the shipped catalogs in use (a project without its own), a missing
+    answers catalog is named in the project's locales/, not in the installed
+    package, which nobody edits."""
+    from reportgen.paths import LOCALES
+
+    monkeypatch.chdir(tmp_path)  # a project's folder, not the checkout
+    assert Locale("es", LOCALES, country="ZZZ").where("responses-ZZZ", "Ministry") == \
+        f"{Path('locales', 'es', 'LC_MESSAGES', 'responses-ZZZ.po')}:1"
+    # A catalog that exists is named where it is.
+    assert Locale("es", LOCALES, country="PRY").where("messages", "no such message").startswith(
+        f"{LOCALES / 'es' / 'LC_MESSAGES' / 'messages.po'}:")
