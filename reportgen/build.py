@@ -608,9 +608,14 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     for done, task in enumerate(skipped, start=1):
         if on_done:
             on_done(task, done, total)
+    from reportgen.project import users_names
+
+    name = users_names((options.templates, options.locales))
     try:
         for done, result in enumerate(_results(to_run, options, executor), start=len(skipped) + 1):
-            _name_users_files(result, options)
+            # Messages name the project's files, not a project overlay's temporary copies.
+            result.warnings = [name(warning) for warning in result.warnings]
+            result.error = name(result.error) if result.error else result.error
             if not result.error:
                 _record_or_fail(options.out, result)
             (summary.failed if result.error else summary.built).append(result)
@@ -624,17 +629,6 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
         # superseded files must not stay beside it, and run.json says the run stopped.
         _close_run(summary, options, executor, start)
     return summary
-
-
-def _name_users_files(result: TaskResult, options: Config) -> None:
-    """Messages name the project's files, not a project overlay's temporary
-    copies of them (``project.shown``)."""
-    from reportgen.project import shown
-
-    folders = (options.templates, options.locales)
-    result.warnings = [shown(warning, folders) for warning in result.warnings]
-    if result.error:
-        result.error = shown(result.error, folders)
 
 
 def _forget_last_run(out: Path) -> None:

@@ -163,15 +163,14 @@ def check(ui: Ui, files: tuple[Path, ...], strict: bool, check_templates: bool, 
     sys.exit(worst)
 
 
-def _problem(problem: Any, templates: Path | None = None) -> dict[str, Any]:
-    from reportgen.project import shown
-
-    path = shown(str(problem.path), [templates]) if templates else str(problem.path)
-    return {"path": path, "line": problem.line, "item": problem.item,
+def _problem(problem: Any) -> dict[str, Any]:
+    return {"path": str(problem.path), "line": problem.line, "item": problem.item,
             "severity": problem.severity, "message": problem.message}
 
 
 def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
+    from dataclasses import replace
+
     from reportgen.config import load_config as load_config
     from reportgen.project import shown
     from reportgen.templatecheck import check_templates
@@ -182,11 +181,13 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
         problems = check_templates(project.templates, list(files) or None, languages)
     except ReportgenError as exc:
         _fail(exc)
+    # The project's template, not the overlay's temporary copy of it.
+    problems = [replace(p, path=shown(str(p.path), [project.templates])) for p in problems]
     if as_json:
-        _emit_json({"templates": [_problem(p, project.templates) for p in problems]})
+        _emit_json({"templates": [_problem(p) for p in problems]})
     else:
         for problem in problems:
-            _say(shown(str(problem), [project.templates]), err=True)
+            _say(str(problem), err=True)
         _say(f"templates: {'ok' if not problems else 'FAILED'} ({len(problems)} problems)")
     sys.exit(EXIT_PROBLEMS if problems else 0)
 

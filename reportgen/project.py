@@ -22,7 +22,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -113,20 +113,32 @@ _PATH_IN = r"([^\s:'\"]+)"  # a file's path inside a folder, as messages print i
 _TRAILING = ").,;]"  # what may follow a path in a message and is not part of it
 
 
-def shown(text: str, folders: Iterable[Path]) -> str:
-    """``text`` (a message) with each file of an overlay among ``folders``
-    named as the user knows it: the project's file where the project has one,
-    else the default's, else the project's path where it would be made (a
-    catalog not translated yet). Messages must not name the overlay's
-    temporary copy, which is gone when the command ends."""
+def users_names(folders: Iterable[Path]) -> Callable[[str], str]:
+    """What names each file of an overlay among ``folders`` in a message as the
+    user knows it: the project's file where the project has one, else the
+    default's, else the project's path where it would be made (a catalog not
+    translated yet). Messages must not name the overlay's temporary copy,
+    which is gone when the command ends. The overlays' records are read once."""
+    substitutions = []
     for folder in folders:
         try:
             record = json.loads(overlay_record(folder).read_text(encoding="utf-8"))
             sources = Path(record["project"]), Path(record["default"])
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not an overlay: its paths are the user's already
-        text = re.sub(re.escape(f"{folder}{os.sep}") + _PATH_IN, partial(_users_file, *sources), text)
-    return text
+        substitutions.append((re.compile(re.escape(f"{folder}{os.sep}") + _PATH_IN), partial(_users_file, *sources)))
+
+    def name(text: str) -> str:
+        for pattern, replace in substitutions:
+            text = pattern.sub(replace, text)
+        return text
+
+    return name
+
+
+def shown(text: str, folders: Iterable[Path]) -> str:
+    """``text`` with the files of the overlays among ``folders`` named as the user knows them (``users_names``)."""
+    return users_names(folders)(text)
 
 
 def _users_file(project: Path, default: Path, found: re.Match[str]) -> str:
