@@ -240,11 +240,14 @@ def _record(out: Path, result: TaskResult) -> None:
     task = result.task
     manifest = read_manifest(out, task.country)
     manifest["reportgen"] = __version__
-    manifest["inputs"][task.lang] = {"responses": str(task.responses), "key": task.key,
-                                     "responses_sha256": sha256_file(task.responses)}
+    folder = manifest_path(out, task.country).parent
+    # Paths relative to the manifest's folder, as run.json's are to its own: the
+    # record holds wherever the build was run from, and when the folder moves with it.
+    manifest["inputs"][task.lang] = {"responses": Path(os.path.relpath(task.responses, folder)).as_posix(),
+                                     "key": task.key, "responses_sha256": sha256_file(task.responses)}
     for fmt, output in result.outputs.items():
         name = output_name(task, fmt)
-        manifest["outputs"][name] = {**asdict(output), "language": task.lang, "format": fmt}
+        manifest["outputs"][name] = {**asdict(output), "path": name, "language": task.lang, "format": fmt}
     manifest["warnings"][task.lang] = result.warnings
     manifest["timings"][task.lang] = result.timings
     write_atomic(manifest_path(out, task.country),

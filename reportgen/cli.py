@@ -765,13 +765,14 @@ def _summary_json(summary: Summary, options: Config) -> dict[str, Any]:
     from reportgen.build import output_name
 
     def task(t: Task) -> dict[str, Any]:
-        return {"country": t.country, "lang": t.lang}
+        return {"country": t.country, "language": t.lang}  # run.json's words
 
+    out = options.out.absolute()
     return {
-        "ok": summary.ok, "seconds": round(summary.seconds, 3), "out": str(options.out),
-        "built": [{**task(r.task), "outputs": {f: o.path for f, o in r.outputs.items()},
+        "ok": summary.ok, "seconds": round(summary.seconds, 3), "out": str(out),
+        "built": [{**task(r.task), "outputs": {f: str(Path(o.path).absolute()) for f, o in r.outputs.items()},
                    "warnings": r.warnings, "timings": r.timings} for r in summary.built],
-        "skipped": [{**task(t), "outputs": {f: str(options.out / t.country / output_name(t, f)) for f in t.formats}}
+        "skipped": [{**task(t), "outputs": {f: str(out / t.country / output_name(t, f)) for f in t.formats}}
                     for t in summary.skipped],
         "failed": [{**task(r.task), "error": r.error} for r in summary.failed],
     }

@@ -89,6 +89,8 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
                 os.replace(path, target)
                 changed |= manifest["outputs"].pop(name, None) is not None
                 moved.append({"path": _relative(out, path), "moved_to": _relative(out, target), "reason": reason})
+        if result is not None and result.error:
+            changed |= _forget_language(manifest, task.lang)
         if changed:
             write_atomic(manifest_path(out, task.country),
                          (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
@@ -96,6 +98,15 @@ def set_aside(out: Path, summary: Summary) -> list[dict[str, str]]:
         write_atomic(out / SUPERSEDED / run / SET_ASIDE_RECORD,
                      (json.dumps(moved, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return moved
+
+
+def _forget_language(manifest: dict[str, Any], lang: str) -> bool:
+    """Drop the inputs, warnings and timings of a failed language none of whose
+    outputs stayed: they described files that were set aside."""
+    if any(_entry_of(name, entry, lang, fmt) for name, entry in manifest["outputs"].items() for fmt in FORMATS):
+        return False
+    dropped = [manifest[section].pop(lang, None) for section in ("inputs", "warnings", "timings")]
+    return any(entry is not None for entry in dropped)
 
 
 def _built_or_current(result: TaskResult, fmt: str, entry: Any) -> bool:

@@ -8,8 +8,17 @@ before the workers are forked from it.
   is keyed by file and checked against its text, so nothing stale is used.
 - The questionnaire editions are read and validated (``questionnaire.load``
   keeps each).
+- The characters of the bundled Latin faces are read (``fonts.cmap``), for
+  the glyph check.
 - With the PDF writer loaded, fontconfig is started (its configuration and
-  font cache are read once per process).
+  font cache are read once per process), and a line is laid out and
+  written as a tagged PDF: WeasyPrint sets up on first use what each worker
+  would otherwise set up for itself (cffi parses the C types it allocates,
+  fontTools and pydyf their tables). With both, a worker's first Paraguay
+  document took no more CPU than its second, where it took ~0.3 s more;
+  the page costs the server ~0.1 s. The whole 2-worker build of the four
+  documents moved by ~1 % (30 paired runs, less than this machine's noise).
+  The PDFs are the same bytes (tests/writers/test_pdf.py).
 - Modules the libraries import on first use (Pillow's image plugins, the
   email package that WeasyPrint's fetched responses use) are imported here,
   as pebble's worker loop and reportgen.build are (``build.POOL_MODULES``).
@@ -33,9 +42,13 @@ from __future__ import annotations
 import gc
 import sys
 
+# Text only: nothing to fetch, nothing read but the system's fonts.
+WARM_UP_PAGE = '<html lang="en"><body><h1>Warm-up</h1><p>A line, <b>bold</b> and <i>italic</i>: 1.</p></body></html>'
+
 
 def warm() -> None:
-    from reportgen import questionnaire
+    from reportgen import fonts, questionnaire
+    from reportgen.build import DEFAULT_PDF_VARIANT
     from reportgen.environment import make_environment
     from reportgen.i18n import Locale
     from reportgen.paths import TEMPLATES
@@ -46,6 +59,8 @@ def warm() -> None:
             environment.get_template(name)
         for edition in questionnaire.available():
             questionnaire.load(edition)
+        for face in fonts.NOTO_SANS:  # every language's first family: the glyph check reads its characters
+            fonts.cmap(face, TEMPLATES)
         if "PIL.Image" in sys.modules:  # the charts' PNGs (DOCX); WeasyPrint's images
             from PIL import Image
 
@@ -53,9 +68,14 @@ def warm() -> None:
         if "reportgen.writers.pdf" in sys.modules:
             import email.policy  # noqa: F401  (WeasyPrint's fetched responses parse headers with it)
 
+            from weasyprint import HTML
             from weasyprint.text.fonts import FontConfiguration
 
             FontConfiguration()
+            # A line laid out and written as the build's PDFs are: what WeasyPrint
+            # and its libraries set up on first use (cffi's C types, the font
+            # subsetter, the PDF writer) is then set up here, once.
+            HTML(string=WARM_UP_PAGE).write_pdf(pdf_variant=DEFAULT_PDF_VARIANT, pdf_tags=True)
     except Exception:  # see the docstring: the worker that meets the problem reports it
         return
 

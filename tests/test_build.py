@@ -55,6 +55,9 @@ def test_build_writes_outputs_and_manifest(tmp_path: Path, small: Path) -> None:
     assert entry["size"] == (folder / "PRY-profile-2024-es-draft.docx").stat().st_size
     assert entry["sha256"] == builder.sha256_file(folder / "PRY-profile-2024-es-draft.docx")
     assert manifest["inputs"]["en"]["responses_sha256"] == builder.sha256_file(small)
+    # Paths are relative to the manifest's folder, wherever the build ran from.
+    assert entry["path"] == "PRY-profile-2024-es-draft.docx"
+    assert (folder / manifest["inputs"]["en"]["responses"]).resolve() == small.resolve()
     assert set(manifest["timings"]["es"]) >= {"load", "narrative", "docx", "html"}
     assert "warnings" in manifest
 

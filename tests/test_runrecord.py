@@ -72,6 +72,9 @@ def test_a_failed_final_run_leaves_no_draft_among_the_outputs(tmp_path: Path) ->
         assert kept.is_file() and entry["moved_to"].startswith("superseded/") and entry["reason"]
     manifest = json.loads((out / "AND" / "manifest.json").read_text(encoding="utf-8"))
     assert not any(name in manifest["outputs"] for name in (Path(p).name for p in moved))
+    # Nor does the manifest keep the inputs, warnings and timings of the files set aside.
+    for section in ("inputs", "warnings", "timings"):
+        assert set(manifest[section]) == {"en", "es"} - failed
     # The site index does not list what was set aside.
     from reportgen.site import profiles
 
@@ -109,24 +112,29 @@ def test_names_carry_edition_status_and_variant() -> None:
     assert builder.edition_of(Path("responses/PRY.yaml").read_bytes()) == "2024"
 
 
-def test_build_json_prints_the_run_manifest(tmp_path: Path) -> None:
+def test_build_json_prints_the_run_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # In this process: tests/test_cli.py's test_json_for_check_and_build runs
     # the same command through the installed console script.
     from click.testing import CliRunner
 
     from reportgen.cli import cli
 
+    (tmp_path / "responses").mkdir()
+    (tmp_path / "responses" / "PRY.yaml").write_bytes(PRY.read_bytes())
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
-    done = CliRunner().invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
-                                    "--out", str(out), "--json"])
+    command = ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0", "--out", "out", "--json"]
+    done = CliRunner().invoke(cli, command)
     assert done.exit_code == 0 and done.exception is None, done.output
     printed = json.loads(done.stdout)
     assert {key: printed[key] for key in _run(out)} == _run(out)  # plus each task's outcome (built, skipped...)
     assert printed["documents"][0]["outputs"][0]["path"] == "PRY/PRY-profile-2024-en-draft.html"
-    again = json.loads(CliRunner().invoke(cli, ["build", "PRY", "--lang", "en", "--format", "html", "--jobs", "0",
-                                                "--out", str(out), "--json"]).stdout)
-    [skipped] = again["skipped"]
-    assert skipped["outputs"] == {"html": str(out / "PRY" / "PRY-profile-2024-en-draft.html")}
+    # Each task's outcome names its files absolutely, in run.json's words, with a relative --out too.
+    [built] = printed["built"]
+    assert (built["country"], built["language"]) == ("PRY", "en")
+    assert built["outputs"] == {"html": str(out / "PRY" / "PRY-profile-2024-en-draft.html")}
+    [skipped] = json.loads(CliRunner().invoke(cli, command).stdout)["skipped"]
+    assert skipped["outputs"] == built["outputs"] and printed["out"] == str(out)
 
 
 def test_a_final_interrupted_after_a_document_leaves_no_draft_beside_it(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import logging
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,6 +294,28 @@ def test_refusals_are_kept_off_the_console(caplog: pytest.LogCaptureFixture, tmp
 
 def test_same_input_same_bytes(pdf_path: Path) -> None:
     assert write_pdf(sample_document(), OPTIONS) == pdf_path.read_bytes()
+
+
+IN_A_WORKER = """
+import sys
+from reportgen.build import WorkerPool
+from reportgen.config import Config
+from reportgen.writers.pdf import write_pdf
+from tests.writers.sample import sample_document
+
+with WorkerPool(1, formats=("pdf",)) as pool:
+    sys.stdout.buffer.write(pool.submit(write_pdf, sample_document(), Config()).result(timeout=120))
+"""
+
+
+def test_a_worker_of_the_pool_writes_the_same_bytes(pdf_path: Path) -> None:
+    """Workers are forked from a server that has already laid out and written
+    a page (reportgen.warmup), so that each need not set up WeasyPrint's
+    libraries again: what that leaves behind must not change a byte. In a
+    fresh process, whose fork server is sure to be this build's."""
+    done = subprocess.run([sys.executable, "-c", IN_A_WORKER], capture_output=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout == pdf_path.read_bytes()
 
 
 @pytest.mark.parametrize("variant", ["pdf/a-3u", "pdf/a-3a", None])
