@@ -188,7 +188,7 @@ def six_languages(root: Path, repeats: int) -> list[str]:
     base = [_reportgen(), "build", "PRY", "--lang", ",".join(LANGUAGES), "--format", "pdf",
             "--out", str(root / "pry6"), "--force"]
     inputs = _weasyprint_inputs(root / "weasy6", LANGUAGES)
-    weasy, weasy2, serial, pool = interleaved([weasyprint_cli_command(inputs), weasyprint_cli_command(inputs, 2),
+    weasy, weasy2, serial, pool = interleaved([commands_in_one_process(inputs), commands_in_one_process(inputs, 2),
                                                [*base, "--jobs", "0"], [*base, "--jobs", "2"]], repeats)
     return ["## Paraguay in six languages (en, es, fr, ru, ar, zh), PDF, whole process", "",
             f"Median of {repeats} rounds (min–max), the four commands in turn; a CPU ratio is the median of the "
@@ -210,14 +210,17 @@ def paraguay(root: Path, repeats: int) -> list[str]:
     out = str(root / "pry")
     base = [_reportgen(), "build", "PRY", "--out", out]
     inputs = _weasyprint_inputs(root / "weasy")
-    weasy, weasy2, untagged, serial, one_worker, pool = interleaved(
-        [weasyprint_cli_command(inputs), weasyprint_cli_command(inputs, 2),
-         weasyprint_cli_command(_weasyprint_inputs(root / "weasy-plain", tagged=False)),
-         [*base, "--jobs", "0", "--force"], [*base, "--jobs", "1", "--force"], [*base, "--jobs", "2", "--force"]],
+    by_language = [[_reportgen(), "build", "PRY", "--lang", lang, "--out", str(root / f"pry-{lang}"),
+                    "--jobs", "0", "--force"] for lang in ("en", "es")]
+    weasy, weasy2, untagged, serial, one_worker, pool, two_processes = interleaved(
+        [commands_in_one_process(inputs), commands_in_one_process(inputs, 2),
+         commands_in_one_process(_weasyprint_inputs(root / "weasy-plain", tagged=False)),
+         [*base, "--jobs", "0", "--force"], [*base, "--jobs", "1", "--force"], [*base, "--jobs", "2", "--force"],
+         commands_in_one_process(by_language, 2)],
         repeats)
     noop = user_noop(root / "user", repeats)
     return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
-            f"Median of {repeats} rounds (min–max); each round runs the six commands in turn, and a CPU ratio "
+            f"Median of {repeats} rounds (min–max); each round runs the seven commands in turn, and a CPU ratio "
             "is the median of the ratios of each round, runs made side by side. CPU: the process and its "
             "children (workers). Two processes at once each need more CPU for the same work than one alone "
             "(they share the machine's caches and memory), so the build with 2 workers is also set against "
@@ -229,6 +232,8 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             _row("`reportgen build PRY --jobs 0 --force`", serial, weasy),
             _row("`reportgen build PRY --jobs 1 --force` (the pool, one worker)", one_worker, weasy),
             _row("`reportgen build PRY --jobs 2 --force` (ratio to the two runs at once)", pool, weasy2),
+            _row("the same work as two processes at once, `--lang en --jobs 0` and `--lang es --jobs 0` "
+                 "(ratio to the one-process build)", two_processes, serial),
             _row("`reportgen build PRY` in a project (no-op: nothing changed)", noop, None), "",
             f"No-op rebuild: {noop.wall / serial.wall:.1%} of the one-process build's wall time "
             f"(target ≤ 2 %). Four documents (target ≤ 1.3×; WeasyPrint's CLI builds the two PDFs only, "
@@ -238,11 +243,13 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             f"{weasy2.cpu_ratio(weasy):.2f}× the CPU of the runs one after the other). "
             f"Against untagged PDFs: {serial.cpu_ratio(untagged):.2f}× and {pool.cpu_ratio(untagged):.2f}×. "
             f"What the pool itself costs: one worker took {one_worker.cpu_ratio(serial):.2f}× the CPU of the "
-            f"one-process build, two workers {pool.cpu_ratio(serial):.2f}× (the rest of that is two processes "
-            "running at once).", ""]
+            f"one-process build, two workers {pool.cpu_ratio(serial):.2f}×. The same work done as two "
+            f"processes at once took {two_processes.cpu_ratio(serial):.2f}× (each imports everything, and both "
+            f"share the machine): the 2-worker build took {pool.cpu_ratio(two_processes):.2f}× the CPU of that.",
+            ""]
 
 
-def weasyprint_cli_command(commands: list[list[str]], at_once: int = 1) -> list[str]:
+def commands_in_one_process(commands: list[list[str]], at_once: int = 1) -> list[str]:
     """One process that runs ``commands``, ``at_once`` at a time (1: one after the other)."""
     if at_once == 1:
         script = "; ".join(f"subprocess.run({c!r}, check=True)" for c in commands)

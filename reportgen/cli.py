@@ -428,7 +428,8 @@ def _split(value: str | None) -> tuple[str, ...] | None:
 @click.option("--all", "all_countries", is_flag=True, help="Every country in the responses folder (default).")
 @click.option("--lang", help="Comma-separated languages, e.g. en,es (default from settings).")
 @click.option("--format", "formats", help="Comma-separated formats: docx,pdf,html (default from settings).")
-@click.option("--jobs", "-j", type=click.IntRange(0), help="Worker processes (default: CPU count; 0 = none).")
+@click.option("--jobs", "-j", type=click.IntRange(0),
+              help="Worker processes (default: CPU count; 0 = none: the least CPU, the longest wait).")
 @click.option("--strict", is_flag=True, help="Untranslated text and review flags fail the build.")
 @click.option("--annex", is_flag=True, help="Append the full answers, item by item.")
 @click.option("--internal", is_flag=True, help="Build without consent to publish; pages say 'Not for publication'.")

@@ -12,7 +12,7 @@ import pytest
 
 import reportgen
 from reportgen import bench_process
-from reportgen.bench_process import Timing, cache_bytecode, interleaved, weasyprint_cli_command
+from reportgen.bench_process import Timing, cache_bytecode, commands_in_one_process, interleaved
 
 
 def test_the_package_is_timed_with_its_bytecode_cached() -> None:
@@ -73,10 +73,10 @@ def test_the_weasyprint_baseline_runs_two_at_a_time_as_the_workers_do(tmp_path: 
     once; the plain one runs them in turn (the second never meets the first)."""
     a, b = tmp_path / "a", tmp_path / "b"
     commands = [_meeting(a, b), _meeting(b, a)]
-    assert subprocess.run(weasyprint_cli_command(commands, 2), capture_output=True).returncode == 0
+    assert subprocess.run(commands_in_one_process(commands, 2), capture_output=True).returncode == 0
     a.unlink()
     b.unlink()
-    assert subprocess.run(weasyprint_cli_command(commands), capture_output=True).returncode != 0
+    assert subprocess.run(commands_in_one_process(commands), capture_output=True).returncode != 0
 
 
 REAPER = """
