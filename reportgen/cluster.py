@@ -349,6 +349,7 @@ def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf"))
                 cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
                                        memory_limit=LOCAL_MEMORY, dashboard_address=None)
             with cluster, Client(cluster) as client, _quiet_if_interrupted():
+                client.run(_quiet_about_cancelled_tasks)
                 yield client
         return
     try:
@@ -379,14 +380,26 @@ def _deaf_to_ctrl_c() -> Iterator[None]:
 @contextlib.contextmanager
 def _quiet_if_interrupted() -> Iterator[None]:
     """After Ctrl-C, closing the cluster logs what it cancels (tasks, workers
-    "lost", a callback of Dask's own that fails on being cancelled): the build
-    says it was interrupted, once."""
+    "lost" or killed because they were busy, a callback of Dask's own that
+    fails on being cancelled): the build says it was interrupted, once. The
+    command line reports Ctrl-C by exiting (130), so that ends here too."""
     try:
         yield
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         for name in ("distributed", "tornado"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
         raise
+
+
+def _quiet_about_cancelled_tasks() -> None:
+    """In a LocalCluster's worker: a task cancelled because its worker closes
+    (the build interrupted) was logged as a warning with the task's coroutine,
+    after the build had said it was interrupted. Only that message is dropped."""
+    logging.getLogger("distributed.worker.state_machine").addFilter(_not_a_cancellation)
+
+
+def _not_a_cancellation(record: logging.LogRecord) -> bool:
+    return not record.getMessage().endswith("ended with CancelledError")
 
 
 def _preload_workers(formats: Iterable[str]) -> None:
