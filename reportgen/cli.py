@@ -553,6 +553,9 @@ def _run_on_cluster(ui: Ui, builder: ModuleType, paths: list[Path], options: Con
     except ReportgenError as exc:
         _fail(exc)
         raise  # unreachable: _fail exits
+    except KeyboardInterrupt:  # while the cluster started: no build had begun
+        ui.console(stderr=True).print("interrupted before the build began", markup=False)
+        sys.exit(130)
 
 
 def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, jobs: int,

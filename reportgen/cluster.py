@@ -345,10 +345,12 @@ def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf"))
         # The nannies hand the configuration set here to the worker processes they start.
         with dask.config.set({**BATCH_CONFIG, "distributed.worker.multiprocessing-method": "forkserver"}):
             _preload_workers(formats)
-            with _deaf_to_ctrl_c():  # the workers' fork server, and so the workers, ignore Ctrl-C
+            with _ctrl_c_held() as pressed:
                 cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
                                        memory_limit=LOCAL_MEMORY, dashboard_address=None)
             with cluster, Client(cluster) as client, _quiet_if_interrupted():
+                if pressed:
+                    raise KeyboardInterrupt
                 client.run(_quiet_about_cancelled_tasks)
                 yield client
         return
@@ -361,18 +363,18 @@ def connect(scheduler: str, jobs: int, formats: Iterable[str] = ("docx", "pdf"))
 
 
 @contextlib.contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
-    """Ctrl-C reaches every process of the terminal's group: the LocalCluster's
-    workers each printed a traceback while the build was closing them. Started
-    with SIGINT ignored, they keep ignoring it (Python installs its handler
-    only where SIGINT is not ignored, and the fork server passes its setting
-    on); the build's process alone stops, and closes the cluster."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+def _ctrl_c_held() -> Iterator[list[int]]:
+    """Ctrl-C while the LocalCluster starts broke its start-up half way, and
+    Dask failed with tracebacks as it closed what it had started. Held until
+    the cluster is up (the list says whether it was pressed), it then stops the
+    build as any Ctrl-C does. The workers ignore it (reportgen.ignore_ctrl_c)."""
+    pressed: list[int] = []
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield pressed
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: pressed.append(number))
     try:
-        yield
+        yield pressed
     finally:
         signal.signal(signal.SIGINT, previous)
 
@@ -419,4 +421,4 @@ def _preload_workers(formats: Iterable[str]) -> None:
 
     from reportgen.build import worker_modules
 
-    get_mp_context().set_forkserver_preload(["distributed", *worker_modules(formats)])
+    get_mp_context().set_forkserver_preload(["reportgen.ignore_ctrl_c", "distributed", *worker_modules(formats)])
