@@ -112,6 +112,12 @@ def _tree(root: Path, pattern: str = "*") -> list[Path]:
     return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
 
 
+def code_fingerprint() -> str:
+    """reportgen's code and data as this process has them (what every key
+    hashes; a Dask worker with another one is refused, cluster.check_workers)."""
+    return _hash_files(_package_files(), PACKAGE)
+
+
 def _package_files() -> list[Path]:
     """reportgen's own code and data (the country names' CSV too), without the
     default templates and catalogs an installed wheel carries under
@@ -134,7 +140,7 @@ def shared_fingerprint(options: Config) -> str:
     format does not stale the others."""
     digest = hashlib.sha256()
     digest.update(_hash_files(_tree(options.templates), options.templates).encode())
-    digest.update(_hash_files(_package_files(), PACKAGE).encode())  # cluster.code_fingerprint: the same
+    digest.update(code_fingerprint().encode())
     if PROJECT_QUESTIONNAIRES.is_dir():  # a project's edition is looked up before the shipped one
         digest.update(_hash_files(_tree(PROJECT_QUESTIONNAIRES, "*.yaml"), PROJECT_QUESTIONNAIRES).encode())
     if options.reference_docx:

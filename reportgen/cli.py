@@ -172,7 +172,7 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
     from dataclasses import replace
 
     from reportgen.config import load_config as load_config
-    from reportgen.project import shown
+    from reportgen.project import users_names
     from reportgen.templatecheck import check_templates
 
     project = _open_project()
@@ -182,7 +182,8 @@ def _check_templates(ui: Ui, files: tuple[Path, ...], as_json: bool) -> None:
     except ReportgenError as exc:
         _fail(exc)
     # The project's template, not the overlay's temporary copy of it.
-    problems = [replace(p, path=shown(str(p.path), [project.templates])) for p in problems]
+    name = users_names([project.templates])
+    problems = [replace(p, path=name(str(p.path))) for p in problems]
     if as_json:
         _emit_json({"templates": [_problem(p) for p in problems]})
     else:

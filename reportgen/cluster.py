@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from reportgen.config import Config
-from reportgen.build import Task, TaskResult
+from reportgen.build import Task, TaskResult, code_fingerprint
 
 LOCAL = "local"  # --scheduler local: a LocalCluster of --jobs worker processes on this machine
 BUNDLE_CACHE = "reportgen-bundles"
@@ -255,13 +255,6 @@ def check_workers(client: Client) -> None:
     if other:
         raise ConfigError(f"Dask worker {other[0]} has another reportgen than this one (its code or data differ): "
                           "install the same version on every worker and here")
-
-
-def code_fingerprint() -> str:
-    """reportgen's code and data as this process has them (what the build's keys hash)."""
-    from reportgen.build import PACKAGE, _hash_files, _package_files
-
-    return _hash_files(_package_files(), PACKAGE)
 
 
 def task_name(task: Task, options: Config) -> str:

@@ -98,7 +98,7 @@ class Overlay:
             shutil.rmtree(self.path)
         shutil.copytree(self.default, self.path, ignore=IGNORED)
         shutil.copytree(self.project, self.path, ignore=IGNORED, dirs_exist_ok=True, symlinks=False)
-        # Where its files come from, for messages (``shown``): the folder itself is gone
+        # Where its files come from, for messages (``users_names``): the folder itself is gone
         # after the command. Beside it, not in it: the build hashes every file in it.
         record = {"default": str(self.default.resolve()), "project": str(self.project.resolve())}
         overlay_record(self.path).write_text(json.dumps(record), encoding="utf-8")
@@ -134,11 +134,6 @@ def users_names(folders: Iterable[Path]) -> Callable[[str], str]:
         return text
 
     return name
-
-
-def shown(text: str, folders: Iterable[Path]) -> str:
-    """``text`` with the files of the overlays among ``folders`` named as the user knows them (``users_names``)."""
-    return users_names(folders)(text)
 
 
 def _users_file(project: Path, default: Path, found: re.Match[str]) -> str:

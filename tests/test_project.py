@@ -131,7 +131,7 @@ def test_messages_name_the_projects_files_not_the_overlays_copies(tmp_path: Path
     """The overlay is a temporary copy, gone when the command ends: a message
     names the project's file, the default's where the project has none, or
     where the project's would be made (a catalog not written yet)."""
-    from reportgen.project import shown
+    from reportgen.project import users_names
 
     folder = _new(tmp_path)
     monkeypatch.chdir(folder)
@@ -145,7 +145,7 @@ def test_messages_name_the_projects_files_not_the_overlays_copies(tmp_path: Path
         text = (f"{overlay}/es/LC_MESSAGES/messages.po:12: a; {overlay}/es/LC_MESSAGES/responses-PRY.po:3: b; "
                 f"{overlay}/es/LC_MESSAGES/responses-URY.po:1: c; (in {overlay}/es/LC_MESSAGES/responses-PRY.po), "
                 f"{overlay}/es/LC_MESSAGES/responses-URY.po.")
-        assert shown(text, [project.templates, project.locales]) == (
+        assert users_names([project.templates, project.locales])(text) == (
             f"locales/es/LC_MESSAGES/messages.po:12: a; {LOCALES}/es/LC_MESSAGES/responses-PRY.po:3: b; "
             f"locales/es/LC_MESSAGES/responses-URY.po:1: c; (in {LOCALES}/es/LC_MESSAGES/responses-PRY.po), "
             "locales/es/LC_MESSAGES/responses-URY.po.")
