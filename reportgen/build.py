@@ -35,6 +35,7 @@ from reportgen import __version__, stamp
 from reportgen.config import Config
 from reportgen.errors import ConfigError, ReportgenError, WriterError
 from reportgen.files import remove_stale_temporaries, write_atomic
+from reportgen.fingerprints import code_fingerprint, hash_files, tree
 from reportgen.paths import LOCALES as LOCALES  # re-exported: the defaults, for the Python API
 from reportgen.paths import PACKAGE, PROJECT_QUESTIONNAIRES
 from reportgen.paths import TEMPLATES as TEMPLATES
@@ -100,32 +101,6 @@ class Summary:
 # --- fingerprints -------------------------------------------------------------
 
 
-def _hash_files(paths: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _tree(root: Path, pattern: str = "*") -> list[Path]:
-    return [p for p in root.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
-
-
-def code_fingerprint() -> str:
-    """reportgen's code and data as this process has them (what every key
-    hashes; a Dask worker with another one is refused, cluster.check_workers)."""
-    return _hash_files(_package_files(), PACKAGE)
-
-
-def _package_files() -> list[Path]:
-    """reportgen's own code and data (the country names' CSV too), without the
-    default templates and catalogs an installed wheel carries under
-    ``defaults/``: those are hashed as ``options.templates`` and per language."""
-    defaults = PACKAGE / "defaults"
-    return [p for p in _tree(PACKAGE) if defaults not in p.parents and p.suffix != ".pyc"]
-
-
 # The options that change the bytes of an output (the build date too, below).
 BYTES_OPTIONS = ("organisation", "edition", "disclaimer", "copyright", "status", "annex", "internal",
                  "pdf_variant", "docx_page_numbers")
@@ -139,10 +114,10 @@ def shared_fingerprint(options: Config) -> str:
     build (languages, formats, --strict, folders) stay out, so a build of one
     format does not stale the others."""
     digest = hashlib.sha256()
-    digest.update(_hash_files(_tree(options.templates), options.templates).encode())
+    digest.update(hash_files(tree(options.templates), options.templates).encode())
     digest.update(code_fingerprint().encode())
     if PROJECT_QUESTIONNAIRES.is_dir():  # a project's edition is looked up before the shipped one
-        digest.update(_hash_files(_tree(PROJECT_QUESTIONNAIRES, "*.yaml"), PROJECT_QUESTIONNAIRES).encode())
+        digest.update(hash_files(tree(PROJECT_QUESTIONNAIRES, "*.yaml"), PROJECT_QUESTIONNAIRES).encode())
     if options.reference_docx:
         with options.reference_docx.open("rb") as stream:  # any size: hashed in chunks, never held whole
             digest.update(hashlib.file_digest(stream, "sha256").digest())

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from distributed import Client
 
     from reportgen.config import Config
-from reportgen.build import Task, TaskResult, code_fingerprint
+from reportgen.build import Task, TaskResult
+from reportgen.fingerprints import code_fingerprint
 
 LOCAL = "local"  # --scheduler local: a LocalCluster of --jobs worker processes on this machine
 BUNDLE_CACHE = "reportgen-bundles"

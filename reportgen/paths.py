@@ -12,6 +12,7 @@ A module of its own, importing nothing heavy, so that the build can plan
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -35,3 +36,12 @@ def questionnaire_folders() -> list[Path]:
     folder first (a new edition is a file there), then the shipped ones."""
     shipped = PACKAGE / "questionnaires"
     return [PROJECT_QUESTIONNAIRES, shipped] if PROJECT_QUESTIONNAIRES.is_dir() else [shipped]
+
+
+def cache_folder() -> Path:
+    """Where reportgen keeps what it can always make again (compiled
+    templates): ``$REPORTGEN_CACHE``, else ``$XDG_CACHE_HOME/reportgen``, else
+    ``~/.cache/reportgen``. Deleting it only costs time."""
+    if os.environ.get("REPORTGEN_CACHE"):
+        return Path(os.environ["REPORTGEN_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"

@@ -2,10 +2,11 @@
 work every worker would otherwise do once for itself, done once in the server,
 before the workers are forked from it.
 
-- The package's templates are compiled into the process's cache
-  (``templating.compiled_templates``, shared by every language). A project's
-  own templates are compiled by each worker that first meets them: the cache
-  is keyed by file and checked against its text, so nothing stale is used.
+- The package's templates are loaded into the process's cache
+  (``templating.compiled_templates``, shared by every language; compiled
+  only when the cache folder on disk does not have them). A project's own
+  templates are loaded by each worker that first meets them: the cache is
+  keyed by file and checked against its text, so nothing stale is used.
 - The questionnaire editions are read and validated (``questionnaire.load``
   keeps each).
 - The characters of the bundled Latin faces are read (``fonts.cmap``), for

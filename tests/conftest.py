@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +17,22 @@ from reportgen import model as m
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files")
+
+
+_OWN_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests' own cache folder (compiled templates, paths.cache_folder),
+    also for the builds they run as processes: never the user's."""
+    if "REPORTGEN_CACHE" not in os.environ:
+        os.environ["REPORTGEN_CACHE"] = config.stash[_OWN_CACHE] = tempfile.mkdtemp(prefix="reportgen-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_CACHE in config.stash:
+        shutil.rmtree(config.stash[_OWN_CACHE], ignore_errors=True)
+        del os.environ["REPORTGEN_CACHE"]
 
 
 @pytest.fixture

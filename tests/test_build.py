@@ -404,11 +404,11 @@ def test_a_projects_own_questionnaire_edition_is_part_of_the_key(tmp_path: Path,
 def test_the_key_covers_reportgens_data_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The country names' CSV is printed in every profile: a change to it
     rebuilds, as a change to the code does."""
-    from reportgen import build
+    from reportgen import build, fingerprints
 
     package = tmp_path / "reportgen"
-    shutil.copytree(build.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build, "PACKAGE", package)
+    shutil.copytree(fingerprints.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fingerprints, "PACKAGE", package)
     opts = options(tmp_path)
     before = build.shared_fingerprint(opts)
     assert build.shared_fingerprint(opts) == before

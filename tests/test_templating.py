@@ -76,3 +76,71 @@ def test_an_edited_template_is_compiled_again(tmp_path: Path) -> None:
     assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello a"
     template.write_text('{{ "b"|greet }}', encoding="utf-8")
     assert _env(tmp_path, "en", cache).get_template("t.j2").render() == "Hello b"
+
+
+# --- kept on disk for the next process ---------------------------------------------
+
+
+def test_the_next_process_finds_the_compiled_code_on_disk(tmp_path: Path, compiles: list[str]) -> None:
+    (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    assert _env(tmp_path, "en", templating.CompiledTemplates(disk)).get_template("t.j2").render() == "Hello world"
+    later = templating.CompiledTemplates(disk)  # as a new process makes it: nothing in memory
+    assert _env(tmp_path, "es", later).get_template("t.j2").render() == "Hola world"
+    assert compiles == ["t.j2"]
+    assert len(later) == 1
+
+
+def test_a_template_edited_between_processes_is_compiled_again(tmp_path: Path, compiles: list[str]) -> None:
+    template = tmp_path / "t.j2"
+    template.write_text('{{ "a"|greet }}', encoding="utf-8")
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    _env(tmp_path, "en", templating.CompiledTemplates(disk)).get_template("t.j2")
+    template.write_text('{{ "b"|greet }}', encoding="utf-8")
+    assert _env(tmp_path, "en", templating.CompiledTemplates(disk)).get_template("t.j2").render() == "Hello b"
+    assert compiles == ["t.j2", "t.j2"]
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short", "unwritable"])
+def test_a_damaged_or_unwritable_cache_only_costs_a_compile(tmp_path: Path, compiles: list[str], damage: str) -> None:
+    (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    _env(tmp_path, "en", templating.CompiledTemplates(disk)).get_template("t.j2")
+    for file in disk.iterdir():
+        if damage == "unwritable":  # a folder where the file should be: it can be neither read nor written
+            file.unlink()
+            file.mkdir()
+        else:  # Jinja's header, then half its checksum: unpickling it fails
+            file.write_bytes(b"" if damage == "empty" else file.read_bytes()[:len(jinja2.bccache.bc_magic) + 4])
+    again = templating.CompiledTemplates(disk)
+    assert _env(tmp_path, "en", again).get_template("t.j2").render() == "Hello world"
+    assert compiles == ["t.j2", "t.j2"]
+    assert len(again) == 1  # kept in memory all the same
+
+
+def test_the_cache_folder_is_per_code_version_and_keeps_the_newest(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path))
+    parent = tmp_path / "templates"
+    parent.mkdir()
+    for age in range(6):  # folders of other reportgen versions, the oldest last
+        old = parent / f"other{age}"
+        old.mkdir()
+        os.utime(old, (1_000_000_000 - age, 1_000_000_000 - age))
+    folder = templating._disk_folder()
+    assert folder is not None and folder.parent == parent and folder.is_dir()
+    kept = {p.name for p in parent.iterdir()}
+    assert kept == {folder.name, "other0", "other1", "other2"} and len(kept) == templating.KEPT_FOLDERS
+    assert templating._disk_folder() == folder  # the same code: the same folder, nothing removed
+    assert {p.name for p in parent.iterdir()} == kept
+
+
+def test_no_cache_folder_where_none_can_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path / "file"))
+    assert templating._disk_folder() is None
