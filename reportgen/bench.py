@@ -88,7 +88,8 @@ def run_benchmarks(countries: int = 12, memory_countries: int | None = None, rep
              "fresh each time) or **in-process** (a stage timed inside one warm Python process: useful to see "
              "where time goes, not what a user waits for). Seconds unless noted. reportgen's modules are compiled "
              "to bytecode first, as a user's Python caches them (`PYTHONDONTWRITEBYTECODE` would otherwise make "
-             "every process compile them again).", "",
+             "every process compile them again), and the templates into reportgen's cache folder, as a user's "
+             "first build leaves them (docs/configuration.md).", "",
              f"This run: `reportgen dev bench --countries {countries} --scale-countries {scale_countries} "
              f"--memory-countries {memory_countries or len(member_states())} --repeats {repeats}`.", ""]
     with tempfile.TemporaryDirectory() as scratch:

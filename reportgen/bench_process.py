@@ -377,10 +377,24 @@ def cache_bytecode() -> bool:
     return bool(compileall.compile_dir(Path(__file__).parent, quiet=2))
 
 
+def cache_templates() -> None:
+    """Compile the profile's templates into reportgen's cache folder
+    (docs/configuration.md), as a user's first build does: otherwise the
+    first round of every comparison would compile them and the others not."""
+    from reportgen.environment import make_environment
+    from reportgen.i18n import Locale
+    from reportgen.paths import TEMPLATES
+
+    environment = make_environment(TEMPLATES, Locale("en"))
+    for name in environment.list_templates(extensions=["j2"]):
+        environment.get_template(name)
+
+
 def whole_process_figures(root: Path, countries: int, memory_countries: int, repeats: int,
                           scale_countries: int = 193) -> list[str]:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1732000000")
     cache_bytecode()
+    cache_templates()
     lines = (paraguay(root, repeats) + six_languages(root, repeats) + engines(root, countries, repeats)
              + scale(root, scale_countries) + memory(root, memory_countries))
     shutil.rmtree(root / "memory", ignore_errors=True)
