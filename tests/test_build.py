@@ -372,14 +372,16 @@ def test_a_documents_cyclic_garbage_is_collected_when_it_ends(in_a_worker: bool)
     if in_a_worker:
         gc.freeze()  # as the fork server did (reportgen.warmup)
     try:
-        frozen = gc.get_freeze_count()
+        frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
         with frozen_heap():
+            assert gc.get_threshold() == builder.DOCUMENT_GC_THRESHOLDS != thresholds
             node = Node()
             node.itself = node  # a cycle: only the collector frees it
             gone = weakref.ref(node)
             del node
         assert gone() is None
         assert gc.get_freeze_count() == frozen  # a worker's freeze is kept; a build process is left unfrozen
+        assert gc.get_threshold() == thresholds
     finally:
         gc.unfreeze()
 
