@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 import time
@@ -98,15 +100,29 @@ def _disk_folder() -> Path | None:
     versions = f"{code_fingerprint()} {jinja2.__version__} {sys.version}"
     try:
         folder = cache_folder() / "templates" / hashlib.sha256(versions.encode()).hexdigest()[:16]
-        if not folder.is_dir():
+        try:
             folder.mkdir(parents=True, mode=0o700)
+        except FileExistsError:  # made by an earlier build, or by another at the same time
+            pass
+        else:
             _remove_old_folders(folder.parent)
+        return folder if _private(folder) else None
     except (OSError, RuntimeError):  # RuntimeError: no home folder to find
         return None
-    return folder
+
+
+def _private(folder: Path) -> bool:
+    """Whether only this user can write ``folder``: its files are code that
+    runs, so a folder another user could write to is not used (Jinja's own
+    cache folder is checked the same way)."""
+    status = folder.stat()
+    if not hasattr(os, "getuid"):  # Windows: the user's own profile folder
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _remove_old_folders(parent: Path) -> None:
+    """All but the ``KEPT_FOLDERS`` newest folders of compiled templates."""
     folders = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in folders[KEPT_FOLDERS:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -144,3 +144,14 @@ def test_no_cache_folder_where_none_can_be_made(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "file").write_text("", encoding="utf-8")
     monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path / "file"))
     assert templating._disk_folder() is None
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its files are code that runs."""
+    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path))
+    folder = templating._disk_folder()
+    assert folder is not None
+    folder.chmod(0o777)
+    assert templating._disk_folder() is None
+    folder.chmod(0o700)
+    assert templating._disk_folder() == folder
