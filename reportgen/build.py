@@ -337,20 +337,23 @@ def frozen_heap() -> Iterator[None]:
     (``os._exit``): each worker left one folder behind in the temporary
     directory, build after build.
 
-    Meanwhile the collector runs less often (``DOCUMENT_GC_THRESHOLDS``),
-    and its thresholds are given back at the end too.
+    Meanwhile the collector runs less often (``DOCUMENT_GC_THRESHOLDS``), and
+    a host process gets its thresholds back at the end too. As with the
+    freeze, only the build that changed them gives them back (two builds in
+    threads of one process would otherwise leave the second one's); a pool
+    worker has them from its fork server.
     """
     frozen_here = not gc.get_freeze_count()
     if frozen_here:
         gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)
     try:
         yield
     finally:
         gc.collect()
-        gc.set_threshold(*thresholds)
         if frozen_here:
+            gc.set_threshold(*thresholds)
             gc.unfreeze()
 
 

@@ -41,7 +41,11 @@ def questionnaire_folders() -> list[Path]:
 def cache_folder() -> Path:
     """Where reportgen keeps what it can always make again (compiled
     templates): ``$REPORTGEN_CACHE``, else ``$XDG_CACHE_HOME/reportgen``, else
-    ``~/.cache/reportgen``. Deleting it only costs time."""
-    if os.environ.get("REPORTGEN_CACHE"):
-        return Path(os.environ["REPORTGEN_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reportgen"
+    ``~/.cache/reportgen``. Deleting it only costs time. A relative path in
+    either variable is ignored, as the XDG specification asks: it would mean
+    another folder wherever a command runs."""
+    for variable, below in (("REPORTGEN_CACHE", ""), ("XDG_CACHE_HOME", "reportgen")):
+        value = os.environ.get(variable, "")
+        if os.path.isabs(value):
+            return Path(value) / below
+    return Path.home() / ".cache" / "reportgen"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import stat
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -47,25 +49,42 @@ class CompiledTemplates(jinja2.BytecodeCache):
     are installed through ``runtime_filters``, so no language's words are
     folded into the code. Compiling the profile's templates still cost each
     build process ~0.3 s of CPU (~3 % of Paraguay's four documents) before
-    they were kept on disk too, as Python keeps modules' bytecode. Jinja
-    checks each entry against the template source's checksum, so an edited
-    template compiles again; the folder is per reportgen code and Jinja
-    version (``compiled_templates``), which decide what the code looks like.
-    A cache never fails a build: a file that cannot be read or written is
-    compiled, or kept in memory only.
+    they were kept on disk too, as Python keeps modules' bytecode.
+
+    An entry is found by the template's name and text, not by its path: a
+    project's templates are copied to a new temporary folder for every
+    command (project.open_project), and would never be found again. The code
+    is given the file's path as it is loaded, so that errors name the file
+    being rendered (templatecheck.template_line). An edited template is
+    another entry; the folder is per reportgen code and Jinja version
+    (``compiled_templates``), which decide what the code looks like. A cache
+    never fails a build: a file that cannot be read or written is compiled,
+    or kept in memory only.
     """
 
     def __init__(self, folder: Path | None = None) -> None:
         self._code: dict[str, bytes] = {}
-        self._disk = jinja2.FileSystemBytecodeCache(str(folder), "%s.jinja") if folder else None
+        self._disk = jinja2.FileSystemBytecodeCache(str(folder), f"%s{ENTRY_SUFFIX}") if folder else None
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        checksum = self.get_source_checksum(source)
+        key = hashlib.sha1(f"{name}|{checksum}".encode()).hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, checksum)
+        self.load_bytecode(bucket)
+        if bucket.code is not None and filename is not None and bucket.code.co_filename != filename:
+            bucket.code = _refiled(bucket.code, filename)
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self._code:
             bucket.bytecode_from_string(self._code[bucket.key])
         elif self._disk is not None:
             try:
-                self._disk.load_bytecode(bucket)  # Jinja resets a bucket whose checksum differs
-            except Exception:  # a damaged file (a full disk, a foreign file): compile again
+                self._disk.load_bytecode(bucket)
+            except (LimitExceeded, MemoryError):  # a template's limit, met while its include loads
+                raise
+            except Exception:  # a damaged or foreign file, read by pickle and marshal: compile again
                 bucket.reset()
             if bucket.code is not None:
                 self._code[bucket.key] = bucket.bytecode_to_string()
@@ -81,9 +100,19 @@ class CompiledTemplates(jinja2.BytecodeCache):
         return len(self._code)
 
 
-# Folders of compiled templates kept for other reportgen versions or checkouts
-# (a folder per code fingerprint): the newest, the rest are removed.
+def _refiled(code: CodeType, filename: str) -> CodeType:
+    """``code`` (a compiled template) as if compiled from ``filename``."""
+    consts = tuple(_refiled(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+# On disk: a folder per reportgen code, Jinja and Python version, named by
+# FOLDER_NAME; the KEPT_FOLDERS newest are kept. In a folder, the KEPT_ENTRIES
+# newest entries (a template's every edited text is one).
+FOLDER_NAME = re.compile(r"[0-9a-f]{16}")
+ENTRY_SUFFIX = ".jinja"
 KEPT_FOLDERS = 4
+KEPT_ENTRIES = 500
 
 
 @cache
@@ -99,33 +128,54 @@ def _disk_folder() -> Path | None:
 
     versions = f"{code_fingerprint()} {jinja2.__version__} {sys.version}"
     try:
-        folder = cache_folder() / "templates" / hashlib.sha256(versions.encode()).hexdigest()[:16]
+        folder = cache_folder() / "jinja" / hashlib.sha256(versions.encode()).hexdigest()[:16]
         try:
             folder.mkdir(parents=True, mode=0o700)
         except FileExistsError:  # made by an earlier build, or by another at the same time
-            pass
+            _remove_old(folder, ENTRY_SUFFIX, KEPT_ENTRIES)
         else:
-            _remove_old_folders(folder.parent)
+            _remove_old(folder.parent, "", KEPT_FOLDERS)
         return folder if _private(folder) else None
     except (OSError, RuntimeError):  # RuntimeError: no home folder to find
         return None
 
 
 def _private(folder: Path) -> bool:
-    """Whether only this user can write ``folder``: its files are code that
-    runs, so a folder another user could write to is not used (Jinja's own
-    cache folder is checked the same way)."""
-    status = folder.stat()
+    """Whether only this user can change what ``folder`` holds: its files are
+    code that runs. The folder must be this user's and writable by no one
+    else; each folder above it this user's or the system's, and writable by
+    no one else unless sticky (as /tmp is: no one can move another's folder
+    out of it)."""
     if not hasattr(os, "getuid"):  # Windows: the user's own profile folder
         return True
-    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    others_write = stat.S_IWGRP | stat.S_IWOTH
+    status = folder.stat()
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & others_write:
+        return False
+    for parent in folder.parents:
+        status = parent.stat()
+        if status.st_uid not in (os.getuid(), 0):
+            return False
+        if status.st_mode & others_write and not status.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
-def _remove_old_folders(parent: Path) -> None:
-    """All but the ``KEPT_FOLDERS`` newest folders of compiled templates."""
-    folders = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in folders[KEPT_FOLDERS:]:
-        shutil.rmtree(old, ignore_errors=True)
+def _remove_old(folder: Path, suffix: str, kept: int) -> None:
+    """All but the ``kept`` newest of reportgen's own folders in ``folder``
+    (``suffix`` empty: named as FOLDER_NAME) or files ending in ``suffix``."""
+    if suffix:
+        found = [p for p in folder.iterdir() if p.name.endswith(suffix) and p.is_file()]
+    else:
+        found = [p for p in folder.iterdir() if FOLDER_NAME.fullmatch(p.name) and p.is_dir()]
+    if len(found) <= kept:
+        return
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in found[kept:]:
+        if suffix:
+            old.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def runtime_filters(filters: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:

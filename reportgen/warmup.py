@@ -31,7 +31,8 @@ before the workers are forked from it.
   imports, and never write to their pages (which the fork shares). The
   workers' ``build.frozen_heap`` sees the freeze and leaves it alone; what a
   document leaves is collected as usual, in the worker. Paraguay en/es on 2
-  workers, paired runs: 6.84 -> 6.50 s of CPU (issue 16).
+  workers, paired runs: 6.84 -> 6.50 s of CPU (issue 16). The collector's
+  thresholds are set for the workers here too (``build.DOCUMENT_GC_THRESHOLDS``).
 
 Two workers each spent ~0.2 s of CPU on this before their first document
 (issue 16). Nothing here can fail the build: a problem is left for the
@@ -42,6 +43,8 @@ from __future__ import annotations
 
 import gc
 import sys
+
+from reportgen.build import DOCUMENT_GC_THRESHOLDS
 
 # Text only: nothing to fetch, nothing read but the system's fonts.
 WARM_UP_PAGE = '<html lang="en"><body><h1>Warm-up</h1><p>A line, <b>bold</b> and <i>italic</i>: 1.</p></body></html>'
@@ -83,3 +86,6 @@ def warm() -> None:
 
 warm()
 gc.freeze()
+# The workers build documents and nothing else: they keep the thresholds a
+# host process has only while a document is built (build.frozen_heap).
+gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)

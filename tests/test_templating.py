@@ -3,6 +3,8 @@ shared by every language because filters run only at render time."""
 
 from __future__ import annotations
 
+import shutil
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -92,6 +94,28 @@ def test_the_next_process_finds_the_compiled_code_on_disk(tmp_path: Path, compil
     assert len(later) == 1
 
 
+def test_a_copy_of_the_templates_elsewhere_uses_the_code_and_names_its_own_file(tmp_path: Path,
+                                                                                compiles: list[str]) -> None:
+    """A project's templates are copied to a new temporary folder by every
+    command: found by name and text, the code must still point at the copy
+    (a template's error names the file being rendered)."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "t.j2").write_text('line one\n{{ "world"|greet }} {{ 1 // nothing }}', encoding="utf-8")
+    disk = tmp_path / "cache"
+    disk.mkdir()
+    _env(first, "en", templating.CompiledTemplates(disk)).get_template("t.j2")
+    template = _env(second, "en", templating.CompiledTemplates(disk)).get_template("t.j2")
+    assert compiles == ["t.j2"]
+    assert template.filename == str(second / "t.j2")
+    with pytest.raises(jinja2.UndefinedError) as failure:
+        template.render()
+    frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(failure.value.__traceback__)]
+    assert (str(second / "t.j2"), 2) in frames
+    assert not any(name == str(first / "t.j2") for name, _ in frames)
+
+
 def test_a_template_edited_between_processes_is_compiled_again(tmp_path: Path, compiles: list[str]) -> None:
     template = tmp_path / "t.j2"
     template.write_text('{{ "a"|greet }}', encoding="utf-8")
@@ -103,41 +127,96 @@ def test_a_template_edited_between_processes_is_compiled_again(tmp_path: Path, c
     assert compiles == ["t.j2", "t.j2"]
 
 
-@pytest.mark.parametrize("damage", ["empty", "cut short", "unwritable"])
-def test_a_damaged_or_unwritable_cache_only_costs_a_compile(tmp_path: Path, compiles: list[str], damage: str) -> None:
+@pytest.mark.parametrize("damage", ["empty", "cut short", "unreadable", "folder removed"])
+def test_a_damaged_or_missing_cache_only_costs_a_compile(tmp_path: Path, compiles: list[str], damage: str) -> None:
     (tmp_path / "t.j2").write_text('{{ "world"|greet }}', encoding="utf-8")
     disk = tmp_path / "cache"
     disk.mkdir()
     _env(tmp_path, "en", templating.CompiledTemplates(disk)).get_template("t.j2")
-    for file in disk.iterdir():
-        if damage == "unwritable":  # a folder where the file should be: it can be neither read nor written
-            file.unlink()
-            file.mkdir()
-        else:  # Jinja's header, then half its checksum: unpickling it fails
-            file.write_bytes(b"" if damage == "empty" else file.read_bytes()[:len(jinja2.bccache.bc_magic) + 4])
     again = templating.CompiledTemplates(disk)
+    [file] = disk.iterdir()
+    if damage == "unreadable":  # a folder where the file should be
+        file.unlink()
+        file.mkdir()
+    elif damage == "folder removed":  # by another build, pruning: nothing can be written either
+        shutil.rmtree(disk)
+    else:  # Jinja's header, then half its checksum: unpickling it fails
+        file.write_bytes(b"" if damage == "empty" else file.read_bytes()[:len(jinja2.bccache.bc_magic) + 4])
     assert _env(tmp_path, "en", again).get_template("t.j2").render() == "Hello world"
     assert compiles == ["t.j2", "t.j2"]
     assert len(again) == 1  # kept in memory all the same
 
 
-def test_the_cache_folder_is_per_code_version_and_keeps_the_newest(tmp_path: Path,
+@pytest.fixture
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "cache"
+    root.mkdir(mode=0o700)
+    monkeypatch.setenv("REPORTGEN_CACHE", str(root))
+    return root
+
+
+def test_the_profile_environment_keeps_its_templates_in_the_cache_folder(cache_root: Path, tmp_path: Path) -> None:
+    sections = tmp_path / "templates" / "sections"
+    sections.mkdir(parents=True)
+    (sections / "t.j2").write_text("text", encoding="utf-8")
+    templating.compiled_templates.cache_clear()
+    try:
+        make_environment(tmp_path / "templates", Locale("en")).get_template("t.j2")
+    finally:
+        templating.compiled_templates.cache_clear()
+    [folder] = (cache_root / "jinja").iterdir()
+    assert [p.suffix for p in folder.iterdir()] == [templating.ENTRY_SUFFIX]
+
+
+def test_the_cache_folder_is_per_code_version_and_keeps_the_newest(cache_root: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path))
-    parent = tmp_path / "templates"
+    from reportgen import fingerprints
+
+    parent = cache_root / "jinja"
     parent.mkdir()
     for age in range(6):  # folders of other reportgen versions, the oldest last
-        old = parent / f"other{age}"
+        old = parent / f"{age:016x}"
         old.mkdir()
         os.utime(old, (1_000_000_000 - age, 1_000_000_000 - age))
+    (parent / "notes").mkdir()  # not reportgen's: never removed
     folder = templating._disk_folder()
     assert folder is not None and folder.parent == parent and folder.is_dir()
     kept = {p.name for p in parent.iterdir()}
-    assert kept == {folder.name, "other0", "other1", "other2"} and len(kept) == templating.KEPT_FOLDERS
+    assert kept == {folder.name, f"{0:016x}", f"{1:016x}", f"{2:016x}", "notes"}
     assert templating._disk_folder() == folder  # the same code: the same folder, nothing removed
     assert {p.name for p in parent.iterdir()} == kept
+    monkeypatch.setattr(fingerprints, "code_fingerprint", lambda: "other code")
+    assert templating._disk_folder() not in (None, folder)
+
+
+def test_a_folder_keeps_its_newest_entries(cache_root: Path) -> None:
+    import os
+
+    folder = templating._disk_folder()
+    assert folder is not None
+    for age in range(templating.KEPT_ENTRIES + 3):
+        entry = folder / f"{age}{templating.ENTRY_SUFFIX}"
+        entry.write_bytes(b"")
+        os.utime(entry, (2_000_000_000 - age, 2_000_000_000 - age))
+    assert templating._disk_folder() == folder
+    names = {p.name for p in folder.iterdir()}
+    assert len(names) == templating.KEPT_ENTRIES and f"{templating.KEPT_ENTRIES - 1}.jinja" in names
+
+
+@pytest.mark.parametrize("where", ["folder", "parent"])
+def test_a_cache_folder_others_can_write_to_is_not_used(cache_root: Path, where: str) -> None:
+    """Its files are code that runs: no one else may put or swap them there."""
+    folder = templating._disk_folder()
+    assert folder is not None
+    shared = folder if where == "folder" else folder.parent
+    shared.chmod(0o777)
+    assert templating._disk_folder() is None
+    shared.chmod(0o1777)  # sticky, as /tmp: others cannot move what is not theirs
+    assert templating._disk_folder() == (folder if where == "parent" else None)
+    shared.chmod(0o700)
+    assert templating._disk_folder() == folder
 
 
 def test_no_cache_folder_where_none_can_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,12 +225,13 @@ def test_no_cache_folder_where_none_can_be_made(tmp_path: Path, monkeypatch: pyt
     assert templating._disk_folder() is None
 
 
-def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Its files are code that runs."""
-    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path))
-    folder = templating._disk_folder()
-    assert folder is not None
-    folder.chmod(0o777)
-    assert templating._disk_folder() is None
-    folder.chmod(0o700)
-    assert templating._disk_folder() == folder
+@pytest.mark.parametrize("variable", ["REPORTGEN_CACHE", "XDG_CACHE_HOME"])
+def test_a_relative_cache_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    from reportgen.paths import cache_folder
+
+    monkeypatch.delenv("REPORTGEN_CACHE", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv(variable, "templates")  # it would be the project's own templates/ folder
+    assert cache_folder() == tmp_path / ".cache" / "reportgen"
+    monkeypatch.setenv(variable, str(tmp_path / "elsewhere"))
+    assert cache_folder() == tmp_path / "elsewhere" / ("" if variable == "REPORTGEN_CACHE" else "reportgen")
