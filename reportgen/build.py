@@ -341,7 +341,7 @@ def frozen_heap() -> Iterator[None]:
     a host process gets its thresholds back at the end too. As with the
     freeze, only the build that changed them gives them back (two builds in
     threads of one process would otherwise leave the second one's); a pool
-    worker has them from its fork server.
+    worker has them from the start (``_start_worker``).
     """
     frozen_here = not gc.get_freeze_count()
     if frozen_here:
@@ -503,7 +503,7 @@ class WorkerPool(Executor):
             # share it, and import what it lacks in each worker.
             context.set_forkserver_preload([*POOL_MODULES, *self.preload, WARM_UP])
             self._pool = ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks,
-                                     initializer=_exit_with_parent, context=context)
+                                     initializer=_start_worker, context=context)
         return self._pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -576,10 +576,18 @@ WARM_UP = "reportgen.warmup"
 PARENT_POLL_SECONDS = 0.5
 
 
+def _start_worker() -> None:
+    """Worker initializer: the collector's thresholds for documents (a worker
+    builds nothing else; set here, not in the fork server, which a host's own
+    forkserver pools share), and an exit with the parent."""
+    gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)
+    _exit_with_parent()
+
+
 def _exit_with_parent() -> None:
-    """Worker initializer: exit as soon as the process this worker was forked
-    from (the fork server, which ends with the build) is gone: a worker is
-    re-parented when its parent dies, even before the parent is reaped."""
+    """Exit as soon as the process this worker was forked from (the fork
+    server, which ends with the build) is gone: a worker is re-parented when
+    its parent dies, even before the parent is reaped."""
     parent = os.getppid()
 
     def watch() -> None:

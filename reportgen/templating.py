@@ -56,8 +56,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
     command (project.open_project), and would never be found again. The code
     is given the file's path as it is loaded, so that errors name the file
     being rendered (templatecheck.template_line). An edited template is
-    another entry; the folder is per reportgen code and Jinja version
-    (``compiled_templates``), which decide what the code looks like. A cache
+    another entry; the folder is per reportgen code, Jinja and Python
+    version (``compiled_templates``), which decide what the code looks like. A cache
     never fails a build: a file that cannot be read or written is compiled,
     or kept in memory only.
     """
@@ -72,8 +72,8 @@ class CompiledTemplates(jinja2.BytecodeCache):
         key = hashlib.sha1(f"{name}|{checksum}".encode()).hexdigest()
         bucket = jinja2.bccache.Bucket(environment, key, checksum)
         self.load_bytecode(bucket)
-        if bucket.code is not None and filename is not None and bucket.code.co_filename != filename:
-            bucket.code = _refiled(bucket.code, filename)
+        if bucket.code is not None and bucket.code.co_filename != (filename or "<template>"):
+            bucket.code = _refiled(bucket.code, filename or "<template>")  # Jinja's name for no file
         return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -82,7 +82,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
         elif self._disk is not None:
             try:
                 self._disk.load_bytecode(bucket)
-            except (LimitExceeded, MemoryError):  # a template's limit, met while its include loads
+            except LimitExceeded:  # a template's limit, met while its include loads
                 raise
             except Exception:  # a damaged or foreign file, read by pickle and marshal: compile again
                 bucket.reset()
@@ -108,7 +108,7 @@ def _refiled(code: CodeType, filename: str) -> CodeType:
 
 # On disk: a folder per reportgen code, Jinja and Python version, named by
 # FOLDER_NAME; the KEPT_FOLDERS newest are kept. In a folder, the KEPT_ENTRIES
-# newest entries (a template's every edited text is one).
+# most recently written entries (each edited text of a template is one).
 FOLDER_NAME = re.compile(r"[0-9a-f]{16}")
 ENTRY_SUFFIX = ".jinja"
 KEPT_FOLDERS = 4
@@ -126,56 +126,84 @@ def _disk_folder() -> Path | None:
     from reportgen.fingerprints import code_fingerprint
     from reportgen.paths import cache_folder
 
-    versions = f"{code_fingerprint()} {jinja2.__version__} {sys.version}"
     try:
+        # Every environment that shares the cache is made by reportgen's code
+        # (environment.make_environment), so the code's hash covers its settings.
+        versions = f"{code_fingerprint()} {jinja2.__version__} {sys.version}"
         folder = cache_folder() / "jinja" / hashlib.sha256(versions.encode()).hexdigest()[:16]
-        try:
-            folder.mkdir(parents=True, mode=0o700)
-        except FileExistsError:  # made by an earlier build, or by another at the same time
-            _remove_old(folder, ENTRY_SUFFIX, KEPT_ENTRIES)
-        else:
+        made = _make_private(folder)
+        if not _private(folder):
+            return None
+        if made:
             _remove_old(folder.parent, "", KEPT_FOLDERS)
-        return folder if _private(folder) else None
+        else:
+            _remove_old(folder, ENTRY_SUFFIX, KEPT_ENTRIES)
+        return folder
     except (OSError, RuntimeError):  # RuntimeError: no home folder to find
         return None
 
 
+def _make_private(folder: Path) -> bool:
+    """Make ``folder`` and the folders above it that are missing, each for
+    this user alone (``mkdir(parents=True)`` would give those above the
+    umask's mode); whether ``folder`` itself was made."""
+    missing = [folder, *(p for p in folder.parents if not p.exists())]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:  # made by an earlier build, or by another at the same time
+            if path == folder:
+                return False
+    return True
+
+
 def _private(folder: Path) -> bool:
     """Whether only this user can change what ``folder`` holds: its files are
-    code that runs. The folder must be this user's and writable by no one
-    else; each folder above it this user's or the system's, and writable by
-    no one else unless sticky (as /tmp is: no one can move another's folder
-    out of it)."""
+    code that runs. The folder must be a folder (not a link), this user's, and
+    writable by no one else; each folder above it this user's or the
+    system's, and writable by no one else unless by this user's own group or
+    sticky (as /tmp is: no one can move another's folder out of it)."""
     if not hasattr(os, "getuid"):  # Windows: the user's own profile folder
         return True
-    others_write = stat.S_IWGRP | stat.S_IWOTH
-    status = folder.stat()
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & others_write:
+    status = folder.lstat()
+    if (not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid()
+            or status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
         return False
     for parent in folder.parents:
         status = parent.stat()
         if status.st_uid not in (os.getuid(), 0):
             return False
-        if status.st_mode & others_write and not status.st_mode & stat.S_ISVTX:
+        others_write = status.st_mode & stat.S_IWOTH or (status.st_mode & stat.S_IWGRP
+                                                         and status.st_gid != os.getgid())
+        if others_write and not status.st_mode & stat.S_ISVTX:
             return False
     return True
 
 
 def _remove_old(folder: Path, suffix: str, kept: int) -> None:
-    """All but the ``kept`` newest of reportgen's own folders in ``folder``
-    (``suffix`` empty: named as FOLDER_NAME) or files ending in ``suffix``."""
+    """All but the ``kept`` most recently written of reportgen's own folders
+    in ``folder`` (``suffix`` empty: named as FOLDER_NAME) or files ending in
+    ``suffix``. Another build may be removing the same ones."""
     if suffix:
-        found = [p for p in folder.iterdir() if p.name.endswith(suffix) and p.is_file()]
+        found = [p for p in folder.iterdir() if p.name.endswith(suffix)]
     else:
-        found = [p for p in folder.iterdir() if FOLDER_NAME.fullmatch(p.name) and p.is_dir()]
+        found = [p for p in folder.iterdir() if FOLDER_NAME.fullmatch(p.name)]
     if len(found) <= kept:
         return
-    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    found.sort(key=_written, reverse=True)
     for old in found[kept:]:
-        if suffix:
-            old.unlink(missing_ok=True)
-        else:
-            shutil.rmtree(old, ignore_errors=True)
+        with suppress(OSError):
+            if suffix:
+                old.unlink()
+            else:
+                shutil.rmtree(old)
+
+
+def _written(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:  # already removed
+        return 0.0
 
 
 def runtime_filters(filters: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:

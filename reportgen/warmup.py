@@ -5,8 +5,9 @@ before the workers are forked from it.
 - The package's templates are loaded into the process's cache
   (``templating.compiled_templates``, shared by every language; compiled
   only when the cache folder on disk does not have them). A project's own
-  templates are loaded by each worker that first meets them: the cache is
-  keyed by file and checked against its text, so nothing stale is used.
+  templates are the same code where their text is the same; the others are
+  loaded by each worker that first meets them (the cache is keyed by name
+  and text, so nothing stale is used).
 - The questionnaire editions are read and validated (``questionnaire.load``
   keeps each).
 - The characters of the bundled Latin faces are read (``fonts.cmap``), for
@@ -31,8 +32,7 @@ before the workers are forked from it.
   imports, and never write to their pages (which the fork shares). The
   workers' ``build.frozen_heap`` sees the freeze and leaves it alone; what a
   document leaves is collected as usual, in the worker. Paraguay en/es on 2
-  workers, paired runs: 6.84 -> 6.50 s of CPU (issue 16). The collector's
-  thresholds are set for the workers here too (``build.DOCUMENT_GC_THRESHOLDS``).
+  workers, paired runs: 6.84 -> 6.50 s of CPU (issue 16).
 
 Two workers each spent ~0.2 s of CPU on this before their first document
 (issue 16). Nothing here can fail the build: a problem is left for the
@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import gc
 import sys
-
-from reportgen.build import DOCUMENT_GC_THRESHOLDS
 
 # Text only: nothing to fetch, nothing read but the system's fonts.
 WARM_UP_PAGE = '<html lang="en"><body><h1>Warm-up</h1><p>A line, <b>bold</b> and <i>italic</i>: 1.</p></body></html>'
@@ -86,6 +84,3 @@ def warm() -> None:
 
 warm()
 gc.freeze()
-# The workers build documents and nothing else: they keep the thresholds a
-# host process has only while a document is built (build.frozen_heap).
-gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)

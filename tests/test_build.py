@@ -376,7 +376,7 @@ def test_a_documents_cyclic_garbage_is_collected_when_it_ends(in_a_worker: bool)
     try:
         frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
         with frozen_heap():
-            # a build process runs the collector less often; a worker has it so from its fork server
+            # a build process runs the collector less often; a worker from its start (_start_worker)
             assert gc.get_threshold() == (thresholds if in_a_worker else builder.DOCUMENT_GC_THRESHOLDS)
             node = Node()
             node.itself = node  # a cycle: only the collector frees it

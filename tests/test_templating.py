@@ -205,18 +205,44 @@ def test_a_folder_keeps_its_newest_entries(cache_root: Path) -> None:
     assert len(names) == templating.KEPT_ENTRIES and f"{templating.KEPT_ENTRIES - 1}.jinja" in names
 
 
-@pytest.mark.parametrize("where", ["folder", "parent"])
-def test_a_cache_folder_others_can_write_to_is_not_used(cache_root: Path, where: str) -> None:
-    """Its files are code that runs: no one else may put or swap them there."""
+@pytest.mark.parametrize(("where", "mode", "used"), [
+    ("folder", 0o777, False), ("folder", 0o1777, False), ("folder", 0o770, False),
+    ("parent", 0o777, False), ("parent", 0o1777, True), ("parent", 0o770, True)],
+    ids=["folder-open", "folder-sticky", "folder-group", "parent-open", "parent-sticky", "parent-own-group"])
+def test_a_cache_folder_others_can_write_to_is_not_used(cache_root: Path, where: str, mode: int, used: bool) -> None:
+    """Its files are code that runs: no one else may put or swap them there.
+    Above it, a sticky folder (as /tmp) or one only the user's own group can
+    write to (the user's private group, umask 002) is safe."""
     folder = templating._disk_folder()
     assert folder is not None
-    shared = folder if where == "folder" else folder.parent
-    shared.chmod(0o777)
+    (folder if where == "folder" else folder.parent).chmod(mode)
+    assert templating._disk_folder() == (folder if used else None)
+
+
+def test_a_link_in_place_of_the_cache_folder_is_not_used(cache_root: Path, tmp_path: Path) -> None:
+    folder = templating._disk_folder()
+    assert folder is not None
+    shutil.rmtree(folder)
+    (tmp_path / "elsewhere").mkdir(mode=0o700)
+    folder.symlink_to(tmp_path / "elsewhere")
     assert templating._disk_folder() is None
-    shared.chmod(0o1777)  # sticky, as /tmp: others cannot move what is not theirs
-    assert templating._disk_folder() == (folder if where == "parent" else None)
-    shared.chmod(0o700)
-    assert templating._disk_folder() == folder
+
+
+def test_the_folders_made_are_the_users_alone_whatever_the_umask(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import stat
+
+    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path / "new" / "cache"))
+    (tmp_path / "new").mkdir(mode=0o755)
+    previous = os.umask(0o002)  # many systems' default for users: new folders group-writable
+    try:
+        folder = templating._disk_folder()
+    finally:
+        os.umask(previous)
+    assert folder is not None
+    made = [folder, *(p for p in folder.parents if tmp_path / "new" in p.parents)]
+    assert [stat.S_IMODE(p.stat().st_mode) for p in made] == [0o700] * len(made) == [0o700] * 3
 
 
 def test_no_cache_folder_where_none_can_be_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
