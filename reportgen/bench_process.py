@@ -381,13 +381,10 @@ def cache_templates() -> None:
     """Compile the profile's templates into reportgen's cache folder
     (docs/configuration.md), as a user's first build does: otherwise the
     first round of every comparison would compile them and the others not."""
-    from reportgen.environment import make_environment
-    from reportgen.i18n import Locale
+    from reportgen.environment import load_templates
     from reportgen.paths import TEMPLATES
 
-    environment = make_environment(TEMPLATES, Locale("en"))
-    for name in environment.list_templates(extensions=["j2"]):
-        environment.get_template(name)
+    load_templates(TEMPLATES)
 
 
 def whole_process_figures(root: Path, countries: int, memory_countries: int, repeats: int,

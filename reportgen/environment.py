@@ -66,6 +66,15 @@ def make_environment(templates: Path, locale: Locale, limits: Limits | None = No
     return env
 
 
+def load_templates(templates: Path) -> None:
+    """Every section template of ``templates`` into the process's cache of
+    compiled templates, from the cache folder or compiled there (the same
+    code serves every language: templating.compiled_templates)."""
+    environment = make_environment(templates, Locale(SOURCE_LANG))
+    for name in environment.list_templates(extensions=["j2"]):
+        environment.get_template(name)
+
+
 # What each filter does, for docs/templates.md (a test keeps it in step with ``filters``).
 FILTER_HELP = {
     "money": '`b.dedicated.amount|money(b.dedicated.currency)`: "PYG 326,688,810,687" in the locale\'s order',
@@ -87,6 +96,7 @@ FILTER_HELP = {
     "count": '`n|count`: numbers under ten in words in running text ("seven", "siete"), else figures',
     "item": '`7|item`: an item number in the profile\'s language, "Q7", "P7"',
 }
+
 
 
 def filters(locale: Locale) -> dict[str, Callable[..., Any]]:

@@ -51,14 +51,11 @@ WARM_UP_PAGE = '<html lang="en"><body><h1>Warm-up</h1><p>A line, <b>bold</b> and
 def warm() -> None:
     from reportgen import fonts, questionnaire
     from reportgen.build import DEFAULT_PDF_VARIANT
-    from reportgen.environment import make_environment
-    from reportgen.i18n import Locale
+    from reportgen.environment import load_templates
     from reportgen.paths import TEMPLATES
 
     try:
-        environment = make_environment(TEMPLATES, Locale("en"))
-        for name in environment.list_templates(extensions=["j2"]):
-            environment.get_template(name)
+        load_templates(TEMPLATES)
         for edition in questionnaire.available():
             questionnaire.load(edition)
         for face in fonts.NOTO_SANS:  # every language's first family: the glyph check reads its characters
