@@ -98,7 +98,6 @@ FILTER_HELP = {
 }
 
 
-
 def filters(locale: Locale) -> dict[str, Callable[..., Any]]:
     """The filters templates may use. Never hand-format numbers, dates or lists.
     Every filter gives its result in the profile's language and remembers the
