@@ -570,7 +570,7 @@ def worker_modules(formats: Iterable[str]) -> list[str]:
 POOL_MODULES = ("pebble.pool.process", "reportgen.build", "pkgutil")
 
 # Imported by the fork server after the worker modules: it warms their caches once for all workers.
-WARM_UP = "reportgen.warmup"
+WARM_UP = "reportgen.forkserver_warmup"
 
 
 PARENT_POLL_SECONDS = 0.5
@@ -622,8 +622,9 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     from reportgen.project import users_names
 
     name = users_names((options.templates, options.locales))
+    where = _where(executor, len(to_run))
     try:
-        for done, result in enumerate(_results(to_run, options, executor), start=len(skipped) + 1):
+        for done, result in enumerate(_results(to_run, options, executor, where), start=len(skipped) + 1):
             # Messages name the project's files, not a project overlay's temporary copies.
             result.warnings = [name(warning) for warning in result.warnings]
             result.error = name(result.error) if result.error else result.error
@@ -638,7 +639,7 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     finally:
         # Also when interrupted: each finished task is recorded already, its
         # superseded files must not stay beside it, and run.json says the run stopped.
-        _close_run(summary, options, executor, start)
+        _close_run(summary, options, _engine(executor, where, len(to_run)), start)
     return summary
 
 
@@ -652,7 +653,7 @@ def _forget_last_run(out: Path) -> None:
         (out / RUN_MANIFEST).unlink(missing_ok=True)
 
 
-def _close_run(summary: Summary, options: Config, executor: Executor | Any | None, start: float) -> None:
+def _close_run(summary: Summary, options: Config, engine: str, start: float) -> None:
     from reportgen import runrecord
 
     failure: Exception | None = None
@@ -662,16 +663,37 @@ def _close_run(summary: Summary, options: Config, executor: Executor | Any | Non
         failure = exc
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
-        summary.manifest = runrecord.write_run_manifest(options, summary, _engine(executor))
+        summary.manifest = runrecord.write_run_manifest(options, summary, engine)
     except (ReportgenError, OSError):
         summary.manifest = None
     if failure is not None and not summary.interrupted:  # else the interruption is what to report
         raise WriterError(f"{options.out}: cannot set aside superseded outputs: {failure}") from None
 
 
-def _engine(executor: Executor | Any | None) -> str:
-    if executor is None:
+# Where a build's tasks run (``_where``).
+IN_PROCESS, FORKS, EXECUTOR = "in-process", "forks", "executor"
+
+
+def _where(executor: Executor | Any | None, tasks: int) -> str:
+    """In this process (no executor, or one document for the local pool:
+    starting a worker would cost more than the parallelism it cannot have);
+    in forks of this process (no more documents than the pool has workers:
+    reportgen.forkjoin); else on the executor."""
+    if executor is None or (isinstance(executor, WorkerPool) and tasks <= 1):
+        return IN_PROCESS
+    if isinstance(executor, WorkerPool):
+        from reportgen import forkjoin
+
+        if forkjoin.usable(tasks, executor.jobs):
+            return FORKS
+    return EXECUTOR
+
+
+def _engine(executor: Executor | Any | None, where: str, tasks: int) -> str:
+    if where == IN_PROCESS:
         return "in-process"
+    if where == FORKS:
+        return f"local forks ({tasks} processes)"
     if isinstance(executor, WorkerPool):
         return f"local pool ({executor.jobs} workers)"
     from reportgen import cluster
@@ -691,11 +713,13 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: Config, executor: Executor | Any | None) -> Iterable[TaskResult]:
-    # One document is built here: spawning a worker (and importing everything
-    # again in it) would cost more than the parallelism it cannot have.
-    if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
+def _results(tasks: list[Task], options: Config, executor: Executor | Any | None,
+             where: str) -> Iterable[TaskResult]:
+    if where == IN_PROCESS or executor is None:
         yield from (run_task(task, options) for task in tasks)
+        return
+    if where == FORKS:
+        yield from _forked_results(tasks, options, cast(WorkerPool, executor))
         return
     from reportgen import cluster
 
@@ -730,3 +754,16 @@ def _retry(executor: Executor, task: Task, options: Config) -> Future[TaskResult
         return executor.submit(run_task, task, options)
     except Exception:
         return None
+
+
+def _forked_results(tasks: list[Task], options: Config, pool: WorkerPool) -> Iterator[TaskResult]:
+    """The tasks built here and in forks of this process (reportgen.forkjoin),
+    which start with what the pool's fork server would have given its
+    workers: the writers imported, the warm-up done, all of it frozen."""
+    from reportgen import forkjoin
+    from reportgen.warmup import warm
+
+    import_modules(pool.preload)
+    warm()
+    with frozen_heap():
+        yield from forkjoin.results(tasks, options, run_task, _start_worker)

@@ -568,14 +568,16 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     pool = builder.default_executor(jobs, options.formats) if jobs > 0 and client is None else None
     executor = client or pool
-    with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
+    # Redrawn on each document, not from a thread: a build with no other thread
+    # can fork its workers from itself (reportgen.forkjoin).
+    with Progress(*columns, console=console, transient=True, disable=ui.quiet, auto_refresh=False) as progress:
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = cast("Task", getattr(item, "task", item))
             # A country is a file's name: shown, never interpreted (controls, Rich markup).
             progress.update(bar, total=total, completed=done,
-                            description=escape(safe(f"{task.country} {task.lang}")))
+                            description=escape(safe(f"{task.country} {task.lang}")), refresh=True)
             timings = getattr(item, "timings", None)
             if timings:
                 ui.detail(f"{task.country} {task.lang}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))

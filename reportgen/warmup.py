@@ -1,6 +1,7 @@
-"""Imported last by the worker pool's fork server (``build.WorkerPool``): the
-work every worker would otherwise do once for itself, done once in the server,
-before the workers are forked from it.
+"""The work every worker would otherwise do once for itself, done once in
+the process the workers are forked from, before they are: the pool's fork
+server (``build.WorkerPool``, through ``reportgen.forkserver_warmup``) or a
+build process that forks its own (``reportgen.forkjoin``).
 
 - The package's templates are loaded into the process's cache
   (``templating.compiled_templates``, shared by every language; compiled
@@ -26,8 +27,8 @@ before the workers are forked from it.
   as pebble's worker loop and reportgen.build are (``build.POOL_MODULES``).
   Each worker imported them after the fork, outside the freeze: a 2-worker
   build of Paraguay's four documents needed 5 % more CPU (paired runs).
-- Last, everything the server holds is moved out of the garbage collector's
-  reach (``gc.freeze``), as Python's documentation advises before forking:
+- Then everything the process holds is moved out of the garbage collector's
+  reach (``gc.freeze``, by the caller), as Python's documentation advises before forking:
   a worker's full collections then never walk the ~200,000 objects of the
   imports, and never write to their pages (which the fork shares). The
   workers' ``build.frozen_heap`` sees the freeze and leaves it alone; what a
@@ -41,7 +42,6 @@ worker that meets it to report, in its document's terms.
 
 from __future__ import annotations
 
-import gc
 import sys
 
 # Text only: nothing to fetch, nothing read but the system's fonts.
@@ -77,7 +77,3 @@ def warm() -> None:
             HTML(string=WARM_UP_PAGE).write_pdf(pdf_variant=DEFAULT_PDF_VARIANT, pdf_tags=True)
     except Exception:  # see the docstring: the worker that meets the problem reports it
         return
-
-
-warm()
-gc.freeze()

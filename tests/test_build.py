@@ -334,25 +334,29 @@ def test_final_build_of_a_fresh_import_lists_every_open_problem(tmp_path: Path) 
     assert not (tmp_path / "out" / "PRY" / "PRY-profile-2024-en-draft.html").exists()
 
 
-def test_pool_workers_leave_nothing_in_the_temporary_directory(tmp_path: Path, small: Path) -> None:
+@pytest.mark.parametrize("languages", ["en,es", "en,es,fr"], ids=["forks", "pool"])
+def test_workers_leave_nothing_in_the_temporary_directory(tmp_path: Path, small: Path, languages: str) -> None:
     """WeasyPrint writes a document's fonts to a temporary folder that the font
-    configuration's finalizer removes; a pool worker ends without collecting
-    its garbage, so the document's end must (each worker left ~2 MB a build).
-    The folder's name is too long for the fork server's socket, as macOS's
-    TMPDIR and a test's own can be: the pool starts all the same (it stopped
-    with BrokenProcessPool)."""
+    configuration's finalizer removes; a pool worker or a fork of the build
+    (two documents on two workers: reportgen.forkjoin) ends without
+    collecting its garbage, so the document's end must (each worker left
+    ~2 MB a build). The folder's name is too long for the fork server's
+    socket, as macOS's TMPDIR and a test's own can be: the pool starts all
+    the same (it stopped with BrokenProcessPool)."""
     import os
     import subprocess
 
     temporary = tmp_path / ("t" * 100)
     temporary.mkdir()
     done = subprocess.run([str(Path(sys.executable).parent / "reportgen"), "build", "PRY", "--responses",
-                           str(small.parent), "--format", "pdf", "--lang", "en,es", "--jobs", "2",
+                           str(small.parent), "--format", "pdf", "--lang", languages, "--jobs", "2",
                            "--out", str(tmp_path / "out")],
                           cwd=tmp_path, env={**os.environ, "TMPDIR": str(temporary)}, capture_output=True, text=True,
                           check=False)
     assert done.returncode == 0, done.stderr
-    assert len(list((tmp_path / "out" / "PRY").glob("*.pdf"))) == 2
+    assert len(list((tmp_path / "out" / "PRY").glob("*.pdf"))) == languages.count(",") + 1
+    engine = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["engine"]
+    assert engine == ("local forks (2 processes)" if languages == "en,es" else "local pool (2 workers)")
     assert [p.name for p in temporary.iterdir()] == []
 
 

@@ -107,18 +107,23 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_kill_9_of_the_build_leaves_no_process_behind(tmp_path: Path) -> None:
-    write_synthetic(["PER", "ECU", "CHL", "BOL", "URY", "ARG"], tmp_path / "responses")
+@pytest.mark.parametrize(("countries", "formats", "workers"), [
+    (["PER", "ECU", "CHL", "BOL", "URY", "ARG"], "html,docx", 2),  # the pool: a fork server and its workers
+    (["PER"], "pdf", 1),  # two documents: one fork of the build (reportgen.forkjoin)
+], ids=["pool", "forks"])
+def test_kill_9_of_the_build_leaves_no_process_behind(tmp_path: Path, countries: list[str], formats: str,
+                                                       workers: int) -> None:
+    write_synthetic(countries, tmp_path / "responses")
     exe = Path(sys.executable).parent / "reportgen"
     process = subprocess.Popen([str(exe), "build", "--all", "--responses", str(tmp_path / "responses"),
-                                "--out", str(tmp_path / "out"), "--format", "html,docx", "--lang", "en,es",
+                                "--out", str(tmp_path / "out"), "--format", formats, "--lang", "en,es",
                                 "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children: set[int] = set()
     deadline = time.monotonic() + 60
-    while len(children) < 2 and time.monotonic() < deadline and process.poll() is None:
+    while len(children) < workers and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.2)
         children = _descendants(process.pid)
-    assert len(children) >= 2, "the build never started its workers"
+    assert len(children) >= workers, "the build never started its workers"
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 10
