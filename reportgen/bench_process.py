@@ -231,21 +231,24 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             _row("the same two runs at once (as two workers run)", weasy2, None),
             _row("`reportgen build PRY --jobs 0 --force`", serial, weasy),
             _row("`reportgen build PRY --jobs 1 --force` (the pool, one worker)", one_worker, weasy),
-            _row("`reportgen build PRY --jobs 2 --force` (ratio to the two runs at once)", pool, weasy2),
+            _row("`reportgen build PRY --jobs 2 --force` (each document in a fork of the build; ratio to the "
+                 "two runs at once)", pool, weasy2),
             _row("the same work as two processes at once, `--lang en --jobs 0` and `--lang es --jobs 0` "
                  "(ratio to the one-process build)", two_processes, serial),
             _row("`reportgen build PRY` in a project (no-op: nothing changed)", noop, None), "",
             f"No-op rebuild: {noop.wall / serial.wall:.1%} of the one-process build's wall time "
             f"(target ≤ 2 %). Four documents (target ≤ 1.3×; WeasyPrint's CLI builds the two PDFs only, "
             f"reportgen also the two DOCX): {serial.cpu_ratio(weasy):.2f}× WeasyPrint's CPU in one process; "
-            f"with 2 workers {pool.cpu_ratio(weasy2):.2f}× WeasyPrint's two runs at once "
-            f"({pool.cpu_ratio(weasy):.2f}× its runs one after the other; the runs at once took "
-            f"{weasy2.cpu_ratio(weasy):.2f}× the CPU of the runs one after the other). "
+            f"the default build (2 workers: each document in a fork of the build, reportgen.forkjoin) "
+            f"{pool.cpu_ratio(weasy):.2f}× WeasyPrint's runs one after the other and "
+            f"{pool.cpu_ratio(weasy2):.2f}× its two runs at once (which took {weasy2.cpu_ratio(weasy):.2f}× "
+            f"the CPU of its runs one after the other). "
             f"Against untagged PDFs: {serial.cpu_ratio(untagged):.2f}× and {pool.cpu_ratio(untagged):.2f}×. "
-            f"What the pool itself costs: one worker took {one_worker.cpu_ratio(serial):.2f}× the CPU of the "
-            f"one-process build, two workers {pool.cpu_ratio(serial):.2f}×. The same work done as two "
-            f"processes at once took {two_processes.cpu_ratio(serial):.2f}× (each imports everything, and both "
-            f"share the machine): the 2-worker build took {pool.cpu_ratio(two_processes):.2f}× the CPU of that.",
+            f"What parallel work costs: the pool with one worker took {one_worker.cpu_ratio(serial):.2f}× the "
+            f"CPU of the one-process build (its fork server imports everything again), the two forks "
+            f"{pool.cpu_ratio(serial):.2f}×. The same work done as two processes at once took "
+            f"{two_processes.cpu_ratio(serial):.2f}× (each imports everything, and both share the machine): "
+            f"the 2-worker build took {pool.cpu_ratio(two_processes):.2f}× the CPU of that.",
             ""]
 
 

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -92,6 +92,7 @@ class Summary:
     set_aside: list[dict[str, str]] = field(default_factory=list)  # outputs moved away (failed or superseded)
     manifest: Path | None = None  # the run manifest written at the end
     interrupted: bool = False  # stopped before every task was done (Ctrl-C, an error of the build itself)
+    engine: str = "in-process"  # where the tasks ran, for run.json: in-process, local forks, local pool, dask
 
     @property
     def ok(self) -> bool:
@@ -331,7 +332,8 @@ def frozen_heap() -> Iterator[None]:
     process is left as it was. Without that collection, the cycles a document
     left behind were frozen with everything else when the next one started,
     and a worker grew by ~9 MB a document. A pool worker, whose fork server
-    froze what it imported (reportgen.warmup), only collects: the garbage
+    froze what it imported (reportgen.forkserver_warmup; a fork of the build
+    process: the build froze it), only collects: the garbage
     includes WeasyPrint's font configuration, whose temporary folder (~2 MB
     of fonts) its finalizer removes, and a worker ends without collecting
     (``os._exit``): each worker left one folder behind in the temporary
@@ -576,19 +578,23 @@ WARM_UP = "reportgen.forkserver_warmup"
 PARENT_POLL_SECONDS = 0.5
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int | None = None) -> None:
     """Worker initializer: the collector's thresholds for documents (a worker
     builds nothing else; set here, not in the fork server, which a host's own
     forkserver pools share), and an exit with the parent."""
     gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)
-    _exit_with_parent()
+    _exit_with_parent(parent)
 
 
-def _exit_with_parent() -> None:
-    """Exit as soon as the process this worker was forked from (the fork
-    server, which ends with the build) is gone: a worker is re-parented when
-    its parent dies, even before the parent is reaped."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int | None = None) -> None:
+    """Exit as soon as the process this worker was forked from (``parent``,
+    else the one it has now: the fork server, which ends with the build, or
+    the build itself) is gone: a worker is re-parented when its parent dies,
+    even before the parent is reaped."""
+    if parent is None:
+        parent = os.getppid()
+    elif os.getppid() != parent:  # it died between the fork and now
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -603,18 +609,22 @@ def default_executor(jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Exe
 
 
 def build(responses: list[Path], options: Config, executor: Executor | Any | None = None,
-          on_done: Callable[[TaskResult | Task, int, int], None] | None = None) -> Summary:
+          on_done: Callable[[TaskResult | Task, int, int], None] | None = None,
+          pause: Callable[[], AbstractContextManager[Any]] = nullcontext) -> Summary:
     """Build every task not current; ``executor=None`` runs in this process.
     ``executor`` may be any ``concurrent.futures`` executor or a
     ``distributed.Client`` (tasks then run on the cluster, outputs are written here).
-    Ends by writing the run manifest (``run.json``) at the top of ``options.out``."""
+    With the local pool, a few documents are built in forks of this process
+    (reportgen.forkjoin), made in ``pause``, in which the caller stops threads
+    of its own. Ends by writing the run manifest (``run.json``) at the top of
+    ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
     stamp.remove(options.out)  # this run may change anything a no-op stamp recorded
     _forget_last_run(options.out)
     usable, unusable = country_files(responses, options)
     to_run, skipped = plan(usable, options)
-    summary = Summary(skipped=skipped, failed=unusable)
+    summary = Summary(skipped=skipped, failed=unusable, engine=_engine(executor) if executor else "in-process")
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
@@ -622,9 +632,8 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     from reportgen.project import users_names
 
     name = users_names((options.templates, options.locales))
-    where = _where(executor, len(to_run))
     try:
-        for done, result in enumerate(_results(to_run, options, executor, where), start=len(skipped) + 1):
+        for done, result in enumerate(_results(to_run, options, executor, summary, pause), start=len(skipped) + 1):
             # Messages name the project's files, not a project overlay's temporary copies.
             result.warnings = [name(warning) for warning in result.warnings]
             result.error = name(result.error) if result.error else result.error
@@ -639,7 +648,7 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
     finally:
         # Also when interrupted: each finished task is recorded already, its
         # superseded files must not stay beside it, and run.json says the run stopped.
-        _close_run(summary, options, _engine(executor, where, len(to_run)), start)
+        _close_run(summary, options, start)
     return summary
 
 
@@ -653,7 +662,7 @@ def _forget_last_run(out: Path) -> None:
         (out / RUN_MANIFEST).unlink(missing_ok=True)
 
 
-def _close_run(summary: Summary, options: Config, engine: str, start: float) -> None:
+def _close_run(summary: Summary, options: Config, start: float) -> None:
     from reportgen import runrecord
 
     failure: Exception | None = None
@@ -663,37 +672,14 @@ def _close_run(summary: Summary, options: Config, engine: str, start: float) -> 
         failure = exc
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
-        summary.manifest = runrecord.write_run_manifest(options, summary, engine)
+        summary.manifest = runrecord.write_run_manifest(options, summary, summary.engine)
     except (ReportgenError, OSError):
         summary.manifest = None
     if failure is not None and not summary.interrupted:  # else the interruption is what to report
         raise WriterError(f"{options.out}: cannot set aside superseded outputs: {failure}") from None
 
 
-# Where a build's tasks run (``_where``).
-IN_PROCESS, FORKS, EXECUTOR = "in-process", "forks", "executor"
-
-
-def _where(executor: Executor | Any | None, tasks: int) -> str:
-    """In this process (no executor, or one document for the local pool:
-    starting a worker would cost more than the parallelism it cannot have);
-    in forks of this process (no more documents than the pool has workers:
-    reportgen.forkjoin); else on the executor."""
-    if executor is None or (isinstance(executor, WorkerPool) and tasks <= 1):
-        return IN_PROCESS
-    if isinstance(executor, WorkerPool):
-        from reportgen import forkjoin
-
-        if forkjoin.usable(tasks, executor.jobs):
-            return FORKS
-    return EXECUTOR
-
-
-def _engine(executor: Executor | Any | None, where: str, tasks: int) -> str:
-    if where == IN_PROCESS:
-        return "in-process"
-    if where == FORKS:
-        return f"local forks ({tasks} processes)"
+def _engine(executor: Executor | Any) -> str:
     if isinstance(executor, WorkerPool):
         return f"local pool ({executor.jobs} workers)"
     from reportgen import cluster
@@ -713,14 +699,27 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
         result.error = f"{manifest_path(out, result.task.country)}: cannot record the build: {exc}"
 
 
-def _results(tasks: list[Task], options: Config, executor: Executor | Any | None,
-             where: str) -> Iterable[TaskResult]:
-    if where == IN_PROCESS or executor is None:
+def _results(tasks: list[Task], options: Config, executor: Executor | Any | None, summary: Summary,
+             pause: Callable[[], AbstractContextManager[Any]]) -> Iterable[TaskResult]:
+    """Each task's result as it is done, and ``summary.engine``: where they ran."""
+    # One document is built here: a worker would cost more than the parallelism it cannot have.
+    if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
+        summary.engine = "in-process"
         yield from (run_task(task, options) for task in tasks)
         return
-    if where == FORKS:
-        yield from _forked_results(tasks, options, cast(WorkerPool, executor))
-        return
+    if isinstance(executor, WorkerPool):
+        from reportgen import forkjoin
+
+        if forkjoin.worth_forking(len(tasks), executor.jobs):
+            _prepare_forks(executor)
+            # Frozen before the forks are made: they share it and never walk it.
+            with frozen_heap():
+                forks = forkjoin.start(tasks, options, run_task, _start_worker, pause)
+                if forks is not None:
+                    summary.engine = f"local forks ({len(tasks)} processes)"
+                    yield from forks.results()
+                    return
+    summary.engine = _engine(executor)
     from reportgen import cluster
 
     if cluster.is_client(executor):
@@ -756,14 +755,10 @@ def _retry(executor: Executor, task: Task, options: Config) -> Future[TaskResult
         return None
 
 
-def _forked_results(tasks: list[Task], options: Config, pool: WorkerPool) -> Iterator[TaskResult]:
-    """The tasks built here and in forks of this process (reportgen.forkjoin),
-    which start with what the pool's fork server would have given its
-    workers: the writers imported, the warm-up done, all of it frozen."""
-    from reportgen import forkjoin
+def _prepare_forks(pool: WorkerPool) -> None:
+    """What the pool's fork server does before its workers are forked: the
+    writers imported and the warm-up done (reportgen.warmup), once, here."""
     from reportgen.warmup import warm
 
     import_modules(pool.preload)
     warm()
-    with frozen_heap():
-        yield from forkjoin.results(tasks, options, run_task, _start_worker)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -568,22 +570,33 @@ def _run_build(ui: Ui, builder: ModuleType, paths: list[Path], options: Config, 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     pool = builder.default_executor(jobs, options.formats) if jobs > 0 and client is None else None
     executor = client or pool
-    # Redrawn on each document, not from a thread: a build with no other thread
-    # can fork its workers from itself (reportgen.forkjoin).
-    with Progress(*columns, console=console, transient=True, disable=ui.quiet, auto_refresh=False) as progress:
+    with Progress(*columns, console=console, transient=True, disable=ui.quiet) as progress:
         bar = progress.add_task("planning", total=None)
 
         def on_done(item: TaskResult | Task, done: int, total: int) -> None:
             task = cast("Task", getattr(item, "task", item))
             # A country is a file's name: shown, never interpreted (controls, Rich markup).
             progress.update(bar, total=total, completed=done,
-                            description=escape(safe(f"{task.country} {task.lang}")), refresh=True)
+                            description=escape(safe(f"{task.country} {task.lang}")))
             timings = getattr(item, "timings", None)
             if timings:
                 ui.detail(f"{task.country} {task.lang}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
 
+        @contextmanager
+        def paused() -> Iterator[None]:
+            """The display's refresh thread ended while the build forks its
+            workers (reportgen.forkjoin: only a process with one thread forks)."""
+            if progress.disable:
+                yield
+                return
+            progress.live.stop()
+            try:
+                yield
+            finally:
+                progress.live.start(refresh=True)
+
         try:
-            summary = builder.build(paths, options, executor, on_done)
+            summary = builder.build(paths, options, executor, on_done, paused)
         except KeyboardInterrupt:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -689,8 +702,7 @@ def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summar
     outputs = [options.out / t.country / builder.output_name(t, f) for t in noop.skipped for f in t.formats]
     outputs += [builder.manifest_path(options.out, t.country) for t in noop.skipped]
     try:
-        engine = json.loads((options.out / runrecord.RUN_MANIFEST).read_text(encoding="utf-8"))["engine"]
-        record = runrecord.run_manifest(options, noop, engine)
+        record = runrecord.run_manifest(options, noop, noop.engine)  # what a run with nothing to build records
         summary_json = _summary_json(noop, options)
         text = None
         if not as_json:
