@@ -218,6 +218,8 @@ def paraguay(root: Path, repeats: int) -> list[str]:
          [*base, "--jobs", "0", "--force"], [*base, "--jobs", "1", "--force"], [*base, "--jobs", "2", "--force"],
          commands_in_one_process(by_language, 2)],
         repeats)
+    # The last command to write root/pry was the last --jobs 2 build: where it ran.
+    engine = json.loads((root / "pry" / "run.json").read_text(encoding="utf-8"))["engine"]
     noop = user_noop(root / "user", repeats)
     return ["## Paraguay, the four documents (en/es × docx/pdf), whole process", "",
             f"Median of {repeats} rounds (min–max); each round runs the seven commands in turn, and a CPU ratio "
@@ -231,7 +233,7 @@ def paraguay(root: Path, repeats: int) -> list[str]:
             _row("the same two runs at once (as two workers run)", weasy2, None),
             _row("`reportgen build PRY --jobs 0 --force`", serial, weasy),
             _row("`reportgen build PRY --jobs 1 --force` (the pool, one worker)", one_worker, weasy),
-            _row("`reportgen build PRY --jobs 2 --force` (each document in a fork of the build; ratio to the "
+            _row(f"`reportgen build PRY --jobs 2 --force` (engine of the last run: {engine}; ratio to the "
                  "two runs at once)", pool, weasy2),
             _row("the same work as two processes at once, `--lang en --jobs 0` and `--lang es --jobs 0` "
                  "(ratio to the one-process build)", two_processes, serial),

@@ -24,9 +24,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Executor, Future, as_completed
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import closing, contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -42,6 +42,8 @@ from reportgen.paths import TEMPLATES as TEMPLATES
 
 if TYPE_CHECKING:
     import distributed
+
+    from reportgen.forkjoin import Pause
 
 # Tasks per worker process before it is replaced. A worker's peak grows about
 # 2 MB per document from ~140 MB (WeasyPrint's caches; docs/benchmarks.md), so
@@ -484,7 +486,9 @@ class WorkerPool(Executor):
     of CPU each, issue 16), so two workers cost more CPU than one process and
     recycling a worker was expensive. The fork server is a fresh,
     single-threaded process, so forking it is safe where forking the build
-    process (which runs pebble's threads) is not.
+    process (which runs pebble's threads) is not; a build of no more
+    documents than workers forks the build process before any such thread
+    runs instead (reportgen.forkjoin).
     """
 
     def __init__(self, jobs: int, max_tasks: int = RECYCLE_AFTER, formats: Iterable[str] = ("docx", "pdf")):
@@ -581,7 +585,8 @@ PARENT_POLL_SECONDS = 0.5
 def _start_worker(parent: int | None = None) -> None:
     """Worker initializer: the collector's thresholds for documents (a worker
     builds nothing else; set here, not in the fork server, which a host's own
-    forkserver pools share), and an exit with the parent."""
+    forkserver pools share), and an exit with the parent (``parent``: the
+    process that forked it, when the caller knows it: reportgen.forkjoin)."""
     gc.set_threshold(*DOCUMENT_GC_THRESHOLDS)
     _exit_with_parent(parent)
 
@@ -610,21 +615,22 @@ def default_executor(jobs: int, formats: Iterable[str] = ("docx", "pdf")) -> Exe
 
 def build(responses: list[Path], options: Config, executor: Executor | Any | None = None,
           on_done: Callable[[TaskResult | Task, int, int], None] | None = None,
-          pause: Callable[[], AbstractContextManager[Any]] = nullcontext) -> Summary:
+          pause: Pause | None = None) -> Summary:
     """Build every task not current; ``executor=None`` runs in this process.
     ``executor`` may be any ``concurrent.futures`` executor or a
     ``distributed.Client`` (tasks then run on the cluster, outputs are written here).
-    With the local pool, a few documents are built in forks of this process
-    (reportgen.forkjoin), made in ``pause``, in which the caller stops threads
-    of its own. Ends by writing the run manifest (``run.json``) at the top of
-    ``options.out``."""
+    With the local pool, 2 to ``jobs`` documents are built in forks of this
+    process (reportgen.forkjoin), where it runs no other thread: ``pause``
+    is a context in which the caller stops threads of its own while the
+    build forks (None: it has none). Ends by writing the run manifest
+    (``run.json``) at the top of ``options.out``."""
     start = time.perf_counter()
     check_out_folder(options.out, [options.templates, options.locales, PACKAGE, *{p.parent for p in responses}])
     stamp.remove(options.out)  # this run may change anything a no-op stamp recorded
     _forget_last_run(options.out)
     usable, unusable = country_files(responses, options)
     to_run, skipped = plan(usable, options)
-    summary = Summary(skipped=skipped, failed=unusable, engine=_engine(executor) if executor else "in-process")
+    summary = Summary(skipped=skipped, failed=unusable)
     total = len(to_run) + len(skipped)
     for done, task in enumerate(skipped, start=1):
         if on_done:
@@ -633,15 +639,17 @@ def build(responses: list[Path], options: Config, executor: Executor | Any | Non
 
     name = users_names((options.templates, options.locales))
     try:
-        for done, result in enumerate(_results(to_run, options, executor, summary, pause), start=len(skipped) + 1):
-            # Messages name the project's files, not a project overlay's temporary copies.
-            result.warnings = [name(warning) for warning in result.warnings]
-            result.error = name(result.error) if result.error else result.error
-            if not result.error:
-                _record_or_fail(options.out, result)
-            (summary.failed if result.error else summary.built).append(result)
-            if on_done:
-                on_done(result, done, total)
+        # Closed on the way out (Ctrl-C, an error here): forks still building are ended first.
+        with closing(_results(to_run, options, executor, summary, pause)) as results:
+            for done, result in enumerate(results, start=len(skipped) + 1):
+                # Messages name the project's files, not a project overlay's temporary copies.
+                result.warnings = [name(warning) for warning in result.warnings]
+                result.error = name(result.error) if result.error else result.error
+                if not result.error:
+                    _record_or_fail(options.out, result)
+                (summary.failed if result.error else summary.built).append(result)
+                if on_done:
+                    on_done(result, done, total)
     except BaseException:
         summary.interrupted = True
         raise
@@ -672,14 +680,16 @@ def _close_run(summary: Summary, options: Config, start: float) -> None:
         failure = exc
     summary.seconds = time.perf_counter() - start
     try:  # a record, never a reason for the build to fail
-        summary.manifest = runrecord.write_run_manifest(options, summary, summary.engine)
+        summary.manifest = runrecord.write_run_manifest(options, summary)
     except (ReportgenError, OSError):
         summary.manifest = None
     if failure is not None and not summary.interrupted:  # else the interruption is what to report
         raise WriterError(f"{options.out}: cannot set aside superseded outputs: {failure}") from None
 
 
-def _engine(executor: Executor | Any) -> str:
+def _engine(executor: Executor | Any | None) -> str:
+    if executor is None:
+        return "in-process"
     if isinstance(executor, WorkerPool):
         return f"local pool ({executor.jobs} workers)"
     from reportgen import cluster
@@ -700,26 +710,24 @@ def _record_or_fail(out: Path, result: TaskResult) -> None:
 
 
 def _results(tasks: list[Task], options: Config, executor: Executor | Any | None, summary: Summary,
-             pause: Callable[[], AbstractContextManager[Any]]) -> Iterable[TaskResult]:
+             pause: Pause | None) -> Generator[TaskResult, None, None]:
     """Each task's result as it is done, and ``summary.engine``: where they ran."""
     # One document is built here: a worker would cost more than the parallelism it cannot have.
     if executor is None or (isinstance(executor, WorkerPool) and len(tasks) <= 1):
-        summary.engine = "in-process"
+        summary.engine = _engine(None)
         yield from (run_task(task, options) for task in tasks)
         return
-    if isinstance(executor, WorkerPool):
+    summary.engine = _engine(executor)
+    if isinstance(executor, WorkerPool) and _may_fork(len(tasks), executor, pause):
         from reportgen import forkjoin
 
-        if forkjoin.worth_forking(len(tasks), executor.jobs):
-            _prepare_forks(executor)
-            # Frozen before the forks are made: they share it and never walk it.
-            with frozen_heap():
-                forks = forkjoin.start(tasks, options, run_task, _start_worker, pause)
-                if forks is not None:
-                    summary.engine = f"local forks ({len(tasks)} processes)"
-                    yield from forks.results()
-                    return
-    summary.engine = _engine(executor)
+        # Frozen before the forks are made: they share it and never walk it.
+        with frozen_heap():
+            forks = forkjoin.start(tasks, options, run_task, _start_worker, pause or nullcontext)
+            if forks is not None:
+                summary.engine = f"local forks ({len(tasks)} processes)"
+                yield from forks.results()
+                return
     from reportgen import cluster
 
     if cluster.is_client(executor):
@@ -755,10 +763,22 @@ def _retry(executor: Executor, task: Task, options: Config) -> Future[TaskResult
         return None
 
 
-def _prepare_forks(pool: WorkerPool) -> None:
-    """What the pool's fork server does before its workers are forked: the
-    writers imported and the warm-up done (reportgen.warmup), once, here."""
+
+def _may_fork(documents: int, pool: WorkerPool, pause: Pause | None) -> bool:
+    """Whether to try building the documents in forks of this process
+    (reportgen.forkjoin): imports what the pool's fork server gives its
+    workers (the writers, the warm-up) first, here. Not in a process that
+    runs threads of its own and no ``pause`` to stop them (a threaded host),
+    nor where the writers cannot be imported (then each document fails with
+    the reason, in the pool)."""
+    from reportgen import forkjoin
     from reportgen.warmup import warm
 
-    import_modules(pool.preload)
+    if not forkjoin.worth_forking(documents, pool.jobs) or (pause is None and threading.active_count() > 1):
+        return False
+    try:
+        import_modules(pool.preload)
+    except Exception:
+        return False
     warm()
+    return True

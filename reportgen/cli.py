@@ -702,7 +702,7 @@ def _write_stamp(ui: Ui, argv: list[str], inputs: Any, paths: list[Path], summar
     outputs = [options.out / t.country / builder.output_name(t, f) for t in noop.skipped for f in t.formats]
     outputs += [builder.manifest_path(options.out, t.country) for t in noop.skipped]
     try:
-        record = runrecord.run_manifest(options, noop, noop.engine)  # what a run with nothing to build records
+        record = runrecord.run_manifest(options, noop)  # what a run with nothing to build records (in-process)
         summary_json = _summary_json(noop, options)
         text = None
         if not as_json:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 Run = Callable[["Task", "Config"], "TaskResult"]
 Pause = Callable[[], AbstractContextManager[Any]]
 
+# Blocked while a fork is made, until the fork has set its own handlers.
+HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
 # A document is forked again once when its fork dies, as the pool retries a task once.
 FORKS_PER_DOCUMENT = 2
 # How long to wait for other threads to end before forking (Pango's end within milliseconds).
@@ -103,27 +105,33 @@ class Forks:
                 for reader in wait(list(self.children)):
                     yield from self._collected(cast(Connection, reader))
         finally:
-            self._stop()
+            self.stop()
 
     def fork(self, task: Task, forks: int = 1) -> TaskResult | None:
         """Start a fork building ``task``; the task's failure if none can be made."""
-        reader, writer = multiprocessing.Pipe(duplex=False)
-        process = multiprocessing.get_context("fork").Process(
-            target=_child, args=(task, self.options, self.run, self.start_child, os.getpid(), writer),
-            name=f"reportgen {task.country} {task.lang}", daemon=True)
         held = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the mask as it is
+        writer: Connection | None = None
         try:
-            # Ctrl-C held until the fork ignores it (else it could stop the fork half
-            # started, with a traceback) and the fork is recorded here.
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            process.start()
+            # Ctrl-C and SIGTERM held until the fork has its own handlers (else
+            # Ctrl-C could stop it half started, with a traceback, and SIGTERM run
+            # the host's handler in it) and until the fork is recorded here.
+            signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+            reader, writer = multiprocessing.Pipe(duplex=False)
+            process = multiprocessing.get_context("fork").Process(
+                target=_child, args=(task, self.options, self.run, self.start_child, os.getpid(), writer),
+                name=f"reportgen {task.country} {task.lang}", daemon=True)
+            try:
+                process.start()
+            except OSError:
+                reader.close()
+                raise
             self.children[reader] = _Child(task, process, forks)
             return None
-        except OSError as exc:  # no process to be had (EAGAIN, ENOMEM)
-            reader.close()
+        except OSError as exc:  # no process or pipe to be had (EAGAIN, ENOMEM, EMFILE)
             return _failure(task, f"cannot start a process: {exc}")
         finally:
-            writer.close()  # the fork's copy is the only one left: its death is the reader's end of file
+            if writer is not None:
+                writer.close()  # the fork's copy is the only one left: its death is the reader's end of file
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _collected(self, reader: Connection) -> list[TaskResult]:
@@ -136,7 +144,7 @@ class Forks:
         except (EOFError, OSError):  # it died before it sent anything
             result = None
         reader.close()
-        child.process.join()
+        _end([child.process], kill_after=STOP_SECONDS)  # it has sent all it will, or died
         del self.children[reader]
         if result is not None:
             return [result]
@@ -148,18 +156,29 @@ class Forks:
                     return [unforked] if unforked else []
         return [failure]
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
         """End the forks still building: their finished outputs stay, whole and
         unrecorded; the next build redoes them."""
         left = [child.process for child in self.children.values()]
         for process in left:
             with suppress(OSError):
                 process.terminate()
-        for process in left:
-            process.join(STOP_SECONDS)
-            if process.exitcode is None:
-                process.kill()
-                process.join()
+        _end(left, kill_after=STOP_SECONDS)
+        for reader in self.children:
+            reader.close()
+        self.children.clear()
+
+
+def _end(processes: list[BaseProcess], kill_after: float) -> None:
+    """Wait for ``processes`` to end, together at most ``kill_after`` seconds,
+    then kill those left (one that cannot end: a library's thread it waits for)."""
+    deadline = time.monotonic() + kill_after
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.exitcode is None:
+            process.kill()
+            process.join()
 
 
 def start(tasks: list[Task], options: Config, run: Run, start_child: Callable[[int], None],
@@ -168,10 +187,14 @@ def start(tasks: list[Task], options: Config, run: Run, start_child: Callable[[i
     when another thread still runs. The caller has imported and warmed what
     the forks need."""
     forks = Forks(options, run, start_child, pause)
-    with pause():
-        if not single_threaded(THREADS_WAIT_SECONDS):
-            return None
-        forks.failed = [failure for failure in map(forks.fork, tasks) if failure]
+    try:
+        with pause():
+            if not single_threaded(THREADS_WAIT_SECONDS):
+                return None
+            forks.failed = [failure for failure in map(forks.fork, tasks) if failure]
+    except BaseException:  # Ctrl-C while forking, a display that cannot restart: no fork is left behind
+        forks.stop()
+        raise
     return forks
 
 
@@ -196,7 +219,7 @@ def _child(task: Task, options: Config, run: Run, start_child: Callable[[int], N
     # build's to handle, and SIGTERM (how the build stops a fork) ends it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     start_child(parent)
     writer.send(run(task, options))
     writer.close()

@@ -179,7 +179,7 @@ def _document(task: Any, outcome: str, outputs: list[dict[str, Any]], result: Ta
             "error": result.error if result else None}
 
 
-def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, Any]:
+def run_manifest(options: Config, summary: Summary) -> dict[str, Any]:
     """What the run did, as data (see the module's docstring)."""
     documents = _documents(summary, options)
     settings = {k: getattr(options, k) for k in ("annex", "edition", "force", "internal", "organisation", "strict")}
@@ -191,7 +191,7 @@ def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, An
         "languages": list(options.languages),
         "formats": list(options.formats),
         "source_date_epoch": None if options.source_date_epoch is None else str(options.source_date_epoch),
-        "engine": engine,
+        "engine": summary.engine,
         "settings": settings,
         "seconds": round(summary.seconds, 3),
         "ok": summary.ok,
@@ -205,8 +205,8 @@ def run_manifest(options: Config, summary: Summary, engine: str) -> dict[str, An
     }
 
 
-def write_run_manifest(options: Config, summary: Summary, engine: str) -> Path:
+def write_run_manifest(options: Config, summary: Summary) -> Path:
     path = options.out / RUN_MANIFEST
-    data = run_manifest(options, summary, engine)
+    data = run_manifest(options, summary)
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     return path

@@ -221,7 +221,8 @@ def test_workers_are_forked_with_the_writers_already_imported(tmp_path: Path, fo
     done = subprocess.run([sys.executable, "probe.py", formats], cwd=tmp_path, capture_output=True, text=True,
                           timeout=180, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == [preloaded, "True", left]  # templates compiled, imports frozen (reportgen.warmup)
+    # templates compiled, imports frozen (reportgen.forkserver_warmup)
+    assert done.stdout.split() == [preloaded, "True", left]
 
 
 def test_building_another_format_does_not_stale_the_first(tmp_path: Path, small: Path) -> None:
@@ -376,7 +377,7 @@ def test_a_documents_cyclic_garbage_is_collected_when_it_ends(in_a_worker: bool)
     if gc.get_freeze_count():
         pytest.skip("this process froze objects itself")
     if in_a_worker:
-        gc.freeze()  # as the fork server did (reportgen.warmup)
+        gc.freeze()  # as the fork server did (reportgen.forkserver_warmup)
     try:
         frozen, thresholds = gc.get_freeze_count(), gc.get_threshold()
         with frozen_heap():

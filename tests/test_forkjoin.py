@@ -7,6 +7,7 @@ Each check runs in a fresh interpreter: the tests' own processes run threads
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ from tests.responses_factory import minimal_yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
-import json, multiprocessing.forkserver, os, sys, threading
+import contextlib, json, multiprocessing.forkserver, os, sys, threading, time
 from pathlib import Path
 from reportgen import build as builder
 from reportgen.config import Config
@@ -34,18 +35,18 @@ real_run_task = builder.run_task
 def run_task(task, options):
     # Spanish's process dies while the file says so: each death is another
     # process, so the count is kept on disk.
-    left = int(DEATHS.read_text()) if DEATHS.exists() else 0
-    if task.lang == "es" and left:
+    left = int(DEATHS.read_text()) if task.lang == "es" else 0
+    if left:
         DEATHS.write_text(str(left - 1))
         os.kill(os.getpid(), 9)
     result = real_run_task(task, options)
     result.warnings.append(f"pid {os.getpid()} {os.getppid()}")
     return result
 
-def build(name, executor, formats=("docx", "html"), deaths=0):
+def build(name, executor, formats=("docx", "html"), deaths=0, pause=None):
     DEATHS.write_text(str(deaths))
     options = Config(out=out / name, formats=formats, languages=("en", "es"))
-    summary = builder.build(responses, options, executor=executor)
+    summary = builder.build(responses, options, executor=executor, pause=pause)
     run = json.loads((out / name / "run.json").read_text())
     return {"engine": run["engine"],
             "built": {r.task.lang: r.warnings[-1].split()[1:] for r in summary.built},
@@ -60,14 +61,17 @@ if __name__ == "__main__":
         report["killed once"] = build("once", pool, deaths=1)
         report["killed twice"] = build("twice", pool, deaths=2)
         report["fork server"] = multiprocessing.forkserver._forkserver._forkserver_pid is not None
-        # A thread that ends within the moment the build waits, as Pango's do, and one that does not.
-        threading.Thread(target=threading.Event().wait, args=(0.3,)).start()
-        report["with a passing thread"] = build("passing", pool)
+        # A thread still ending when the build forks (as rich's refresh thread and
+        # Pango's are): the build waits for it. One that goes on: the pool runs,
+        # found in the pause or, without one, before anything is imported for forks.
+        ending = contextlib.contextmanager(lambda: iter([threading.Thread(target=time.sleep, args=(0.3,)).start()]))
+        report["with an ending thread"] = build("ending", pool, pause=ending)
         stop = threading.Event()
         other = threading.Thread(target=stop.wait)
         other.start()
         try:
             report["with a thread"] = build("thread", pool)
+            report["with a thread and a pause"] = build("thread-pause", pool, pause=contextlib.nullcontext)
         finally:
             stop.set()
             other.join()
@@ -123,15 +127,30 @@ def test_a_process_running_another_thread_uses_the_pool(probed: tuple[dict, Path
     one that is ending (Pango's end within milliseconds), not for one that
     goes on."""
     report, _ = probed
-    assert report["with a passing thread"]["engine"] == "local forks (2 processes)"
-    threaded = report["with a thread"]
-    assert threaded["engine"] == "local pool (2 workers)" and sorted(threaded["built"]) == ["en", "es"]
-    assert str(report["pid"]) not in {pid for pid, _ in threaded["built"].values()}
+    assert report["with an ending thread"]["engine"] == "local forks (2 processes)"
+    for case in ("with a thread", "with a thread and a pause"):
+        threaded = report[case]
+        assert threaded["engine"] == "local pool (2 workers)" and sorted(threaded["built"]) == ["en", "es"], case
+        assert str(report["pid"]) not in {pid for pid, _ in threaded["built"].values()}
 
 
 def _processes_of_group(group: int) -> list[str]:
     table = subprocess.run(["ps", "-eo", "pgid=,pid=,stat=,args="], capture_output=True, text=True).stdout
     return [row for row in table.splitlines() if row.split()[0] == str(group) and "Z" not in row.split()[2]]
+
+
+def _forks_of(build: int) -> list[int]:
+    """The build's children running its own command: its forks (a program it
+    runs, ldconfig or msgfmt, has another)."""
+    command = Path(f"/proc/{build}/cmdline").read_bytes()
+    table = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    children = [int(pid) for pid, parent in (row.split() for row in table.splitlines()) if int(parent) == build]
+    forks = []
+    for child in children:
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                forks.append(child)
+    return forks
 
 
 def test_ctrl_c_stops_the_build_and_its_forks(tmp_path: Path) -> None:
@@ -145,8 +164,9 @@ def test_ctrl_c_stops_the_build_and_its_forks(tmp_path: Path) -> None:
         cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1732000000"}, start_new_session=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
-    while len(_processes_of_group(build.pid)) < 2 and build.poll() is None and time.monotonic() < deadline:
+    while len(_forks_of(build.pid)) < 2 and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert build.poll() is None, "the build ended before both forks were seen"
     os.killpg(build.pid, signal.SIGINT)
     output, _ = build.communicate(timeout=60)
     assert build.returncode == 130, output
