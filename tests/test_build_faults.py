@@ -124,10 +124,10 @@ def test_kill_9_of_the_build_leaves_no_process_behind(tmp_path: Path, countries:
     process = subprocess.Popen([str(exe), "build", "--all", "--responses", str(tmp_path / "responses"),
                                 "--out", str(tmp_path / "out"), "--format", formats, "--lang", "en,es",
                                 "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    command = Path(f"/proc/{process.pid}/cmdline").read_bytes()
 
     def workers() -> set[int]:  # a fork keeps the build's command; a program it runs (ldconfig) has its own
         found = _descendants(process.pid)
+        command = _command(process.pid)  # read each time: at first it may not have exec'd yet
         return found if len(countries) > 1 else {pid for pid in found if _command(pid) == command}
 
     children: set[int] = set()
