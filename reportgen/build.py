@@ -763,7 +763,6 @@ def _retry(executor: Executor, task: Task, options: Config) -> Future[TaskResult
         return None
 
 
-
 def _may_fork(documents: int, pool: WorkerPool, pause: Pause | None) -> bool:
     """Whether to try building the documents in forks of this process
     (reportgen.forkjoin): imports what the pool's fork server gives its
